@@ -1,0 +1,5 @@
+"""``python -m ragdesk`` is the same as the ``ragdesk`` command."""
+
+from ragdesk.cli import main
+
+raise SystemExit(main())

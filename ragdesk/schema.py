@@ -1,0 +1,193 @@
+"""The one place that owns the database schema and its migrations.
+
+A ragdesk file is an SQLite database whose header carries our
+``application_id`` (so we can tell our files from any other SQLite file
+without touching them) and whose ``user_version`` is the schema version.
+``MIGRATIONS[n]`` upgrades a file from version ``n`` to ``n + 1``; each runs
+inside the caller's ``BEGIN IMMEDIATE`` transaction together with the
+``user_version`` bump, so a crash half-way leaves the old version intact.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+APPLICATION_ID = 0x52414744  # "RAGD"
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+DEFAULT_RATINGS = [
+    # code, label, definition (seed 000's legend), fill colour, text colour, rank, enabled
+    ("RED", "Red", "Recommendation / AFI will not be, or is unlikely to be, implemented in full by its deadline",
+     "#C00000", "#FFFFFF", 1, 1),
+    ("AMBER", "Amber", "Recommendation / AFI will be, or is likely to be, implemented in full by its deadline",
+     "#FFC000", "#000000", 2, 1),
+    ("GREEN", "Green", "Recommendation / AFI has already been implemented in full",
+     "#00B050", "#000000", 3, 1),
+    ("BLUE", "Blue", "Recommendation / AFI is complete and closed",
+     "#0070C0", "#FFFFFF", 4, 0),
+]
+
+DEFAULT_STATUSES = [
+    # code, label, finished
+    ("open", "Open", 0),
+    ("in_progress", "In progress", 0),
+    ("proposed_for_closure", "Proposed for closure", 0),
+    ("closed", "Closed", 1),
+    ("verified_closed", "Verified closed by the inspectorate", 1),
+    ("field_testing", "Subject to field testing", 0),
+    ("superseded", "Superseded", 1),
+    ("no_further_action", "No further action", 1),
+]
+
+DEFAULT_SETTINGS = {
+    "force_name": "",
+    "document_owner": "",
+    "team": "",
+    "evidence_limit_mb": "25",
+}
+
+
+def _v0_to_v1(conn: sqlite3.Connection) -> None:
+    """The first schema: everything issue 3 describes."""
+    statements = [
+        """CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL)""",
+        """CREATE TABLE ratings (
+            code TEXT PRIMARY KEY,
+            label TEXT NOT NULL,
+            definition TEXT NOT NULL DEFAULT '',
+            colour TEXT NOT NULL,
+            text_colour TEXT NOT NULL,
+            rank INTEGER NOT NULL,
+            enabled INTEGER NOT NULL DEFAULT 1)""",
+        """CREATE TABLE statuses (
+            code TEXT PRIMARY KEY,
+            label TEXT NOT NULL,
+            finished INTEGER NOT NULL DEFAULT 0,
+            position INTEGER NOT NULL DEFAULT 0)""",
+        """CREATE TABLE inspections (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL,
+            inspectorate TEXT NOT NULL DEFAULT 'HMICFRS',
+            kind TEXT NOT NULL DEFAULT '',
+            published TEXT,
+            reference TEXT NOT NULL DEFAULT '',
+            position INTEGER NOT NULL DEFAULT 0,
+            version INTEGER NOT NULL DEFAULT 1,
+            updated_at TEXT NOT NULL DEFAULT '',
+            updated_by TEXT NOT NULL DEFAULT '')""",
+        """CREATE TABLE items (
+            id INTEGER PRIMARY KEY,
+            inspection_id INTEGER NOT NULL REFERENCES inspections(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('recommendation', 'afi', 'cause_of_concern')),
+            number TEXT NOT NULL DEFAULT '',
+            reference TEXT NOT NULL DEFAULT '',
+            text TEXT NOT NULL DEFAULT '',
+            title TEXT NOT NULL DEFAULT '',
+            deadline TEXT,
+            area TEXT NOT NULL DEFAULT '',
+            board TEXT NOT NULL DEFAULT '',
+            lead TEXT NOT NULL DEFAULT '',
+            dashboard TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT 'open' REFERENCES statuses(code) ON UPDATE CASCADE,
+            review_date TEXT,
+            position INTEGER NOT NULL DEFAULT 0,
+            version INTEGER NOT NULL DEFAULT 1,
+            updated_at TEXT NOT NULL DEFAULT '',
+            updated_by TEXT NOT NULL DEFAULT '')""",
+        "CREATE INDEX items_by_inspection ON items(inspection_id, position)",
+        """CREATE TABLE periods (
+            id INTEGER PRIMARY KEY,
+            label TEXT NOT NULL UNIQUE,
+            date TEXT,
+            meeting TEXT NOT NULL DEFAULT '',
+            position INTEGER NOT NULL DEFAULT 0)""",
+        """CREATE TABLE assessments (
+            id INTEGER PRIMARY KEY,
+            item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+            period_id INTEGER NOT NULL REFERENCES periods(id) ON DELETE CASCADE,
+            rag TEXT REFERENCES ratings(code) ON UPDATE CASCADE,
+            dot TEXT CHECK (dot IS NULL OR dot IN ('=', '+', '-')),
+            status_note TEXT NOT NULL DEFAULT '',
+            update_text TEXT NOT NULL DEFAULT '',
+            intent TEXT NOT NULL DEFAULT '',
+            impact TEXT NOT NULL DEFAULT '',
+            draft INTEGER NOT NULL DEFAULT 0,
+            version INTEGER NOT NULL DEFAULT 1,
+            updated_at TEXT NOT NULL DEFAULT '',
+            updated_by TEXT NOT NULL DEFAULT '',
+            UNIQUE (item_id, period_id))""",
+        "CREATE INDEX assessments_by_period ON assessments(period_id)",
+        """CREATE TABLE evidence (
+            id INTEGER PRIMARY KEY,
+            item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            mime TEXT NOT NULL DEFAULT 'application/octet-stream',
+            note TEXT NOT NULL DEFAULT '',
+            data BLOB NOT NULL,
+            added_by TEXT NOT NULL DEFAULT '',
+            added_at TEXT NOT NULL DEFAULT '')""",
+        "CREATE INDEX evidence_by_item ON evidence(item_id)",
+        # Append-only: the app never updates or deletes a row here.
+        """CREATE TABLE audit (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            user TEXT NOT NULL,
+            host TEXT NOT NULL,
+            entity TEXT NOT NULL,
+            record_id INTEGER,
+            field TEXT NOT NULL,
+            old TEXT,
+            new TEXT)""",
+        "CREATE INDEX audit_by_record ON audit(entity, record_id)",
+        """CREATE TRIGGER audit_is_append_only_u BEFORE UPDATE ON audit
+           BEGIN SELECT RAISE(ABORT, 'the audit log cannot be changed'); END""",
+        """CREATE TRIGGER audit_is_append_only_d BEFORE DELETE ON audit
+           BEGIN SELECT RAISE(ABORT, 'the audit log cannot be changed'); END""",
+        # Plain text of each item and its narratives, kept by the store on every save.
+        """CREATE VIRTUAL TABLE search_index USING fts5(
+            body, tokenize = 'unicode61 remove_diacritics 2')""",
+    ]
+    for sql in statements:
+        conn.execute(sql)
+    conn.executemany("INSERT INTO ratings VALUES (?, ?, ?, ?, ?, ?, ?)", DEFAULT_RATINGS)
+    conn.executemany(
+        "INSERT INTO statuses (code, label, finished, position) VALUES (?, ?, ?, ?)",
+        [(c, label, f, i) for i, (c, label, f) in enumerate(DEFAULT_STATUSES)],
+    )
+    conn.executemany("INSERT INTO settings VALUES (?, ?)", DEFAULT_SETTINGS.items())
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v0_to_v1]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def read_header(path: str) -> tuple[bytes, int, int]:
+    """The first 100 bytes, ``user_version`` and ``application_id``, read without SQLite.
+
+    Reading the header ourselves lets us refuse a foreign or newer file before
+    SQLite could touch it (roll back a journal, change the journal mode...).
+    """
+    with open(path, "rb") as f:
+        header = f.read(100)
+    if len(header) < 100:
+        return header, 0, 0
+    user_version = int.from_bytes(header[60:64], "big")
+    application_id = int.from_bytes(header[68:72], "big")
+    return header, user_version, application_id
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring an open file up to ``SCHEMA_VERSION`` inside the caller's transaction.
+
+    Returns the version it started from.
+    """
+    (start,) = conn.execute("PRAGMA user_version").fetchone()
+    for version in range(start, SCHEMA_VERSION):
+        MIGRATIONS[version](conn)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    return start

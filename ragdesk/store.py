@@ -1,0 +1,1179 @@
+"""The one module that talks to the database file.
+
+``Store`` opens (or refuses, with a reason) a ragdesk file, reads records, and
+runs every change as a short ``BEGIN IMMEDIATE`` transaction that also writes
+the audit log and the search index. No other module issues SQL.
+
+Design notes (why it is like this):
+
+* The file often lives on a network share used by several people, so the
+  journal is the rollback journal (WAL needs shared memory on one host), every
+  write is one short transaction that never waits on a person, and a busy
+  timeout rides over another user's save.
+* Every record carries ``version``. An update may pass ``expected_version``: if
+  someone else saved first the update raises :class:`~ragdesk.errors.Conflict`
+  carrying the current record, and nothing is lost.
+* Deletes return a :class:`Deleted` snapshot holding every row they removed
+  (evidence bytes included) so undo can put the very same rows back.
+* Each operation returns the record it wrote and tells ``listeners`` what
+  changed (:class:`Change`), so each view refreshes only what it shows.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import getpass
+import mimetypes
+import os
+import re
+import socket
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from . import richtext, schema
+from .domain import (
+    Assessment,
+    AssessmentId,
+    Deadline,
+    Dot,
+    Evidence,
+    EvidenceId,
+    Inspection,
+    InspectionId,
+    Item,
+    ItemId,
+    ItemKind,
+    ItemRow,
+    Period,
+    PeriodId,
+    Rating,
+    Status,
+    parse_date,
+    short_title,
+)
+from .errors import (
+    Conflict,
+    Damaged,
+    FileProblem,
+    InvalidValue,
+    Locked,
+    NewerSchema,
+    NotFound,
+    NotRagdesk,
+    NotSQLite,
+    RagdeskError,
+    ReadOnly,
+    TooLarge,
+)
+
+BUSY_TIMEOUT_MS = 5000
+
+INSPECTION_FIELDS = ("title", "inspectorate", "kind", "published", "reference")
+ITEM_FIELDS = ("kind", "number", "reference", "text", "deadline", "area", "board", "lead",
+               "dashboard", "status", "review_date")
+ASSESSMENT_FIELDS = ("rag", "dot", "status_note", "update", "intent_and_implementation",
+                     "impact", "draft")
+RICH_ITEM_FIELDS = ("text", "dashboard")
+RICH_ASSESSMENT_FIELDS = ("update", "intent_and_implementation", "impact")
+# dataclass field -> column, where they differ
+_ASSESSMENT_COLUMNS = {"update": "update_text", "intent_and_implementation": "intent"}
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """What one operation changed, so each view can refresh just that.
+
+    ``structure`` means rows were added, removed or reordered (trees and grids
+    must re-fetch their id lists); the sets name records whose content changed.
+    """
+
+    inspections: frozenset[int] = frozenset()
+    items: frozenset[int] = frozenset()
+    periods: frozenset[int] = frozenset()
+    assessments: frozenset[tuple[int, int]] = frozenset()  # (item_id, period_id)
+    evidence_of: frozenset[int] = frozenset()  # item ids whose evidence list changed
+    structure: bool = False
+    settings: bool = False
+
+    def __or__(self, other: Change) -> Change:
+        return Change(
+            self.inspections | other.inspections, self.items | other.items,
+            self.periods | other.periods, self.assessments | other.assessments,
+            self.evidence_of | other.evidence_of, self.structure or other.structure,
+            self.settings or other.settings,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Deleted:
+    """Every row a delete removed, in insertion order, so undo restores them exactly."""
+
+    what: str
+    rows: tuple[tuple[str, dict[str, Any]], ...]
+    change: Change
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    id: int
+    at: str
+    user: str
+    host: str
+    entity: str
+    record_id: int | None
+    field: str
+    old: str | None
+    new: str | None
+
+
+@dataclass
+class Identity:
+    """Who is making changes: operating-system user and machine name, for the audit log.
+
+    Passed in (not looked up deep inside) so tests and other front ends can say who.
+    """
+
+    user: str = field(default_factory=lambda: _safe(getpass.getuser))
+    host: str = field(default_factory=lambda: _safe(socket.gethostname))
+
+
+def _safe(fn: Callable[[], str]) -> str:
+    try:
+        return fn() or "unknown"
+    except Exception:  # getpass raises on odd Windows setups; never block a save for it
+        return "unknown"
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+# --------------------------------------------------------------------------- converting
+
+
+def _date_or_none(value: Any, field_name: str) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    try:
+        return parse_date(str(value)).isoformat()
+    except ValueError as e:
+        raise InvalidValue(field_name, str(e)) from None
+
+
+def _to_date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def _inspection(row: sqlite3.Row) -> Inspection:
+    return Inspection(
+        id=InspectionId(row["id"]), title=row["title"], inspectorate=row["inspectorate"],
+        kind=row["kind"], published=_to_date(row["published"]), reference=row["reference"],
+        position=row["position"], version=row["version"], updated_at=row["updated_at"],
+        updated_by=row["updated_by"],
+    )
+
+
+def _item(row: sqlite3.Row) -> Item:
+    return Item(
+        id=ItemId(row["id"]), inspection_id=InspectionId(row["inspection_id"]),
+        kind=ItemKind(row["kind"]), number=row["number"], text=row["text"],
+        reference=row["reference"], deadline=Deadline.parse(row["deadline"]),
+        area=row["area"], board=row["board"], lead=row["lead"], dashboard=row["dashboard"],
+        status=row["status"], review_date=_to_date(row["review_date"]), position=row["position"],
+        version=row["version"], updated_at=row["updated_at"], updated_by=row["updated_by"],
+    )
+
+
+def _assessment(row: sqlite3.Row) -> Assessment:
+    return Assessment(
+        id=AssessmentId(row["id"]), item_id=ItemId(row["item_id"]),
+        period_id=PeriodId(row["period_id"]), rag=row["rag"],
+        dot=Dot(row["dot"]) if row["dot"] else None, status_note=row["status_note"],
+        update=row["update_text"], intent_and_implementation=row["intent"],
+        impact=row["impact"], draft=bool(row["draft"]), version=row["version"],
+        updated_at=row["updated_at"], updated_by=row["updated_by"],
+    )
+
+
+def _period(row: sqlite3.Row) -> Period:
+    return Period(id=PeriodId(row["id"]), label=row["label"], date=_to_date(row["date"]),
+                  meeting=row["meeting"], position=row["position"])
+
+
+def _evidence(row: sqlite3.Row) -> Evidence:
+    return Evidence(id=EvidenceId(row["id"]), item_id=ItemId(row["item_id"]), name=row["name"],
+                    size=row["size"], mime=row["mime"], note=row["note"],
+                    added_by=row["added_by"], added_at=row["added_at"])
+
+
+def fts_query(text: str) -> str:
+    """Turn what a person typed into a safe FTS5 query: every word must match, the last as a prefix.
+
+    Quoting each word means FTS5 syntax characters (``"*():^-``) are searched for
+    literally instead of raising a syntax error.
+    """
+    words = re.findall(r"\w+", text, flags=re.UNICODE)
+    if not words:
+        return ""
+    quoted = ['"' + w.replace('"', '""') + '"' for w in words]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+# --------------------------------------------------------------------------- opening
+
+
+def _explain_open_error(path: str, error: sqlite3.Error) -> FileProblem:
+    text = str(error).lower()
+    if "locked" in text or "busy" in text:
+        return Locked(path, f"“{path}” is being saved by someone else and stayed locked for "
+                            f"more than {BUSY_TIMEOUT_MS // 1000} seconds. Try again in a moment, "
+                            "or open it read-only.")
+    if "readonly" in text or "read-only" in text:
+        return ReadOnly(path, f"“{path}” is read-only here. Open it read-only, or ask for write access.")
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return Damaged(path, f"“{path}” is damaged ({error}). Restore it from a backup.")
+    return FileProblem(path, f"“{path}” could not be opened: {error}.")
+
+
+class Store:
+    """An open ragdesk database file. Create with :meth:`open` or :meth:`create`."""
+
+    def __init__(self, conn: sqlite3.Connection, path: str, *, read_only: bool,
+                 identity: Identity | None = None,
+                 clock: Callable[[], dt.datetime] = _utcnow) -> None:
+        self.conn = conn
+        self.db = Database(conn)
+        self.path = path
+        self.read_only = read_only
+        self.identity = identity or Identity()
+        self.clock = clock
+        self.listeners: list[Callable[[Change], None]] = []
+        self.migrated_from: int | None = None
+
+    # -- opening and creating ---------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str], *, read_only: bool = False,
+             identity: Identity | None = None, clock: Callable[[], dt.datetime] = _utcnow,
+             before_migrate: Callable[[str, int], None] | None = None) -> Store:
+        """Open an existing ragdesk file, or raise a :class:`FileProblem` saying why not.
+
+        Every refusal leaves the file exactly as it was. ``before_migrate(path,
+        old_version)`` runs before an older file is upgraded (the backup hook).
+        """
+        path = os.fspath(path)
+        if not os.path.exists(path):
+            raise FileProblem(path, f"“{path}” does not exist.")
+        if os.path.isdir(path):
+            raise FileProblem(path, f"“{path}” is a folder, not a ragdesk file.")
+        try:
+            header, user_version, application_id = schema.read_header(path)
+        except OSError as e:
+            raise FileProblem(path, f"“{path}” could not be read: {e.strerror or e}.") from None
+        if not header.startswith(schema.SQLITE_MAGIC):
+            raise NotSQLite(path, f"“{path}” is not a ragdesk database (it is not an SQLite "
+                                  "file at all). Choose a .db file made by ragdesk.")
+        if application_id != schema.APPLICATION_ID:
+            raise NotRagdesk(path, f"“{path}” is an SQLite database made by another program, "
+                                   "not by ragdesk. It has not been changed.")
+        if user_version > schema.SCHEMA_VERSION:
+            raise NewerSchema(path, f"“{path}” was saved by a newer version of ragdesk (file "
+                                    f"version {user_version}, this program understands up to "
+                                    f"{schema.SCHEMA_VERSION}). Install the newer ragdesk to "
+                                    "open it; the file has not been changed.")
+        writable = os.access(path, os.W_OK) and os.access(os.path.dirname(os.path.abspath(path)), os.W_OK)
+        if not read_only and not writable:
+            raise ReadOnly(path, f"“{path}” is read-only (or its folder is). You can open it "
+                                 "read-only to view and print, or ask for write access.")
+        if read_only and user_version < schema.SCHEMA_VERSION:
+            raise ReadOnly(path, f"“{path}” was made by an older ragdesk and must be upgraded "
+                                 "before it can be viewed; open it with write access once.")
+        try:
+            if read_only:
+                uri = Path(os.path.abspath(path)).as_uri() + "?mode=ro"
+                conn = sqlite3.connect(uri, uri=True, isolation_level=None,
+                                       check_same_thread=False)
+            else:
+                conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as e:
+            raise _explain_open_error(path, e) from None
+        conn.row_factory = sqlite3.Row
+        try:
+            cls._configure(conn, path, read_only=read_only)
+            (check,) = conn.execute("PRAGMA quick_check").fetchone()
+            if check != "ok":
+                raise Damaged(path, f"“{path}” is damaged (SQLite's check says: {check}). "
+                                    "Restore it from a backup; the file has not been changed.")
+            store = cls(conn, path, read_only=read_only, identity=identity, clock=clock)
+            if user_version < schema.SCHEMA_VERSION:
+                if before_migrate:
+                    before_migrate(path, user_version)
+                with store._write():
+                    store.migrated_from = schema.migrate(conn)
+            return store
+        except sqlite3.Error as e:
+            conn.close()
+            raise _explain_open_error(path, e) from None
+        except BaseException:
+            conn.close()
+            raise
+
+    @staticmethod
+    def _configure(conn: sqlite3.Connection, path: str, *, read_only: bool) -> None:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        (mode,) = conn.execute("PRAGMA journal_mode").fetchone()
+        if mode.lower() == "wal":
+            if read_only:
+                raise ReadOnly(path, f"“{path}” is in WAL mode, which does not work on a shared "
+                                     "drive; open it once with write access to convert it.")
+            (mode,) = conn.execute("PRAGMA journal_mode = DELETE").fetchone()
+            if mode.lower() != "delete":
+                raise Locked(path, f"“{path}” is in WAL mode and could not be switched to the "
+                                   "shared-drive-safe journal (someone else has it open?).")
+
+    @classmethod
+    def create(cls, path: str | os.PathLike[str], *, identity: Identity | None = None,
+               clock: Callable[[], dt.datetime] = _utcnow) -> Store:
+        """Make a new, empty ragdesk file. Refuses to overwrite an existing file."""
+        path = os.fspath(path)
+        if os.path.exists(path) and os.path.getsize(path) > 0:
+            raise FileProblem(path, f"“{path}” already exists; choose another name.")
+        try:
+            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as e:
+            raise _explain_open_error(path, e) from None
+        conn.row_factory = sqlite3.Row
+        try:
+            conn.execute("PRAGMA journal_mode = DELETE")
+            cls._configure(conn, path, read_only=False)
+            store = cls(conn, path, read_only=False, identity=identity, clock=clock)
+            with store._write():
+                schema.migrate(conn)
+            return store
+        except sqlite3.Error as e:
+            conn.close()
+            raise _explain_open_error(path, e) from None
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- transactions -----------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[None]:
+        """One short write transaction, started IMMEDIATE so a read-then-write never deadlocks.
+
+        SQLite errors that a person can act on become :class:`RagdeskError`s;
+        the transaction is rolled back, so the file keeps its last good state.
+        """
+        if self.read_only:
+            raise ReadOnly(self.path, "This file is open read-only; changes cannot be saved.")
+        if self.conn.in_transaction:  # nested: part of the outer transaction
+            yield
+            return
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as e:
+            raise self._explain_write_error(e) from None
+        try:
+            yield
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as e:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            if isinstance(e, sqlite3.IntegrityError):
+                raise InvalidValue("", f"That change breaks a rule of the database: {e}.") from None
+            raise self._explain_write_error(e) from None
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+
+    def _explain_write_error(self, e: sqlite3.Error) -> RagdeskError:
+        text = str(e).lower()
+        if "full" in text:
+            return RagdeskError("The disk holding the file is full, so the change was not saved. "
+                                "Free some space (or save a copy elsewhere) and try again; your "
+                                "text is still in the window.")
+        if "readonly" in text or "read-only" in text:
+            return ReadOnly(self.path, "The file has become read-only, so the change was not "
+                                       "saved. Save a copy elsewhere, or ask for write access.")
+        if "locked" in text or "busy" in text:
+            return Locked(self.path, "Someone else is saving to this file and it stayed locked; "
+                                     "the change was not saved. Try again in a moment.")
+        if "disk i/o" in text or "unable to open" in text:
+            return RagdeskError("The file could not be written (the network drive may have gone). "
+                                "Nothing was saved; your text is still in the window.")
+        return RagdeskError(f"The change could not be saved: {e}.")
+
+    def _emit(self, change: Change) -> None:
+        for listener in list(self.listeners):
+            listener(change)
+
+    def _now(self) -> str:
+        return self.clock().astimezone(dt.UTC).isoformat(timespec="seconds")
+
+    def _stamp(self) -> dict[str, str]:
+        return {"updated_at": self._now(), "updated_by": self.identity.user}
+
+    def _audit(self, entity: str, record_id: int | None, field_name: str,
+               old: Any, new: Any) -> None:
+        self.conn.execute(
+            "INSERT INTO audit (at, user, host, entity, record_id, field, old, new) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (self._now(), self.identity.user, self.identity.host, entity, record_id, field_name,
+             None if old is None else str(old), None if new is None else str(new)),
+        )
+
+    def data_version(self) -> int:
+        """Changes when *another* connection commits: poll it to notice other users' saves."""
+        return self.conn.execute("PRAGMA data_version").fetchone()[0]
+
+    # -- settings, ratings, statuses --------------------------------------------
+
+    def settings(self) -> dict[str, str]:
+        return {r["key"]: r["value"] for r in self.conn.execute("SELECT key, value FROM settings")}
+
+    def setting(self, key: str, default: str = "") -> str:
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self._write():
+            old = self.setting(key, None)  # type: ignore[arg-type]
+            self.conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
+                              (key, str(value)))
+            self._audit("setting", None, key, old, value)
+        self._emit(Change(settings=True))
+
+    def ratings(self, *, include_disabled: bool = False) -> list[Rating]:
+        sql = "SELECT * FROM ratings" + ("" if include_disabled else " WHERE enabled") + " ORDER BY rank"
+        return [Rating(code=r["code"], label=r["label"], definition=r["definition"],
+                       colour=r["colour"], text_colour=r["text_colour"], rank=r["rank"],
+                       enabled=bool(r["enabled"])) for r in self.conn.execute(sql)]
+
+    def rating(self, code: str) -> Rating:
+        for r in self.ratings(include_disabled=True):
+            if r.code == code:
+                return r
+        raise NotFound(f"There is no rating “{code}”.")
+
+    def update_rating(self, code: str, **fields: Any) -> Rating:
+        """Edit a step of the scale (label, definition, colour, text_colour, enabled)."""
+        allowed = {"label", "definition", "colour", "text_colour", "enabled"}
+        bad = set(fields) - allowed
+        if bad:
+            raise InvalidValue(next(iter(bad)), f"A rating has no field {sorted(bad)}.")
+        old = self.rating(code)
+        with self._write():
+            for name, value in fields.items():
+                value = int(bool(value)) if name == "enabled" else str(value)
+                self.conn.execute(f"UPDATE ratings SET {name} = ? WHERE code = ?", (value, code))
+                self._audit("rating", None, f"{code}.{name}", getattr(old, name), value)
+        self._emit(Change(settings=True, structure=True))
+        return self.rating(code)
+
+    def statuses(self) -> list[Status]:
+        return [Status(r["code"], r["label"], bool(r["finished"]), r["position"])
+                for r in self.conn.execute("SELECT * FROM statuses ORDER BY position")]
+
+    def status_code(self, code_or_label: str) -> str:
+        """Accept a status code ("verified_closed") or its label, any case; raise if unknown."""
+        wanted = code_or_label.strip().lower()
+        for s in self.statuses():
+            if wanted in (s.code, s.label.lower(), s.label.lower().replace(" ", "_")):
+                return s.code
+        known = ", ".join(s.code for s in self.statuses())
+        raise InvalidValue("status", f"“{code_or_label}” is not a status. Known: {known}.")
+
+    def add_status(self, code: str, label: str, *, finished: bool = False) -> Status:
+        code = re.sub(r"\W+", "_", code.strip().lower()).strip("_")
+        if not code:
+            raise InvalidValue("code", "A status needs a name.")
+        with self._write():
+            (pos,) = self.conn.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM statuses").fetchone()
+            try:
+                self.conn.execute("INSERT INTO statuses VALUES (?, ?, ?, ?)",
+                                  (code, label, int(finished), pos))
+            except sqlite3.IntegrityError:
+                raise InvalidValue("code", f"There is already a status “{code}”.") from None
+            self._audit("status", None, code, None, label)
+        self._emit(Change(settings=True))
+        return Status(code, label, finished, pos)
+
+    # -- inspections ------------------------------------------------------------
+
+    def inspections(self) -> list[Inspection]:
+        return [_inspection(r) for r in
+                self.conn.execute("SELECT * FROM inspections ORDER BY position, id")]
+
+    def inspection(self, inspection_id: int) -> Inspection:
+        row = self.conn.execute("SELECT * FROM inspections WHERE id = ?", (inspection_id,)).fetchone()
+        if row is None:
+            raise NotFound("That inspection no longer exists (someone may have deleted it).")
+        return _inspection(row)
+
+    def _inspection_values(self, fields: dict[str, Any]) -> dict[str, Any]:
+        bad = set(fields) - set(INSPECTION_FIELDS)
+        if bad:
+            raise InvalidValue(next(iter(bad)), f"An inspection has no field {sorted(bad)}.")
+        values = dict(fields)
+        if "title" in values:
+            values["title"] = str(values["title"] or "").strip()
+            if not values["title"]:
+                raise InvalidValue("title", "An inspection needs a title.")
+        if "published" in values:
+            values["published"] = _date_or_none(values["published"], "published")
+        for key in ("inspectorate", "kind", "reference"):
+            if key in values:
+                values[key] = str(values[key] or "")
+        return values
+
+    def add_inspection(self, title: str, **fields: Any) -> Inspection:
+        values = self._inspection_values({"title": title, **fields})
+        with self._write():
+            (pos,) = self.conn.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM inspections").fetchone()
+            values.update(position=pos, **self._stamp())
+            cur = self.conn.execute(
+                f"INSERT INTO inspections ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
+                tuple(values.values()))
+            new_id = cur.lastrowid
+            self._audit("inspection", new_id, "created", None, values["title"])
+        self._emit(Change(inspections=frozenset({new_id}), structure=True))
+        return self.inspection(new_id)
+
+    def update_inspection(self, inspection_id: int, *, expected_version: int | None = None,
+                          **fields: Any) -> Inspection:
+        values = self._inspection_values(fields)
+        with self._write():
+            old = self.inspection(inspection_id)
+            self._check_version(old, expected_version, "inspection")
+            changed = self._changed(old, values, lambda o, k: _plain_value(getattr(o, k)))
+            if changed:
+                self._apply_update("inspections", "inspection", inspection_id, changed, old)
+        if changed:
+            self._emit(Change(inspections=frozenset({inspection_id})))
+        return self.inspection(inspection_id)
+
+    def delete_inspection(self, inspection_id: int) -> Deleted:
+        with self._write():
+            self.inspection(inspection_id)
+            rows: list[tuple[str, dict[str, Any]]] = self._rows("inspections", "id = ?", inspection_id)
+            item_ids = [r["id"] for r in self.conn.execute(
+                "SELECT id FROM items WHERE inspection_id = ?", (inspection_id,))]
+            for item_id in item_ids:
+                rows += self._item_rows(item_id)
+            self.conn.execute("DELETE FROM inspections WHERE id = ?", (inspection_id,))
+            for item_id in item_ids:
+                self.conn.execute("DELETE FROM search_index WHERE rowid = ?", (item_id,))
+            self._audit("inspection", inspection_id, "deleted", rows[0][1]["title"], None)
+        change = Change(inspections=frozenset({inspection_id}), items=frozenset(item_ids),
+                        structure=True)
+        self._emit(change)
+        return Deleted("inspection", tuple(rows), change)
+
+    def move_inspection(self, inspection_id: int, new_position: int) -> None:
+        ids = [i.id for i in self.inspections()]
+        self._reorder("inspections", ids, inspection_id, new_position)
+        self._emit(Change(inspections=frozenset({inspection_id}), structure=True))
+
+    # -- items ------------------------------------------------------------------
+
+    def items(self, inspection_id: int | None = None) -> list[Item]:
+        if inspection_id is None:
+            sql = ("SELECT items.* FROM items JOIN inspections ON inspections.id = items.inspection_id "
+                   "ORDER BY inspections.position, inspections.id, items.position, items.id")
+            return [_item(r) for r in self.conn.execute(sql)]
+        return [_item(r) for r in self.conn.execute(
+            "SELECT * FROM items WHERE inspection_id = ? ORDER BY position, id", (inspection_id,))]
+
+    def item(self, item_id: int) -> Item:
+        row = self.conn.execute("SELECT * FROM items WHERE id = ?", (item_id,)).fetchone()
+        if row is None:
+            raise NotFound("That item no longer exists (someone may have deleted it).")
+        return _item(row)
+
+    def item_rows(self, *, period_id: int | None = None,
+                  today: dt.date | None = None) -> list[ItemRow]:
+        """Everything the tree needs for every item, in display order, in one query.
+
+        ``rag`` is the rating in ``period_id`` or, without one, the latest rating.
+        """
+        today = today or dt.date.today()
+        if period_id is None:
+            rag_sql = ("(SELECT a.rag FROM assessments a JOIN periods p ON p.id = a.period_id "
+                       "WHERE a.item_id = items.id AND a.rag IS NOT NULL "
+                       "ORDER BY p.position DESC LIMIT 1)")
+            params: tuple[Any, ...] = ()
+        else:
+            rag_sql = "(SELECT a.rag FROM assessments a WHERE a.item_id = items.id AND a.period_id = ?)"
+            params = (period_id,)
+        sql = (f"SELECT items.id, items.inspection_id, items.kind, items.number, items.title, "
+               f"items.status, items.deadline, items.area, items.board, items.lead, items.position, "
+               f"statuses.finished AS finished, {rag_sql} AS rag "
+               "FROM items JOIN inspections ON inspections.id = items.inspection_id "
+               "LEFT JOIN statuses ON statuses.code = items.status "
+               "ORDER BY inspections.position, inspections.id, items.position, items.id")
+        rows = []
+        for r in self.conn.execute(sql, params):
+            deadline = Deadline.parse(r["deadline"])
+            overdue = bool(
+                deadline.date and deadline.date < today and not r["finished"]
+                and r["rag"] not in ("GREEN", "BLUE"))
+            rows.append(ItemRow(
+                id=ItemId(r["id"]), inspection_id=InspectionId(r["inspection_id"]),
+                kind=ItemKind(r["kind"]), number=r["number"], title=r["title"], status=r["status"],
+                rag=r["rag"], deadline=deadline, overdue=overdue, area=r["area"], board=r["board"],
+                lead=r["lead"], position=r["position"]))
+        return rows
+
+    def _item_values(self, fields: dict[str, Any]) -> dict[str, Any]:
+        bad = set(fields) - set(ITEM_FIELDS)
+        if bad:
+            raise InvalidValue(next(iter(bad)), f"An item has no field {sorted(bad)}.")
+        values = dict(fields)
+        if "kind" in values:
+            try:
+                values["kind"] = ItemKind(values["kind"]).value
+            except ValueError:
+                raise InvalidValue("kind", f"“{values['kind']}” is not a kind of item; use "
+                                   "recommendation, afi or cause_of_concern.") from None
+        if "deadline" in values:
+            deadline = values["deadline"]
+            if not isinstance(deadline, Deadline):
+                try:
+                    deadline = Deadline.parse(None if deadline is None else str(deadline))
+                except ValueError as e:
+                    raise InvalidValue("deadline", str(e)) from None
+            values["deadline"] = deadline.to_text()
+        if "review_date" in values:
+            values["review_date"] = _date_or_none(values["review_date"], "review date")
+        if "status" in values:
+            values["status"] = self.status_code(str(values["status"] or "open"))
+        for key in RICH_ITEM_FIELDS:
+            if key in values:
+                values[key] = richtext.sanitise(values[key])
+        for key in ("number", "reference", "area", "board", "lead"):
+            if key in values:
+                values[key] = str(values[key] or "").strip()
+        return values
+
+    def add_item(self, inspection_id: int, kind: ItemKind | str = ItemKind.RECOMMENDATION,
+                 number: str = "", *, position: int | None = None, **fields: Any) -> Item:
+        values = self._item_values({"kind": kind, "number": number, **fields})
+        with self._write():
+            self.inspection(inspection_id)
+            (end,) = self.conn.execute(
+                "SELECT COALESCE(MAX(position), -1) + 1 FROM items WHERE inspection_id = ?",
+                (inspection_id,)).fetchone()
+            values.update(inspection_id=inspection_id, position=end,
+                          title=short_title(richtext.to_plain(values.get("text", ""), bullets=False)),
+                          **self._stamp())
+            cur = self.conn.execute(
+                f"INSERT INTO items ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
+                tuple(values.values()))
+            new_id = cur.lastrowid
+            self._audit("item", new_id, "created", None, f"{values['kind']} {values['number']}")
+            if position is not None:
+                self._reorder_items(inspection_id, new_id, position)
+            self._reindex([new_id])
+        self._emit(Change(items=frozenset({new_id}), inspections=frozenset({inspection_id}),
+                          structure=True))
+        return self.item(new_id)
+
+    def update_item(self, item_id: int, *, expected_version: int | None = None,
+                    **fields: Any) -> Item:
+        """Change some fields of an item; with ``expected_version`` refuse if someone saved first."""
+        values = self._item_values(fields)
+        with self._write():
+            old = self.item(item_id)
+            self._check_version(old, expected_version, "item")
+            changed = self._changed(old, values, _item_stored_value)
+            if changed:
+                if "text" in changed:
+                    changed["title"] = short_title(richtext.to_plain(changed["text"], bullets=False))
+                self._apply_update("items", "item", item_id, changed, old, audit_skip={"title"})
+                self._reindex([item_id])
+        if changed:
+            self._emit(Change(items=frozenset({item_id}),
+                              structure=bool({"status", "board", "area", "lead"} & set(changed))))
+        return self.item(item_id)
+
+    def delete_item(self, item_id: int) -> Deleted:
+        with self._write():
+            item = self.item(item_id)
+            rows = self._item_rows(item_id)
+            self.conn.execute("DELETE FROM items WHERE id = ?", (item_id,))
+            self.conn.execute("DELETE FROM search_index WHERE rowid = ?", (item_id,))
+            self._audit("item", item_id, "deleted", item.label, None)
+        change = Change(items=frozenset({item_id}), inspections=frozenset({item.inspection_id}),
+                        structure=True)
+        self._emit(change)
+        return Deleted("item", tuple(rows), change)
+
+    def move_item(self, item_id: int, new_position: int) -> None:
+        """Put an item at ``new_position`` (0-based) within its inspection."""
+        item = self.item(item_id)
+        with self._write():
+            self._reorder_items(item.inspection_id, item_id, new_position)
+        self._emit(Change(items=frozenset({item_id}), structure=True))
+
+    def duplicate_item(self, item_id: int) -> Item:
+        """A copy of the item's fields (not its assessments or evidence), placed after it."""
+        item = self.item(item_id)
+        fields = {k: getattr(item, k) for k in ITEM_FIELDS if k != "kind"}
+        copy = self.add_item(item.inspection_id, item.kind, position=item.position + 1, **fields)
+        return copy
+
+    def _reorder_items(self, inspection_id: int, item_id: int, new_position: int) -> None:
+        ids = [r[0] for r in self.conn.execute(
+            "SELECT id FROM items WHERE inspection_id = ? ORDER BY position, id", (inspection_id,))]
+        self._reorder("items", ids, item_id, new_position)
+
+    def _reorder(self, table: str, ids: list[int], moving: int, new_position: int) -> None:
+        ids = [i for i in ids if i != moving]
+        new_position = max(0, min(new_position, len(ids)))
+        ids.insert(new_position, moving)
+        with self._write():
+            self.conn.executemany(f"UPDATE {table} SET position = ? WHERE id = ?",
+                                  [(pos, i) for pos, i in enumerate(ids)])
+
+    def _item_rows(self, item_id: int) -> list[tuple[str, dict[str, Any]]]:
+        return (self._rows("items", "id = ?", item_id)
+                + self._rows("assessments", "item_id = ?", item_id)
+                + self._rows("evidence", "item_id = ?", item_id))
+
+    def _rows(self, table: str, where: str, *params: Any) -> list[tuple[str, dict[str, Any]]]:
+        return [(table, dict(r)) for r in self.conn.execute(f"SELECT * FROM {table} WHERE {where}", params)]
+
+    # -- periods ----------------------------------------------------------------
+
+    def periods(self) -> list[Period]:
+        return [_period(r) for r in self.conn.execute("SELECT * FROM periods ORDER BY position, id")]
+
+    def period(self, period_id: int) -> Period:
+        row = self.conn.execute("SELECT * FROM periods WHERE id = ?", (period_id,)).fetchone()
+        if row is None:
+            raise NotFound("That reporting period no longer exists.")
+        return _period(row)
+
+    def period_by_label(self, label: str) -> Period | None:
+        row = self.conn.execute("SELECT * FROM periods WHERE label = ?", (label.strip(),)).fetchone()
+        return _period(row) if row else None
+
+    def add_period(self, label: str, *, date: dt.date | str | None = None, meeting: str = "",
+                   carry_forward: bool = True) -> Period:
+        """A new reporting period (a new grid column), appended after the others.
+
+        With ``carry_forward`` each item starts from its latest earlier rating and
+        narratives, marked as a draft so nobody mistakes them for this period's word.
+        """
+        label = label.strip()
+        if not label:
+            raise InvalidValue("label", "A reporting period needs a label, e.g. “Jun 2024”.")
+        date_text = _date_or_none(date, "date")
+        with self._write():
+            if self.period_by_label(label):
+                raise InvalidValue("label", f"There is already a period “{label}”.")
+            (pos,) = self.conn.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM periods").fetchone()
+            cur = self.conn.execute(
+                "INSERT INTO periods (label, date, meeting, position) VALUES (?, ?, ?, ?)",
+                (label, date_text, meeting or "", pos))
+            period_id = cur.lastrowid
+            self._audit("period", period_id, "created", None, label)
+            if carry_forward:
+                stamp = self._stamp()
+                self.conn.execute(
+                    """INSERT INTO assessments (item_id, period_id, rag, status_note, update_text,
+                           intent, impact, draft, updated_at, updated_by)
+                       SELECT a.item_id, ?, a.rag, a.status_note, a.update_text, a.intent, a.impact,
+                              1, ?, ?
+                       FROM assessments a JOIN periods p ON p.id = a.period_id
+                       WHERE p.position = (
+                           SELECT MAX(p2.position) FROM assessments a2
+                           JOIN periods p2 ON p2.id = a2.period_id
+                           WHERE a2.item_id = a.item_id AND p2.position < ?)""",
+                    (period_id, stamp["updated_at"], stamp["updated_by"], pos))
+        self._emit(Change(periods=frozenset({period_id}), structure=True))
+        return self.period(period_id)
+
+    def update_period(self, period_id: int, **fields: Any) -> Period:
+        bad = set(fields) - {"label", "date", "meeting"}
+        if bad:
+            raise InvalidValue(next(iter(bad)), f"A period has no field {sorted(bad)}.")
+        values = dict(fields)
+        if "date" in values:
+            values["date"] = _date_or_none(values["date"], "date")
+        if "label" in values:
+            values["label"] = str(values["label"]).strip()
+            if not values["label"]:
+                raise InvalidValue("label", "A reporting period needs a label.")
+        with self._write():
+            old = self.period(period_id)
+            for name, value in values.items():
+                before = _plain_value(getattr(old, name))
+                if before != value:
+                    try:
+                        self.conn.execute(f"UPDATE periods SET {name} = ? WHERE id = ?", (value, period_id))
+                    except sqlite3.IntegrityError:
+                        raise InvalidValue("label", f"There is already a period “{value}”.") from None
+                    self._audit("period", period_id, name, before, value)
+        self._emit(Change(periods=frozenset({period_id})))
+        return self.period(period_id)
+
+    def delete_period(self, period_id: int) -> Deleted:
+        with self._write():
+            period = self.period(period_id)
+            rows = self._rows("periods", "id = ?", period_id) + self._rows(
+                "assessments", "period_id = ?", period_id)
+            item_ids = {r["item_id"] for _, r in rows[1:]}
+            self.conn.execute("DELETE FROM periods WHERE id = ?", (period_id,))
+            self._audit("period", period_id, "deleted", period.label, None)
+            self._reindex(item_ids)
+        change = Change(periods=frozenset({period_id}), structure=True)
+        self._emit(change)
+        return Deleted("period", tuple(rows), change)
+
+    # -- assessments ------------------------------------------------------------
+
+    def assessment(self, item_id: int, period_id: int) -> Assessment | None:
+        row = self.conn.execute("SELECT * FROM assessments WHERE item_id = ? AND period_id = ?",
+                                (item_id, period_id)).fetchone()
+        return _assessment(row) if row else None
+
+    def assessments(self, *, item_id: int | None = None,
+                    period_id: int | None = None) -> list[Assessment]:
+        where, params = [], []
+        if item_id is not None:
+            where.append("a.item_id = ?")
+            params.append(item_id)
+        if period_id is not None:
+            where.append("a.period_id = ?")
+            params.append(period_id)
+        sql = ("SELECT a.* FROM assessments a JOIN periods p ON p.id = a.period_id"
+               + (" WHERE " + " AND ".join(where) if where else "")
+               + " ORDER BY a.item_id, p.position")
+        return [_assessment(r) for r in self.conn.execute(sql, params)]
+
+    def rag_grid(self) -> dict[tuple[int, int], tuple[str | None, bool]]:
+        """(item, period) -> (rating, draft) for every assessment, in one query, for the grid."""
+        return {(r[0], r[1]): (r[2], bool(r[3])) for r in
+                self.conn.execute("SELECT item_id, period_id, rag, draft FROM assessments")}
+
+    def directions(self, period_id: int) -> dict[int, Dot | None]:
+        """Effective direction of travel of every item in a period (override, else derived)."""
+        periods = self.periods()
+        position = {p.id: p.position for p in periods}
+        if period_id not in position:
+            raise NotFound("That reporting period no longer exists.")
+        ranks = {r.code: r.rank for r in self.ratings(include_disabled=True)}
+        history: dict[int, list[tuple[int, str | None, str | None]]] = {}
+        for item_id, pid, rag, dot in self.conn.execute(
+                "SELECT item_id, period_id, rag, dot FROM assessments"):
+            history.setdefault(item_id, []).append((position[pid], rag, dot))
+        result: dict[int, Dot | None] = {}
+        here = position[period_id]
+        for item_id, entries in history.items():
+            current = next((e for e in entries if e[0] == here), None)
+            if current is None:
+                continue
+            if current[2]:
+                result[item_id] = Dot(current[2])
+                continue
+            earlier = [e for e in entries if e[0] < here and e[1]]
+            if not current[1] or not earlier:
+                result[item_id] = None
+                continue
+            previous = max(earlier)[1]
+            diff = ranks.get(current[1], 0) - ranks.get(previous or "", 0)
+            result[item_id] = Dot.SAME if diff == 0 else Dot.UP if diff > 0 else Dot.DOWN
+        return result
+
+    def direction_of_travel(self, item_id: int, period_id: int) -> Dot | None:
+        return self.directions(period_id).get(item_id)
+
+    def save_assessment(self, item_id: int, period_id: int, *,
+                        expected_version: int | None = None, **fields: Any) -> Assessment:
+        """Create or change an item's assessment for a period.
+
+        ``expected_version`` = the version the user started editing (0 or None
+        when there was no assessment yet); a mismatch raises Conflict. Saving
+        clears the draft mark unless ``draft`` is passed.
+        """
+        bad = set(fields) - set(ASSESSMENT_FIELDS)
+        if bad:
+            raise InvalidValue(next(iter(bad)), f"An assessment has no field {sorted(bad)}.")
+        values = dict(fields)
+        if "rag" in values and values["rag"] is not None:
+            code = str(values["rag"]).strip().upper()
+            if code not in {r.code for r in self.ratings(include_disabled=True)}:
+                raise InvalidValue("rag", f"“{values['rag']}” is not a rating; use RED, AMBER, "
+                                   "GREEN or BLUE.")
+            values["rag"] = code or None
+        if "dot" in values:
+            dot = values["dot"]
+            if dot in (None, ""):
+                values["dot"] = None
+            else:
+                try:
+                    values["dot"] = Dot(str(dot).strip()).value
+                except ValueError:
+                    raise InvalidValue("dot", f"“{dot}” is not a direction of travel; use =, + or -.") from None
+        for key in RICH_ASSESSMENT_FIELDS:
+            if key in values:
+                values[key] = richtext.sanitise(values[key])
+        if "status_note" in values:
+            values["status_note"] = str(values["status_note"] or "")
+        values.setdefault("draft", False)
+        values["draft"] = int(bool(values["draft"]))
+        with self._write():
+            self.item(item_id)
+            self.period(period_id)
+            old = self.assessment(item_id, period_id)
+            if old is None:
+                if expected_version not in (None, 0):
+                    raise Conflict("Someone else removed this assessment while you were editing it.")
+                columns = {_ASSESSMENT_COLUMNS.get(k, k): v for k, v in values.items()}
+                columns.update(item_id=item_id, period_id=period_id, **self._stamp())
+                cur = self.conn.execute(
+                    f"INSERT INTO assessments ({', '.join(columns)}) "
+                    f"VALUES ({', '.join('?' * len(columns))})", tuple(columns.values()))
+                for name, value in values.items():
+                    if value not in (None, "", 0):
+                        self._audit("assessment", cur.lastrowid, name, None, value)
+            else:
+                self._check_version(old, expected_version, "assessment")
+                changed = self._changed(old, values, _assessment_stored_value)
+                if changed:
+                    self._apply_update("assessments", "assessment", old.id,
+                                       {_ASSESSMENT_COLUMNS.get(k, k): v for k, v in changed.items()},
+                                       old, names={v: k for k, v in _ASSESSMENT_COLUMNS.items()})
+            self._reindex([item_id])
+        self._emit(Change(assessments=frozenset({(item_id, period_id)}), items=frozenset({item_id})))
+        result = self.assessment(item_id, period_id)
+        assert result is not None
+        return result
+
+    def set_rag(self, item_id: int, period_id: int, rag: str | None) -> Assessment:
+        """The grid's one-key rating: keeps the narratives, clears the draft mark."""
+        return self.save_assessment(item_id, period_id, rag=rag)
+
+    def delete_assessment(self, item_id: int, period_id: int) -> Deleted | None:
+        with self._write():
+            rows = self._rows("assessments", "item_id = ? AND period_id = ?", item_id, period_id)
+            if not rows:
+                return None
+            self.conn.execute("DELETE FROM assessments WHERE id = ?", (rows[0][1]["id"],))
+            self._audit("assessment", rows[0][1]["id"], "deleted", rows[0][1]["rag"], None)
+            self._reindex([item_id])
+        change = Change(assessments=frozenset({(item_id, period_id)}), items=frozenset({item_id}))
+        self._emit(change)
+        return Deleted("assessment", tuple(rows), change)
+
+    # -- evidence ---------------------------------------------------------------
+
+    @property
+    def evidence_limit(self) -> int:
+        """Largest evidence file in bytes (setting ``evidence_limit_mb``, default 25 MB)."""
+        try:
+            return int(float(self.setting("evidence_limit_mb", "25")) * 1024 * 1024)
+        except ValueError:
+            return 25 * 1024 * 1024
+
+    def evidence(self, item_id: int) -> list[Evidence]:
+        return [_evidence(r) for r in self.conn.execute(
+            "SELECT id, item_id, name, size, mime, note, added_by, added_at FROM evidence "
+            "WHERE item_id = ? ORDER BY added_at, id", (item_id,))]
+
+    def evidence_data(self, evidence_id: int) -> bytes:
+        row = self.conn.execute("SELECT data FROM evidence WHERE id = ?", (evidence_id,)).fetchone()
+        if row is None:
+            raise NotFound("That evidence file has been removed.")
+        return bytes(row[0])
+
+    def add_evidence(self, item_id: int, name: str, data: bytes, *, mime: str | None = None,
+                     note: str = "") -> Evidence:
+        limit = self.evidence_limit
+        if len(data) > limit:
+            raise TooLarge(f"“{name}” is {len(data) / 1048576:.1f} MB; evidence files can be at "
+                           f"most {limit / 1048576:.0f} MB each. Attach a smaller file or a link.")
+        mime = mime or mimetypes.guess_type(name)[0] or "application/octet-stream"
+        with self._write():
+            self.item(item_id)
+            cur = self.conn.execute(
+                "INSERT INTO evidence (item_id, name, size, mime, note, data, added_by, added_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (item_id, name, len(data), mime, note, sqlite3.Binary(data),
+                 self.identity.user, self._now()))
+            self._audit("evidence", cur.lastrowid, "added", None, name)
+            evidence_id = cur.lastrowid
+        self._emit(Change(evidence_of=frozenset({item_id})))
+        return next(e for e in self.evidence(item_id) if e.id == evidence_id)
+
+    def add_evidence_file(self, item_id: int, path: str | os.PathLike[str], *,
+                          note: str = "") -> Evidence:
+        path = Path(path)
+        size = path.stat().st_size
+        if size > self.evidence_limit:
+            raise TooLarge(f"“{path.name}” is {size / 1048576:.1f} MB; evidence files can be at most "
+                           f"{self.evidence_limit / 1048576:.0f} MB each.")
+        return self.add_evidence(item_id, path.name, path.read_bytes(), note=note)
+
+    def remove_evidence(self, evidence_id: int) -> Deleted:
+        with self._write():
+            rows = self._rows("evidence", "id = ?", evidence_id)
+            if not rows:
+                raise NotFound("That evidence file has already been removed.")
+            self.conn.execute("DELETE FROM evidence WHERE id = ?", (evidence_id,))
+            self._audit("evidence", evidence_id, "removed", rows[0][1]["name"], None)
+        change = Change(evidence_of=frozenset({rows[0][1]["item_id"]}))
+        self._emit(change)
+        return Deleted("evidence", tuple(rows), change)
+
+    # -- undoing deletes ----------------------------------------------------------
+
+    def restore(self, deleted: Deleted) -> Change:
+        """Put back exactly the rows a delete removed (same ids), e.g. for undo."""
+        with self._write():
+            for table, row in deleted.rows:
+                self.conn.execute(
+                    f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                    tuple(row.values()))
+            first_table, first = deleted.rows[0]
+            self._audit(deleted.what, first.get("id"), "restored", None,
+                        first.get("title") or first.get("label") or first.get("name") or first.get("number"))
+            item_ids = {r["id"] for t, r in deleted.rows if t == "items"} | {
+                r["item_id"] for t, r in deleted.rows if t == "assessments"}
+            self._reindex(item_ids)
+        self._emit(deleted.change)
+        return deleted.change
+
+    # -- search and audit ---------------------------------------------------------
+
+    def search(self, text: str) -> list[ItemId]:
+        """Items whose number, text, fields or narratives contain every word typed."""
+        query = fts_query(text)
+        if not query:
+            return []
+        return [ItemId(r[0]) for r in self.conn.execute(
+            "SELECT rowid FROM search_index WHERE search_index MATCH ? ORDER BY rank", (query,))]
+
+    def _reindex(self, item_ids: Iterable[int]) -> None:
+        for item_id in set(item_ids):
+            self.conn.execute("DELETE FROM search_index WHERE rowid = ?", (item_id,))
+            row = self.conn.execute("SELECT * FROM items WHERE id = ?", (item_id,)).fetchone()
+            if row is None:
+                continue
+            parts = [row["number"], row["reference"], richtext.to_plain(row["text"]), row["area"],
+                     row["board"], row["lead"], richtext.to_plain(row["dashboard"])]
+            for a in self.conn.execute(
+                    "SELECT status_note, update_text, intent, impact FROM assessments WHERE item_id = ?",
+                    (item_id,)):
+                parts += [a["status_note"], richtext.to_plain(a["update_text"]),
+                          richtext.to_plain(a["intent"]), richtext.to_plain(a["impact"])]
+            self.conn.execute("INSERT INTO search_index (rowid, body) VALUES (?, ?)",
+                              (item_id, "\n".join(p for p in parts if p)))
+
+    def rebuild_search_index(self) -> None:
+        with self._write():
+            self.conn.execute("DELETE FROM search_index")
+            self._reindex(r[0] for r in self.conn.execute("SELECT id FROM items").fetchall())
+
+    def audit_log(self, entity: str | None = None, record_id: int | None = None) -> list[AuditEntry]:
+        where, params = [], []
+        if entity is not None:
+            where.append("entity = ?")
+            params.append(entity)
+        if record_id is not None:
+            where.append("record_id = ?")
+            params.append(record_id)
+        sql = "SELECT * FROM audit" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id"
+        return [AuditEntry(**dict(r)) for r in self.conn.execute(sql, params)]
+
+    def item_history(self, item_id: int) -> list[AuditEntry]:
+        """Every audit entry about an item, its assessments and its evidence, oldest first."""
+        sql = """SELECT * FROM audit WHERE (entity = 'item' AND record_id = :id)
+                 OR (entity = 'assessment' AND record_id IN (SELECT id FROM assessments WHERE item_id = :id))
+                 OR (entity = 'evidence' AND record_id IN (SELECT id FROM evidence WHERE item_id = :id))
+                 ORDER BY id"""
+        return [AuditEntry(**dict(r)) for r in self.conn.execute(sql, {"id": item_id})]
+
+    # -- facts about the file -----------------------------------------------------
+
+    def counts(self) -> dict[str, int]:
+        tables = ("inspections", "items", "periods", "assessments", "evidence", "audit")
+        return {t: self.conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in tables}
+
+    def schema_version(self) -> int:
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    def integrity_check(self) -> str:
+        return "; ".join(r[0] for r in self.conn.execute("PRAGMA integrity_check"))
+
+    # -- shared update helpers ----------------------------------------------------
+
+    @staticmethod
+    def _check_version(current: Any, expected: int | None, what: str) -> None:
+        if expected is not None and current.version != expected:
+            who = f" by {current.updated_by}" if current.updated_by else ""
+            when = f" at {current.updated_at}" if current.updated_at else ""
+            raise Conflict(f"This {what} was changed{who}{when} after you started editing it.",
+                           current=current)
+
+    @staticmethod
+    def _changed(old: Any, values: dict[str, Any],
+                 stored: Callable[[Any, str], Any]) -> dict[str, Any]:
+        return {k: v for k, v in values.items() if stored(old, k) != v}
+
+    def _apply_update(self, table: str, entity: str, record_id: int, changed: dict[str, Any],
+                      old: Any, *, audit_skip: set[str] = frozenset(),  # type: ignore[assignment]
+                      names: dict[str, str] | None = None) -> None:
+        names = names or {}
+        columns = {**changed, **self._stamp()}
+        assignments = ", ".join(f"{c} = ?" for c in columns)
+        self.conn.execute(f"UPDATE {table} SET {assignments}, version = version + 1 WHERE id = ?",
+                          (*columns.values(), record_id))
+        for column, value in changed.items():
+            if column in audit_skip:
+                continue
+            name = names.get(column, column)
+            self._audit(entity, record_id, name, _plain_value(getattr(old, name)), value)
+
+
+def _plain_value(value: Any) -> Any:
+    """A record attribute in its stored form (dates as ISO text, enums as values)."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Deadline):
+        return value.to_text()
+    if isinstance(value, (ItemKind, Dot)):
+        return value.value
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def _item_stored_value(item: Item, name: str) -> Any:
+    return _plain_value(getattr(item, name))
+
+
+def _assessment_stored_value(assessment: Assessment, name: str) -> Any:
+    return _plain_value(getattr(assessment, name))
+
