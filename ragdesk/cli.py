@@ -1,0 +1,149 @@
+"""The ``ragdesk`` command: open the window, or work on a file from the command line.
+
+``ragdesk [DB]`` opens the window. The other sub-commands need neither Qt nor
+ReportLab, except ``report``. The window and the report builder live in the outer
+layers (``ragdesk.ui``, ``ragdesk.reports``), which depend on the core; the
+core never imports them. ``FRONT_ENDS`` names them as strings, loaded only when
+that command runs, so ``ragdesk export`` works on a machine without a display.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from . import __version__
+from .errors import RagdeskError
+from .jsonio import export_csv, export_json, import_json
+from .sample import build_sample
+from .store import Store
+
+# command -> "module:function(argparse.ArgumentParser) -> None" that adds its arguments and
+# sets ``func``; the only place the core names the outer layers.
+FRONT_ENDS: dict[str, str] = {
+    "open": "ragdesk.ui.launch:add_arguments",
+    "report": "ragdesk.reports.cli:add_arguments",
+}
+
+COMMANDS = ("open", "new", "sample", "check", "export", "import-json", "report")
+
+
+def _new(args: argparse.Namespace) -> int:
+    Store.create(args.db).close()
+    print(f"Created {args.db}")
+    return 0
+
+
+def _sample(args: argparse.Namespace) -> int:
+    store = build_sample(args.path)
+    counts = store.counts()
+    store.close()
+    print(f"Wrote the sample database to {args.path} "
+          f"({counts['inspections']} inspections, {counts['items']} items).")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    with Store.open(args.db, read_only=True) as store:
+        integrity = store.integrity_check()
+        print(f"File:           {args.db}")
+        print(f"Schema version: {store.schema_version()}")
+        print(f"Integrity:      {integrity}")
+        for name, count in store.counts().items():
+            print(f"{name.capitalize() + ':':15} {count}")
+    return 0 if integrity == "ok" else 1
+
+
+def _export(args: argparse.Namespace) -> int:
+    with Store.open(args.db, read_only=True) as store:
+        text = export_json(store, with_audit=not args.no_audit) if args.format == "json" \
+            else export_csv(store)
+    if args.output and args.output != "-":
+        Path(args.output).write_text(text, encoding="utf-8", newline="")
+        print(f"Exported to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    text = Path(args.file).read_text(encoding="utf-8-sig")
+    with Store.open(args.db) as store:
+        counts = import_json(store, text)
+    print("Imported " + ", ".join(f"{n} {k}" for k, n in counts.items()) + f" into {args.db}")
+    return 0
+
+
+def _front_end(name: str) -> Callable[[argparse.ArgumentParser], None]:
+    module, func = FRONT_ENDS[name].split(":")
+    return getattr(importlib.import_module(module), func)
+
+
+def build_parser(*, load_front_end: str | None = None) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ragdesk",
+        description="Track inspection recommendations and AFIs, rate them RED/AMBER/GREEN, "
+                    "print the Appendix 1 reports. With no command, opens the window.")
+    parser.add_argument("--version", action="version", version=f"ragdesk {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("open", help="open the window on DB (the default command)")
+    if load_front_end == "open":
+        _front_end("open")(p)
+
+    p = sub.add_parser("new", help="create an empty database")
+    p.add_argument("db")
+    p.set_defaults(func=_new)
+
+    p = sub.add_parser("sample", help="write the sample database to PATH")
+    p.add_argument("path")
+    p.set_defaults(func=_sample)
+
+    p = sub.add_parser("check", help="integrity, schema version and counts of DB")
+    p.add_argument("db")
+    p.set_defaults(func=_check)
+
+    p = sub.add_parser("export", help="export DB as JSON or CSV")
+    p.add_argument("db")
+    p.add_argument("--format", choices=["json", "csv"], default="json")
+    p.add_argument("-o", "--output", help="file to write (default: standard output)")
+    p.add_argument("--no-audit", action="store_true", help="leave the audit log out of JSON")
+    p.set_defaults(func=_export)
+
+    p = sub.add_parser("import-json", help="add the contents of a JSON file to DB (all or nothing)")
+    p.add_argument("db")
+    p.add_argument("file")
+    p.set_defaults(func=_import)
+
+    p = sub.add_parser("report", help="write an Appendix 1 report to PDF")
+    if load_front_end == "report":
+        _front_end("report")(p)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0] not in COMMANDS and not argv[0].startswith("-")):
+        argv.insert(0, "open")
+    command = argv[0] if argv[0] in FRONT_ENDS else None
+    try:
+        parser = build_parser(load_front_end=command)
+    except ImportError as e:
+        print(f"ragdesk: the “{command}” command is not available in this installation ({e}).",
+              file=sys.stderr)
+        return 2
+    args = parser.parse_args(argv)
+    if not hasattr(args, "func"):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except RagdeskError as e:
+        print(f"ragdesk: {e}", file=sys.stderr)
+        return 1
+    except OSError as e:
+        print(f"ragdesk: {e.strerror or e}: {e.filename or ''}".rstrip(": "), file=sys.stderr)
+        return 1

@@ -1,0 +1,50 @@
+"""The bundled sample database, built from readable source data in resources/sample/.
+
+The sample is the content of the two real documents ragdesk was made from
+(see resources/sample/README.md). It is kept as JSON in the import format and
+built into a .db by the importer, so the importer is exercised on every build.
+"""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from pathlib import Path
+
+from .jsonio import import_json
+from .store import Identity, Store
+
+
+def sample_json() -> str:
+    return resources.files("ragdesk.resources").joinpath("sample", "sample.json").read_text("utf-8")
+
+
+def build_sample(path: str | os.PathLike[str]) -> Store:
+    """Create ``path`` holding the sample data and return it open."""
+    store = Store.create(path, identity=Identity(user="ragdesk sample", host="ragdesk"))
+    import_json(store, sample_json())
+    store.identity = Identity()
+    return store
+
+
+def user_data_dir() -> Path:
+    """Where a user's own copy of the sample lives (no admin rights needed).
+
+    The window uses QStandardPaths; the core, which knows no Qt, uses the same
+    conventional places: %APPDATA% on Windows, ~/Library on macOS, XDG elsewhere.
+    """
+    if os.name == "nt" and os.environ.get("APPDATA"):
+        return Path(os.environ["APPDATA"]) / "ragdesk"
+    if os.uname().sysname == "Darwin":
+        return Path.home() / "Library" / "Application Support" / "ragdesk"
+    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "ragdesk"
+
+
+def sample_copy(folder: str | os.PathLike[str] | None = None) -> Path:
+    """Path of the user's copy of the sample, built on first use (a fresh machine)."""
+    folder = Path(folder) if folder else user_data_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "ragdesk-sample.db"
+    if not path.exists():
+        build_sample(path).close()
+    return path

@@ -1,0 +1,50 @@
+"""Shared fixtures.
+
+``QT_QPA_PLATFORM=offscreen`` is set here, before anything imports Qt, so the
+whole suite runs headless on CI and on a developer's machine alike (a real
+display is only needed to look at the window, never to test it).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from ragdesk.sample import build_sample  # noqa: E402
+from ragdesk.store import Identity, Store  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def _sample_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample database, built once per test run."""
+    path = tmp_path_factory.mktemp("master") / "sample.db"
+    build_sample(path).close()
+    return path
+
+
+@pytest.fixture
+def sample_path(_sample_master: Path, tmp_path: Path) -> Path:
+    """A private copy of the sample database for one test to change freely."""
+    path = tmp_path / "sample.db"
+    shutil.copyfile(_sample_master, path)
+    return path
+
+
+@pytest.fixture
+def sample_store(sample_path: Path) -> Iterator[Store]:
+    store = Store.open(sample_path, identity=Identity(user="tester", host="test-host"))
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def empty_store(tmp_path: Path) -> Iterator[Store]:
+    store = Store.create(tmp_path / "empty.db", identity=Identity(user="tester", host="test-host"))
+    yield store
+    store.close()
