@@ -1,0 +1,58 @@
+#!/usr/bin/env python3
+"""Set up a private environment and run ragdesk or its tests: the README's two commands.
+
+    python3 scripts/dev.py run      # set up, then open the app on the sample database
+    python3 scripts/dev.py test     # set up, then run the whole test suite headless
+
+Needs only Python 3.11+ (Windows: ``py scripts\\dev.py run``). The environment is
+made once in ``.venv`` beside this repo and refreshed when pyproject.toml changes.
+Extra arguments go to the app or to pytest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+STAMP = VENV / ".ragdesk-installed"
+
+
+def ensure_environment() -> None:
+    if sys.version_info < (3, 11):
+        sys.exit(f"ragdesk needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if STAMP.exists() and STAMP.read_text() == wanted and PYTHON.exists():
+        return
+    if not PYTHON.exists():
+        print("Creating .venv …", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    print("Installing ragdesk and its test tools into .venv …", flush=True)
+    subprocess.run([str(PYTHON), "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True)
+    subprocess.run([str(PYTHON), "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[test]"], check=True)
+    STAMP.write_text(wanted)
+
+
+def main() -> int:
+    if len(sys.argv) < 2 or sys.argv[1] not in {"run", "test", "setup"}:
+        print(__doc__)
+        return 2
+    command, extra = sys.argv[1], sys.argv[2:]
+    ensure_environment()
+    if command == "setup":
+        return 0
+    if command == "run":
+        return subprocess.call([str(PYTHON), "-m", "ragdesk", *extra])
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    return subprocess.call([str(PYTHON), "-m", "pytest", *extra], cwd=ROOT, env=env)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
