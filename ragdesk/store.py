@@ -365,6 +365,29 @@ class Store:
             conn.close()
             raise _explain_open_error(path, e) from None
 
+    def save_copy(self, path: str | os.PathLike[str]) -> None:
+        """Write a consistent copy of the whole file to ``path`` with SQLite's backup API.
+
+        Never a file copy: the backup API copies a transaction-consistent snapshot
+        even while someone else is saving. Refuses to overwrite the open file itself.
+        """
+        target = os.fspath(path)
+        if os.path.abspath(target) == os.path.abspath(self.path):
+            raise FileProblem(target, "A copy cannot replace the file it is a copy of; "
+                                      "choose another name.")
+        try:
+            if os.path.exists(target):
+                os.remove(target)
+            dest = sqlite3.connect(target)
+        except (OSError, sqlite3.Error) as e:
+            raise FileProblem(target, f"“{target}” could not be written: {e}.") from None
+        try:
+            self.conn.backup(dest)
+        except sqlite3.Error as e:
+            raise FileProblem(target, f"The copy “{target}” could not be written: {e}.") from None
+        finally:
+            dest.close()
+
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
             self.conn.close()
