@@ -259,6 +259,7 @@ class Store:
         self.listeners: list[Callable[[Change], None]] = []
         self.migrated_from: int | None = None
         self._held: list[Change] | None = None  # changes queued while a batch() is open
+        self._stale: set[int] | None = None  # items to re-index when the open batch() ends
 
     # -- opening and creating ---------------------------------------------------
 
@@ -388,6 +389,100 @@ class Store:
         finally:
             dest.close()
 
+    # -- whole files, without opening a Store (backups, recovery) -------------------
+
+    @staticmethod
+    def _connect_read_only(path: str) -> sqlite3.Connection:
+        uri = Path(os.path.abspath(path)).as_uri() + "?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        return conn
+
+    @classmethod
+    def check_file(cls, path: str | os.PathLike[str]) -> str:
+        """``"ok"`` if ``path`` is an undamaged ragdesk file this program can open, else why not.
+
+        Read-only (the file is never changed): used to vet backups before they are
+        offered or restored. Older schema versions count as good: opening upgrades them.
+        """
+        path = os.fspath(path)
+        try:
+            header, user_version, application_id = schema.read_header(path)
+        except OSError as e:
+            return f"cannot be read: {e.strerror or e}"
+        if not header.startswith(schema.SQLITE_MAGIC):
+            return "not a ragdesk database (not an SQLite file)"
+        if application_id != schema.APPLICATION_ID:
+            return "an SQLite database made by another program"
+        if user_version > schema.SCHEMA_VERSION:
+            return f"made by a newer ragdesk (file version {user_version})"
+        try:
+            conn = cls._connect_read_only(path)
+        except sqlite3.Error as e:
+            return f"cannot be opened: {e}"
+        try:
+            (result,) = conn.execute("PRAGMA quick_check").fetchone()
+            return "ok" if result == "ok" else f"damaged: {result}"
+        except sqlite3.Error as e:
+            return f"damaged: {e}"
+        finally:
+            conn.close()
+
+    @classmethod
+    def copy_file(cls, source: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
+        """Copy one database file onto another with SQLite's backup API (never a file copy).
+
+        The target is replaced as one locked write, so other users of it see either
+        the old or the new contents, never a mix; the source is opened read-only.
+        """
+        source, target = os.fspath(source), os.fspath(target)
+        if os.path.abspath(source) == os.path.abspath(target):
+            raise FileProblem(target, "A file cannot be copied onto itself.")
+        try:
+            src = cls._connect_read_only(source)
+        except sqlite3.Error as e:
+            raise FileProblem(source, f"“{source}” could not be read: {e}.") from None
+        try:
+            dest = sqlite3.connect(target, isolation_level=None)
+        except sqlite3.Error as e:
+            src.close()
+            raise FileProblem(target, f"“{target}” could not be written: {e}.") from None
+        try:
+            dest.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            src.backup(dest)
+        except sqlite3.Error as e:
+            problem = _explain_open_error(target, e)
+            raise type(problem)(target, f"“{target}” could not be written from “{source}”: "
+                                        f"{problem}") from None
+        finally:
+            src.close()
+            dest.close()
+
+    @classmethod
+    def peek_setting(cls, path: str | os.PathLike[str], key: str) -> str | None:
+        """A setting read straight from a file that is not open (``None`` if it cannot be read).
+
+        Needed before a migration, when the backup folder must be known but the
+        file is not a Store yet.
+        """
+        try:
+            conn = cls._connect_read_only(os.fspath(path))
+        except sqlite3.Error:
+            return None
+        try:
+            row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+            return row[0] if row else None
+        except sqlite3.Error:
+            return None
+        finally:
+            conn.close()
+
+    def log_event(self, field_name: str, new: str, *, old: str | None = None,
+                  entity: str = "file") -> None:
+        """Write an audit entry about the file itself (e.g. "restored from backup")."""
+        with self._write():
+            self._audit(entity, None, field_name, old, new)
+
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
             self.conn.close()
@@ -458,11 +553,17 @@ class Store:
             yield
             return
         self._held = []
+        self._stale = set()
         try:
             with self._write():
                 yield
+                # Index each touched item once, not once per operation: an import that
+                # saves 24 assessments of an item would otherwise re-read them 24 times.
+                stale, self._stale = self._stale, None
+                self._reindex(stale)
         except BaseException:
             self._held = None
+            self._stale = None
             raise
         held, self._held = self._held, None
         if held:
@@ -1127,6 +1228,9 @@ class Store:
             "SELECT rowid FROM search_index WHERE search_index MATCH ? ORDER BY rank", (query,))]
 
     def _reindex(self, item_ids: Iterable[int]) -> None:
+        if self._stale is not None:  # inside batch(): done once when it ends
+            self._stale.update(item_ids)
+            return
         for item_id in set(item_ids):
             self.conn.execute("DELETE FROM search_index WHERE rowid = ?", (item_id,))
             row = self.conn.execute("SELECT * FROM items WHERE id = ?", (item_id,)).fetchone()

@@ -1,0 +1,36 @@
+"""Search indexing inside ``Store.batch()``: each touched item is indexed once, at the end."""
+
+from __future__ import annotations
+
+import pytest
+
+from ragdesk.domain import ItemKind
+from ragdesk.errors import InvalidValue
+from ragdesk.store import Store
+
+
+def test_a_batch_indexes_every_item_it_touched(empty_store: Store) -> None:
+    store = empty_store
+    inspection = store.add_inspection("PEEL 2025")
+    period = store.add_period("Jun 2025")
+    with store.batch():
+        first = store.add_item(inspection.id, ItemKind.AFI, "1", text="<p>Quokka training</p>")
+        second = store.add_item(inspection.id, ItemKind.AFI, "2", text="<p>Other</p>")
+        store.save_assessment(second.id, period.id, rag="AMBER", update="<p>Wombat audit</p>")
+        store.save_assessment(second.id, period.id, impact="<p>Numbat outcome</p>")
+        gone = store.add_item(inspection.id, ItemKind.AFI, "3", text="<p>Quokka twin</p>")
+        store.delete_item(gone.id)
+    assert store.search("quokka") == [first.id]
+    assert store.search("wombat") == [second.id] == store.search("numbat")
+
+
+def test_a_failed_batch_leaves_the_index_as_it_was(empty_store: Store) -> None:
+    store = empty_store
+    inspection = store.add_inspection("PEEL 2025")
+    item = store.add_item(inspection.id, ItemKind.AFI, "1", text="<p>Kept words</p>")
+    with pytest.raises(InvalidValue), store.batch():
+        store.update_item(item.id, text="<p>Replaced words</p>")
+        store.update_item(item.id, deadline="never")
+    assert store.search("kept") == [item.id] and store.search("replaced") == []
+    store.update_item(item.id, text="<p>Replaced words</p>")  # outside a batch: at once
+    assert store.search("replaced") == [item.id]
