@@ -1,0 +1,58 @@
+"""Run long work (import, export of a big file) off the GUI thread behind a progress dialog.
+
+The work function gets no widgets and must open its own Store connection if it
+needs one (an SQLite connection belongs to the thread that uses it). The
+window stays responsive; the result or the error comes back on the GUI thread.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+
+class BackgroundTask:
+    """Starts ``work()`` on a thread; calls ``done(result)`` or ``failed(error)`` on the GUI thread."""
+
+    def __init__(self, parent: QWidget, label: str, work: Callable[[], Any],
+                 done: Callable[[Any], None], failed: Callable[[BaseException], None]) -> None:
+        self._work, self._done, self._failed = work, done, failed
+        self._result: Any = None
+        self._error: BaseException | None = None
+        self.finished = False
+        self.progress = QProgressDialog(label, "", 0, 0, parent)
+        self.progress.setWindowTitle("ragdesk")
+        self.progress.setCancelButton(None)  # the work is one transaction: all or nothing
+        self.progress.setMinimumDuration(300)
+        self.progress.setAutoClose(False)
+        self._thread = threading.Thread(target=self._run, daemon=True, name="ragdesk-task")
+        self._timer = QTimer(parent)
+        self._timer.setInterval(40)
+        self._timer.timeout.connect(self._check)
+
+    def start(self) -> BackgroundTask:
+        self._thread.start()
+        self._timer.start()
+        return self
+
+    def _run(self) -> None:
+        try:
+            self._result = self._work()
+        except BaseException as e:  # handed to the GUI thread, which shows it
+            self._error = e
+
+    def _check(self) -> None:
+        if self._thread.is_alive():
+            return
+        self._timer.stop()
+        self.progress.reset()
+        self.progress.deleteLater()
+        self.finished = True
+        if self._error is not None:
+            self._failed(self._error)
+        else:
+            self._done(self._result)

@@ -1,0 +1,90 @@
+"""The Qt side of an open Store: turns the store's Change callbacks into Qt signals.
+
+Every view listens to one ``StoreBridge`` instead of to the store, so tree, grid
+and editor hear about a change whichever of them made it. The bridge also polls
+SQLite's ``data_version`` (which moves only when *another* connection commits)
+so a colleague's save on the shared drive shows up within a couple of seconds.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from ragdesk.store import Change, Store
+
+POLL_MS = 2000
+
+
+class StoreBridge(QObject):
+    """Owns the open Store for the window; ``changed`` carries each Change (ours or theirs)."""
+
+    changed = Signal(object)  # Change
+    external_change = Signal(object)  # Change naming everything: we cannot know what they did
+    store_replaced = Signal(object)  # the new Store (or None)
+
+    def __init__(self, store: Store | None = None, parent: QObject | None = None,
+                 *, poll_ms: int = POLL_MS) -> None:
+        super().__init__(parent)
+        self.store: Store | None = None
+        self._version: int | None = None
+        self._timer = QTimer(self)
+        self._timer.setInterval(poll_ms)
+        self._timer.timeout.connect(self.poll)
+        if store is not None:
+            self.set_store(store)
+
+    def set_store(self, store: Store | None) -> None:
+        """Switch to another open file (closing nothing: the caller owns closing)."""
+        if self.store is not None and self._on_change in self.store.listeners:
+            self.store.listeners.remove(self._on_change)
+        self.store = store
+        if store is not None:
+            store.listeners.append(self._on_change)
+            self._version = self._data_version()
+            self._timer.start()
+        else:
+            self._timer.stop()
+        self.store_replaced.emit(store)
+
+    def close(self) -> None:
+        """Detach and close the store (the window is closing or opening another file)."""
+        store = self.store
+        self.set_store(None)
+        if store is not None:
+            store.close()
+
+    def _on_change(self, change: Change) -> None:
+        # Our own commits do not move data_version, but keep the baseline current anyway.
+        self.changed.emit(change)
+
+    def _data_version(self) -> int | None:
+        try:
+            return self.store.data_version() if self.store else None
+        except Exception:  # a vanished network drive: keep going, the next save will say so
+            return None
+
+    def poll(self) -> bool:
+        """Check whether someone else saved; if so emit ``external_change`` and ``changed``."""
+        if self.store is None:
+            return False
+        version = self._data_version()
+        if version is None or version == self._version:
+            return False
+        self._version = version
+        change = everything(self.store)
+        self.external_change.emit(change)
+        self.changed.emit(change)
+        return True
+
+
+def everything(store: Store) -> Change:
+    """A Change naming every record: what to refresh after an unknown outside change."""
+    try:
+        items = frozenset(r.id for r in store.item_rows())
+        return Change(
+            inspections=frozenset(i.id for i in store.inspections()), items=items,
+            periods=frozenset(p.id for p in store.periods()),
+            assessments=frozenset(store.rag_grid()), evidence_of=items,
+            structure=True, settings=True)
+    except Exception:  # the drive went away mid-read: refresh the structure at least
+        return Change(structure=True, settings=True)

@@ -1,0 +1,332 @@
+"""The RAG grid's model: items down the side, reporting periods across, one rating per cell.
+
+Rows are items grouped under a heading row per inspection; columns are the
+item, each reporting period, then the direction of travel (in the current
+period) and the status. Everything is read with three queries per refresh
+(``item_rows``, ``rag_grid``, ``directions``), never per cell. A change to a
+few ratings repaints only those cells and the counts in their column headers.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from ragdesk.domain import Dot, Inspection, ItemRow, Period
+from ragdesk.store import Change, Store
+
+from .rag_style import DOT_TEXT, DOT_TIP, RatingScale
+
+ITEM_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+PERIOD_ID_ROLE = Qt.ItemDataRole.UserRole + 2
+RAG_ROLE = Qt.ItemDataRole.UserRole + 3
+DRAFT_ROLE = Qt.ItemDataRole.UserRole + 4
+INSPECTION_ID_ROLE = Qt.ItemDataRole.UserRole + 5
+
+DRAFT_TIP = ("Draft: carried forward from the previous period and not yet confirmed. "
+             "Press R, A or G (or edit the narrative) to confirm it.")
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()  # the invisible root; a shared default, never modified
+
+
+@dataclass(frozen=True)
+class _Row:
+    inspection: Inspection | None = None
+    item: ItemRow | None = None
+
+
+class GridModel(QAbstractTableModel):
+    """Items × reporting periods; the item column first, direction and status last."""
+
+    def __init__(self, store: Store | None = None, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._store: Store | None = None
+        self._rows: list[_Row] = []
+        self._periods: list[Period] = []
+        self._cells: dict[tuple[int, int], tuple[str | None, bool]] = {}
+        self._dots: dict[int, Dot | None] = {}
+        self._scale = RatingScale([])
+        self._status_labels: dict[str, str] = {}
+        self._visible: set[int] | None = None
+        self._row_of_item: dict[int, int] = {}
+        self.dot_period_id: int | None = None
+        if store is not None:
+            self.set_store(store)
+
+    # -- feeding ----------------------------------------------------------------
+
+    def set_store(self, store: Store | None) -> None:
+        self._store = store
+        self.dot_period_id = None
+        self.refresh(None)
+
+    def set_visible(self, item_ids: list[int] | None) -> None:
+        """Show only these items (the tree's filter); None shows all."""
+        visible = None if item_ids is None else set(item_ids)
+        if visible != self._visible:
+            self._visible = visible
+            self.refresh(None)
+
+    def set_dot_period(self, period_id: int | None) -> None:
+        """The period whose direction of travel the DoT column shows."""
+        if period_id == self.dot_period_id or self._store is None:
+            return
+        self.dot_period_id = period_id
+        self._read_dots()
+        if self._rows:
+            col = self.dot_column
+            self.dataChanged.emit(self.index(0, col), self.index(len(self._rows) - 1, col))
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, self.dot_column, self.dot_column)
+
+    def _read_dots(self) -> None:
+        store = self._store
+        ids = {p.id for p in self._periods}
+        if self.dot_period_id not in ids:
+            self.dot_period_id = self._periods[-1].id if self._periods else None
+        self._dots = store.directions(self.dot_period_id) if store and self.dot_period_id else {}
+
+    def refresh(self, change: Change | None = None) -> None:
+        """Re-read; reset on structural changes, else repaint only the named cells."""
+        store = self._store
+        if change is not None and not (change.items or change.assessments or change.structure
+                                       or change.periods or change.settings or change.inspections):
+            return
+        full = change is None or change.structure or change.settings or bool(change.periods)
+        if store is None:
+            self.beginResetModel()
+            self._rows, self._periods, self._cells, self._dots = [], [], {}, {}
+            self._row_of_item = {}
+            self.endResetModel()
+            return
+        if full:
+            self.beginResetModel()
+            self._read_all(store)
+            self.endResetModel()
+            return
+        assert change is not None
+        old_ids = [r.item.id if r.item else None for r in self._rows]
+        self._read_all(store)
+        if old_ids != [r.item.id if r.item else None for r in self._rows]:
+            self.beginResetModel()
+            self.endResetModel()
+            return
+        column_of = {p.id: c for c, p in enumerate(self._periods, start=1)}
+        last = self.columnCount() - 1
+        for item_id in change.items:
+            row = self._row_of_item.get(item_id)
+            if row is not None:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, last))
+        touched_columns = set()
+        for item_id, period_id in change.assessments:
+            row, col = self._row_of_item.get(item_id), column_of.get(period_id)
+            if row is not None and col is not None:
+                self.dataChanged.emit(self.index(row, col), self.index(row, col))
+                touched_columns.add(col)
+        for col in sorted(touched_columns):
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, col, col)
+        if change.assessments and self._rows:
+            self.dataChanged.emit(self.index(0, self.dot_column),
+                                  self.index(len(self._rows) - 1, self.dot_column))
+        if change.inspections:
+            for row, r in enumerate(self._rows):
+                if r.inspection and r.inspection.id in change.inspections:
+                    self.dataChanged.emit(self.index(row, 0), self.index(row, last))
+
+    def _read_all(self, store: Store) -> None:
+        self._scale = RatingScale(store.ratings(include_disabled=True))
+        self._status_labels = {s.code: s.label for s in store.statuses()}
+        self._periods = store.periods()
+        self._cells = store.rag_grid()
+        rows = store.item_rows()
+        by_inspection: dict[int, list[ItemRow]] = {}
+        for r in rows:
+            if self._visible is None or r.id in self._visible:
+                by_inspection.setdefault(r.inspection_id, []).append(r)
+        self._rows = []
+        for inspection in store.inspections():
+            items = by_inspection.get(inspection.id, [])
+            if not items and self._visible is not None:
+                continue
+            self._rows.append(_Row(inspection=inspection))
+            self._rows.extend(_Row(item=r) for r in items)
+        self._row_of_item = {r.item.id: n for n, r in enumerate(self._rows) if r.item}
+        self._read_dots()
+
+    # -- what the view asks -------------------------------------------------------
+
+    @property
+    def scale(self) -> RatingScale:
+        return self._scale
+
+    @property
+    def periods(self) -> list[Period]:
+        return list(self._periods)
+
+    @property
+    def dot_column(self) -> int:
+        return len(self._periods) + 1
+
+    @property
+    def status_column(self) -> int:
+        return len(self._periods) + 2
+
+    def period_at(self, column: int) -> Period | None:
+        return self._periods[column - 1] if 1 <= column <= len(self._periods) else None
+
+    def column_of_period(self, period_id: int) -> int | None:
+        for c, p in enumerate(self._periods, start=1):
+            if p.id == period_id:
+                return c
+        return None
+
+    def row_of_item(self, item_id: int) -> int | None:
+        return self._row_of_item.get(item_id)
+
+    def item_at(self, row: int) -> ItemRow | None:
+        return self._rows[row].item if 0 <= row < len(self._rows) else None
+
+    def heading_rows(self) -> list[int]:
+        return [n for n, r in enumerate(self._rows) if r.inspection]
+
+    def counts(self, period_id: int) -> Counter[str]:
+        """How many shown items have each rating in a period (for the header)."""
+        counts: Counter[str] = Counter()
+        for r in self._rows:
+            if r.item:
+                rag = self._cells.get((r.item.id, period_id), (None, False))[0]
+                if rag:
+                    counts[rag] += 1
+        return counts
+
+    # -- QAbstractTableModel --------------------------------------------------------
+
+    def rowCount(self, parent: AnyIndex = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._periods) + 3
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid() or self._rows[index.row()].inspection is not None:
+            return Qt.ItemFlag.NoItemFlags  # headings: arrow keys skip them
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return str(section + 1)
+            return None
+        period = self.period_at(section)
+        if role == Qt.ItemDataRole.DisplayRole:
+            if section == 0:
+                return "Item"
+            if period is not None:
+                counts = self.counts(period.id)
+                summary = " ".join(f"{r.letter}{counts[r.code]}" for r in self._scale.enabled)
+                return f"{period.label}\n{summary}"
+            if section == self.dot_column:
+                label = next((p.label for p in self._periods if p.id == self.dot_period_id), "")
+                return f"Direction\n{label}"
+            if section == self.status_column:
+                return "Status"
+        if role == Qt.ItemDataRole.ToolTipRole and period is not None:
+            counts = self.counts(period.id)
+            parts = [f"{counts[r.code]} {r.code}" for r in self._scale.enabled]
+            meeting = f" — {period.meeting}" if period.meeting else ""
+            return f"{period.label}{meeting}: " + ", ".join(parts)
+        if role == Qt.ItemDataRole.ToolTipRole and section == self.dot_column:
+            return "Direction of travel since the previous period (in the selected period)"
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        entry = self._rows[index.row()]
+        column = index.column()
+        if entry.inspection is not None:
+            if role == INSPECTION_ID_ROLE:
+                return entry.inspection.id
+            if column == 0 and role in (Qt.ItemDataRole.DisplayRole,
+                                        Qt.ItemDataRole.AccessibleTextRole):
+                return entry.inspection.title
+            if role == Qt.ItemDataRole.FontRole:
+                font = QFont()
+                font.setBold(True)
+                return font
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return QBrush(QColor("#E8ECF2"))
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(QColor("#1F2A3A"))
+            return None
+        item = entry.item
+        assert item is not None
+        if role == ITEM_ID_ROLE:
+            return item.id
+        if role == INSPECTION_ID_ROLE:
+            return item.inspection_id
+        period = self.period_at(column)
+        if role == PERIOD_ID_ROLE:
+            return period.id if period else None
+        if column == 0:
+            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+                return f"{item.label}  {item.title}".rstrip()
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return f"{item.label}: {item.title}"
+            return None
+        if period is not None:
+            return self._cell_data(item, period, role)
+        if column == self.dot_column:
+            dot = self._dots.get(item.id)
+            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+                return DOT_TEXT.get(dot, "") if dot else ""
+            if role == Qt.ItemDataRole.ToolTipRole and dot:
+                return DOT_TIP[dot]
+            if role == Qt.ItemDataRole.TextAlignmentRole:
+                return Qt.AlignmentFlag.AlignCenter
+            return None
+        if column == self.status_column and role in (
+                Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
+                Qt.ItemDataRole.AccessibleTextRole):
+            return self._status_labels.get(item.status, item.status)
+        return None
+
+    def _cell_data(self, item: ItemRow, period: Period, role: int) -> Any:
+        rag, draft = self._cells.get((item.id, period.id), (None, False))
+        if role == RAG_ROLE:
+            return rag
+        if role == DRAFT_ROLE:
+            return draft
+        if role == Qt.ItemDataRole.DisplayRole:
+            if not rag:
+                return "draft" if draft else ""
+            return self._scale.word(rag) + ("*" if draft else "")
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            word = self._scale.word(rag) if rag else "not rated"
+            return f"{item.label}, {period.label}: {word}" + (" (draft)" if draft else "")
+        if role == Qt.ItemDataRole.ToolTipRole:
+            text = f"{item.label}, {period.label}: {self._scale.tooltip(rag)}"
+            return text + ("\n" + DRAFT_TIP if draft else "")
+        if role == Qt.ItemDataRole.BackgroundRole:
+            colour = self._scale.background(rag)
+            if colour is None:
+                return None
+            if draft:
+                return QBrush(colour.lighter(135), Qt.BrushStyle.SolidPattern)
+            return QBrush(colour)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            colour = self._scale.foreground(rag)
+            return QBrush(colour) if colour else None
+        if role == Qt.ItemDataRole.FontRole:
+            font = QFont()
+            font.setBold(not draft)
+            font.setItalic(draft)
+            return font
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return Qt.AlignmentFlag.AlignCenter
+        return None

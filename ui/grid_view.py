@@ -1,0 +1,183 @@
+"""The RAG grid widget: a table of ratings you can drive from the keyboard.
+
+Arrow keys move between cells (heading rows are skipped); R, A, G and B set
+the rating of the current cell, Delete clears it. The view does not change the
+store itself: it emits ``rate_requested`` and the window turns that into an
+undoable command, so the grid, the tree and the editor all hear about it alike.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QKeyEvent, QPainter, QPen
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QWidget,
+)
+
+from .grid_model import DRAFT_ROLE, ITEM_ID_ROLE, PERIOD_ID_ROLE, GridModel
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class RatingCellDelegate(QStyledItemDelegate):
+    """Keeps a rated cell in its rating colour when selected (a frame marks the selection),
+    and marks a carried-forward draft with a dashed inner border as well as italics."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
+        background = index.data(Qt.ItemDataRole.BackgroundRole)
+        draft = bool(index.data(DRAFT_ROLE))
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
+        if not isinstance(background, QBrush):
+            super().paint(painter, option, index)
+            if draft:
+                self._frame(painter, option, Qt.PenStyle.DashLine, 1)
+            return
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.state &= ~QStyle.StateFlag.State_Selected  # type: ignore[assignment]
+        opt.state &= ~QStyle.StateFlag.State_HasFocus  # type: ignore[assignment]
+        painter.fillRect(opt.rect, background)  # type: ignore[attr-defined]
+        opt.backgroundBrush = background
+        widget = opt.widget
+        style = widget.style() if widget is not None else None
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+        if draft:
+            self._frame(painter, option, Qt.PenStyle.DashLine, 1)
+        if selected:
+            self._frame(painter, option, Qt.PenStyle.SolidLine, 3)
+
+    @staticmethod
+    def _frame(painter: QPainter, option: QStyleOptionViewItem, style: Qt.PenStyle,
+               width: int) -> None:
+        painter.save()
+        pen = QPen(option.palette.highlight().color() if width > 1  # type: ignore[attr-defined]
+                   else option.palette.text().color(), width, style)  # type: ignore[attr-defined]
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        inset = width // 2 + 1
+        painter.drawRect(option.rect.adjusted(inset, inset, -inset - 1, -inset - 1))  # type: ignore[attr-defined]
+        painter.restore()
+
+
+class GridView(QTableView):
+    """Signals: ``cell_chosen(item_id, period_id|None)`` when the current cell moves,
+    ``rate_requested(item_id, period_id, code|None)`` for R/A/G/B/Delete,
+    ``message(str)`` for the status bar."""
+
+    cell_chosen = Signal(int, object)
+    rate_requested = Signal(int, int, object)
+    message = Signal(str)
+
+    def __init__(self, model: GridModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setModel(model)
+        self.setAccessibleName("RAG grid")
+        self.setAccessibleDescription(
+            "Ratings of every item in every reporting period. Arrow keys move; R, A, G or B "
+            "set the rating; Delete clears it.")
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setTabKeyNavigation(False)
+        self.setWordWrap(False)
+        self.setAlternatingRowColors(False)
+        self.setShowGrid(True)
+        self.verticalHeader().setVisible(False)
+        self.verticalHeader().setDefaultSectionSize(24)
+        header = self.horizontalHeader()
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
+        header.setMinimumSectionSize(40)
+        header.setHighlightSections(True)
+        self.setItemDelegate(RatingCellDelegate(self))
+        model.modelReset.connect(self._after_reset)
+        self._after_reset()
+
+    def grid_model(self) -> GridModel:
+        model = self.model()
+        assert isinstance(model, GridModel)
+        return model
+
+    def _after_reset(self) -> None:
+        model = self.grid_model()
+        self.clearSpans()
+        columns = model.columnCount()
+        for row in model.heading_rows():
+            self.setSpan(row, 0, 1, columns)
+        header = self.horizontalHeader()
+        if columns:
+            header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+            self.setColumnWidth(0, max(self.columnWidth(0), 300))
+            for c in range(1, columns):
+                header.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
+                self.setColumnWidth(c, 130 if c == model.status_column else 88)
+
+    # -- navigation ---------------------------------------------------------------
+
+    def select_cell(self, item_id: int, period_id: int | None) -> bool:
+        """Make (item, period) the current cell without telling anyone (sync from elsewhere)."""
+        model = self.grid_model()
+        row = model.row_of_item(item_id)
+        if row is None:
+            self.clearSelection()
+            return False
+        column = model.column_of_period(period_id) if period_id is not None else None
+        if column is None:
+            current = self.currentIndex()
+            column = current.column() if current.isValid() and current.column() else 0
+        index = model.index(row, column)
+        if index == self.currentIndex():
+            return True
+        self.blockSignals(True)
+        try:
+            self.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        finally:
+            self.blockSignals(False)
+        self.scrollTo(index)
+        return True
+
+    def currentChanged(self, current: AnyIndex, previous: AnyIndex) -> None:
+        super().currentChanged(current, previous)
+        if current.isValid():
+            item_id = current.data(ITEM_ID_ROLE)
+            if item_id is not None:
+                self.cell_chosen.emit(int(item_id), current.data(PERIOD_ID_ROLE))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        plain = not (event.modifiers() & (Qt.KeyboardModifier.ControlModifier
+                                          | Qt.KeyboardModifier.AltModifier
+                                          | Qt.KeyboardModifier.MetaModifier))
+        if plain and (Qt.Key.Key_A <= key <= Qt.Key.Key_Z
+                      or key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)):
+            self._rate_key(event)
+            return
+        super().keyPressEvent(event)
+
+    def _rate_key(self, event: QKeyEvent) -> None:
+        model = self.grid_model()
+        index = self.currentIndex()
+        item_id = index.data(ITEM_ID_ROLE) if index.isValid() else None
+        period = model.period_at(index.column()) if index.isValid() else None
+        if item_id is None or period is None:
+            self.message.emit("Choose a cell under a reporting period first, then press "
+                              "R, A or G.")
+            return
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self.rate_requested.emit(int(item_id), period.id, None)
+            return
+        rating = model.scale.by_letter(event.text() or chr(event.key()))
+        if rating is None:
+            letters = ", ".join(r.letter for r in model.scale.enabled)
+            hint = (" BLUE is switched off for this file (File ▸ Properties)."
+                    if event.key() == Qt.Key.Key_B else "")
+            self.message.emit(f"Press {letters} to rate, or Delete to clear.{hint}")
+            return
+        self.rate_requested.emit(int(item_id), period.id, rating.code)

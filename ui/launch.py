@@ -1,0 +1,83 @@
+"""``ragdesk open [DB] [--read-only]``: start Qt and show the main window.
+
+With no DB the window reopens the file used last time, or else the user's own
+copy of the sample (built on first use in the platform's application-data
+folder), so a first run shows real content instead of an empty window.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from importlib import resources
+
+from PySide6.QtCore import QStandardPaths
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from ragdesk.errors import RagdeskError
+from ragdesk.sample import sample_copy
+
+from . import qt_settings
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("db", nargs="?", help="the ragdesk file to open (default: the last "
+                                              "one, or the sample)")
+    parser.add_argument("--read-only", action="store_true",
+                        help="open without the right to change anything (view and print)")
+    parser.set_defaults(func=run)
+
+
+def _icon() -> QIcon | None:
+    try:
+        path = resources.files("ragdesk.resources").joinpath("icons", "ragdesk.png")
+        if path.is_file():
+            return QIcon(str(path))
+    except (OSError, ModuleNotFoundError):
+        pass
+    return None
+
+
+def make_app(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationName(qt_settings.APPLICATION)
+    app.setOrganizationName(qt_settings.ORGANISATION)
+    app.setApplicationDisplayName("ragdesk")
+    icon = _icon()
+    if icon is not None:
+        app.setWindowIcon(icon)
+    return app
+
+
+def default_file(settings: object, app_data_dir: str) -> str | None:
+    """The last opened file if it still exists, else the user's sample copy (built if needed)."""
+    last = qt_settings.last_file(settings)  # type: ignore[arg-type]
+    if last:
+        return last
+    try:
+        return os.fspath(sample_copy(app_data_dir))
+    except (RagdeskError, OSError):
+        return None
+
+
+def run(args: argparse.Namespace) -> int:
+    app = make_app()
+    from .main_window import MainWindow  # after QApplication exists
+
+    window = MainWindow()
+    window.show()
+    if args.db:
+        path = args.db
+    else:
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+        path = default_file(window.settings, folder)
+        if path is None:
+            QMessageBox.warning(window, "ragdesk", "The sample file could not be created in "
+                                f"“{folder}”. Use File ▸ New… or File ▸ Open….")
+    if path:
+        window.open_path(path, read_only=args.read_only)
+    return app.exec()

@@ -1,0 +1,1177 @@
+"""The main window: recommendation tree | editor pane, with the RAG grid below the editor.
+
+The window owns one open Store (through the ``StoreBridge``), one QUndoStack
+and the current selection (item or inspection, and reporting period). Every
+change, whichever view made it, comes back through the bridge's ``changed``
+signal and each view refreshes only what the Change names. The editor pane is
+asked to ``flush()`` before the selection moves, another file opens or the
+window closes, so typed text is never lost.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QGuiApplication,
+    QKeySequence,
+    QShortcut,
+    QUndoStack,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ragdesk.domain import ItemKind, Period
+from ragdesk.errors import FileProblem, RagdeskError, ReadOnly
+from ragdesk.jsonio import export_csv, export_json, import_json
+from ragdesk.store import Change, Store
+
+from . import commands, qt_settings
+from .about import show_about
+from .background import BackgroundTask
+from .bridge import StoreBridge
+from .dialogs import ItemDialog, PeriodDialog, PeriodValues, PropertiesDialog
+from .filter_bar import FilterBar
+from .grid_model import GridModel
+from .grid_view import GridView
+from .rag_style import BadgeDelegate
+from .tree_model import (
+    COL_DUE,
+    COL_ITEM,
+    COL_RAG,
+    COL_STATUS,
+    GROUPINGS,
+    INSPECTION_ID_ROLE,
+    ITEM_ID_ROLE,
+    KIND_ROLE,
+    RAG_ROLE,
+    ItemFilter,
+    TreeModel,
+)
+
+FILE_FILTER = "ragdesk files (*.db *.ragdesk);;All files (*)"
+
+
+def make_editor(store: Store, undo_stack: QUndoStack, parent: QWidget) -> QWidget:
+    """The editor engineer's EditorPane, or the read-only placeholder until it is installed."""
+    try:
+        module = importlib.import_module("ragdesk.ui.editor")
+        pane_class = module.EditorPane
+    except ModuleNotFoundError as e:
+        if e.name not in ("ragdesk.ui.editor",):
+            raise
+        from .editor_placeholder import PlaceholderEditor as pane_class
+    return pane_class(store, undo_stack, parent)
+
+
+class MainWindow(QMainWindow):
+    """The window a unit lives in every reporting cycle."""
+
+    def __init__(self, *, settings: QSettings | None = None,
+                 app_data_dir: str | None = None) -> None:
+        super().__init__()
+        self.settings = settings or qt_settings.default_settings()
+        self.app_data_dir = app_data_dir
+        self.undo_stack = QUndoStack(self)
+        self.bridge = StoreBridge(parent=self)
+        self.current_item: int | None = None
+        self.current_inspection: int | None = None
+        self.current_period: int | None = None
+        self._syncing = False
+        self._collapsed: set[str] = set()
+        self._tasks: list[BackgroundTask] = []
+        self.editor: Any = None
+
+        self.setObjectName("ragdeskMainWindow")
+        self.setWindowTitle("ragdesk")
+        self.setAccessibleName("ragdesk")
+        self._build_views()
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self._build_status_bar()
+        self.bridge.changed.connect(self._on_change)
+        self.bridge.external_change.connect(self._on_external_change)
+        self._restore_window_state()
+        self._update_actions()
+        self._update_title()
+
+    # ================================================================ building
+
+    def _build_views(self) -> None:
+        self.tree_model = TreeModel(parent=self)
+        self.tree = QTreeView(self)
+        self.tree.setModel(self.tree_model)
+        self.tree.setObjectName("tree")
+        self.tree.setAccessibleName("Recommendations and areas for improvement")
+        self.tree.setUniformRowHeights(True)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setAllColumnsShowFocus(True)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._tree_menu)
+        self.tree.setItemDelegateForColumn(
+            COL_RAG, BadgeDelegate(lambda: self.tree_model.scale, RAG_ROLE, KIND_ROLE, self.tree))
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(COL_ITEM, QHeaderView.ResizeMode.Stretch)
+        for col, width in ((COL_RAG, 80), (COL_STATUS, 110), (COL_DUE, 130)):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+            self.tree.setColumnWidth(col, width)
+        self.tree.selectionModel().currentChanged.connect(self._tree_current_changed)
+        self.tree.expanded.connect(lambda i: self._collapsed.discard(self.tree_model.group_key(i) or ""))
+        self.tree.collapsed.connect(lambda i: self._collapsed.add(self.tree_model.group_key(i) or ""))
+        self.tree_model.modelReset.connect(self._after_tree_reset)
+        delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.tree)
+        delete.setContext(Qt.ShortcutContext.WidgetShortcut)
+        delete.activated.connect(self.delete_selected)
+
+        self.filter_bar = FilterBar(self)
+        self.filter_bar.filter_changed.connect(self._filter_changed)
+
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.setSpacing(0)
+        left_layout.addWidget(self.filter_bar)
+        left_layout.addWidget(self.tree, 1)
+
+        self.editor_stack = QStackedWidget(self)
+        self.no_file = QLabel("No file is open.\n\nUse File ▸ Open… or File ▸ New…", self)
+        self.no_file.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.editor_stack.addWidget(self.no_file)
+
+        self.grid_model = GridModel(parent=self)
+        self.grid = GridView(self.grid_model, self)
+        self.grid.setObjectName("grid")
+        self.grid.cell_chosen.connect(self._grid_cell_chosen)
+        self.grid.rate_requested.connect(self.rate)
+        self.grid.message.connect(self._status)
+        self.grid_model.modelReset.connect(self._sync_grid_selection)
+
+        self.right_split = QSplitter(Qt.Orientation.Vertical, self)
+        self.right_split.setObjectName("rightSplit")
+        self.right_split.addWidget(self.editor_stack)
+        self.right_split.addWidget(self.grid)
+        self.right_split.setStretchFactor(0, 3)
+        self.right_split.setStretchFactor(1, 2)
+        self.right_split.setChildrenCollapsible(False)
+
+        self.main_split = QSplitter(Qt.Orientation.Horizontal, self)
+        self.main_split.setObjectName("mainSplit")
+        self.main_split.addWidget(left)
+        self.main_split.addWidget(self.right_split)
+        self.main_split.setStretchFactor(0, 2)
+        self.main_split.setStretchFactor(1, 3)
+        self.main_split.setChildrenCollapsible(False)
+        self.setCentralWidget(self.main_split)
+
+    def _action(self, text: str, slot: Callable[[], Any], shortcut: Any = None,
+                tip: str = "", *, checkable: bool = False) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        action.setCheckable(checkable)
+        if checkable:
+            action.toggled.connect(slot)
+        else:
+            action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)  # reachable by shortcut even when its menu is hidden
+        return action
+
+    def _build_actions(self) -> None:
+        SK = QKeySequence.StandardKey
+        a = self._action
+        self.act_new = a("&New…", self.new_file, SK.New, "Create an empty ragdesk file")
+        self.act_open = a("&Open…", self.open_dialog, SK.Open, "Open a ragdesk file")
+        self.act_save_copy = a("Save a &Copy…", self.save_copy, "Ctrl+Shift+S",
+                               "Write a copy of the whole file (a consistent snapshot)")
+        self.act_import = a("&Import JSON…", self.import_json_dialog, None,
+                            "Add the contents of a ragdesk JSON file to this file")
+        self.act_export_json = a("Export &JSON…", lambda: self.export_dialog("json"), None,
+                                 "Write everything in this file as JSON")
+        self.act_export_csv = a("Export CS&V…", lambda: self.export_dialog("csv"), None,
+                                "Write one row per item and period as CSV (for Excel)")
+        self.act_preview = a("Print Pre&view…", lambda: self.report("preview"), "Ctrl+Shift+P",
+                             "Preview the Appendix 1 report of the items shown")
+        self.act_print = a("&Print…", lambda: self.report("print"), SK.Print,
+                           "Print the Appendix 1 report of the items shown")
+        self.act_pdf = a("Export P&DF…", lambda: self.report("pdf"), "Ctrl+Shift+E",
+                         "Save the Appendix 1 report of the items shown as PDF")
+        self.act_properties = a("P&roperties…", self.properties, None,
+                                "Document owner, team, force and rating scale of this file")
+        self.act_quit = a("&Quit", self.close, SK.Quit, "Close ragdesk")
+
+        self.act_undo = self.undo_stack.createUndoAction(self, "&Undo")
+        self.act_undo.setShortcut(QKeySequence(SK.Undo))
+        self.act_redo = self.undo_stack.createRedoAction(self, "&Redo")
+        self.act_redo.setShortcuts([QKeySequence(SK.Redo), QKeySequence("Ctrl+Y")])
+        self.addAction(self.act_undo)
+        self.addAction(self.act_redo)
+        self.act_cut = a("Cu&t", lambda: self._clipboard("cut"), SK.Cut)
+        self.act_copy = a("&Copy", lambda: self._clipboard("copy"), SK.Copy)
+        self.act_paste = a("&Paste", lambda: self._clipboard("paste"), SK.Paste)
+        self.act_find = a("&Find…", self.filter_bar.focus_search, SK.Find,
+                          "Search and filter the items")
+        self.act_add_inspection = a("Add &Inspection…", self.add_inspection, "Ctrl+Shift+I",
+                                    "Add an inspection report")
+        self.act_add_item = a("&Add Item…", self.add_item, "Ctrl+Shift+N",
+                              "Add a recommendation, AFI or cause of concern")
+        self.act_duplicate = a("D&uplicate Item", self.duplicate_item, "Ctrl+D",
+                               "Copy the selected item's fields into a new item below it")
+        self.act_delete = a("De&lete", self.delete_selected, "Ctrl+Shift+Del",
+                            "Delete the selected item or inspection (Ctrl+Z undoes it)")
+        self.act_move_up = a("Move &Up", lambda: self.move_selected(-1), "Ctrl+Shift+Up",
+                             "Move the selected item or inspection up")
+        self.act_move_down = a("Move Do&wn", lambda: self.move_selected(1), "Ctrl+Shift+Down",
+                               "Move the selected item or inspection down")
+        self.act_new_period = a("New Reporting &Period…", self.new_period, "Ctrl+Alt+N",
+                                "Add a reporting period (a new grid column), carrying ratings "
+                                "forward as drafts")
+
+        self.grouping_group = QActionGroup(self)
+        self.grouping_actions: dict[str, QAction] = {}
+        for n, (key, label) in enumerate(GROUPINGS.items(), start=1):
+            act = QAction(f"Group by &{label}", self, checkable=True)
+            act.setShortcut(QKeySequence(f"Ctrl+{n}"))
+            act.setData(key)
+            act.triggered.connect(lambda _c=False, k=key: self.set_grouping(k))
+            self.grouping_group.addAction(act)
+            self.grouping_actions[key] = act
+            self.addAction(act)
+        self.grouping_actions["inspection"].setChecked(True)
+        self.act_show_grid = a("Show RAG &Grid", self._show_grid, "F9",
+                               "Show or hide the RAG grid", checkable=True)
+        self.act_show_grid.setChecked(True)
+        self.act_focus_tree = a("Go to &Tree", lambda: self.tree.setFocus(), "Alt+1")
+        self.act_focus_editor = a("Go to &Editor", self._focus_editor, "Alt+2")
+        self.act_focus_grid = a("Go to G&rid", lambda: self.grid.setFocus(), "Alt+3")
+        self.act_refresh = a("&Reload from File", self.reload, SK.Refresh,
+                             "Show changes other people have saved")
+        self.act_about = a("&About ragdesk", lambda: show_about(self, self.store), None)
+        self.act_about_qt = a("About &Qt", lambda: QMessageBox.aboutQt(self), None)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        m = bar.addMenu("&File")
+        m.addActions([self.act_new, self.act_open])
+        self.recent_menu = m.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        m.addSeparator()
+        m.addAction(self.act_save_copy)
+        m.addSeparator()
+        m.addActions([self.act_import, self.act_export_json, self.act_export_csv])
+        m.addSeparator()
+        m.addActions([self.act_preview, self.act_print, self.act_pdf])
+        m.addSeparator()
+        m.addAction(self.act_properties)
+        m.addSeparator()
+        m.addAction(self.act_quit)
+
+        m = bar.addMenu("&Edit")
+        m.addActions([self.act_undo, self.act_redo])
+        m.addSeparator()
+        m.addActions([self.act_cut, self.act_copy, self.act_paste])
+        m.addSeparator()
+        m.addAction(self.act_find)
+        m.addSeparator()
+        m.addActions([self.act_add_inspection, self.act_add_item, self.act_duplicate,
+                      self.act_delete, self.act_move_up, self.act_move_down])
+        m.addSeparator()
+        m.addAction(self.act_new_period)
+
+        m = bar.addMenu("&View")
+        m.addActions(self.grouping_group.actions())
+        m.addSeparator()
+        m.addAction(self.act_show_grid)
+        m.addSeparator()
+        m.addActions([self.act_focus_tree, self.act_focus_editor, self.act_focus_grid])
+        m.addSeparator()
+        m.addAction(self.act_refresh)
+
+        m = bar.addMenu("&Help")
+        m.addActions([self.act_about, self.act_about_qt])
+
+    def _build_toolbar(self) -> None:
+        bar = self.addToolBar("Main")
+        bar.setObjectName("mainToolBar")
+        bar.setMovable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        bar.addAction(self.act_add_item)
+        bar.addAction(self.act_new_period)
+        bar.addSeparator()
+        bar.addAction(self.act_undo)
+        bar.addAction(self.act_redo)
+        bar.addSeparator()
+        label = QLabel(" Reporting period: ", self)
+        bar.addWidget(label)
+        self.period_combo = QComboBox(self)
+        self.period_combo.setAccessibleName("Reporting period")
+        self.period_combo.setToolTip("The reporting period shown in the editor")
+        self.period_combo.setMinimumContentsLength(10)
+        self.period_combo.currentIndexChanged.connect(self._period_combo_changed)
+        label.setBuddy(self.period_combo)
+        bar.addWidget(self.period_combo)
+        bar.addSeparator()
+        bar.addAction(self.act_preview)
+        bar.addAction(self.act_pdf)
+
+    def _build_status_bar(self) -> None:
+        self.count_label = QLabel(self)
+        self.count_label.setAccessibleName("Item count")
+        self.statusBar().addPermanentWidget(self.count_label)
+
+    # ================================================================ state
+
+    @property
+    def store(self) -> Store | None:
+        return self.bridge.store
+
+    @property
+    def read_only(self) -> bool:
+        return bool(self.store and self.store.read_only)
+
+    def _status(self, text: str, timeout: int = 6000) -> None:
+        self.statusBar().showMessage(text, timeout)
+
+    def show_error(self, text: str, title: str = "ragdesk") -> None:
+        """A refusal or a problem, said plainly; nothing the person typed is lost."""
+        QMessageBox.warning(self, title, text)
+
+    def _command_error(self, text: str) -> None:
+        self.show_error(text)
+
+    def _update_title(self) -> None:
+        store = self.store
+        if store is None:
+            self.setWindowTitle("ragdesk")
+            return
+        name = os.path.basename(store.path)
+        suffix = " [read-only]" if store.read_only else ""
+        self.setWindowTitle(f"{name}{suffix} — ragdesk")
+        self.setWindowFilePath(store.path)
+
+    def _update_actions(self) -> None:
+        has_file = self.store is not None
+        writable = has_file and not self.read_only
+        has_item = self.current_item is not None
+        has_selection = has_item or self.current_inspection is not None
+        for act in (self.act_save_copy, self.act_export_json, self.act_export_csv,
+                    self.act_preview, self.act_print, self.act_pdf, self.act_properties,
+                    self.act_refresh):
+            act.setEnabled(has_file)
+        for act in (self.act_import, self.act_add_inspection, self.act_new_period):
+            act.setEnabled(writable)
+        self.act_add_item.setEnabled(writable and bool(self.tree_model.rowCount()))
+        self.act_duplicate.setEnabled(writable and has_item)
+        for act in (self.act_delete, self.act_move_up, self.act_move_down):
+            act.setEnabled(writable and has_selection)
+        self.act_move_up.setEnabled(self.act_move_up.isEnabled()
+                                    and self.tree_model.grouping == "inspection")
+        self.act_move_down.setEnabled(self.act_move_down.isEnabled()
+                                      and self.tree_model.grouping == "inspection")
+
+    def _update_counts(self) -> None:
+        store = self.store
+        if store is None:
+            self.count_label.setText("")
+            return
+        total = len(self.tree_model.all_rows())
+        visible = self.tree_model.visible_item_ids()
+        text = f"{total} items" if visible is None else f"{len(visible)} of {total} items shown"
+        period = self._period(self.current_period)
+        if period is not None:
+            text += f" · period {period.label}"
+        self.count_label.setText(text)
+
+    def _period(self, period_id: int | None) -> Period | None:
+        return next((p for p in self.grid_model.periods if p.id == period_id), None)
+
+    # ================================================================ files
+
+    def open_path(self, path: str | os.PathLike[str], *, read_only: bool = False) -> bool:
+        """Open a file in this window, or say plainly why not (the current file stays open)."""
+        path = os.fspath(path)
+        if self.editor is not None and not self.editor.flush():
+            return False
+        try:
+            store = Store.open(path, read_only=read_only)
+        except ReadOnly as e:
+            if read_only or not self._offer_read_only(str(e)):
+                return False
+            return self.open_path(path, read_only=True)
+        except FileProblem as e:
+            self.show_error(str(e), "Cannot open file")
+            return False
+        except (RagdeskError, OSError) as e:
+            self.show_error(f"“{path}” could not be opened: {e}", "Cannot open file")
+            return False
+        self.set_store(store)
+        qt_settings.add_recent(self.settings, path)
+        if store.migrated_from is not None:
+            self._status(f"Upgraded the file from version {store.migrated_from}.")
+        else:
+            self._status(f"Opened {path}" + (" read-only" if store.read_only else ""))
+        return True
+
+    def _offer_read_only(self, text: str) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Warning, "Cannot open file for changes", text,
+                          QMessageBox.StandardButton.Cancel, self)
+        ro = box.addButton("Open read-only", QMessageBox.ButtonRole.AcceptRole)
+        box.exec()
+        return box.clickedButton() is ro
+
+    def set_store(self, store: Store | None) -> None:
+        """Show another open Store (closing the previous one)."""
+        self.undo_stack.clear()
+        self.bridge.close()
+        self.current_item = self.current_inspection = self.current_period = None
+        self.bridge.set_store(store)
+        if store is not None:
+            if self.editor is None:
+                self.editor = make_editor(store, self.undo_stack, self)
+                self.editor.setAccessibleName("Editor")
+                self.editor.message.connect(self._status)
+                self.editor_stack.addWidget(self.editor)
+            else:
+                self.editor.set_store(store)
+            self.editor_stack.setCurrentWidget(self.editor)
+        else:
+            if self.editor is not None:
+                self.editor.set_store(None)
+            self.editor_stack.setCurrentWidget(self.no_file)
+        self.filter_bar.blockSignals(True)
+        self.filter_bar.clear()
+        self.filter_bar.blockSignals(False)
+        self.tree_model.filter = ItemFilter()
+        self.tree_model.set_store(store)
+        self.grid_model.set_visible(None)
+        self.grid_model.set_store(store)
+        self._refresh_choices()
+        self._refresh_periods()
+        periods = self.grid_model.periods
+        self.current_period = periods[-1].id if periods else None
+        self._sync_period_combo()
+        self._update_title()
+        self._update_actions()
+        self._update_counts()
+        first = self.tree_model.index(0, 0)
+        if first.isValid():
+            self.tree.setCurrentIndex(first)
+
+    def new_file(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "New ragdesk file", self._dialog_dir(),
+                                              FILE_FILTER)
+        if not path:
+            return
+        if not Path(path).suffix:
+            path += ".db"
+        if os.path.exists(path):
+            self.show_error(f"“{path}” already exists. Choose a new name; ragdesk never "
+                            "overwrites a file when creating one.")
+            return
+        if self.editor is not None and not self.editor.flush():
+            return
+        try:
+            Store.create(path).close()
+        except (RagdeskError, OSError) as e:
+            self.show_error(str(e), "Cannot create file")
+            return
+        self.open_path(path)
+
+    def open_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open ragdesk file", self._dialog_dir(),
+                                              FILE_FILTER)
+        if path:
+            self.open_path(path)
+
+    def _dialog_dir(self) -> str:
+        return os.path.dirname(self.store.path) if self.store else str(Path.home())
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        files = qt_settings.recent_files(self.settings)
+        if not files:
+            self.recent_menu.addAction("(none)").setEnabled(False)
+        for n, path in enumerate(files, start=1):
+            act = self.recent_menu.addAction(f"&{n} {os.path.basename(path)}")
+            act.setToolTip(path)
+            act.setStatusTip(path)
+            act.triggered.connect(lambda _c=False, p=path: self.open_path(p))
+
+    def save_copy(self) -> None:
+        store = self.store
+        if store is None or (self.editor is not None and not self.editor.flush()):
+            return
+        stem = Path(store.path).stem
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save a copy", os.path.join(self._dialog_dir(), f"{stem} copy.db"), FILE_FILTER)
+        if not path:
+            return
+        try:
+            store.save_copy(path)
+        except RagdeskError as e:
+            self.show_error(str(e))
+            return
+        self._status(f"Saved a copy as {path}")
+
+    def import_json_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import JSON", self._dialog_dir(),
+                                              "JSON files (*.json);;All files (*)")
+        if path:
+            self.import_json(path)
+
+    def import_json(self, path: str) -> BackgroundTask | None:
+        """Import in the background on a connection of its own; one transaction, all or nothing."""
+        store = self.store
+        if store is None or (self.editor is not None and not self.editor.flush()):
+            return None
+        try:
+            text = Path(path).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as e:
+            self.show_error(f"“{path}” could not be read: {e}")
+            return None
+        db_path, identity = store.path, store.identity
+
+        def work() -> dict[str, int]:
+            with Store.open(db_path, identity=identity) as own:
+                return import_json(own, text)
+
+        def done(counts: dict[str, int]) -> None:
+            self.bridge.poll()
+            self._status("Imported " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+
+        return self._run(f"Importing {os.path.basename(path)}…", work, done)
+
+    def export_dialog(self, kind: str) -> None:
+        store = self.store
+        if store is None:
+            return
+        stem = Path(store.path).stem
+        path, _ = QFileDialog.getSaveFileName(
+            self, f"Export {kind.upper()}", os.path.join(self._dialog_dir(), f"{stem}.{kind}"),
+            f"{kind.upper()} files (*.{kind});;All files (*)")
+        if path:
+            self.export(kind, path)
+
+    def export(self, kind: str, path: str) -> BackgroundTask | None:
+        """Write JSON or CSV in the background from a read-only connection of its own."""
+        store = self.store
+        if store is None or (self.editor is not None and not self.editor.flush()):
+            return None
+        db_path = store.path
+
+        def work() -> str:
+            with Store.open(db_path, read_only=True) as own:
+                text = export_json(own) if kind == "json" else export_csv(own)
+            Path(path).write_text(text, encoding="utf-8", newline="")
+            return path
+
+        return self._run(f"Exporting to {os.path.basename(path)}…", work,
+                         lambda p: self._status(f"Exported to {p}"))
+
+    def _run(self, label: str, work: Callable[[], Any],
+             done: Callable[[Any], None]) -> BackgroundTask:
+        def failed(error: BaseException) -> None:
+            if isinstance(error, RagdeskError):
+                self.show_error(str(error))
+            elif isinstance(error, OSError):
+                self.show_error(f"{error.strerror or error}: {error.filename or ''}")
+            else:
+                self.show_error(f"Something went wrong: {error!r}. Nothing was changed.")
+
+        task = BackgroundTask(self, label, work, done, failed)
+        task.progress.setWindowModality(Qt.WindowModality.WindowModal)
+        self._tasks = [t for t in self._tasks if not t.finished] + [task]
+        return task.start()
+
+    def reload(self) -> None:
+        if not self.bridge.poll():
+            self._status("No one else has saved changes since the last look.")
+
+    def properties(self) -> None:
+        store = self.store
+        if store is None:
+            return
+        blue = any(r.code == "BLUE" and r.enabled for r in store.ratings(include_disabled=True))
+        dialog = PropertiesDialog(store.settings(), blue, self, read_only=store.read_only)
+        if not dialog.exec() or store.read_only:
+            return
+        values, blue_wanted = dialog.values()
+        self.apply_properties(values, blue_wanted)
+
+    def apply_properties(self, values: dict[str, str], blue: bool) -> None:
+        store = self.store
+        assert store is not None
+        current = store.settings()
+        try:
+            with store.batch():
+                for key, value in values.items():
+                    if current.get(key, "") != value:
+                        store.set_setting(key, value)
+                if any(r.code == "BLUE" and r.enabled != blue
+                       for r in store.ratings(include_disabled=True)):
+                    store.update_rating("BLUE", enabled=blue)
+        except RagdeskError as e:
+            self.show_error(str(e))
+            return
+        self._status("Saved the file's properties.")
+
+    # ================================================================ reports
+
+    def report(self, action: str) -> None:
+        store = self.store
+        if store is None or (self.editor is not None and not self.editor.flush()):
+            return
+        try:
+            module = importlib.import_module("ragdesk.ui.report_dialog")
+        except ModuleNotFoundError as e:
+            if e.name not in ("ragdesk.ui.report_dialog",):
+                raise
+            self.show_error("Reports are not available in this installation "
+                            "(the report module is missing).")
+            return
+        try:
+            module.open_report_dialog(self, store, action=action,
+                                      item_ids=self.tree_model.visible_item_ids(),
+                                      period_id=self.current_period)
+        except RagdeskError as e:
+            self.show_error(str(e))
+
+    # ================================================================ selection and sync
+
+    def _tree_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._syncing or not current.isValid():
+            return
+        item_id = current.data(ITEM_ID_ROLE)
+        if item_id is not None:
+            self.select_item(int(item_id), self._period_for(int(item_id)))
+            return
+        inspection_id = current.data(INSPECTION_ID_ROLE)
+        if inspection_id is not None:
+            self.select_inspection(int(inspection_id))
+
+    def _period_for(self, item_id: int) -> int | None:
+        """The current period, unless the item has never been rated in it but was earlier:
+        then its latest assessed period (so its narrative is what you see first)."""
+        store = self.store
+        if store is None or self.current_period is None:
+            return self.current_period
+        try:
+            assessed = [a.period_id for a in store.assessments(item_id=item_id)]
+        except RagdeskError:
+            return self.current_period
+        if not assessed or self.current_period in assessed:
+            return self.current_period
+        return assessed[-1]
+
+    def _grid_cell_chosen(self, item_id: int, period_id: int | None) -> None:
+        if self._syncing:
+            return
+        self.select_item(item_id, period_id if period_id is not None else self.current_period)
+
+    def _period_combo_changed(self, _index: int) -> None:
+        if self._syncing:
+            return
+        period_id = self.period_combo.currentData()
+        if self.current_item is not None:
+            self.select_item(self.current_item, period_id)
+        elif not self._can_leave():
+            self._sync_period_combo()
+        else:
+            self.current_period = period_id
+            self.grid_model.set_dot_period(period_id)
+            self._update_counts()
+
+    def _can_leave(self) -> bool:
+        return self.editor is None or bool(self.editor.flush())
+
+    def select_item(self, item_id: int, period_id: int | None) -> bool:
+        """Make (item, period) current in the editor, the tree, the grid and the period box."""
+        if (item_id, period_id) == (self.current_item, self.current_period) \
+                and self.current_inspection is None:
+            self._sync_views()
+            return True
+        if not self._can_leave():
+            self._sync_views()
+            return False
+        self.current_item, self.current_inspection = item_id, None
+        self.current_period = period_id
+        if self.editor is not None:
+            self.editor.show_item(item_id, period_id)
+        self.grid_model.set_dot_period(period_id)
+        self._sync_views()
+        self._update_actions()
+        self._update_counts()
+        return True
+
+    def select_inspection(self, inspection_id: int) -> bool:
+        if self.current_inspection == inspection_id and self.current_item is None:
+            return True
+        if not self._can_leave():
+            self._sync_views()
+            return False
+        self.current_item, self.current_inspection = None, inspection_id
+        if self.editor is not None:
+            self.editor.show_inspection(inspection_id)
+        self._sync_views()
+        self._update_actions()
+        return True
+
+    def _sync_views(self) -> None:
+        """Point the tree, grid and period box at the current selection without re-entering."""
+        self._syncing = True
+        try:
+            if self.current_item is not None:
+                index = self.tree_model.index_for_item(self.current_item)
+            elif self.current_inspection is not None:
+                index = self.tree_model.index_for_inspection(self.current_inspection)
+            else:
+                index = QModelIndex()
+            if index.isValid():
+                if index != self.tree.currentIndex():
+                    self.tree.setCurrentIndex(index)
+                self.tree.scrollTo(index)
+            else:
+                self.tree.clearSelection()
+            self._sync_grid_selection()
+            self._sync_period_combo()
+        finally:
+            self._syncing = False
+
+    def _sync_grid_selection(self) -> None:
+        syncing, self._syncing = self._syncing, True
+        try:
+            if self.current_item is not None:
+                self.grid.select_cell(self.current_item, self.current_period)
+            else:
+                self.grid.clearSelection()
+        finally:
+            self._syncing = syncing
+
+    def _sync_period_combo(self) -> None:
+        syncing, self._syncing = self._syncing, True
+        try:
+            at = self.period_combo.findData(self.current_period)
+            if at >= 0 and at != self.period_combo.currentIndex():
+                self.period_combo.setCurrentIndex(at)
+        finally:
+            self._syncing = syncing
+
+    def _refresh_periods(self) -> None:
+        syncing, self._syncing = self._syncing, True
+        try:
+            self.period_combo.clear()
+            for p in self.grid_model.periods:
+                self.period_combo.addItem(p.label, p.id)
+        finally:
+            self._syncing = syncing
+        if self.current_period not in {p.id for p in self.grid_model.periods}:
+            periods = self.grid_model.periods
+            self.current_period = periods[-1].id if periods else None
+        self._sync_period_combo()
+
+    def _refresh_choices(self) -> None:
+        store = self.store
+        if store is None:
+            return
+        self.filter_bar.set_choices(store.ratings(), store.statuses(), self.tree_model.all_rows())
+
+    def _after_tree_reset(self) -> None:
+        root = QModelIndex()
+        for row in range(self.tree_model.rowCount()):
+            index = self.tree_model.index(row, 0)
+            self.tree.setFirstColumnSpanned(row, root, True)
+            self.tree.setExpanded(index, self.tree_model.group_key(index) not in self._collapsed)
+        self._sync_views()
+
+    def _filter_changed(self, item_filter: ItemFilter) -> None:
+        self.tree_model.set_filter(item_filter)
+        self.grid_model.set_visible(self.tree_model.visible_item_ids())
+        self._update_counts()
+        visible = self.tree_model.visible_item_ids()
+        if visible and self.current_item not in visible:
+            self.tree.setCurrentIndex(self.tree_model.index_for_item(visible[0]))
+        elif visible == []:
+            self._status("No item matches the filter.")
+
+    def set_grouping(self, grouping: str) -> None:
+        self.tree_model.set_grouping(grouping)
+        self.grouping_actions[grouping].setChecked(True)
+        self.settings.setValue(qt_settings.KEY_GROUPING, grouping)
+        self._update_actions()
+
+    def _show_grid(self, shown: bool) -> None:
+        self.grid.setVisible(shown)
+        self.settings.setValue(qt_settings.KEY_SHOW_GRID, shown)
+
+    def _focus_editor(self) -> None:
+        if self.editor is not None:
+            self.editor.setFocus()
+            if self.editor.focusWidget() is None:
+                self.editor.focusNextChild()
+
+    # ================================================================ changes
+
+    def _on_change(self, change: Change) -> None:
+        """Every Change, ours or another user's: each view refreshes what it names."""
+        store = self.store
+        if store is None:
+            return
+        self.tree_model.refresh(change)
+        self.grid_model.set_visible(self.tree_model.visible_item_ids())
+        self.grid_model.refresh(change)
+        if change.periods or change.structure:
+            self._refresh_periods()
+        if change.structure or change.items or change.settings:
+            self._refresh_choices()
+        gone = (self.current_item is not None
+                and self.tree_model.item_row(self.current_item) is None
+                and self.current_item not in {r.id for r in self.tree_model.all_rows()})
+        gone_inspection = (self.current_inspection is not None and change.inspections
+                           and self.current_inspection not in
+                           {r.inspection_id for r in self.tree_model.all_rows()}
+                           and not self.tree_model.index_for_inspection(
+                               self.current_inspection).isValid())
+        if self.editor is not None:
+            self.editor.refresh(change)
+            if gone or gone_inspection:
+                self.current_item = self.current_inspection = None
+                self.editor.clear()
+        self._sync_views()
+        self._update_actions()
+        self._update_counts()
+
+    def _on_external_change(self, _change: Change) -> None:
+        self._status("Someone else saved changes to this file; the view now shows them.")
+
+    # ================================================================ commands
+
+    def _push(self, command: commands.StoreCommand) -> None:
+        self.undo_stack.push(command)
+
+    def _writable(self) -> Store | None:
+        store = self.store
+        if store is None:
+            return None
+        if store.read_only:
+            self._status("This file is open read-only; changes cannot be saved.")
+            return None
+        return store
+
+    def rate(self, item_id: int, period_id: int, rag: str | None) -> bool:
+        """Set one rating (the grid's R/A/G/B/Delete keys) as an undoable command."""
+        store = self._writable()
+        period = self._period(period_id)
+        if store is None or period is None:
+            return False
+        if not self._can_leave():
+            return False
+        row = self.tree_model.item_row(item_id)
+        label = row.label if row else f"item {item_id}"
+        try:
+            if rag is None and store.assessment(item_id, period_id) is None:
+                return False
+            command = commands.SetRag.run(store, item_id, period, rag, label,
+                                          self._command_error)
+        except RagdeskError as e:
+            self.show_error(str(e))
+            return False
+        self._push(command)
+        self._status(f"{label}: {rag or 'no rating'} in {period.label}")
+        return True
+
+    def ask_text(self, title: str, label: str, text: str = "") -> str | None:
+        value, ok = QInputDialog.getText(self, title, label, text=text)
+        return value if ok else None
+
+    def ask_item(self, inspection_title: str, kind: ItemKind,
+                 number: str) -> tuple[ItemKind, str] | None:
+        dialog = ItemDialog(self, inspection_title=inspection_title, kind=kind, number=number)
+        return dialog.values() if dialog.exec() else None
+
+    def ask_period(self, suggestion: str) -> PeriodValues | None:
+        dialog = PeriodDialog(self, suggestion=suggestion)
+        return dialog.values() if dialog.exec() else None
+
+    def confirm(self, title: str, text: str) -> bool:
+        answer = QMessageBox.question(self, title, text,
+                                      QMessageBox.StandardButton.Yes
+                                      | QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def add_inspection(self) -> None:
+        store = self._writable()
+        if store is None or not self._can_leave():
+            return
+        title = self.ask_text("Add inspection", "Title of the inspection report:")
+        if title is None:
+            return
+        try:
+            inspection = store.add_inspection(title)
+        except RagdeskError as e:
+            self.show_error(str(e))
+            return
+        self._push(commands.added_inspection(store, inspection, self._command_error))
+        self.select_inspection(inspection.id)
+
+    def _target_inspection(self) -> int | None:
+        if self.current_inspection is not None:
+            return self.current_inspection
+        if self.current_item is not None:
+            row = self.tree_model.item_row(self.current_item)
+            if row is not None:
+                return row.inspection_id
+        store = self.store
+        inspections = store.inspections() if store else []
+        return inspections[-1].id if inspections else None
+
+    def add_item(self) -> None:
+        store = self._writable()
+        if store is None or not self._can_leave():
+            return
+        inspection_id = self._target_inspection()
+        if inspection_id is None:
+            self.show_error("Add an inspection first (Edit ▸ Add Inspection…): every item "
+                            "belongs to one.")
+            return
+        try:
+            inspection = store.inspection(inspection_id)
+            items = store.items(inspection_id)
+        except RagdeskError as e:
+            self.show_error(str(e))
+            return
+        kind = items[-1].kind if items else ItemKind.RECOMMENDATION
+        answer = self.ask_item(inspection.title, kind, _next_number(items, kind))
+        if answer is None:
+            return
+        kind, number = answer
+        try:
+            item = store.add_item(inspection_id, kind, number)
+        except RagdeskError as e:
+            self.show_error(str(e))
+            return
+        self._push(commands.added_item(store, item, on_error=self._command_error))
+        self.select_item(item.id, self.current_period)
+        self._status(f"Added {item.label}; type its text in the editor.")
+
+    def duplicate_item(self) -> None:
+        store = self._writable()
+        if store is None or self.current_item is None or not self._can_leave():
+            return
+        try:
+            copy = store.duplicate_item(self.current_item)
+        except RagdeskError as e:
+            self.show_error(str(e))
+            return
+        self._push(commands.added_item(store, copy, "Duplicate", self._command_error))
+        self.select_item(copy.id, self.current_period)
+        self._status(f"Duplicated as {copy.label}.")
+
+    def delete_selected(self) -> None:
+        store = self._writable()
+        if store is None or not self._can_leave():
+            return
+        try:
+            if self.current_item is not None:
+                item = store.item(self.current_item)
+                item_id = item.id
+                snapshot = store.delete_item(item_id)
+                self._push(commands.Removed(store, f"Delete {item.label}", snapshot,
+                                            lambda: store.delete_item(item_id),
+                                            self._command_error))
+                self._status(f"Deleted {item.label}. Undo (Ctrl+Z) puts it back.")
+            elif self.current_inspection is not None:
+                inspection = store.inspection(self.current_inspection)
+                count = len(store.items(inspection.id))
+                if count and not self.confirm(
+                        "Delete inspection",
+                        f"Delete “{inspection.title}” and its {count} items? "
+                        "Undo (Ctrl+Z) puts them back."):
+                    return
+                inspection_id = inspection.id
+                snapshot = store.delete_inspection(inspection_id)
+                self._push(commands.Removed(store, f"Delete inspection “{inspection.title}”",
+                                            snapshot,
+                                            lambda: store.delete_inspection(inspection_id),
+                                            self._command_error))
+                self._status(f"Deleted “{inspection.title}”. Undo (Ctrl+Z) puts it back.")
+        except RagdeskError as e:
+            self.show_error(str(e))
+
+    def move_selected(self, step: int) -> None:
+        store = self._writable()
+        if store is None or self.tree_model.grouping != "inspection" or not self._can_leave():
+            return
+        try:
+            if self.current_item is not None:
+                item = store.item(self.current_item)
+                ids = [i.id for i in store.items(item.inspection_id)]
+                old = ids.index(item.id)
+                new = old + step
+                if not 0 <= new < len(ids):
+                    return
+                item_id = item.id
+                store.move_item(item_id, new)
+                self._push(commands.Moved(store, f"Move {item.label}",
+                                          lambda p: store.move_item(item_id, p), old, new,
+                                          self._command_error))
+            elif self.current_inspection is not None:
+                ids = [i.id for i in store.inspections()]
+                inspection_id = self.current_inspection
+                old = ids.index(inspection_id)
+                new = old + step
+                if not 0 <= new < len(ids):
+                    return
+                store.move_inspection(inspection_id, new)
+                self._push(commands.Moved(store, "Move inspection",
+                                          lambda p: store.move_inspection(inspection_id, p),
+                                          old, new, self._command_error))
+        except RagdeskError as e:
+            self.show_error(str(e))
+
+    def new_period(self) -> None:
+        store = self._writable()
+        if store is None or not self._can_leave():
+            return
+        values = self.ask_period("")
+        while values is not None:
+            try:
+                period = store.add_period(values.label, date=values.date or None,
+                                          meeting=values.meeting, carry_forward=True)
+            except RagdeskError as e:
+                self.show_error(str(e))
+                values = self.ask_period(values.label)
+                continue
+            self._push(commands.added_period(store, period, self._command_error))
+            self.current_period = period.id
+            self._sync_period_combo()
+            if self.current_item is not None:
+                item_id, self.current_item = self.current_item, None
+                self.select_item(item_id, period.id)
+            self._status(f"Added {period.label}: ratings carried forward as drafts.")
+            return
+
+    # ================================================================ clipboard
+
+    def _clipboard(self, what: str) -> None:
+        """Cut/Copy/Paste act on the focused text field; in the grid, on the rating."""
+        focus = self.focusWidget()
+        if focus is self.grid:
+            self._grid_clipboard(what)
+            return
+        method = getattr(focus, what, None)
+        if callable(method):
+            method()
+
+    def _grid_clipboard(self, what: str) -> None:
+        index = self.grid.currentIndex()
+        period = self.grid_model.period_at(index.column()) if index.isValid() else None
+        item_id = index.data(ITEM_ID_ROLE) if index.isValid() else None
+        clipboard = QGuiApplication.clipboard()
+        if what in ("copy", "cut"):
+            text = index.data(Qt.ItemDataRole.DisplayRole) if index.isValid() else ""
+            clipboard.setText(str(text or "").rstrip("*"))
+            if what == "cut" and item_id is not None and period is not None:
+                self.rate(int(item_id), period.id, None)
+            return
+        if item_id is None or period is None:
+            return
+        word = clipboard.text().strip().upper()
+        rating = next((r for r in self.grid_model.scale.enabled
+                       if word in (r.code, r.letter)), None)
+        if rating is None:
+            self._status(f"“{clipboard.text()[:40]}” is not a rating; paste RED, AMBER or GREEN.")
+            return
+        self.rate(int(item_id), period.id, rating.code)
+
+    # ================================================================ tree menu
+
+    def _tree_menu(self, pos: Any) -> None:
+        menu = QMenu(self)
+        menu.addActions([self.act_add_inspection, self.act_add_item, self.act_duplicate])
+        menu.addSeparator()
+        menu.addActions([self.act_move_up, self.act_move_down])
+        menu.addSeparator()
+        menu.addAction(self.act_delete)
+        menu.addSeparator()
+        menu.addAction(self.act_new_period)
+        menu.exec(self.tree.viewport().mapToGlobal(pos))
+
+    # ================================================================ window state
+
+    def _restore_window_state(self) -> None:
+        s = self.settings
+        geometry = s.value(qt_settings.KEY_GEOMETRY)
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1400, 900)
+        state = s.value(qt_settings.KEY_STATE)
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            self.restoreState(state)
+        main = qt_settings.int_list(s, qt_settings.KEY_SPLIT_MAIN)
+        self.main_split.setSizes(main if len(main) == 2 and all(main) else [640, 860])
+        right = qt_settings.int_list(s, qt_settings.KEY_SPLIT_RIGHT)
+        self.right_split.setSizes(right if len(right) == 2 and all(right) else [520, 330])
+        grouping = str(s.value(qt_settings.KEY_GROUPING) or "inspection")
+        if grouping in GROUPINGS and grouping != "inspection":
+            self.set_grouping(grouping)
+        self.act_show_grid.setChecked(qt_settings.flag(s, qt_settings.KEY_SHOW_GRID, True))
+
+    def _save_window_state(self) -> None:
+        s = self.settings
+        s.setValue(qt_settings.KEY_GEOMETRY, self.saveGeometry())
+        s.setValue(qt_settings.KEY_STATE, self.saveState())
+        s.setValue(qt_settings.KEY_SPLIT_MAIN, self.main_split.sizes())
+        s.setValue(qt_settings.KEY_SPLIT_RIGHT, self.right_split.sizes())
+        s.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.editor is not None and not self.editor.flush():
+            event.ignore()
+            return
+        for task in self._tasks:
+            if not task.finished:
+                self._status("Please wait: an import or export is still running.")
+                event.ignore()
+                return
+        self._save_window_state()
+        self.undo_stack.clear()
+        self.bridge.close()
+        event.accept()
+
+
+def _next_number(items: list[Any], kind: ItemKind) -> str:
+    """One more than the highest number of that kind in the inspection ("" if none numeric)."""
+    numbers = [int(m[0]) for i in items if i.kind == kind
+               for m in [re.match(r"\d+", i.number)] if m]
+    return str(max(numbers) + 1) if numbers else "1"

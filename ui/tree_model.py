@@ -1,0 +1,337 @@
+"""The recommendation tree: inspections (or boards, areas, leads) and their items.
+
+A ``QAbstractItemModel`` holding only ``ItemRow`` records fetched with one
+``store.item_rows()`` query per refresh, never a query per painted row. The
+filter (free text via the store's FTS5 search, RAG, status, board, lead,
+overdue) is applied here, so the model also knows which items are visible:
+the grid and the reports follow the same filter.
+
+Two levels only: a top-level group row, then item rows. An index's internal
+id is 0 for a group and ``group row + 1`` for an item, so ``parent()`` needs
+no Python object behind a pointer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from ragdesk.domain import ItemRow
+from ragdesk.store import Change, Store
+
+from .rag_style import RatingScale
+
+ITEM_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+INSPECTION_ID_ROLE = Qt.ItemDataRole.UserRole + 2
+RAG_ROLE = Qt.ItemDataRole.UserRole + 3
+KIND_ROLE = Qt.ItemDataRole.UserRole + 4  # "group" or "item"
+
+COL_ITEM, COL_RAG, COL_STATUS, COL_DUE = range(4)
+HEADERS = ("Item", "RAG", "Status", "Deadline")
+
+GROUPINGS = {"inspection": "Inspection", "board": "Board", "area": "Area", "lead": "Lead"}
+NOT_RATED = "__none__"  # the RAG filter's value for "not rated yet"
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()  # the invisible root; a shared default, never modified
+
+
+@dataclass(frozen=True)
+class ItemFilter:
+    """What the filter bar asks for; an empty filter shows everything."""
+
+    text: str = ""
+    rag: str | None = None  # rating code, NOT_RATED, or None for any
+    status: str | None = None
+    board: str | None = None
+    lead: str | None = None
+    overdue: bool = False
+
+    @property
+    def active(self) -> bool:
+        return bool(self.text.strip() or self.rag or self.status or self.board is not None
+                    or self.lead is not None or self.overdue)
+
+    def but(self, **changes: Any) -> ItemFilter:
+        return replace(self, **changes)
+
+
+@dataclass
+class _Group:
+    key: str
+    title: str
+    inspection_id: int | None
+    rows: list[ItemRow]
+
+
+class TreeModel(QAbstractItemModel):
+    """Inspections → items, optionally grouped by board, area or lead, filtered."""
+
+    def __init__(self, store: Store | None = None, parent: Any = None, *,
+                 today: Callable[[], dt.date] = dt.date.today) -> None:
+        super().__init__(parent)
+        self._store: Store | None = None
+        self._today = today
+        self._groups: list[_Group] = []
+        self._row_of_item: dict[int, tuple[int, int]] = {}
+        self._all_rows: list[ItemRow] = []
+        self._scale = RatingScale([])
+        self._status_labels: dict[str, str] = {}
+        self._finished: set[str] = set()
+        self.grouping = "inspection"
+        self.filter = ItemFilter()
+        self._search_hits: set[int] | None = None
+        if store is not None:
+            self.set_store(store)
+
+    # -- feeding ---------------------------------------------------------------
+
+    def set_store(self, store: Store | None) -> None:
+        self._store = store
+        self._search_hits = None
+        self.refresh(None, force=True)
+
+    def set_grouping(self, grouping: str) -> None:
+        if grouping not in GROUPINGS:
+            raise ValueError(grouping)
+        if grouping != self.grouping:
+            self.grouping = grouping
+            self.refresh(None, force=True)
+
+    def set_filter(self, item_filter: ItemFilter) -> None:
+        text_changed = item_filter.text != self.filter.text
+        self.filter = item_filter
+        if text_changed:
+            self._search_hits = None
+        self.refresh(None)
+
+    def refresh(self, change: Change | None = None, *, force: bool = False) -> None:
+        """Re-read the rows (one query) and repaint; reset only if the row layout changed."""
+        store = self._store
+        if change is not None and not force and not (
+                change.items or change.inspections or change.structure or change.settings
+                or change.assessments):
+            return  # e.g. evidence only: nothing the tree shows
+        if store is None:
+            groups: list[_Group] = []
+            self._all_rows = []
+        else:
+            if change is not None and (change.items or change.assessments):
+                self._search_hits = None  # narratives changed: the text may now match
+            self._scale = RatingScale(store.ratings(include_disabled=True))
+            statuses = store.statuses()
+            self._status_labels = {s.code: s.label for s in statuses}
+            self._finished = {s.code for s in statuses if s.finished}
+            self._all_rows = store.item_rows(today=self._today())
+            groups = self._build_groups(store)
+        old_shape = [(g.key, [r.id for r in g.rows]) for g in self._groups]
+        new_shape = [(g.key, [r.id for r in g.rows]) for g in groups]
+        if force or old_shape != new_shape:
+            self.beginResetModel()
+            self._set_groups(groups)
+            self.endResetModel()
+            return
+        self._set_groups(groups)
+        last = len(HEADERS) - 1
+        if (change is None or change.settings or change.inspections) and groups:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(groups) - 1, last))
+        for item_id in self._changed_items(change):
+            where = self._row_of_item.get(item_id)
+            if where:
+                parent = self.index(where[0], 0)
+                self.dataChanged.emit(self.index(where[1], 0, parent),
+                                      self.index(where[1], last, parent))
+
+    def _changed_items(self, change: Change | None) -> set[int]:
+        if change is None or change.settings:
+            return set(self._row_of_item)
+        return set(change.items) | {item for item, _ in change.assessments}
+
+    def _set_groups(self, groups: list[_Group]) -> None:
+        self._groups = groups
+        self._row_of_item = {r.id: (g, i) for g, group in enumerate(groups)
+                             for i, r in enumerate(group.rows)}
+
+    def _passes(self, row: ItemRow) -> bool:
+        f = self.filter
+        if f.rag == NOT_RATED and row.rag:
+            return False
+        if f.rag and f.rag != NOT_RATED and row.rag != f.rag:
+            return False
+        if f.status and row.status != f.status:
+            return False
+        if f.board is not None and row.board != f.board:
+            return False
+        if f.lead is not None and row.lead != f.lead:
+            return False
+        if f.overdue and not row.overdue:
+            return False
+        return self._search_hits is None or row.id in self._search_hits
+
+    def _build_groups(self, store: Store) -> list[_Group]:
+        if self.filter.text.strip():
+            if self._search_hits is None:
+                self._search_hits = set(store.search(self.filter.text))
+        else:
+            self._search_hits = None
+        rows = [r for r in self._all_rows if self._passes(r)]
+        if self.grouping == "inspection":
+            by_inspection: dict[int, list[ItemRow]] = {}
+            for r in rows:
+                by_inspection.setdefault(r.inspection_id, []).append(r)
+            groups = [_Group(f"i{i.id}", i.title, i.id, by_inspection.get(i.id, []))
+                      for i in store.inspections()]
+            if self.filter.active:
+                groups = [g for g in groups if g.rows]
+            return groups
+        field = self.grouping
+        by_key: dict[str, list[ItemRow]] = {}
+        for r in rows:
+            by_key.setdefault(getattr(r, field), []).append(r)
+        blank = f"(No {GROUPINGS[field].lower()})"
+        keys = sorted(by_key, key=lambda k: (k == "", k.lower()))
+        return [_Group(f"{field}:{k}", k or blank, None, by_key[k]) for k in keys]
+
+    # -- what the window asks --------------------------------------------------
+
+    @property
+    def scale(self) -> RatingScale:
+        return self._scale
+
+    def visible_item_ids(self) -> list[int] | None:
+        """Ids of the items the filter lets through, in tree order; None when unfiltered."""
+        if not self.filter.active:
+            return None
+        return [r.id for g in self._groups for r in g.rows]
+
+    def all_rows(self) -> list[ItemRow]:
+        return list(self._all_rows)
+
+    def item_row(self, item_id: int) -> ItemRow | None:
+        where = self._row_of_item.get(item_id)
+        return self._groups[where[0]].rows[where[1]] if where else None
+
+    def index_for_item(self, item_id: int, column: int = 0) -> QModelIndex:
+        where = self._row_of_item.get(item_id)
+        if where is None:
+            return QModelIndex()
+        return self.index(where[1], column, self.index(where[0], 0))
+
+    def index_for_inspection(self, inspection_id: int) -> QModelIndex:
+        for row, g in enumerate(self._groups):
+            if g.inspection_id == inspection_id:
+                return self.index(row, 0)
+        return QModelIndex()
+
+    def group_key(self, index: AnyIndex) -> str | None:
+        if index.isValid() and index.internalId() == 0:
+            return self._groups[index.row()].key
+        return None
+
+    def index_for_group(self, key: str) -> QModelIndex:
+        for row, g in enumerate(self._groups):
+            if g.key == key:
+                return self.index(row, 0)
+        return QModelIndex()
+
+    # -- QAbstractItemModel ------------------------------------------------------
+
+    def index(self, row: int, column: int, parent: AnyIndex = _ROOT) -> QModelIndex:
+        if not self.hasIndex(row, column, parent):
+            return QModelIndex()
+        if not parent.isValid():
+            return self.createIndex(row, column, 0)
+        return self.createIndex(row, column, parent.row() + 1)
+
+    def parent(self, index: AnyIndex | None = None) -> Any:  # type: ignore[override]
+        if index is None:  # QObject.parent(): the model's owner
+            return super().parent()
+        if not index.isValid() or index.internalId() == 0:
+            return QModelIndex()
+        return self.createIndex(index.internalId() - 1, 0, 0)
+
+    def rowCount(self, parent: AnyIndex = _ROOT) -> int:
+        if not parent.isValid():
+            return len(self._groups)
+        if parent.internalId() == 0 and parent.column() == 0:
+            return len(self._groups[parent.row()].rows)
+        return 0
+
+    def columnCount(self, parent: AnyIndex = _ROOT) -> int:
+        return len(HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[section] if 0 <= section < len(HEADERS) else None
+        return None
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        if index.internalId() == 0:
+            return self._group_data(self._groups[index.row()], index.column(), role)
+        group = self._groups[index.internalId() - 1]
+        return self._item_data(group.rows[index.row()], index.column(), role)
+
+    def _group_data(self, group: _Group, column: int, role: int) -> Any:
+        if role == KIND_ROLE:
+            return "group"
+        if role == INSPECTION_ID_ROLE:
+            return group.inspection_id
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            if column == COL_ITEM:  # the view spans this column across the row
+                n = len(group.rows)
+                return f"{group.title}  ({n} item" + ("" if n == 1 else "s") + ")"
+            return ""
+        if role == Qt.ItemDataRole.ToolTipRole and column == COL_ITEM:
+            return group.title
+        if role == Qt.ItemDataRole.FontRole:
+            font = QFont()
+            font.setBold(True)
+            return font
+        return None
+
+    def _item_data(self, row: ItemRow, column: int, role: int) -> Any:
+        if role == ITEM_ID_ROLE:
+            return row.id
+        if role == INSPECTION_ID_ROLE:
+            return row.inspection_id
+        if role == RAG_ROLE:
+            return row.rag
+        if role == KIND_ROLE:
+            return "item"
+        display = role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole)
+        if column == COL_ITEM:
+            if display:
+                return f"{row.label}  {row.title}".rstrip()
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return f"{row.label}: {row.title}" if row.title else row.label
+        elif column == COL_RAG:
+            if display:
+                return self._scale.word(row.rag) if row.rag else "Not rated"
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return "Latest rating — " + self._scale.tooltip(row.rag)
+        elif column == COL_STATUS:
+            if display or role == Qt.ItemDataRole.ToolTipRole:
+                return self._status_labels.get(row.status, row.status)
+        elif column == COL_DUE:
+            if display:
+                text = str(row.deadline)
+                return f"⚠ Overdue · {text}" if row.overdue else text
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return ("Overdue: the deadline has passed and it is not yet GREEN or closed"
+                        if row.overdue else str(row.deadline) or "No deadline")
+            if role == Qt.ItemDataRole.ForegroundRole and row.overdue:
+                return QBrush(QColor("#B00020"))
+        return None
