@@ -1,0 +1,307 @@
+"""Rotating backups of a ragdesk file, and restoring one (no Qt).
+
+Why and how:
+
+* Backups are made with SQLite's backup API (:meth:`Store.save_copy`,
+  :meth:`Store.copy_file`), never by copying the file: the API copies a
+  consistent snapshot even while a colleague is saving on the shared drive.
+* When: before any schema migration (:func:`before_migrate`, passed to
+  ``Store.open``) and on the first open of each day (:func:`daily_backup`).
+  :func:`open_with_backups` does both and returns the open store plus a list of
+  problems to show; a failed backup (folder gone, disk full) is reported, never
+  fatal to opening the file.
+* Where: the folder in the file's ``backup_folder`` setting (a relative path is
+  relative to the file), else a ``ragdesk-backups`` folder beside the file.
+* Names: ``<file stem>.<YYYY-MM-DD_HHMMSS>.<kind>.db`` (local time), written to a
+  ``.partial`` name first and renamed, so a half-written backup never looks
+  complete. One folder can hold the backups of several files.
+* Kept (see :data:`KEEP`): the newest 14 ``daily`` and the newest 14
+  ``before-restore`` backups; ``pre-migration`` and ``manual`` backups are never
+  deleted automatically.
+* Restore: the chosen backup must pass ``quick_check``; the current file is first
+  backed up (kind ``before-restore``) or, if it is damaged, renamed aside
+  (``<name>.damaged-<stamp>``, never deleted); then the backup is copied over it
+  with the backup API and the restore is written to the audit log.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import FileProblem, RagdeskError
+from .store import Identity, Store
+
+FOLDER_SETTING = "backup_folder"
+DEFAULT_FOLDER_NAME = "ragdesk-backups"
+KINDS = ("daily", "pre-migration", "before-restore", "manual")
+KEEP: dict[str, int | None] = {"daily": 14, "before-restore": 14, "pre-migration": None,
+                               "manual": None}
+_STAMP = "%Y-%m-%d_%H%M%S"
+_NAME = re.compile(r"^(?P<stem>.+)\.(?P<at>\d{4}-\d{2}-\d{2}_\d{6})\.(?P<kind>[a-z-]+)\.db$")
+
+
+class BackupProblem(RagdeskError):
+    """A backup could not be made or restored; the message says why and what to do."""
+
+
+@dataclass(frozen=True, slots=True)
+class Backup:
+    """One backup file: when it was taken, why, how big, and (if asked) whether it is sound."""
+
+    path: Path
+    kind: str
+    taken_at: dt.datetime  # local time, from the file name
+    size: int
+    check: str | None = None  # "ok", or why the file is not usable; None = not checked
+
+    @property
+    def good(self) -> bool:
+        return self.check == "ok"
+
+
+def _local_now() -> dt.datetime:
+    return dt.datetime.now()
+
+
+# --------------------------------------------------------------------------- where
+
+
+def default_folder(db_path: str | os.PathLike[str]) -> Path:
+    return Path(os.path.abspath(db_path)).parent / DEFAULT_FOLDER_NAME
+
+
+def resolve_folder(db_path: str | os.PathLike[str], setting: str | None) -> Path:
+    """The folder a ``backup_folder`` setting names (relative to the file), else the default."""
+    if not setting or not setting.strip():
+        return default_folder(db_path)
+    folder = Path(os.path.expanduser(setting.strip()))
+    if not folder.is_absolute():
+        folder = Path(os.path.abspath(db_path)).parent / folder
+    return folder
+
+
+def backup_folder(store: Store) -> Path:
+    return resolve_folder(store.path, store.setting(FOLDER_SETTING, ""))
+
+
+def set_backup_folder(store: Store, folder: str | os.PathLike[str] | None) -> Path:
+    """Choose where this file's backups go (``None`` or "" = beside the file). Audited."""
+    store.set_setting(FOLDER_SETTING, "" if folder is None else os.fspath(folder))
+    return backup_folder(store)
+
+
+def backup_name(db_path: str | os.PathLike[str], kind: str, when: dt.datetime) -> str:
+    if kind not in KINDS:
+        raise ValueError(f"unknown backup kind {kind!r}")
+    return f"{Path(db_path).stem}.{when.strftime(_STAMP)}.{kind}.db"
+
+
+# --------------------------------------------------------------------------- making
+
+
+def _target(folder: Path, db_path: str | os.PathLike[str], kind: str, when: dt.datetime) -> Path:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise BackupProblem(f"The backup folder “{folder}” could not be created "
+                            f"({e.strerror or e}). Choose another backup folder.") from None
+    target = folder / backup_name(db_path, kind, when)
+    n = 1
+    while target.exists():  # two backups in one second (or two users): never overwrite one
+        target = folder / (backup_name(db_path, kind, when)[:-3] + f"-{n}.db")
+        n += 1
+    return target
+
+
+def _write(folder: Path, db_path: str | os.PathLike[str], kind: str, when: dt.datetime,
+           copy: Callable[[str], None]) -> Path:
+    target = _target(folder, db_path, kind, when)
+    partial = target.with_name(target.name + f".{os.getpid()}.partial")
+    try:
+        copy(str(partial))
+        os.replace(partial, target)
+    except (FileProblem, OSError) as e:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+        reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+        raise BackupProblem(f"The {kind} backup could not be written to “{folder}”: {reason} "
+                            "Your file is unchanged; free some space or choose another "
+                            "backup folder.") from None
+    return target
+
+
+def take_backup(store: Store, kind: str = "manual", *, folder: Path | None = None,
+                now: Callable[[], dt.datetime] = _local_now) -> Path:
+    """Back up an open store now; returns the new file. Raises BackupProblem on failure."""
+    folder = folder or backup_folder(store)
+    path = _write(folder, store.path, kind, now(), store.save_copy)
+    prune(store.path, folder)
+    return path
+
+
+def backup_file(db_path: str | os.PathLike[str], kind: str, *, folder: Path | None = None,
+                now: Callable[[], dt.datetime] = _local_now) -> Path:
+    """Back up a file that is not open as a Store (before a migration or a restore)."""
+    folder = folder or resolve_folder(db_path, Store.peek_setting(db_path, FOLDER_SETTING))
+    path = _write(folder, db_path, kind, now(), lambda dst: Store.copy_file(db_path, dst))
+    prune(db_path, folder)
+    return path
+
+
+def before_migrate(problems: list[str], *, folder: Path | None = None,
+                   now: Callable[[], dt.datetime] = _local_now) -> Callable[[str, int], None]:
+    """A ``Store.open(before_migrate=...)`` hook: back the old file up before upgrading it.
+
+    A failure is appended to ``problems`` (the migration itself is one transaction,
+    so the file is never left half-upgraded either way).
+    """
+    def hook(path: str, old_version: int) -> None:
+        try:
+            backup_file(path, "pre-migration", folder=folder, now=now)
+        except RagdeskError as e:
+            problems.append(f"No backup could be made before upgrading the file: {e}")
+    return hook
+
+
+def daily_backup(store: Store, *, folder: Path | None = None,
+                 now: Callable[[], dt.datetime] = _local_now) -> Path | None:
+    """Take today's backup if there is none yet for this file; return it (or None if not due)."""
+    folder = folder or backup_folder(store)
+    when = now()
+    if any(b.kind == "daily" and b.taken_at.date() == when.date()
+           for b in list_backups(store.path, folder)):
+        return None
+    return take_backup(store, "daily", folder=folder, now=lambda: when)
+
+
+def open_with_backups(path: str | os.PathLike[str], *, read_only: bool = False,
+                      identity: Identity | None = None,
+                      now: Callable[[], dt.datetime] = _local_now) -> tuple[Store, list[str]]:
+    """Open a file the way the window does: pre-migration and daily backups included.
+
+    Returns the store and the backup problems to show the user (empty if none).
+    Errors opening the file itself (:class:`FileProblem`) propagate as usual.
+    """
+    problems: list[str] = []
+    store = Store.open(path, read_only=read_only, identity=identity,
+                       before_migrate=before_migrate(problems, now=now))
+    try:
+        daily_backup(store, now=now)
+    except RagdeskError as e:
+        problems.append(str(e))
+    return store, problems
+
+
+# --------------------------------------------------------------------------- listing
+
+
+def list_backups(db_path: str | os.PathLike[str], folder: Path, *,
+                 check: bool = False) -> list[Backup]:
+    """This file's backups in ``folder``, newest first (``check`` runs quick_check on each)."""
+    stem = Path(db_path).stem
+    found = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return []
+    for entry in entries:
+        match = _NAME.match(re.sub(r"-\d+\.db$", ".db", entry.name))
+        if not match or match["stem"] != stem or match["kind"] not in KINDS:
+            continue
+        try:
+            size = entry.stat().st_size
+        except OSError:
+            continue
+        taken = dt.datetime.strptime(match["at"], _STAMP)
+        found.append(Backup(Path(entry.path), match["kind"], taken, size,
+                            Store.check_file(entry.path) if check else None))
+    found.sort(key=lambda b: (b.taken_at, b.path.name), reverse=True)
+    return found
+
+
+def newest_good_backup(db_path: str | os.PathLike[str], folder: Path | None = None) -> Backup | None:
+    """The most recent backup that passes quick_check (what to offer for a damaged file)."""
+    folder = folder or default_folder(db_path)
+    for backup in list_backups(db_path, folder):
+        checked = Backup(backup.path, backup.kind, backup.taken_at, backup.size,
+                         Store.check_file(backup.path))
+        if checked.good:
+            return checked
+    return None
+
+
+def prune(db_path: str | os.PathLike[str], folder: Path) -> list[Path]:
+    """Delete the oldest backups beyond :data:`KEEP`; returns what was removed."""
+    removed = []
+    by_kind: dict[str, list[Backup]] = {}
+    for b in list_backups(db_path, folder):
+        by_kind.setdefault(b.kind, []).append(b)
+    for kind, backups in by_kind.items():
+        keep = KEEP.get(kind)
+        if keep is None:
+            continue
+        for old in backups[keep:]:
+            try:
+                old.path.unlink()
+                removed.append(old.path)
+            except OSError:
+                pass  # someone else pruned it, or the share is read-only: try next time
+    return removed
+
+
+# --------------------------------------------------------------------------- restoring
+
+
+@dataclass(frozen=True, slots=True)
+class Restored:
+    target: Path
+    from_backup: Path
+    previous: Path | None  # the backup of (or the set-aside damaged) file that was replaced
+    previous_damaged: bool
+
+
+def restore(backup: str | os.PathLike[str], target: str | os.PathLike[str], *,
+            folder: Path | None = None, identity: Identity | None = None,
+            now: Callable[[], dt.datetime] = _local_now) -> Restored:
+    """Copy a backup over ``target`` (a new file, or the current one after backing it up).
+
+    Close any Store on ``target`` first (the window reopens it afterwards).
+    Refuses a backup that fails quick_check. Raises BackupProblem with the reason.
+    """
+    backup, target = Path(backup), Path(target)
+    verdict = Store.check_file(backup)
+    if verdict != "ok":
+        raise BackupProblem(f"The backup “{backup.name}” cannot be restored: it is {verdict}. "
+                            "Choose another backup.")
+    folder = folder or default_folder(target)
+    previous: Path | None = None
+    damaged = False
+    if target.exists():
+        if Store.check_file(target) == "ok":
+            previous = backup_file(target, "before-restore", folder=folder, now=now)
+        else:
+            damaged = True
+            previous = target.with_name(f"{target.name}.damaged-{now().strftime(_STAMP)}")
+            try:
+                os.replace(target, previous)
+            except OSError as e:
+                raise BackupProblem(f"The damaged file “{target}” could not be set aside "
+                                    f"({e.strerror or e}); nothing was restored.") from None
+    try:
+        Store.copy_file(backup, target)
+    except FileProblem as e:
+        raise BackupProblem(f"The backup could not be copied to “{target}”: {e}") from None
+    try:
+        with Store.open(target, identity=identity) as store:
+            store.log_event("restored from backup", backup.name,
+                            old=None if previous is None else previous.name)
+    except RagdeskError as e:
+        raise BackupProblem(f"The backup was copied to “{target}” but could not be opened "
+                            f"afterwards: {e}") from None
+    return Restored(target, backup, previous, damaged)
