@@ -36,7 +36,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import richtext, schema
+from . import presence, richtext, schema
 from .domain import (
     Assessment,
     AssessmentId,
@@ -234,9 +234,10 @@ def fts_query(text: str) -> str:
 def _explain_open_error(path: str, error: sqlite3.Error) -> FileProblem:
     text = str(error).lower()
     if "locked" in text or "busy" in text:
+        who = presence.describe_holder(path)
         return Locked(path, f"“{path}” is being saved by someone else and stayed locked for "
-                            f"more than {BUSY_TIMEOUT_MS // 1000} seconds. Try again in a moment, "
-                            "or open it read-only.")
+                            f"more than {BUSY_TIMEOUT_MS / 1000:g} seconds. {who + ' ' if who else ''}"
+                            "Try again in a moment, or open it read-only.")
     if "readonly" in text or "read-only" in text:
         return ReadOnly(path, f"“{path}” is read-only here. Open it read-only, or ask for write access.")
     if "not a database" in text or "malformed" in text or "corrupt" in text:
@@ -511,6 +512,8 @@ class Store:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as e:
             raise self._explain_write_error(e) from None
+        # We hold the write lock: leave our name beside the file for anyone kept waiting.
+        presence.note_writer(self.path, self.identity.user, self.identity.host)
         try:
             yield
             self.conn.execute("COMMIT")
@@ -535,8 +538,16 @@ class Store:
             return ReadOnly(self.path, "The file has become read-only, so the change was not "
                                        "saved. Save a copy elsewhere, or ask for write access.")
         if "locked" in text or "busy" in text:
+            who = presence.describe_holder(self.path)
             return Locked(self.path, "Someone else is saving to this file and it stayed locked; "
-                                     "the change was not saved. Try again in a moment.")
+                                     f"the change was not saved. {who + ' ' if who else ''}"
+                                     "Try again in a moment; your text is still in the window.")
+        if not (os.access(self.path, os.W_OK)
+                and os.access(os.path.dirname(os.path.abspath(self.path)), os.W_OK)):
+            # e.g. "unable to open" the journal: the file or its folder became read-only
+            return ReadOnly(self.path, "The file (or its folder) has become read-only, so the "
+                                       "change was not saved. Your text is still in the window: "
+                                       "save a copy elsewhere, or ask for write access.")
         if "disk i/o" in text or "unable to open" in text:
             return RagdeskError("The file could not be written (the network drive may have gone). "
                                 "Nothing was saved; your text is still in the window.")

@@ -1,0 +1,260 @@
+"""Several processes sharing one file: no lost update, every conflict detected, file sound.
+
+Each test runs real OS processes against one file (as laptops on a shared drive
+do), in bounded loops that take a second or two. Workers report what they
+committed through a queue; the parent then checks the file against those reports.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+
+from ragdesk import presence
+from ragdesk import store as store_module
+from ragdesk.errors import Conflict, Locked
+from ragdesk.store import Identity, Store
+
+CTX = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+WORKERS = 4
+
+
+def _open(path: str, n: int) -> Store:
+    return Store.open(path, identity=Identity(user=f"user{n}", host=f"PC-{n}"))
+
+
+# --------------------------------------------------------------------------- racing on one record
+
+
+def _race_worker(path: str, n: int, item_id: int, rounds: int, barrier, results) -> None:
+    """Every round all workers read the same version, then all try to save: one may win."""
+    store = _open(path, n)
+    committed, conflicts = [], 0
+    for r in range(rounds):
+        version = store.item(item_id).version
+        barrier.wait()
+        try:
+            saved = store.update_item(item_id, expected_version=version, area=f"w{n}-r{r}")
+            committed.append((saved.version, f"w{n}-r{r}"))
+        except Conflict as e:
+            assert e.current is not None and e.current.version > version
+            conflicts += 1
+        barrier.wait()
+    store.close()
+    results.put((n, committed, conflicts))
+
+
+def test_simultaneous_saves_one_wins_every_loser_gets_a_conflict(sample_path: Path) -> None:
+    rounds = 15
+    with Store.open(sample_path) as store:
+        item = store.items()[0]
+    barrier, results = CTX.Barrier(WORKERS), CTX.Queue()
+    procs = [CTX.Process(target=_race_worker,
+                         args=(str(sample_path), n, item.id, rounds, barrier, results))
+             for n in range(WORKERS)]
+    for p in procs:
+        p.start()
+    reports = [results.get(timeout=60) for _ in procs]
+    for p in procs:
+        p.join(timeout=30)
+        assert p.exitcode == 0
+    committed = [c for _, cs, _ in reports for c in cs]
+    conflicts = sum(k for _, _, k in reports)
+    # exactly one save per round won; every other one was refused, none silently lost
+    assert len(committed) == rounds
+    assert conflicts == rounds * (WORKERS - 1)
+    versions = sorted(v for v, _ in committed)
+    assert versions == list(range(item.version + 1, item.version + 1 + rounds))
+    with Store.open(sample_path) as store:
+        final = store.item(item.id)
+        assert final.version == item.version + rounds
+        assert final.area == max(committed)[1]
+        trail = [e.new for e in store.audit_log("item", item.id) if e.field == "area"]
+        assert sorted(trail) == sorted(value for _, value in committed)  # every win is traced
+        assert store.integrity_check() == "ok"
+
+
+# --------------------------------------------------------------------------- both keep their words
+
+
+def _append_worker(path: str, n: int, item_id: int, period_id: int, words: int, results) -> None:
+    """Append words to a narrative; on a conflict merge (re-read, add mine) and save again."""
+    store = _open(path, n)
+    conflicts = 0
+    for i in range(words):
+        word = f"word-{n}-{i}"
+        while True:
+            current = store.assessment(item_id, period_id)
+            base = current.version if current else 0
+            text = (current.status_note if current else "") + f" {word}"
+            try:
+                store.save_assessment(item_id, period_id, expected_version=base, status_note=text)
+                break
+            except Conflict:
+                conflicts += 1
+    store.close()
+    results.put((n, conflicts))
+
+
+def test_two_people_editing_the_same_recommendation_both_keep_their_words(sample_path: Path) -> None:
+    words = 25
+    with Store.open(sample_path) as store:
+        item = store.items()[3]
+        period = store.periods()[-1]
+    results = CTX.Queue()
+    procs = [CTX.Process(target=_append_worker,
+                         args=(str(sample_path), n, item.id, period.id, words, results))
+             for n in range(WORKERS)]
+    for p in procs:
+        p.start()
+    reports = [results.get(timeout=60) for _ in procs]
+    for p in procs:
+        p.join(timeout=30)
+        assert p.exitcode == 0
+    with Store.open(sample_path) as store:
+        note = store.assessment(item.id, period.id).status_note
+        found = note.split()
+        expected = {f"word-{n}-{i}" for n in range(WORKERS) for i in range(words)}
+        assert expected <= set(found)  # nobody's word was lost
+        assert len([w for w in found if w.startswith("word-")]) == WORKERS * words  # none twice
+        assert store.integrity_check() == "ok"
+        users = {e.user for e in store.audit_log("assessment")}
+        assert {f"user{n}" for n in range(WORKERS)} <= users
+    print(f"conflicts detected and merged: {sum(c for _, c in reports)} "
+          f"for {WORKERS * words} saves")
+
+
+# --------------------------------------------------------------------------- kill -9 mid-write
+
+
+def _kill_worker(path: str, log_path: str, tag: str, inspection_id: int) -> None:
+    """Write batches of 20 items forever; log each batch after its commit returned."""
+    store = _open(path, 9)
+    with open(log_path, "a", encoding="utf-8") as log:
+        b = 0
+        while True:
+            with store.batch():
+                for i in range(20):
+                    store.add_item(inspection_id, "afi", f"{tag}-{b}-{i}", text=f"<p>{tag} {b}</p>")
+            log.write(f"{tag}-{b}\n")
+            log.flush()
+            os.fsync(log.fileno())
+            b += 1
+
+
+def test_kill_9_during_writes_loses_nothing_committed(sample_path: Path, tmp_path: Path) -> None:
+    import random
+
+    rng = random.Random(6)
+    log_path = tmp_path / "committed.log"
+    log_path.touch()
+    with Store.open(sample_path) as store:
+        inspection_id = store.inspections()[0].id
+    rounds, hot = 20, 0
+    for r in range(rounds):
+        proc = CTX.Process(target=_kill_worker,
+                           args=(str(sample_path), str(log_path), f"k{r}", inspection_id))
+        proc.start()
+        time.sleep(rng.uniform(0.05, 0.25))
+        os.kill(proc.pid, 9)
+        proc.join()
+        assert proc.exitcode == -9
+        hot += os.path.exists(f"{sample_path}-journal")  # killed inside a transaction
+    with Store.open(sample_path) as store:
+        assert store.integrity_check() == "ok"
+        numbers = [i.number for i in store.items()]
+        committed = log_path.read_text().split()
+        assert committed, "the writer never committed anything: the test proved nothing"
+        for batch in committed:
+            assert sum(1 for n in numbers if n.startswith(batch + "-")) == 20, batch
+        # a batch is all-or-nothing even when killed in the middle of it
+        batches: dict[str, int] = {}
+        for n in numbers:
+            if n.startswith("k"):
+                batch = n.rsplit("-", 1)[0]
+                batches[batch] = batches.get(batch, 0) + 1
+        assert set(batches.values()) <= {20}
+        positions = [i.position for i in store.items(inspection_id)]
+        assert positions == list(range(len(positions)))
+    print(f"{rounds} kill -9 rounds ({hot} mid-transaction, hot journal rolled back), "
+          f"{len(committed)} logged batches, {len(batches)} in the file")
+
+
+# --------------------------------------------------------------------------- locked for too long
+
+
+def _lock_holder(path: str, ready, release) -> None:
+    store = Store.open(path, identity=Identity(user="alice", host="PC-7"))
+    with store.batch():
+        store.set_setting("team", "holding the lock")
+        ready.set()
+        release.wait(30)
+    store.close()
+
+
+def test_file_locked_longer_than_the_timeout_says_so_and_names_the_holder(
+        sample_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_MS", 300)
+    mine = Store.open(sample_path, identity=Identity(user="bob", host="PC-2"))
+    ready, release = CTX.Event(), CTX.Event()
+    holder = CTX.Process(target=_lock_holder, args=(str(sample_path), ready, release))
+    holder.start()
+    try:
+        assert ready.wait(20)
+        item = mine.items()[0]
+        with pytest.raises(Locked) as caught:
+            mine.update_item(item.id, expected_version=item.version, lead="DCI Bob")
+        message = str(caught.value)
+        assert "locked" in message and "not saved" in message
+        assert "probably alice on PC-7" in message
+        assert mine.item(item.id).lead == item.lead  # nothing half-written
+    finally:
+        release.set()
+        holder.join(timeout=30)
+    # once released, the very same save goes through
+    saved = mine.update_item(item.id, expected_version=item.version, lead="DCI Bob")
+    assert saved.lead == "DCI Bob"
+    mine.close()
+
+
+def _exclusive_holder(path: str, ready, release) -> None:
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("BEGIN EXCLUSIVE")
+    ready.set()
+    release.wait(30)
+    conn.execute("ROLLBACK")
+    conn.close()
+
+
+def test_opening_a_file_held_exclusively_gives_a_clear_locked_error(sample_path: Path,
+                                                                    monkeypatch) -> None:
+    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_MS", 300)
+    ready, release = CTX.Event(), CTX.Event()
+    holder = CTX.Process(target=_exclusive_holder, args=(str(sample_path), ready, release))
+    holder.start()
+    try:
+        assert ready.wait(20)
+        with pytest.raises(Locked, match="stayed locked.*open it read-only"):
+            Store.open(sample_path)
+    finally:
+        release.set()
+        holder.join(timeout=30)
+    Store.open(sample_path).close()
+
+
+def test_presence_guess_is_dropped_when_stale(tmp_path: Path) -> None:
+    import datetime as dt
+
+    db = str(tmp_path / "x.db")
+    assert presence.describe_holder(db) == ""
+    then = dt.datetime(2026, 1, 1, 9, 0, tzinfo=dt.UTC)
+    presence.note_writer(db, "carol", "PC-3", now=then)
+    assert "carol on PC-3" in presence.describe_holder(db, now=then + dt.timedelta(seconds=20))
+    assert presence.describe_holder(db, now=then + dt.timedelta(hours=3)) == ""
+    Path(presence.sidecar(db)).write_text("{garbage")
+    assert presence.describe_holder(db) == ""
