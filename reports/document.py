@@ -1,0 +1,158 @@
+"""Page furniture and the build loop shared by both reports.
+
+Every page carries the protective marking (top and bottom, when chosen),
+"Page x of y", the date generated and the document owner. "of y" needs the page
+count before the first page is finished, so :class:`_NumberedCanvas` holds each
+page's state and draws the furniture when the document is saved.
+
+:func:`build` writes to a temporary file next to the target and renames it into
+place, so a cancelled or failed build never leaves half a PDF behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Any
+
+from reportlab.lib.pagesizes import A4, landscape, letter, portrait
+from reportlab.lib.units import mm
+from reportlab.pdfgen import canvas as pdfcanvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
+
+from .fonts import printable, register
+from .options import ReportCancelled, Resolved
+from .styles import NAVY, RULE
+
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+
+MARGIN = 17 * mm
+FURNITURE = 10 * mm  # band for marking/footer outside the frame
+
+
+class Milestone(Flowable):
+    """A zero-size marker: when laid out, one more item is done (progress, cancel)."""
+
+    def __init__(self, callback: Callable[[], None]) -> None:
+        super().__init__()
+        self.callback = callback
+        self.width = self.height = 0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        return 0, 0
+
+    def draw(self) -> None:
+        self.callback()
+
+
+def page_size(resolved: Resolved, *, wide: bool) -> tuple[float, float]:
+    base = letter if resolved.paper == "Letter" else A4
+    return landscape(base) if wide else portrait(base)
+
+
+def _canvas_class(resolved: Resolved, title: str) -> type[pdfcanvas.Canvas]:
+    regular, bold = register()
+    marking = printable(resolved.marking or "")
+    owner_bits = [b for b in (resolved.document_owner, resolved.team) if b]
+    owner = printable("Document owner: " + ", ".join(owner_bits)) if owner_bits else ""
+    generated = f"Generated {resolved.generated.day} {resolved.generated:%B %Y}"
+
+    class _NumberedCanvas(pdfcanvas.Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:  # noqa: N802 - ReportLab's name
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                self._furniture(total)
+                super().showPage()
+            super().save()
+
+        def _furniture(self, total: int) -> None:
+            width, height = self._pagesize
+            self.saveState()
+            if marking:
+                self.setFont(bold, 10)
+                self.setFillColor(NAVY)
+                self.drawCentredString(width / 2, height - MARGIN + FURNITURE / 2 - 1, marking)
+                self.drawCentredString(width / 2, MARGIN - FURNITURE + 1, marking)
+            self.setStrokeColor(RULE)
+            self.setLineWidth(0.4)
+            y = MARGIN - FURNITURE / 2 + 6
+            self.line(MARGIN, y + 8, width - MARGIN, y + 8)
+            self.setFillColor(RULE)
+            self.setFont(regular, 7.5)
+            left = "  ·  ".join(b for b in (owner, generated) if b)
+            self.drawString(MARGIN, y, left)
+            self.setFont(bold, 7.5)
+            self.drawRightString(width - MARGIN, y, f"Page {self._pageNumber} of {total}")
+            self.restoreState()
+
+    _NumberedCanvas.__name__ = f"NumberedCanvas[{title}]"
+    return _NumberedCanvas
+
+
+def build(resolved: Resolved, story_factory: Callable[[float, Callable[[], None]], list[Flowable]],
+          out: str | os.PathLike[str] | IO[bytes], *, title: str, wide: bool,
+          progress: Progress | None, cancelled: Cancelled | None) -> None:
+    """Lay out the story on pages and write the PDF to ``out`` (a path or a binary file).
+
+    ``story_factory(frame_width, tick)`` makes the flowables; it puts a Milestone
+    calling ``tick`` after each item, which reports progress and honours cancel.
+    """
+    total = max(1, len(resolved.items))
+    done = [0]
+
+    def check() -> None:
+        if cancelled is not None and cancelled():
+            raise ReportCancelled()
+
+    def tick() -> None:
+        done[0] += 1
+        check()
+        if progress is not None:
+            progress(min(done[0], 2 * total), 2 * total)
+
+    size = page_size(resolved, wide=wide)
+    frame_w = size[0] - 2 * MARGIN
+    check()
+    story = story_factory(frame_w, tick)
+
+    def write(target: str | IO[bytes]) -> None:
+        doc = BaseDocTemplate(
+            target, pagesize=size, leftMargin=MARGIN, rightMargin=MARGIN,
+            topMargin=MARGIN, bottomMargin=MARGIN, title=printable(title),
+            author=printable(resolved.document_owner or "ragdesk"), creator="ragdesk",
+            subject=printable(resolved.marking or ""), invariant=0)
+        frame = Frame(MARGIN, MARGIN, frame_w, size[1] - 2 * MARGIN, id="body",
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+        doc.build(story, canvasmaker=_canvas_class(resolved, title))
+
+    if hasattr(out, "write"):
+        write(out)  # type: ignore[arg-type]
+        return
+    target = Path(out)  # type: ignore[arg-type]
+    fd, tmp = tempfile.mkstemp(prefix=".ragdesk-report-", suffix=".pdf", dir=target.parent or ".")
+    os.close(fd)
+    try:
+        write(tmp)
+        check()
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def today() -> dt.date:
+    return dt.date.today()

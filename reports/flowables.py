@@ -1,0 +1,249 @@
+"""ragdesk rich text (:mod:`ragdesk.richtext`) as ReportLab flowables, and a table that always splits.
+
+User text is escaped before it reaches ReportLab: ``Paragraph`` parses a markup
+language of its own, so a ``<b>``, ``&`` or ``]]>`` typed by a user would
+otherwise turn bold, vanish or raise. Only the formatting the rich-text model
+carries (bold, italic, links) becomes markup.
+
+ReportLab's ``Table`` splits between rows only, so one cell taller than a page
+raises ``LayoutError``. :class:`SplitTable` splits inside a row as well, at
+exactly the space left on the page, so any narrative prints.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
+
+from ragdesk import richtext
+from ragdesk.richtext import Inline, Span
+
+from .fonts import printable
+from .styles import LIGHT_RULE, LINK, PANEL, Styles
+
+Cell = list[Flowable]
+Row = list[Cell]
+
+
+def escape(text: str) -> str:
+    """Plain user text as ReportLab paragraph markup that prints exactly that text."""
+    text = printable(text).replace("\t", " ")
+    return html.escape(text, quote=False).replace("\n", "<br/>")
+
+
+def inline_markup(spans: Inline) -> str:
+    parts: list[str] = []
+    for span in spans:
+        piece = escape(span.text)
+        if span.italic:
+            piece = f"<i>{piece}</i>"
+        if span.bold:
+            piece = f"<b>{piece}</b>"
+        if span.href:
+            href = html.escape(span.href, quote=True)
+            piece = f'<a href="{href}" color="#{LINK.hexval()[2:]}"><u>{piece}</u></a>'
+        parts.append(piece)
+    return "".join(parts)
+
+
+def para(text: str, style: Any, *, bold: bool = False) -> Paragraph:
+    """A Paragraph holding plain ``text`` literally (escaped), optionally bold."""
+    markup = escape(text)
+    return Paragraph(f"<b>{markup}</b>" if bold and markup else markup, style)
+
+
+def inline_para(spans: Inline, style: Any, *, bullet: str | None = None,
+                prefix: str = "", suffix: str = "") -> Paragraph:
+    """A Paragraph from rich inline spans; ``prefix``/``suffix`` are trusted markup."""
+    return Paragraph(prefix + inline_markup(spans) + suffix, style, bulletText=bullet)
+
+
+def document(doc: richtext.Document | str | None, styles: Styles, *, width: float,
+             in_cell: bool = False) -> list[Flowable]:
+    """Flowables for a stored rich-text field (or a parsed Document)."""
+    if isinstance(doc, str) or doc is None:
+        doc = richtext.parse(doc)
+    body = styles.cell if in_cell else styles.body
+    out: list[Flowable] = []
+    for block in doc:
+        if isinstance(block, richtext.Paragraph):
+            if block.spans:
+                out.append(inline_para(block.spans, body))
+            else:
+                out.append(Spacer(1, body.leading * 0.5))
+        elif isinstance(block, richtext.ListBlock):
+            for n, item in enumerate(block.items, start=1):
+                bullet = f"{n}." if block.ordered else "\N{BULLET}"
+                out.append(inline_para(item, styles.bullet, bullet=bullet))
+            out.append(Spacer(1, body.spaceAfter * 0.5))
+        else:
+            out.append(user_table(block, styles, width=width))
+            out.append(Spacer(1, body.spaceAfter))
+    return out
+
+
+def user_table(table: richtext.Table, styles: Styles, *, width: float) -> Flowable:
+    """A table typed by a user: even columns, header row shaded and repeated on each page."""
+    ncols = max(len(r) for r in table.rows)
+    col_w = width / ncols
+    rows: list[Row] = []
+    for r, row in enumerate(table.rows):
+        style = styles.cell_bold if table.header and r == 0 else styles.cell
+        cells: Row = [[inline_para(c, style)] if c else [] for c in row]
+        cells += [[] for _ in range(ncols - len(cells))]
+        rows.append(cells)
+    commands: list[tuple[Any, ...]] = [
+        ("GRID", (0, 0), (-1, -1), 0.5, LIGHT_RULE),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]
+    if table.header:
+        commands.append(("BACKGROUND", (0, 0), (-1, 0), PANEL))
+    return SplitTable(rows, [col_w] * ncols, commands, header_rows=1 if table.header else 0)
+
+
+# --------------------------------------------------------------------------- splitting
+
+
+def _height(flowable: Flowable, width: float) -> float:
+    _, h = flowable.wrap(width, 1e9)
+    return h + flowable.getSpaceBefore() + flowable.getSpaceAfter()
+
+
+def split_cell(cell: Cell, width: float, height: float) -> tuple[Cell, Cell]:
+    """(what fits in ``height``, the rest) of one cell's flowables, splitting one if need be."""
+    fit: Cell = []
+    used = 0.0
+    for i, flowable in enumerate(cell):
+        h = _height(flowable, width)
+        if used + h <= height:
+            fit.append(flowable)
+            used += h
+            continue
+        room = height - used - flowable.getSpaceBefore()
+        parts = flowable.split(width, room) if room > 0 else []
+        if len(parts) >= 2 and _height(parts[0], width) <= height - used:
+            fit.append(parts[0])
+            return fit, list(parts[1:]) + list(cell[i + 1:])
+        return fit, list(cell[i:])
+    return fit, []
+
+
+class SplitTable(Flowable):
+    """A table of flowable cells that can break inside a row when the row is taller than the space left.
+
+    ``commands`` is a TableStyle command list for the whole table; ``row_commands``
+    builds extra commands for a logical row drawn at table row ``r`` (backgrounds
+    that must follow the row onto the next page). Header rows repeat on each page.
+    With less than ``min_room`` points left, a row starts on the next page rather
+    than as a sliver at the foot of this one.
+    """
+
+    def __init__(self, rows: Sequence[Row], col_widths: Sequence[float],
+                 commands: Sequence[tuple[Any, ...]], *, header_rows: int = 0,
+                 row_commands: Callable[[int, int], list[tuple[Any, ...]]] | None = None,
+                 row_ids: Sequence[int] | None = None, continued: bool = False,
+                 padding: tuple[float, float, float, float] = (4, 4, 3, 3),
+                 min_room: float = 36.0) -> None:
+        super().__init__()
+        self.padding = padding
+        self.min_room = min_room
+        self.rows = [list(r) for r in rows]
+        self.col_widths = list(col_widths)
+        self.commands = list(commands)
+        self.header_rows = header_rows
+        self.row_commands = row_commands
+        self.row_ids = list(row_ids) if row_ids is not None else list(range(len(self.rows)))
+        self.continued = continued
+        self._table: Table | None = None
+
+    def _make(self, rows: Sequence[Row], ids: Sequence[int]) -> Table:
+        left, right, top, bottom = self.padding
+        commands = [("LEFTPADDING", (0, 0), (-1, -1), left), ("RIGHTPADDING", (0, 0), (-1, -1), right),
+                    ("TOPPADDING", (0, 0), (-1, -1), top), ("BOTTOMPADDING", (0, 0), (-1, -1), bottom),
+                    *self.commands]
+        if self.row_commands:
+            for r, logical in enumerate(ids):
+                commands += self.row_commands(r, logical)
+        table = Table([[c or "" for c in row] for row in rows], colWidths=self.col_widths,
+                      style=TableStyle(commands), repeatRows=0)
+        return table
+
+    def _inner(self, col: int) -> float:
+        return self.col_widths[col] - self.padding[0] - self.padding[1]
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        self._table = self._make(self.rows, self.row_ids)
+        return self._table.wrap(availWidth, availHeight)
+
+    def draw(self) -> None:
+        assert self._table is not None
+        self._table.drawOn(self.canv, 0, 0)
+
+    def _row_height(self, row: Row) -> float:
+        return max((sum(_height(f, self._inner(c)) for f in cell) for c, cell in enumerate(row)),
+                   default=0.0) + self.padding[2] + self.padding[3]
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        header = self.rows[: self.header_rows]
+        header_ids = self.row_ids[: self.header_rows]
+        body = self.rows[self.header_rows:]
+        body_ids = self.row_ids[self.header_rows:]
+        used = sum(self._row_height(r) for r in header)
+        taken: list[Row] = []
+        taken_ids: list[int] = []
+        for n, row in enumerate(body):
+            h = self._row_height(row)
+            if used + h <= availHeight:
+                taken.append(row)
+                taken_ids.append(body_ids[n])
+                used += h
+                continue
+            room = availHeight - used - self.padding[2] - self.padding[3] - 6  # 6pt slack for rounding in Table
+            rest_rows = body[n + 1:]
+            rest_ids = body_ids[n + 1:]
+            if room >= self.min_room:
+                pieces = [split_cell(cell, self._inner(c), room) for c, cell in enumerate(row)]
+                if any(fit for fit, _ in pieces):
+                    taken.append([fit for fit, _ in pieces])
+                    taken_ids.append(body_ids[n])
+                    rest_rows = [[rest for _, rest in pieces]] + rest_rows
+                    rest_ids = [body_ids[n]] + rest_ids
+                    if not any(rest for _, rest in pieces):
+                        rest_rows, rest_ids = rest_rows[1:], rest_ids[1:]
+                else:
+                    rest_rows = [row] + rest_rows
+                    rest_ids = [body_ids[n]] + rest_ids
+            else:
+                rest_rows = [row] + rest_rows
+                rest_ids = [body_ids[n]] + rest_ids
+            if not taken:
+                return []
+            first = SplitTable(header + taken, self.col_widths, self.commands,
+                               header_rows=self.header_rows, row_commands=self.row_commands,
+                               row_ids=header_ids + taken_ids, continued=self.continued,
+                               padding=self.padding, min_room=self.min_room)
+            if not rest_rows:
+                return [first]
+            second = SplitTable(header + rest_rows, self.col_widths, self.commands,
+                                header_rows=self.header_rows, row_commands=self.row_commands,
+                                row_ids=header_ids + rest_ids, continued=True,
+                                padding=self.padding, min_room=self.min_room)
+            return [first, second]
+        return [self]
+
+
+def panel(flowables: list[Flowable], width: float, *, background: Any = PANEL,
+          border: Any = LIGHT_RULE) -> SplitTable:
+    """A shaded box around flowables (the inspectorate's words), splittable across pages."""
+    return SplitTable([[flowables]], [width], [
+        ("BACKGROUND", (0, 0), (-1, -1), background),
+        ("LINEBEFORE", (0, 0), (0, -1), 2.5, border),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ], padding=(9, 6, 6, 3))
+
+
+__all__ = ["SplitTable", "document", "escape", "inline_markup", "inline_para", "panel", "para",
+           "split_cell", "user_table", "Span"]

@@ -1,0 +1,280 @@
+"""Report 2 (seed 004): the landscape "PEEL AFI Performance Update".
+
+A summary matrix (AFI, area with its status, one coloured letter per chosen
+period, direction of travel), in two halves side by side when the list is
+short enough to read that way, then one table per AFI: who owns it, the
+rating and direction of travel, and the update in the force's own words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, TableStyle
+
+from ragdesk import richtext
+from ragdesk.domain import Assessment, Item, Rating
+from ragdesk.store import Store
+
+from .document import Milestone
+from .flowables import SplitTable, document, escape, inline_markup, para
+from .options import Resolved
+from .styles import HEADER_FILL, INK, LIGHT_RULE, NAVY, RULE, Styles, hex_colour, make_styles
+
+TITLE = "PEEL AFI Performance Update"
+TWO_HALVES_MAX = 30  # more items than this read better as one long list
+OPEN_STATUSES = {"open", "in_progress"}
+STATUS_WORDS = {
+    "verified_closed": "CLOSED",
+    "field_testing": "SUBJECT TO HMICFRS FIELD TESTING",
+}
+
+
+def status_words(store_statuses: dict[str, str], status: str) -> str:
+    """"CLOSED", "PROPOSED FOR CLOSURE"...; "" for an item still open."""
+    if status in OPEN_STATUSES:
+        return ""
+    return STATUS_WORDS.get(status, store_statuses.get(status, status.replace("_", " "))).upper()
+
+
+def _hex(value: str) -> str:
+    return "#" + hex_colour(value, INK).hexval()[2:]
+
+
+def _item_text(item: Item, status: str) -> str:
+    """The AFI's words as one inline run of markup, with its status in capitals."""
+    doc = richtext.parse(item.text)
+    spans: list[richtext.Span] = []
+    for block in doc:
+        if isinstance(block, richtext.Paragraph):
+            if spans:
+                spans.append(richtext.Span(" "))
+            spans += block.spans
+        else:
+            text = richtext.to_plain((block,), bullets=True).replace("\n", "; ")
+            spans.append(richtext.Span((" " if spans else "") + text))
+    markup = inline_markup(tuple(spans)).rstrip()
+    if status:
+        markup += f" <b>({escape(status)})</b>"
+    return markup
+
+
+class _Scale:
+    def __init__(self, ratings: list[Rating]) -> None:
+        self.by_code = {r.code: r for r in ratings}
+
+    def cell(self, code: str | None, styles: Styles, *, word: bool) -> tuple[Paragraph, colors.Color]:
+        rating = self.by_code.get(code or "")
+        if rating is None:
+            text = escape(code) if code else "–"
+            return Paragraph(f"<b>{text}</b>", styles.rag), colors.white
+        label = rating.code if word else rating.letter
+        return (Paragraph(f'<font color="{_hex(rating.text_colour)}"><b>{escape(label)}</b></font>',
+                          styles.rag), hex_colour(rating.colour))
+
+
+def header(resolved: Resolved, styles: Styles, width: float) -> list[Flowable]:
+    left = [Paragraph(escape(TITLE), styles.title)]
+    if resolved.meeting:
+        left.append(Paragraph(f"For {escape(resolved.meeting)}", styles.subtitle))
+    right = [para("Appendix 1", styles.appendix)]
+    if resolved.document_owner:
+        right.append(Paragraph(f"Document Owner: <b>{escape(resolved.document_owner)}</b>",
+                               styles.furniture_right.clone("o", fontSize=10, leading=13)))
+    if resolved.team:
+        right.append(Paragraph(escape(resolved.team),
+                               styles.furniture_right.clone("t", fontSize=10, leading=13)))
+    table = Table([[left, right]], colWidths=[width * 0.65, width * 0.35], style=TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("LINEBELOW", (0, 0), (-1, -1), 1.2, NAVY),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+    ]))
+    return [table, Spacer(1, 8)]
+
+
+def matrix(store: Store, resolved: Resolved, scale: _Scale, statuses: dict[str, str],
+           styles: Styles, width: float) -> list[Flowable]:
+    """AFI | Area | one column per period | DoT; two halves side by side when short."""
+    grid = store.rag_grid()
+    dots = store.directions(resolved.current.id)
+    periods = resolved.periods
+    small = styles.cell_small
+    head = [para("AFI", styles.cell_bold), para("Area", styles.cell_bold)]
+    head += [Paragraph(escape(p.label).replace(" ", "<br/>", 1), styles.rag) for p in periods]
+    head.append(Paragraph("DoT", styles.rag))
+    rows: list[tuple[list[object], list[colors.Color]]] = []
+    for item in resolved.items:
+        cells: list[object] = [para(item.number, styles.cell_centre),
+                               Paragraph(_item_text(item, status_words(statuses, item.status)), small)]
+        fills: list[colors.Color] = []
+        for period in periods:
+            rag, _draft = grid.get((item.id, period.id), (None, False))
+            cell, fill = scale.cell(rag, styles, word=False)
+            cells.append(cell)
+            fills.append(fill)
+        dot = dots.get(item.id)
+        cells.append(Paragraph(f"<b>{escape(dot.value) if dot else ''}</b>", styles.mark))
+        rows.append((cells, fills))
+
+    n_rag = len(periods)
+    fixed = 9 * mm + n_rag * 12 * mm + 10 * mm
+    two = len(rows) > 6 and len(rows) <= TWO_HALVES_MAX and n_rag <= 3
+    gap = 5 * mm
+    half_w = (width - gap) / 2 if two else width
+    area_w = max(40 * mm, half_w - fixed)
+    widths = [9 * mm, area_w] + [12 * mm] * n_rag + [10 * mm]
+    ncol = len(widths)
+
+    def commands(offset: int, count: int) -> list[tuple[object, ...]]:
+        end = offset + ncol - 1
+        return [
+            ("GRID", (offset, 0), (end, count), 0.6, RULE),
+            ("BACKGROUND", (offset, 0), (end, 0), HEADER_FILL),
+            ("VALIGN", (offset, 0), (end, -1), "MIDDLE"),
+        ]
+
+    table_rows: list[list[object]] = []
+    style: list[tuple[object, ...]] = [
+        ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+    ]
+    if two:
+        half = (len(rows) + 1) // 2
+        left, right = rows[:half], rows[half:]
+        table_rows.append(head + [""] + head)
+        style += commands(0, len(left)) + commands(ncol + 1, len(right))
+        for r in range(half):
+            lcells, lfills = left[r]
+            line = lcells + [""]
+            for c, fill in enumerate(lfills):
+                style.append(("BACKGROUND", (2 + c, r + 1), (2 + c, r + 1), fill))
+            if r < len(right):
+                rcells, rfills = right[r]
+                line += rcells
+                for c, fill in enumerate(rfills):
+                    col = ncol + 1 + 2 + c
+                    style.append(("BACKGROUND", (col, r + 1), (col, r + 1), fill))
+            else:
+                line += [""] * ncol
+                style.append(("GRID", (ncol + 1, r + 1), (-1, r + 1), 0, colors.white))
+            table_rows.append(line)
+        col_widths = widths + [gap] + widths
+        # the last right-hand row may be empty: paint over its grid lines
+        if len(right) < half:
+            style.append(("LINEBELOW", (ncol + 1, len(right) + 1), (-1, -1), 1, colors.white))
+            style.append(("LINEAFTER", (ncol + 1, len(right) + 1), (-1, -1), 1, colors.white))
+            style.append(("LINEBEFORE", (ncol + 2, len(right) + 1), (-1, -1), 1, colors.white))
+    else:
+        table_rows.append(head)
+        style += commands(0, len(rows))
+        for r, (cells, fills) in enumerate(rows, start=1):
+            table_rows.append(cells)
+            for c, fill in enumerate(fills):
+                style.append(("BACKGROUND", (2 + c, r), (2 + c, r), fill))
+        col_widths = widths
+    table = Table(table_rows, colWidths=col_widths, repeatRows=1, style=TableStyle(style), hAlign="LEFT")
+    return [table, Spacer(1, 6), key(scale, styles, width), Spacer(1, 4)]
+
+
+def key(scale: _Scale, styles: Styles, width: float) -> Table:
+    """One line explaining the letters and the direction-of-travel signs."""
+    cells: list[object] = []
+    style: list[tuple[object, ...]] = [("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                                       ("LEFTPADDING", (0, 0), (-1, -1), 3),
+                                       ("RIGHTPADDING", (0, 0), (-1, -1), 3)]
+    widths: list[float] = []
+    for i, rating in enumerate(scale.by_code.values()):
+        chip, fill = scale.cell(rating.code, styles, word=False)
+        cells += [chip, Paragraph(escape(rating.label), styles.cell_small)]
+        widths += [7 * mm, 20 * mm]
+        style += [("BACKGROUND", (2 * i, 0), (2 * i, 0), fill),
+                  ("BOX", (2 * i, 0), (2 * i, 0), 0.5, RULE)]
+    cells.append(Paragraph("Direction of travel since the previous period: <b>+</b> improved, "
+                           "<b>=</b> no change, <b>-</b> deteriorated", styles.cell_small))
+    widths.append(max(60 * mm, width - sum(widths)))
+    return Table([cells], colWidths=widths, style=TableStyle(style), hAlign="LEFT")
+
+
+def afi_table(store: Store, resolved: Resolved, item: Item, assessment: Assessment | None,
+              scale: _Scale, statuses: dict[str, str], styles: Styles, width: float,
+              dot: str) -> SplitTable:
+    area_w, rag_w = 62 * mm, 30 * mm
+    update_w = width - area_w - rag_w
+    pad = 5
+    owner = item.area
+    if item.board:
+        owner = f"{owner} ({item.board})" if owner else item.board
+    if item.lead:
+        owner = f"{owner} – {item.lead}" if owner else item.lead
+    area: list[Flowable] = []
+    if owner:
+        area.append(para(owner, styles.cell_bold))
+    area += document(item.dashboard, styles, width=area_w - 2 * pad, in_cell=True)
+    if assessment and assessment.status_note.strip():
+        area += document(richtext.from_plain(assessment.status_note.strip()), styles,
+                         width=area_w - 2 * pad, in_cell=True)
+
+    rag_cell, fill = scale.cell(assessment.rag if assessment else None, styles, word=True)
+    rag: list[Flowable] = [rag_cell, Spacer(1, 6),
+                           Paragraph(f"<b>{escape(dot) or '&nbsp;'}</b>",
+                                     styles.mark.clone("dot", fontSize=18, leading=20)),
+                           Paragraph("DoT", styles.rag.clone("dotl", fontSize=7, leading=9))]
+    if fill == colors.white:
+        rag[0] = Paragraph("<b>Not rated</b>", styles.rag)
+
+    status = status_words(statuses, item.status)
+    update: list[Flowable] = [Paragraph(f"<b>{escape(item.label)}</b>  {_item_text(item, status)}",
+                                        styles.cell_bold.clone("afi", fontName=styles.cell.fontName))]
+    inner = update_w - 2 * pad
+    has_any = False
+    if assessment:
+        for heading, field in (("", assessment.update),
+                               ("Intent and Implementation", assessment.intent_and_implementation),
+                               ("Impact", assessment.impact)):
+            doc = richtext.parse(field)
+            if not doc or not (richtext.to_plain(doc).strip()
+                               or any(isinstance(b, richtext.Table) for b in doc)):
+                continue
+            has_any = True
+            if heading:
+                update.append(para(heading, styles.label))
+            update += document(doc, styles, width=inner, in_cell=True)
+    if not has_any:
+        update.append(Paragraph(f"<i>No update recorded for {escape(resolved.current.label)}.</i>",
+                                styles.empty))
+    head = [para("Area", styles.cell_bold), Paragraph("<b>RAG / DoT</b>", styles.rag),
+            para("Update", styles.cell_bold)]
+
+    def row_commands(r: int, logical: int) -> list[tuple[object, ...]]:
+        return [("BACKGROUND", (1, r), (1, r), fill)] if logical > 0 else []
+
+    return SplitTable([[[h] for h in head], [area, rag, update]], [area_w, rag_w, update_w], [
+        ("GRID", (0, 0), (-1, -1), 0.6, RULE),
+        ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("VALIGN", (1, 1), (1, -1), "MIDDLE"),
+    ], header_rows=1, row_commands=row_commands, padding=(pad, pad, 4, 3), min_room=90)
+
+
+def story(store: Store, resolved: Resolved, width: float, tick: Callable[[], None]) -> list[Flowable]:
+    styles = make_styles(9.5)
+    scale = _Scale(store.ratings())
+    statuses = {s.code: s.label for s in store.statuses()}
+    by_item = {a.item_id: a for a in store.assessments(period_id=resolved.current.id)}
+    dots = store.directions(resolved.current.id)
+    out: list[Flowable] = header(resolved, styles, width)
+    out += matrix(store, resolved, scale, statuses, styles, width)
+    out.append(PageBreak())
+    for item in resolved.items:
+        dot = dots.get(item.id)
+        out.append(afi_table(store, resolved, item, by_item.get(item.id), scale, statuses, styles,
+                             width, dot.value if dot else ""))
+        out.append(Spacer(1, 10))
+        out.append(Milestone(tick))
+        tick()
+    out.append(Table([[""]], colWidths=[width], rowHeights=[2],
+                     style=[("LINEABOVE", (0, 0), (-1, -1), 0.5, LIGHT_RULE)]))
+    return out

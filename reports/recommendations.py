@@ -1,0 +1,154 @@
+"""Report 1 (seed 000): "Update Report on Recommendations and AFIs", one section per item.
+
+Per item: the heading ("Recommendation 13"), the inspectorate's words in a
+shaded panel, the force's update narrative, and the row "RAG Rating (please
+mark with an X)" with every rating's word in its colour and a large X in the
+chosen one: legible in colour, on a grey printer and to a screen reader.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from reportlab.lib import colors
+from reportlab.platypus import (
+    Flowable,
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from ragdesk import richtext
+from ragdesk.domain import Assessment, Rating
+from ragdesk.store import Store
+
+from .document import Milestone
+from .flowables import document, escape, panel, para
+from .options import Resolved
+from .styles import INK, LIGHT_RULE, NAVY, RULE, Styles, hex_colour, make_styles
+
+TITLE = "Update Report on Recommendations and AFIs"
+
+
+def title_for(resolved: Resolved) -> str:
+    names = "; ".join(i.title for i in resolved.inspections)
+    return f"{TITLE} – {names}"
+
+
+def legend(ratings: list[Rating], styles: Styles, width: float) -> Table:
+    """The RAG legend: each rating's word on its colour, then its definition."""
+    word_w = 30 * 2.835
+    rows: list[list[object]] = [[para("RAG ratings", styles.cell_bold), ""]]
+    commands: list[tuple[object, ...]] = [
+        ("SPAN", (0, 0), (1, 0)),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#D9E2F3")),
+        ("GRID", (0, 0), (-1, -1), 0.6, RULE),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 4),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+    ]
+    for n, rating in enumerate(ratings, start=1):
+        word = Paragraph(f'<font color="{_hex(rating.text_colour)}"><b>{escape(rating.code)}</b></font>',
+                         styles.rag)
+        rows.append([word, para(rating.definition, styles.cell)])
+        commands.append(("BACKGROUND", (0, n), (0, n), hex_colour(rating.colour)))
+    return Table(rows, colWidths=[word_w, width - word_w], style=TableStyle(commands))
+
+
+def _hex(value: str) -> str:
+    colour = hex_colour(value, INK)
+    return "#" + colour.hexval()[2:]
+
+
+def rag_row(ratings: list[Rating], chosen: str | None, styles: Styles, width: float) -> Table:
+    """RED [ ] AMBER [X] GREEN [ ]: word cells in colour, mark cells white with a bold X."""
+    n = max(1, len(ratings))
+    mark_w = min(16 * 2.835, width / (3 * n))
+    word_w = min(34 * 2.835, (width - n * mark_w) / n)
+    cells: list[object] = []
+    widths: list[float] = []
+    commands: list[tuple[object, ...]] = [
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("BOX", (0, 0), (-1, -1), 0.8, INK),
+        ("INNERGRID", (0, 0), (-1, -1), 0.8, INK),
+    ]
+    for i, rating in enumerate(ratings):
+        word = Paragraph(f'<font color="{_hex(rating.text_colour)}"><b>{escape(rating.code)}</b></font>',
+                         styles.rag)
+        marked = rating.code == chosen
+        cells += [word, Paragraph("X" if marked else "", styles.mark)]
+        widths += [word_w, mark_w]
+        commands.append(("BACKGROUND", (2 * i, 0), (2 * i, 0), hex_colour(rating.colour)))
+        if marked:
+            commands.append(("BOX", (2 * i + 1, 0), (2 * i + 1, 0), 2.2, INK))
+    return Table([cells], colWidths=widths, hAlign="LEFT", style=TableStyle(commands))
+
+
+def item_flowables(store: Store, resolved: Resolved, item_index: int, ratings: list[Rating],
+                   assessment: Assessment | None, styles: Styles, width: float) -> list[Flowable]:
+    item = resolved.items[item_index]
+    out: list[Flowable] = [para(item.heading, styles.heading)]
+    text = richtext.parse(item.text)
+    if text:
+        out.append(panel(document(text, styles, width=width - 15, in_cell=True), width))
+        out.append(Spacer(1, 8))
+    narrative = richtext.parse(assessment.update) if assessment else ()
+    if richtext.to_plain(narrative).strip() or any(isinstance(b, richtext.Table) for b in narrative):
+        out += document(narrative, styles, width=width)
+    else:
+        out.append(Paragraph(f"<i>No update recorded for {escape(resolved.current.label)}.</i>",
+                             styles.empty))
+    if assessment is not None and assessment.draft:
+        out.append(Paragraph("<i>Draft: carried forward from an earlier period and not yet "
+                             "reviewed.</i>", styles.empty))
+    chosen = assessment.rag if assessment else None
+    label = para("RAG Rating (please mark with an X):", styles.label)
+    row: list[Flowable] = [label, rag_row(ratings, chosen, styles, width)]
+    if chosen and chosen not in {r.code for r in ratings}:
+        row.append(para(f"Rated {chosen} (not on the current scale).", styles.empty))
+    out.append(KeepTogether(row))
+    out.append(Spacer(1, 6))
+    return out
+
+
+def story(store: Store, resolved: Resolved, width: float, tick: Callable[[], None]) -> list[Flowable]:
+    styles = make_styles(10)
+    ratings = store.ratings()
+    period = resolved.current
+    by_item = {a.item_id: a for a in store.assessments(period_id=period.id)}
+    out: list[Flowable] = []
+    for n, inspection in enumerate(resolved.inspections):
+        items = [(i, it) for i, it in enumerate(resolved.items) if it.inspection_id == inspection.id]
+        if not items:
+            continue
+        if out:
+            out.append(PageBreak())
+        out.append(para("Appendix 1", styles.appendix))
+        out.append(Paragraph(
+            f"Update Report on Recommendations and AFIs for Chief Constables in the "
+            f"{escape(inspection.inspectorate or 'HMICFRS')} report "
+            f"\N{LEFT SINGLE QUOTATION MARK}{escape(inspection.title)}\N{RIGHT SINGLE QUOTATION MARK}",
+            styles.title))
+        meta = [f"Reporting period: <b>{escape(period.label)}</b>"]
+        if resolved.options.meeting or period.meeting:
+            meta.append(f"For: <b>{escape(resolved.meeting)}</b>")
+        out.append(Paragraph("    ".join(meta), styles.body))
+        out.append(Spacer(1, 4))
+        out.append(legend(ratings, styles, width))
+        out.append(Spacer(1, 6))
+        out.append(Table([[""]], colWidths=[width], rowHeights=[2],
+                         style=[("LINEBELOW", (0, 0), (-1, -1), 1.2, NAVY)]))
+        for index, item in items:
+            out += item_flowables(store, resolved, index, ratings, by_item.get(item.id), styles, width)
+            out.append(Milestone(tick))
+            tick()
+        del n
+    out.append(Spacer(1, 4))
+    out.append(Table([[""]], colWidths=[width], rowHeights=[2],
+                     style=[("LINEABOVE", (0, 0), (-1, -1), 0.5, LIGHT_RULE)]))
+    return out
