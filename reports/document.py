@@ -24,7 +24,7 @@ from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from .fonts import printable, register
-from .options import ReportCancelled, Resolved
+from .options import ReportCancelled, ReportError, Resolved
 from .styles import NAVY, RULE
 
 Progress = Callable[[int, int], None]
@@ -143,14 +143,19 @@ def build(resolved: Resolved, story_factory: Callable[[float, Callable[[], None]
         write(out)  # type: ignore[arg-type]
         return
     target = Path(out)  # type: ignore[arg-type]
-    fd, tmp = tempfile.mkstemp(prefix=".ragdesk-report-", suffix=".pdf", dir=target.parent or ".")
-    os.close(fd)
+    tmp = ""
     try:
+        fd, tmp = tempfile.mkstemp(prefix=".ragdesk-report-", suffix=".pdf",
+                                   dir=str(target.parent or "."))
+        os.close(fd)
         write(tmp)
         check()
         os.replace(tmp, target)
+    except OSError as e:
+        reason = e.strerror or str(e)
+        raise ReportError(f"Could not write the report to {target}: {reason}.") from e
     finally:
-        if os.path.exists(tmp):
+        if tmp and os.path.exists(tmp):
             os.unlink(tmp)
 
 

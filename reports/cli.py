@@ -1,0 +1,60 @@
+"""``ragdesk report DB --format recommendations|peel --period P -o out.pdf``.
+
+Loaded by :mod:`ragdesk.cli` only when the ``report`` command runs (see
+``FRONT_ENDS``). Every refusal is a sentence and exit code 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ragdesk.store import Store
+
+from . import build_report
+from .options import MARKINGS, PAPERS, ReportError, ReportOptions, find_inspection, find_period
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.description = ("Write an Appendix 1 report to PDF: “recommendations” (one section per "
+                          "recommendation/AFI with its RAG mark) or “peel” (the landscape PEEL AFI "
+                          "matrix and tables).")
+    parser.add_argument("db", help="the ragdesk database")
+    parser.add_argument("--format", dest="kind", choices=["recommendations", "peel"],
+                        help="which report (default: peel for PEEL inspections, else recommendations)")
+    parser.add_argument("--period", action="append", default=[], metavar="P",
+                        help="reporting period by label, e.g. \"Jun 2024\" (repeat for the PEEL "
+                             "matrix; the last is current). Default: the periods with ratings")
+    parser.add_argument("--inspection", action="append", default=[], metavar="ID",
+                        help="inspection id or words of its title (repeatable; default: all of "
+                             "the report's kind)")
+    parser.add_argument("--marking", choices=[m for m in MARKINGS if m],
+                        help="protective marking printed at the top and bottom of every page")
+    parser.add_argument("--paper", choices=list(PAPERS), default="A4")
+    parser.add_argument("--meeting", help="board and meeting date, e.g. \"P&RSB 26 June 2024\" "
+                                          "(default: the current period's meeting)")
+    parser.add_argument("-o", "--output", required=True, help="the PDF file to write")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        with Store.open(args.db, read_only=True) as store:
+            inspections = [find_inspection(store, text) for text in args.inspection]
+            kind = args.kind
+            if kind is None:
+                from .options import default_kind
+
+                kind = default_kind(inspections or store.inspections()[:1])
+            periods = [find_period(store, text) for text in args.period]
+            options = ReportOptions(
+                kind=kind, inspection_ids=tuple(i.id for i in inspections),
+                period_ids=tuple(p.id for p in periods), marking=args.marking, paper=args.paper,
+                meeting=args.meeting)
+            resolved = build_report(store, options, args.output)
+    except ReportError as e:
+        print(f"ragdesk: {e}", file=sys.stderr)
+        return 1
+    periods_text = ", ".join(p.label for p in resolved.periods)
+    print(f"Wrote {args.output}: {options.kind} report, {len(resolved.items)} items, {periods_text}.")
+    return 0
