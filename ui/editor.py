@@ -1,0 +1,1014 @@
+"""The editor pane: every field of the selected inspection or item, and its assessment for a period.
+
+Save model (why: the file is shared, people are interrupted, nothing typed may be lost):
+
+* A field saves when it loses focus (text boxes, rich editors, dates), at once
+  when picked (kind, status, direction override, RAG buttons and R/A/G/B keys),
+  and whenever :meth:`EditorPane.flush` is called — the window calls it before
+  switching item or period, on Ctrl+S and before closing. ``flush`` returns
+  False if something could not be saved (a bad date, a conflict the person
+  cancelled); the window then stays where it is, with the text still typed.
+* Each save is one store operation with ``expected_version`` = the version this
+  field was loaded from, pushed onto the window's undo stack as a
+  :class:`~ragdesk.ui.editor_commands.SaveFields` command: Edit > Undo saves the
+  old value back. Saving any assessment field confirms a carried-forward draft
+  (the store clears the draft mark); undo restores the mark.
+* A value the store refuses (``errors.InvalidValue``: a deadline that is not a
+  date) shows a red message under the field, keeps the typed text, and saves
+  nothing.
+* ``errors.Conflict`` (someone else saved that record first) opens
+  :func:`ragdesk.ui.conflict_dialog.resolve_conflict` with both texts; the
+  person keeps theirs, mine or a merge, or goes on editing. If the record was
+  deleted by someone else the person is told and offered a copy of the text on
+  the clipboard. A field is only in conflict if *that field* changed: another
+  person's save of a different field just moves our baseline on.
+* :meth:`EditorPane.refresh` (every store ``Change``, ours and other users')
+  reloads fields that are not being edited; a field with unsaved typing is never
+  overwritten.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import html
+import importlib
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from PySide6.QtCore import QEvent, QMimeData, QObject, Qt, Signal
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ragdesk import richtext
+from ragdesk.domain import Assessment, Deadline, Dot, Item, ItemKind, Period
+from ragdesk.errors import Conflict, InvalidValue, NotFound, RagdeskError
+from ragdesk.store import Change, Store
+
+from .editor_commands import SaveFields
+from .evidence_view import EvidenceView, human_time
+from .rag_selector import RagSelector
+from .rich_editor import RichTextBox, RichTextEdit
+
+ERROR_STYLE = "color: #b00020;"
+DOT_CHOICES = [
+    (None, "Derived (from the previous period)"),
+    (Dot.SAME.value, "= No change"),
+    (Dot.UP.value, "▲ Improved"),
+    (Dot.DOWN.value, "▼ Worse"),
+]
+DOT_WORDS = {Dot.SAME: "= No change", Dot.UP: "▲ Improved", Dot.DOWN: "▼ Worse"}
+
+
+def show_date(value: dt.date | None) -> str:
+    return f"{value.day} {value:%B %Y}" if value else ""
+
+
+def _conflict_resolver() -> Callable[..., str | None] | None:
+    """The sharing engineer's dialog, imported only when a conflict happens."""
+    try:
+        module = importlib.import_module("ragdesk.ui.conflict_dialog")
+    except ImportError:
+        return None
+    return getattr(module, "resolve_conflict", None)
+
+
+def _fallback_conflict(parent: QWidget, *, what: str, mine: str, theirs: str, theirs_by: str,
+                       theirs_at: str, rich: bool) -> str | None:
+    """Used only if the conflict dialog is missing: never discards the person's text."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle("Someone else changed this")
+    box.setText(f"{what} was changed by {theirs_by or 'someone else'} at {theirs_at or '?'} "
+                "while you were editing it.")
+    box.setInformativeText("Save mine replaces their text. Keep theirs puts your text on the "
+                           "clipboard first. Keep editing saves nothing yet.")
+    save_mine = box.addButton("Save mine", QMessageBox.ButtonRole.AcceptRole)
+    keep_theirs = box.addButton("Keep theirs", QMessageBox.ButtonRole.DestructiveRole)
+    box.addButton("Keep editing", QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    if box.clickedButton() is save_mine:
+        return mine
+    if box.clickedButton() is keep_theirs:
+        copy_to_clipboard(mine, rich)
+        return theirs
+    return None
+
+
+def ask_keep_deleted(parent: QWidget, what: str) -> bool:
+    """The record was deleted by someone else: offer the unsaved text on the clipboard."""
+    answer = QMessageBox.question(
+        parent, "Deleted by someone else",
+        f"{what} was deleted by someone else, so your change cannot be saved there.\n\n"
+        "Copy your text to the clipboard so you can paste it elsewhere?",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.Yes)
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def copy_to_clipboard(text: str, rich: bool) -> None:
+    mime = QMimeData()
+    if rich:
+        mime.setText(richtext.to_plain(text))
+        mime.setHtml(text)
+    else:
+        mime.setText(text)
+    QGuiApplication.clipboard().setMimeData(mime)
+
+
+class Field:
+    """One editable value of a record: its widget, what it was loaded as, and its version.
+
+    ``loaded`` is the stored value as of ``version``; the field is *dirty* when
+    the widget shows something else. ``target`` is "item", "inspection" or
+    "assessment"; ``name`` is the store's field name.
+    """
+
+    def __init__(self, target: str, name: str, label: str, widget: QWidget,
+                 error: QLabel | None = None, *, rich: bool = False) -> None:
+        self.target = target
+        self.name = name
+        self.label = label
+        self.widget = widget
+        self.error = error
+        self.rich = rich
+        self.loaded: Any = None
+        self.version = 0
+
+    # -- to override per kind ---------------------------------------------------
+    def show(self, value: Any) -> None:
+        raise NotImplementedError
+
+    def typed(self) -> Any:
+        """What the widget holds, in the form the store accepts."""
+        raise NotImplementedError
+
+    def shown_text(self, value: Any) -> str:
+        """A stored value as text (for the conflict dialog and comparisons)."""
+        return "" if value is None else str(value)
+
+    def dirty(self) -> bool:
+        return self.typed() != self.shown_text(self.loaded)
+
+    # -- common -------------------------------------------------------------------
+    def load(self, value: Any, version: int) -> None:
+        self.loaded, self.version = value, version
+        self.show(value)
+        self.set_error("")
+
+    def set_error(self, text: str) -> None:
+        if self.error is not None:
+            self.error.setText(text)
+            self.error.setVisible(bool(text))
+            self.widget.setAccessibleDescription(text)
+
+
+class LineField(Field):
+    widget: QLineEdit
+
+    def show(self, value: Any) -> None:
+        self.widget.setText(self.shown_text(value))
+        self.widget.setCursorPosition(0)
+
+    def typed(self) -> str:
+        return self.widget.text().strip()
+
+
+class DateField(LineField):
+    def shown_text(self, value: Any) -> str:
+        return show_date(value) if isinstance(value, dt.date) else ("" if value is None else str(value))
+
+
+class DeadlineField(LineField):
+    def shown_text(self, value: Any) -> str:
+        return str(value) if isinstance(value, Deadline) else ("" if value is None else str(value))
+
+
+class PlainField(Field):
+    widget: QPlainTextEdit
+
+    def show(self, value: Any) -> None:
+        self.widget.setPlainText(value or "")
+
+    def typed(self) -> str:
+        return self.widget.toPlainText()
+
+
+class RichField(Field):
+    widget: RichTextEdit
+
+    def show(self, value: Any) -> None:
+        self.widget.set_stored(value or "")
+
+    def typed(self) -> str:
+        return self.widget.stored()
+
+    def dirty(self) -> bool:
+        return self.widget.is_modified()
+
+    def load(self, value: Any, version: int) -> None:
+        super().load(richtext.sanitise(value or ""), version)
+
+
+class ComboField(Field):
+    widget: QComboBox
+
+    def show(self, value: Any) -> None:
+        self.widget.blockSignals(True)
+        at = self.widget.findData(_plain(value))
+        if at < 0 and value not in (None, ""):
+            self.widget.addItem(str(value), _plain(value))  # a value this file no longer lists
+            at = self.widget.count() - 1
+        self.widget.setCurrentIndex(max(at, 0))
+        self.widget.blockSignals(False)
+
+    def typed(self) -> Any:
+        return self.widget.currentData()
+
+    def shown_text(self, value: Any) -> Any:  # compare codes, not text
+        return _plain(value)
+
+
+class RagField(Field):
+    widget: RagSelector
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.pending: str | None = None
+        self.picking = False
+
+    def show(self, value: Any) -> None:
+        self.pending = value
+        self.widget.set_rating(value)
+
+    def typed(self) -> Any:
+        return self.pending
+
+    def shown_text(self, value: Any) -> Any:
+        return value
+
+
+_TYPED = object()  # "use what the widget holds" (None is a real value: no rating)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (ItemKind, Dot)):
+        return value.value
+    return value
+
+
+class _FocusWatcher(QObject):
+    """Calls ``on_leave`` when a watched widget loses focus (QPlainTextEdit has no signal)."""
+
+    def __init__(self, on_leave: Callable[[], object], parent: QObject) -> None:
+        super().__init__(parent)
+        self.on_leave = on_leave
+
+    def eventFilter(self, obj: QObject, e: QEvent) -> bool:  # noqa: N802
+        if e.type() == QEvent.Type.FocusOut:
+            self.on_leave()
+        return False
+
+
+class EditorPane(QWidget):
+    """The centre of the window. See the module docstring for the save model."""
+
+    message = Signal(str)
+
+    def __init__(self, store: Store | None, undo_stack: QUndoStack,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store: Store | None = store
+        self.undo_stack = undo_stack
+        self.item_id: int | None = None
+        self.period_id: int | None = None
+        self.inspection_id: int | None = None
+        self.item: Item | None = None
+        self.assessment_record: Assessment | None = None
+        self.period: Period | None = None
+        self._saving = False
+        self.resolve_conflict: Callable[..., str | None] | None = None  # tests may set one
+        self.ask_keep_deleted: Callable[[QWidget, str], bool] = ask_keep_deleted
+        self.setAccessibleName("Editor")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self._build()
+        self.set_store(store)
+
+    # ------------------------------------------------------------------ building
+    def _line(self, name: str) -> QLineEdit:
+        edit = QLineEdit(self)
+        edit.setAccessibleName(name)
+        return edit
+
+    def _error_label(self) -> QLabel:
+        label = QLabel(self)
+        label.setStyleSheet(ERROR_STYLE)
+        label.setWordWrap(True)
+        label.hide()
+        return label
+
+    def _with_error(self, widget: QWidget, error: QLabel) -> QWidget:
+        box = QWidget(self)
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(1)
+        layout.addWidget(widget)
+        layout.addWidget(error)
+        return box
+
+    def _combo(self, name: str) -> QComboBox:
+        combo = QComboBox(self)
+        combo.setAccessibleName(name)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        return combo
+
+    def _build(self) -> None:
+        self.fields: list[Field] = []
+        content = QWidget(self)
+        column = QVBoxLayout(content)
+        column.setContentsMargins(8, 8, 8, 8)
+
+        self.heading = QLabel(self)
+        self.heading.setWordWrap(True)
+        self.heading.setTextFormat(Qt.TextFormat.RichText)
+        self.heading.setAccessibleName("Heading")
+        self.heading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.banner = QLabel(self)
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("background: #fff4ce; padding: 4px; border: 1px solid #e0c060;")
+        self.banner.hide()
+        self.placeholder = QLabel("Choose an inspection or an item on the left.", self)
+        self.placeholder.setStyleSheet("color: #666;")
+        column.addWidget(self.heading)
+        column.addWidget(self.banner)
+        column.addWidget(self.placeholder)
+
+        # -- inspection
+        self.inspection_box = QGroupBox("Inspection", self)
+        form = QFormLayout(self.inspection_box)
+        self.insp_title = self._line("Inspection title")
+        self.insp_inspectorate = self._line("Inspectorate")
+        self.insp_kind = self._line("Inspection kind")
+        self.insp_kind.setPlaceholderText("PEEL, thematic, …")
+        self.insp_published = self._line("Published")
+        self.insp_published.setPlaceholderText("e.g. 30/06/2024")
+        self.insp_published_error = self._error_label()
+        self.insp_reference = self._line("Inspection reference or link")
+        form.addRow("&Title", self.insp_title)
+        form.addRow("Inspec&torate", self.insp_inspectorate)
+        form.addRow("&Kind", self.insp_kind)
+        form.addRow("&Published", self._with_error(self.insp_published, self.insp_published_error))
+        form.addRow("&Reference", self.insp_reference)
+        self.fields += [
+            LineField("inspection", "title", "Title", self.insp_title),
+            LineField("inspection", "inspectorate", "Inspectorate", self.insp_inspectorate),
+            LineField("inspection", "kind", "Kind", self.insp_kind),
+            DateField("inspection", "published", "Published", self.insp_published,
+                      self.insp_published_error),
+            LineField("inspection", "reference", "Reference", self.insp_reference),
+        ]
+        column.addWidget(self.inspection_box)
+
+        # -- item
+        self.item_box = QGroupBox("Item", self)
+        form = QFormLayout(self.item_box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.kind = self._combo("Kind of item")
+        for kind in ItemKind:
+            self.kind.addItem(kind.heading, kind.value)
+        self.number = self._line("Number")
+        self.number.setPlaceholderText("as printed, e.g. 13")
+        self.reference = self._line("Inspectorate reference")
+        top = QHBoxLayout()
+        top.addWidget(self.kind)
+        number_label = QLabel("&Number", self)
+        number_label.setBuddy(self.number)
+        top.addWidget(number_label)
+        top.addWidget(self.number, 1)
+        ref_label = QLabel("Re&ference", self)
+        ref_label.setBuddy(self.reference)
+        top.addWidget(ref_label)
+        top.addWidget(self.reference, 2)
+        kind_label = QLabel("&Kind", self)
+        kind_label.setBuddy(self.kind)
+        form.addRow(kind_label, top)
+        self.text_box = RichTextBox("Item text", self, min_height=110)
+        self.text = self.text_box.editor
+        form.addRow("Te&xt", self.text_box)
+        self.deadline = self._line("Deadline")
+        self.deadline.setPlaceholderText("a date (30/06/2024), “with immediate effect”, or empty")
+        self.deadline_error = self._error_label()
+        form.addRow("&Deadline", self._with_error(self.deadline, self.deadline_error))
+        self.area = self._line("Portfolio area")
+        self.board = self._line("Governing board")
+        self.lead = self._line("Lead")
+        self.lead.setPlaceholderText("e.g. ACC Baldwin")
+        form.addRow("&Area", self.area)
+        form.addRow("&Board", self.board)
+        form.addRow("&Lead", self.lead)
+        self.dashboard_box = RichTextBox("Dashboard links", self, min_height=50)
+        self.dashboard = self.dashboard_box.editor
+        self.dashboard.setMaximumHeight(80)
+        form.addRow("Dash&board links", self.dashboard_box)
+        self.status = self._combo("Status")
+        self.review_date = self._line("Review date")
+        self.review_date.setPlaceholderText("e.g. 30/09/2024")
+        self.review_error = self._error_label()
+        status_row = QHBoxLayout()
+        status_row.addWidget(self.status)
+        review_label = QLabel("Re&view date", self)
+        review_label.setBuddy(self.review_date)
+        status_row.addWidget(review_label)
+        status_row.addWidget(self._with_error(self.review_date, self.review_error), 1)
+        status_label = QLabel("&Status", self)
+        status_label.setBuddy(self.status)
+        form.addRow(status_label, status_row)
+        self.fields += [
+            ComboField("item", "kind", "Kind", self.kind),
+            LineField("item", "number", "Number", self.number),
+            LineField("item", "reference", "Reference", self.reference),
+            RichField("item", "text", "Text", self.text, rich=True),
+            DeadlineField("item", "deadline", "Deadline", self.deadline, self.deadline_error),
+            LineField("item", "area", "Area", self.area),
+            LineField("item", "board", "Board", self.board),
+            LineField("item", "lead", "Lead", self.lead),
+            RichField("item", "dashboard", "Dashboard links", self.dashboard, rich=True),
+            ComboField("item", "status", "Status", self.status),
+            DateField("item", "review_date", "Review date", self.review_date, self.review_error),
+        ]
+        column.addWidget(self.item_box)
+
+        # -- assessment
+        self.assessment_box = QGroupBox("Assessment", self)
+        form = QFormLayout(self.assessment_box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.no_period = QLabel("No reporting period yet: add one to rate items.", self)
+        self.no_period.setStyleSheet("color: #666;")
+        form.addRow(self.no_period)
+        self.rag = RagSelector(self)
+        form.addRow("RAG (R/A/G/B)", self.rag)
+        self.direction = QLabel(self)
+        self.direction.setAccessibleName("Direction of travel")
+        self.dot = self._combo("Direction of travel override")
+        for value, text in DOT_CHOICES:
+            self.dot.addItem(text, value)
+        dot_row = QHBoxLayout()
+        dot_row.addWidget(self.direction)
+        dot_row.addWidget(self.dot)
+        dot_row.addStretch(1)
+        dot_label = QLabel("Dir&ection", self)
+        dot_label.setBuddy(self.dot)
+        form.addRow(dot_label, dot_row)
+        self.draft_row = QFrame(self)
+        self.draft_row.setStyleSheet("QFrame { background: #fff4ce; }")
+        draft_layout = QHBoxLayout(self.draft_row)
+        draft_layout.setContentsMargins(4, 2, 4, 2)
+        self.draft_label = QLabel("Draft (carried forward from the previous period): check the "
+                                  "rating and text, then confirm.", self.draft_row)
+        self.draft_label.setWordWrap(True)
+        self.confirm_button = QPushButton("&Confirm", self.draft_row)
+        self.confirm_button.setAccessibleName("Confirm carried-forward draft")
+        self.confirm_button.clicked.connect(self.confirm_draft)
+        draft_layout.addWidget(self.draft_label, 1)
+        draft_layout.addWidget(self.confirm_button)
+        form.addRow(self.draft_row)
+        self.status_note = QPlainTextEdit(self)
+        self.status_note.setAccessibleName("Status note")
+        self.status_note.setTabChangesFocus(True)
+        self.status_note.setFixedHeight(54)
+        self.status_note.setPlaceholderText("e.g. Remains Amber following AFI / Recs Star Chamber")
+        note_label = QLabel("Status &note", self)
+        note_label.setBuddy(self.status_note)
+        form.addRow(note_label, self.status_note)
+        self.update_box = RichTextBox("Update", self, min_height=140)
+        self.intent_box = RichTextBox("Intent and Implementation", self, min_height=100)
+        self.impact_box = RichTextBox("Impact", self, min_height=100)
+        for box, text in ((self.update_box, "&Update"), (self.intent_box, "&Intent and Implementation"),
+                          (self.impact_box, "Impac&t")):
+            label = QLabel(text, self)
+            label.setBuddy(box.editor)
+            form.addRow(label, box)
+        self.changed_by = QLabel(self)
+        self.changed_by.setStyleSheet("color: #555;")
+        self.changed_by.setAccessibleName("Last changed")
+        form.addRow(self.changed_by)
+        self.rag_field = RagField("assessment", "rag", "RAG rating", self.rag)
+        self.fields += [
+            self.rag_field,
+            ComboField("assessment", "dot", "Direction of travel", self.dot),
+            PlainField("assessment", "status_note", "Status note", self.status_note),
+            RichField("assessment", "update", "Update", self.update_box.editor, rich=True),
+            RichField("assessment", "intent_and_implementation", "Intent and Implementation",
+                      self.intent_box.editor, rich=True),
+            RichField("assessment", "impact", "Impact", self.impact_box.editor, rich=True),
+        ]
+        column.addWidget(self.assessment_box)
+
+        # -- evidence
+        self.evidence_box = QGroupBox("Evidence", self)
+        self.evidence = EvidenceView(self.undo_stack, self.evidence_box)
+        self.evidence.message.connect(self.message)
+        QVBoxLayout(self.evidence_box).addWidget(self.evidence)
+        column.addWidget(self.evidence_box)
+        column.addStretch(1)
+
+        self.scroll = QScrollArea(self)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidget(content)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        content.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.scroll)
+
+        # -- save triggers
+        self._by_widget = {f.widget: f for f in self.fields}
+        watcher = _FocusWatcher(lambda: self._save_soon(self._by_widget[self.status_note]), self)
+        self.status_note.installEventFilter(watcher)
+        for f in self.fields:
+            w = f.widget
+            if isinstance(w, QLineEdit):
+                w.editingFinished.connect(lambda f=f: self._save_soon(f))
+                if f.error is not None:
+                    w.textEdited.connect(lambda _t, f=f: f.set_error(""))
+            elif isinstance(w, RichTextEdit):
+                w.editing_finished.connect(lambda f=f: self._save_soon(f))
+                w.on_problem = self.message.emit
+            elif isinstance(w, QComboBox):
+                w.activated.connect(lambda _i, f=f: self._save_soon(f))
+        self.rag.chosen.connect(self._rag_chosen)
+
+        # sensible tab order: top to bottom as shown
+        order: list[QWidget] = [self.insp_title, self.insp_inspectorate, self.insp_kind,
+                                self.insp_published, self.insp_reference, self.kind, self.number,
+                                self.reference, self.text, self.deadline, self.area, self.board,
+                                self.lead, self.dashboard, self.status, self.review_date]
+        order += list(self.rag.buttons.values()) + [self.rag.clear_button, self.dot,
+                                                    self.confirm_button, self.status_note,
+                                                    self.update_box.editor, self.intent_box.editor,
+                                                    self.impact_box.editor, self.evidence.table,
+                                                    self.evidence.attach_button]
+        for a, b in zip(order, order[1:], strict=False):
+            QWidget.setTabOrder(a, b)
+
+    # ------------------------------------------------------------------ contract
+    def set_store(self, store: Store | None) -> None:
+        """Show another open file (or none). The caller has flushed the old one."""
+        self.store = store
+        self._clear_view()
+        if store is not None:
+            self._load_choices()
+        self.setEnabled(store is not None)
+
+    def clear(self) -> None:
+        """Show nothing. Unsaved text for a record that has gone is offered on the clipboard."""
+        if self.store is not None and self._dirty_fields() and not self.flush():
+            self._rescue_unsaved()
+        self._clear_view()
+
+    def flush(self) -> bool:
+        """Save whatever is being typed now; False if something could not be saved."""
+        if self.store is None or self._saving:
+            return True
+        ok = True
+        for f in self._dirty_fields():
+            ok = self._save_field(f) and ok
+        return ok
+
+    def show_item(self, item_id: int, period_id: int | None) -> None:
+        moving = (item_id, period_id) != (self.item_id, self.period_id)
+        if moving and self._dirty_fields() and not self.flush():
+            self._rescue_unsaved()
+        self.inspection_id = None
+        self.item_id, self.period_id = item_id, period_id
+        self._load_item(fresh=True)
+
+    def show_inspection(self, inspection_id: int) -> None:
+        moving = inspection_id != self.inspection_id
+        if moving and self._dirty_fields() and not self.flush():
+            self._rescue_unsaved()
+        self.item_id = self.period_id = None
+        self.inspection_id = inspection_id
+        self._load_inspection(fresh=True)
+
+    def refresh(self, change: Change) -> None:
+        """Reload what ``change`` names; text being edited and not saved is never overwritten."""
+        if self.store is None or self._saving:
+            return  # during our own save: the save re-shows the record itself
+        try:
+            if change.settings:
+                self._load_choices()
+            if self.inspection_id is not None and (
+                    self.inspection_id in change.inspections or change.structure):
+                self._load_inspection(fresh=False)
+            if self.item_id is None:
+                return
+            if self.item_id in change.items or change.structure or change.settings:
+                self._load_item(fresh=False)
+                return
+            if change.periods or any(a[0] == self.item_id for a in change.assessments):
+                self._load_assessment(fresh=False)
+            if self.item_id in change.evidence_of:
+                self.evidence.reload()
+        except RagdeskError as e:  # the drive went away mid-read: say so, keep what is shown
+            self.message.emit(str(e))
+
+    # ------------------------------------------------------------------ loading
+    def _clear_view(self) -> None:
+        self.item_id = self.period_id = self.inspection_id = None
+        self.item = self.assessment_record = self.period = None
+        for f in self.fields:
+            f.load(None, 0)
+        self.heading.setText("")
+        self.banner.hide()
+        self.placeholder.show()
+        self.inspection_box.hide()
+        self.item_box.hide()
+        self.assessment_box.hide()
+        self.evidence_box.hide()
+        self.evidence.show_item(None, None)
+
+    def _load_choices(self) -> None:
+        assert self.store is not None
+        self.rag.set_ratings(self.store.ratings())
+        current = self.status.currentData()
+        self.status.blockSignals(True)
+        self.status.clear()
+        for s in self.store.statuses():
+            self.status.addItem(s.label + (" (finished)" if s.finished else ""), s.code)
+        at = self.status.findData(current)
+        self.status.setCurrentIndex(max(at, 0))
+        self.status.blockSignals(False)
+        read_only = bool(getattr(self.store, "read_only", False))
+        for f in self.fields:
+            w = f.widget
+            if isinstance(w, (QLineEdit, QTextEdit, QPlainTextEdit)):
+                w.setReadOnly(read_only)
+            elif isinstance(w, (QComboBox, RagSelector, QAbstractSpinBox)):
+                w.setEnabled(not read_only)
+        self.confirm_button.setEnabled(not read_only)
+        for box in (self.text_box, self.dashboard_box, self.update_box, self.intent_box,
+                    self.impact_box):
+            for button in box.buttons.values():
+                button.setEnabled(not read_only)
+
+    def _fields_of(self, target: str) -> list[Field]:
+        return [f for f in self.fields if f.target == target]
+
+    def _apply(self, target: str, record: Any, *, fresh: bool) -> None:
+        """Show ``record``'s values in every field of ``target`` that is not being edited.
+
+        A dirty field keeps its text; it moves to the new version only if the
+        store still holds what it was loaded from (so saving it cannot
+        overwrite anyone), else it will meet a Conflict when saved.
+        """
+        version = getattr(record, "version", 0) if record is not None else 0
+        for f in self._fields_of(target):
+            value = getattr(record, f.name) if record is not None else None
+            value = richtext.sanitise(value or "") if f.rich else value
+            if fresh or not f.dirty():
+                f.load(value, version)
+            elif f.shown_text(value) == f.shown_text(f.loaded):
+                f.version = version
+            else:
+                self.message.emit(f"{f.label} was changed by {getattr(record, 'updated_by', '') or 'someone else'}"
+                                  " while you were editing it; you will be asked which to keep when "
+                                  "you save.")
+
+    def _load_inspection(self, *, fresh: bool) -> None:
+        assert self.store is not None and self.inspection_id is not None
+        try:
+            inspection = self.store.inspection(self.inspection_id)
+        except NotFound:
+            if fresh or not self._dirty_fields():
+                self._clear_view()
+                self.message.emit("That inspection no longer exists (someone may have deleted it).")
+            else:
+                self._show_banner("This inspection was deleted by someone else; your unsaved "
+                                  "text is still here.")
+            return
+        self.placeholder.hide()
+        self.item_box.hide()
+        self.assessment_box.hide()
+        self.evidence_box.hide()
+        self.inspection_box.show()
+        if fresh:
+            self.banner.hide()
+        self._set_heading(html.escape(inspection.title), inspection)
+        self._apply("inspection", inspection, fresh=fresh)
+
+    def _load_item(self, *, fresh: bool) -> None:
+        assert self.store is not None and self.item_id is not None
+        try:
+            item = self.store.item(self.item_id)
+            inspection = self.store.inspection(item.inspection_id)
+        except NotFound:
+            if fresh or not self._dirty_fields():
+                self._clear_view()
+                self.message.emit("That item no longer exists (someone may have deleted it).")
+            else:
+                self._show_banner("This item was deleted by someone else; your unsaved text is "
+                                  "still here (it will be offered on the clipboard).")
+            return
+        self.item = item
+        self.placeholder.hide()
+        self.inspection_box.hide()
+        self.item_box.show()
+        self.assessment_box.show()
+        self.evidence_box.show()
+        if fresh:
+            self.banner.hide()
+        self._apply("item", item, fresh=fresh)
+        self._set_heading(f"{html.escape(item.heading)}"
+                          f"<br/><span style='font-weight:normal; font-size:small'>"
+                          f"{html.escape(inspection.title)}</span>", item)
+        self._load_assessment(fresh=fresh)
+        if fresh:
+            self.evidence.show_item(self.store, item.id)
+        else:
+            self.evidence.reload()
+
+    def _load_assessment(self, *, fresh: bool) -> None:
+        assert self.store is not None and self.item_id is not None
+        period = None
+        if self.period_id is not None:
+            try:
+                period = self.store.period(self.period_id)
+            except NotFound:
+                self.period_id = None
+        self.period = period
+        has_period = period is not None
+        self.no_period.setVisible(not has_period)
+        for w in (self.rag, self.dot, self.status_note, self.update_box, self.intent_box,
+                  self.impact_box, self.direction):
+            w.setEnabled(has_period)
+        if period is None:
+            self.assessment_record = None
+            self._apply("assessment", None, fresh=True)
+            self.assessment_box.setTitle("Assessment")
+            self.draft_row.hide()
+            self.direction.setText("")
+            self.changed_by.setText("")
+            return
+        record = self.store.assessment(self.item_id, period.id)
+        self.assessment_record = record
+        meeting = f" — {period.meeting}" if period.meeting else ""
+        # "&" in a group title would become a keyboard mnemonic ("P&RSB" shows as "PRSB")
+        self.assessment_box.setTitle(f"Assessment for {period.label}{meeting}".replace("&", "&&"))
+        self._apply("assessment", record, fresh=fresh)
+        self.draft_row.setVisible(bool(record and record.draft))
+        derived = self.store.directions(period.id).get(self.item_id)
+        override = record.dot if record else None
+        word = DOT_WORDS.get(derived, "– (no earlier rating)") if derived else "– (no earlier rating)"
+        self.direction.setText(("Chosen: " if override else "Derived: ") + word)
+        self.direction.setToolTip("Direction of travel since the previous reporting period")
+        if record is not None and record.updated_at:
+            self.changed_by.setText(f"Last changed by {record.updated_by or 'unknown'} on "
+                                    f"{human_time(record.updated_at)}")
+        else:
+            self.changed_by.setText("Not yet rated or written for this period.")
+
+    def _set_heading(self, text: str, record: Any) -> None:
+        who = getattr(record, "updated_by", "")
+        when = getattr(record, "updated_at", "")
+        meta = (f"<br/><span style='font-weight:normal; font-size:small; color:#555'>Last changed "
+                f"by {html.escape(who)} on {html.escape(human_time(when))}</span>") if when else ""
+        self.heading.setText(f"<span style='font-size:large; font-weight:bold'>{text}</span>{meta}")
+
+    def _show_banner(self, text: str) -> None:
+        self.banner.setText(text)
+        self.banner.show()
+        self.message.emit(text)
+
+    # ------------------------------------------------------------------ saving
+    def _dirty_fields(self) -> list[Field]:
+        if self.store is None:
+            return []
+        if self.inspection_id is not None:
+            targets = {"inspection"}
+        elif self.item_id is not None:
+            targets = {"item"} | ({"assessment"} if self.period_id is not None else set())
+        else:
+            return []
+        return [f for f in self.fields if f.target in targets and not isinstance(f, RagField)
+                and f.dirty()]
+
+    def _save_soon(self, f: Field) -> None:
+        if self._saving or self.store is None:
+            return
+        if f.target == "inspection" and self.inspection_id is None:
+            return
+        if f.target != "inspection" and self.item_id is None:
+            return
+        if f.target == "assessment" and self.period_id is None:
+            return
+        if f.dirty():
+            self._save_field(f)
+
+    def _rag_chosen(self, code: str | None) -> None:
+        if self.store is None or self.item_id is None or self.period_id is None:
+            return
+        self.rag_field.pending = code
+        if not self._save_field(self.rag_field):
+            self.rag_field.show(self.rag_field.loaded)
+
+    def confirm_draft(self) -> bool:
+        """Accept a carried-forward assessment as this period's (saves it with draft cleared)."""
+        record = self.assessment_record
+        if self.store is None or record is None or not record.draft:
+            return True
+        if not self.flush():
+            return False
+        record = self.store.assessment(record.item_id, record.period_id)
+        if record is None or not record.draft:
+            return True
+        try:
+            self._store_values("assessment", {"draft": False}, record.version,
+                               f"Confirm {self._label()}", {"draft": True})
+        except RagdeskError as e:
+            self.message.emit(f"Could not confirm: {e}")
+            return False
+        self.message.emit(f"Confirmed {self._label()} for this period.")
+        return True
+
+    def _label(self) -> str:
+        label = self.item.label if self.item is not None else "item"
+        return f"{label} ({self.period.label})" if self.period is not None else label
+
+    def _what(self, f: Field) -> str:
+        if f.target == "inspection":
+            return f"{f.label} of the inspection"
+        if f.target == "assessment":
+            return f"{f.label} of {self._label()}"
+        return f"{f.label} of {self.item.label if self.item else 'the item'}"
+
+    def _target_key(self, target: str) -> Any:
+        if target == "item":
+            return self.item_id
+        if target == "inspection":
+            return self.inspection_id
+        return (self.item_id, self.period_id)
+
+    @contextlib.contextmanager
+    def _busy(self) -> Iterator[None]:
+        self._saving = True
+        try:
+            yield
+        finally:
+            self._saving = False
+
+    def _write(self, target: str, values: dict[str, Any], expected: int) -> Any:
+        assert self.store is not None
+        key = self._target_key(target)
+        if target == "item":
+            return self.store.update_item(key, expected_version=expected, **values)
+        if target == "inspection":
+            return self.store.update_inspection(key, expected_version=expected, **values)
+        return self.store.save_assessment(key[0], key[1], expected_version=expected, **values)
+
+    def _store_values(self, target: str, values: dict[str, Any], expected: int, text: str,
+                      before: dict[str, Any], field: Field | None = None) -> Any:
+        """Save, push the undo command, re-show the record. Raises what the store raises."""
+        created = target == "assessment" and expected == 0
+        with self._busy():
+            record = self._write(target, values, expected)
+        if record.version != expected:  # something really changed: undoable
+            after = dict(values)
+            if target == "assessment":
+                after.setdefault("draft", False)
+            self.undo_stack.push(SaveFields(self.store, text, (target, self._target_key(target)),
+                                            before, after, record.version, created=created,
+                                            on_error=self.message.emit))
+        if field is not None:
+            field.set_error("")
+            stored = getattr(record, field.name)
+            field.load(richtext.sanitise(stored or "") if field.rich else stored, record.version)
+        if target == "assessment":
+            self._load_assessment(fresh=False)
+        elif target == "item":
+            self._load_item(fresh=False)
+        else:
+            self._load_inspection(fresh=False)
+        return record
+
+    def _save_field(self, f: Field, value: Any = _TYPED, expected: int | None = None) -> bool:
+        """Save one field; on refusal explain and keep the typed value. True if saved."""
+        if self.store is None:
+            return True
+        value = f.typed() if value is _TYPED else value
+        expected = f.version if expected is None else expected
+        before: dict[str, Any] = {f.name: _plain(f.loaded)}
+        if f.target == "assessment":
+            before["draft"] = bool(self.assessment_record and self.assessment_record.draft)
+        text = (f"Rate {self._label()} {value or 'not rated'}" if isinstance(f, RagField)
+                else f"Edit {self._what(f)}")
+        try:
+            self._store_values(f.target, {f.name: value}, expected, text, before, field=f)
+        except InvalidValue as e:
+            f.set_error(str(e))
+            self.message.emit(f"{f.label}: {e} Nothing was saved.")
+            if f.error is None:
+                QMessageBox.warning(self, "Not saved", f"{f.label}: {e}")
+            return False
+        except Conflict as e:
+            return self._resolve(f, value, e)
+        except NotFound as e:
+            return self._gone(f, value, str(e))
+        except RagdeskError as e:  # locked, read-only, disk full: the text stays in the window
+            self.message.emit(str(e))
+            QMessageBox.warning(self, "Not saved", f"{self._what(f)} was not saved.\n\n{e}")
+            return False
+        self.message.emit(f"Saved {self._what(f)}.")
+        return True
+
+    def _resolve(self, f: Field, mine: Any, e: Conflict) -> bool:
+        """Someone else saved this record first: if *this* field differs, ask which to keep."""
+        current = e.current
+        version = getattr(current, "version", 0) if current is not None else 0
+        theirs_value = getattr(current, f.name, None) if current is not None else None
+        if f.rich:
+            theirs_value = richtext.sanitise(theirs_value or "")
+        if f.shown_text(theirs_value) == f.shown_text(f.loaded) or f.shown_text(theirs_value) == mine:
+            # they changed other fields only (or typed the very same): save over their version
+            if f.shown_text(theirs_value) == mine:
+                f.load(theirs_value, version)
+                return True
+            return self._save_field(f, value=mine, expected=version)
+        pick = isinstance(f, (RagField, ComboField))
+        mine_text = "" if mine is None else str(mine)
+        theirs_text = "" if theirs_value is None else str(f.shown_text(theirs_value) or "")
+        resolver = self.resolve_conflict or _conflict_resolver() or _fallback_conflict
+        who = getattr(current, "updated_by", "") or "someone else"
+        choice = resolver(self, what=self._what(f), mine=mine_text, theirs=theirs_text,
+                          theirs_by=who, theirs_at=human_time(getattr(current, "updated_at", "") or ""),
+                          rich=f.rich)
+        if choice is None:
+            self.message.emit(f"{self._what(f)} was not saved: {who} changed it too. Your text is "
+                              "still here; save again to choose.")
+            return False
+        if (pick and choice != mine_text) or (not pick and choice == theirs_text):
+            f.load(theirs_value, version)  # keeping theirs: nothing to save
+            self.message.emit(f"Kept {who}'s version of {self._what(f)}.")
+            return True
+        if pick:
+            choice = mine
+        elif f.rich:
+            f.widget.set_stored(choice)  # show what is being saved (a merge)
+            f.widget.document().setModified(True)
+        else:
+            f.show(choice)
+        return self._save_field(f, value=choice, expected=version)
+
+    def _gone(self, f: Field, value: Any, reason: str) -> bool:
+        what = self._what(f).split(" of ", 1)[-1]
+        text = "" if value is None else str(value)
+        if text and self.ask_keep_deleted(self, what):
+            copy_to_clipboard(text, f.rich)
+            self.message.emit(f"{reason} Your text is on the clipboard.")
+        else:
+            self.message.emit(reason)
+        for other in self._fields_of(f.target):
+            other.load(other.loaded, other.version)  # drop the unsaved text: its record is gone
+        return True
+
+    def _rescue_unsaved(self) -> None:
+        """Last resort before showing something else: put unsaved text on the clipboard."""
+        parts = []
+        for f in self._dirty_fields():
+            value = f.typed()
+            parts.append(f"{f.label}:\n{richtext.to_plain(value) if f.rich else value}")
+        if parts:
+            copy_to_clipboard("\n\n".join(parts), False)
+            self.message.emit("Some changes could not be saved; their text is on the clipboard.")
+
+    # ------------------------------------------------------------------ keys
+    def keyPressEvent(self, e: QKeyEvent) -> None:  # noqa: N802
+        """R/A/G/B rate the item when focus is anywhere in the pane except a text box."""
+        focus = self.focusWidget()
+        typing = isinstance(focus, (QLineEdit, QTextEdit, QPlainTextEdit)) or (
+            isinstance(focus, QComboBox) and focus.isEditable())
+        if (not typing and e.text() and self.item_id is not None and self.period_id is not None
+                and e.modifiers() in (Qt.KeyboardModifier.NoModifier,
+                                      Qt.KeyboardModifier.ShiftModifier)
+                and self.rag.isEnabled() and self.rag.choose_letter(e.text())):
+            e.accept()
+            return
+        super().keyPressEvent(e)

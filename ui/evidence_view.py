@@ -1,0 +1,361 @@
+"""The evidence list of one item: attach, open, save a copy, remove (undoable).
+
+Inspectorates close a recommendation only when the force shows evidence, so
+files (documents, screenshots, board minutes) are stored inside the .db. The
+model holds the item's ``Evidence`` records (metadata only; the bytes are read
+when a file is opened or saved). Attaching and removing are commands on the
+window's undo stack; a refused file (``errors.TooLarge``, unreadable) becomes a
+message, never a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QUrl,
+    Signal,
+)
+from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ragdesk.domain import Evidence
+from ragdesk.errors import RagdeskError
+from ragdesk.store import Store
+
+from .editor_commands import AddedEvidence, RemovedEvidence
+
+COLUMNS = ("Name", "Size", "Added by", "When", "Note")
+Index = QModelIndex | QPersistentModelIndex
+
+
+def human_size(size: int) -> str:
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / 1048576:.1f} MB"
+
+
+def human_time(iso: str) -> str:
+    """The stored UTC timestamp in local time, the way people read dates in the UK."""
+    try:
+        when = dt.datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    if when.tzinfo is not None:
+        when = when.astimezone()
+    return when.strftime("%d/%m/%Y %H:%M")
+
+
+class EvidenceModel(QAbstractTableModel):
+    """Rows are the item's evidence records, re-read from the store when told to."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.store: Store | None = None
+        self.item_id: int | None = None
+        self.rows: list[Evidence] = []
+
+    def load(self, store: Store | None, item_id: int | None) -> None:
+        self.beginResetModel()
+        self.store, self.item_id = store, item_id
+        try:
+            self.rows = store.evidence(item_id) if store and item_id is not None else []
+        except RagdeskError:
+            self.rows = []
+        self.endResetModel()
+
+    def reload(self) -> None:
+        self.load(self.store, self.item_id)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        e = self.rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return (e.name, human_size(e.size), e.added_by, human_time(e.added_at),
+                    e.note)[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{e.name} ({e.mime}, {e.size:,} bytes), added by {e.added_by}"
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 1:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.UserRole:
+            return e.id
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+
+class _DropTable(QTableView):
+    """The table accepts files dropped from the file manager."""
+
+    files_dropped = Signal(list)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAcceptDrops(True)
+        self.viewport().setAcceptDrops(True)
+        self.setDropIndicatorShown(False)
+
+    def dragEnterEvent(self, e: QDragEnterEvent) -> None:  # noqa: N802
+        if e.mimeData().hasUrls():
+            e.acceptProposedAction()
+        else:
+            super().dragEnterEvent(e)
+
+    def dragMoveEvent(self, e: Any) -> None:  # noqa: N802
+        if e.mimeData().hasUrls():
+            e.acceptProposedAction()
+        else:
+            super().dragMoveEvent(e)
+
+    def dropEvent(self, e: QDropEvent) -> None:  # noqa: N802
+        paths = [u.toLocalFile() for u in e.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            e.acceptProposedAction()
+            self.files_dropped.emit(paths)
+        else:
+            super().dropEvent(e)
+
+
+class EvidenceView(QWidget):
+    """Table of evidence plus Attach / Open / Save a copy / Remove buttons.
+
+    ``message`` carries status-bar text. ``choose_files``, ``choose_save_path``
+    and ``open_url`` are the only places that talk to the desktop, so tests
+    replace them.
+    """
+
+    message = Signal(str)
+
+    def __init__(self, undo_stack: QUndoStack, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.undo_stack = undo_stack
+        self.model = EvidenceModel(self)
+        self.table = _DropTable(self)
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Evidence files")
+        self.table.setToolTip("Files attached to this item; drop files here to attach them")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for c in range(1, len(COLUMNS)):
+            self.table.horizontalHeader().setSectionResizeMode(
+                c, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setMinimumHeight(90)
+        self.table.setMaximumHeight(180)
+        self.table.files_dropped.connect(self.attach_files)
+        self.table.doubleClicked.connect(lambda _i: self.open_selected())
+        self.table.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
+        self.model.modelReset.connect(self._update_buttons)
+
+        self.attach_button = self._button("&Attach…", "Attach evidence file", self.attach_dialog)
+        self.open_button = self._button("&Open", "Open evidence file", self.open_selected)
+        self.save_button = self._button("Save a &copy…", "Save a copy of evidence file",
+                                        self.save_selected)
+        self.remove_button = self._button("&Remove", "Remove evidence file", self.remove_selected)
+        buttons = QHBoxLayout()
+        buttons.setContentsMargins(0, 0, 0, 0)
+        for b in (self.attach_button, self.open_button, self.save_button, self.remove_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.table)
+        layout.addLayout(buttons)
+
+        self.choose_files: Callable[[], list[str]] = self._choose_files
+        self.choose_save_path: Callable[[str], str | None] = self._choose_save_path
+        self.open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl
+        self._temp_dir: tempfile.TemporaryDirectory[str] | None = None
+        self._update_buttons()
+
+    def _button(self, text: str, name: str, slot: Callable[[], object]) -> QPushButton:
+        button = QPushButton(text, self)
+        button.setAccessibleName(name)
+        button.clicked.connect(lambda _c=False: slot())
+        return button
+
+    # -- state ----------------------------------------------------------------
+    @property
+    def store(self) -> Store | None:
+        return self.model.store
+
+    @property
+    def item_id(self) -> int | None:
+        return self.model.item_id
+
+    def show_item(self, store: Store | None, item_id: int | None) -> None:
+        self.model.load(store, item_id)
+
+    def reload(self) -> None:
+        selected = set(self.selected_ids())
+        self.model.reload()
+        for row, e in enumerate(self.model.rows):
+            if e.id in selected:
+                self.table.selectRow(row)
+
+    def selected_ids(self) -> list[int]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [self.model.rows[r].id for r in rows if r < len(self.model.rows)]
+
+    def selected(self) -> list[Evidence]:
+        ids = set(self.selected_ids())
+        return [e for e in self.model.rows if e.id in ids]
+
+    def _update_buttons(self) -> None:
+        has_item = self.store is not None and self.item_id is not None
+        writable = has_item and not getattr(self.store, "read_only", False)
+        any_selected = bool(self.selected_ids())
+        self.attach_button.setEnabled(writable)
+        self.table.setAcceptDrops(writable)
+        self.open_button.setEnabled(any_selected)
+        self.save_button.setEnabled(any_selected)
+        self.remove_button.setEnabled(writable and any_selected)
+
+    # -- actions --------------------------------------------------------------
+    def _choose_files(self) -> list[str]:
+        files, _filter = QFileDialog.getOpenFileNames(self, "Attach evidence")
+        return files
+
+    def _choose_save_path(self, name: str) -> str | None:
+        path, _filter = QFileDialog.getSaveFileName(self, "Save a copy of evidence", name)
+        return path or None
+
+    def attach_dialog(self) -> None:
+        self.attach_files(self.choose_files())
+
+    def attach_files(self, paths: list[str]) -> int:
+        """Attach each file; refused ones are named in the message. Returns how many attached."""
+        if self.store is None or self.item_id is None:
+            return 0
+        attached, problems = 0, []
+        for path in paths:
+            if not os.path.isfile(path):
+                problems.append(f"“{os.path.basename(path) or path}” is not a file.")
+                continue
+            try:
+                evidence = self.store.add_evidence_file(self.item_id, path)
+            except RagdeskError as e:
+                problems.append(str(e))
+                continue
+            except OSError as e:
+                problems.append(f"“{os.path.basename(path)}” could not be read: {e.strerror or e}.")
+                continue
+            self.undo_stack.push(AddedEvidence(self.store, f"Attach {evidence.name}", evidence.id,
+                                               on_error=self.message.emit))
+            attached += 1
+        self.reload()
+        if problems:
+            self.message.emit(" ".join(problems))
+        elif attached:
+            self.message.emit(f"Attached {attached} file{'s' if attached != 1 else ''}.")
+        return attached
+
+    def _data(self, evidence: Evidence) -> bytes | None:
+        try:
+            assert self.store is not None
+            return self.store.evidence_data(evidence.id)
+        except RagdeskError as e:
+            self.message.emit(str(e))
+            self.reload()
+            return None
+
+    def open_selected(self) -> list[str]:
+        """Open each selected file with the system's viewer, from a temporary copy."""
+        opened = []
+        for evidence in self.selected():
+            data = self._data(evidence)
+            if data is None:
+                continue
+            if self._temp_dir is None:
+                self._temp_dir = tempfile.TemporaryDirectory(prefix="ragdesk-evidence-")
+            folder = Path(self._temp_dir.name) / str(evidence.id)
+            folder.mkdir(exist_ok=True)
+            path = folder / _safe_name(evidence.name)
+            try:
+                path.write_bytes(data)
+            except OSError as e:
+                self.message.emit(f"Could not write a temporary copy of “{evidence.name}”: {e}.")
+                continue
+            if not self.open_url(QUrl.fromLocalFile(str(path))):
+                self.message.emit(f"No program is set up to open “{evidence.name}”; "
+                                  "use Save a copy instead.")
+                continue
+            opened.append(str(path))
+        return opened
+
+    def save_selected(self) -> list[str]:
+        saved = []
+        for evidence in self.selected():
+            target = self.choose_save_path(evidence.name)
+            if not target:
+                continue
+            data = self._data(evidence)
+            if data is None:
+                continue
+            try:
+                Path(target).write_bytes(data)
+            except OSError as e:
+                self.message.emit(f"Could not save “{evidence.name}” to {target}: "
+                                  f"{e.strerror or e}.")
+                continue
+            saved.append(target)
+            self.message.emit(f"Saved a copy of “{evidence.name}”.")
+        return saved
+
+    def remove_selected(self) -> int:
+        if self.store is None:
+            return 0
+        removed = 0
+        for evidence in self.selected():
+            try:
+                deleted = self.store.remove_evidence(evidence.id)
+            except RagdeskError as e:
+                self.message.emit(str(e))
+                continue
+            self.undo_stack.push(RemovedEvidence(self.store, f"Remove {evidence.name}", deleted,
+                                                 on_error=self.message.emit))
+            removed += 1
+        self.reload()
+        if removed:
+            self.message.emit(f"Removed {removed} file{'s' if removed != 1 else ''} "
+                              "(Edit > Undo puts them back).")
+        return removed
+
+
+def _safe_name(name: str) -> str:
+    """A file name safe to write in our temporary folder (no path parts, nothing empty)."""
+    base = os.path.basename(name.replace("\\", "/")).strip() or "evidence"
+    return "".join(c if c not in '<>:"|?*\x00' else "_" for c in base)
