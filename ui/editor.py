@@ -62,6 +62,7 @@ from ragdesk.domain import Assessment, Deadline, Dot, Item, ItemKind, Period
 from ragdesk.errors import Conflict, InvalidValue, NotFound, RagdeskError
 from ragdesk.store import Change, Store
 
+from . import qt_compat  # noqa: F401  (keeps PySide 6.12 on Python 3.11 from draining None)
 from .editor_commands import SaveFields
 from .evidence_view import EvidenceView, human_time
 from .rag_selector import RagSelector
@@ -69,7 +70,7 @@ from .rich_editor import RichTextBox, RichTextEdit
 
 ERROR_STYLE = "color: #b00020;"
 DOT_CHOICES = [
-    (None, "Derived (from the previous period)"),
+    ("", "Derived (from the previous period)"),  # "" not None: see ComboField
     (Dot.SAME.value, "= No change"),
     (Dot.UP.value, "▲ Improved"),
     (Dot.DOWN.value, "▼ Worse"),
@@ -228,11 +229,13 @@ class RichField(Field):
 
 
 class ComboField(Field):
+    """A pick from a list. Item data are always strings ("" = none): PySide mishandles None data."""
+
     widget: QComboBox
 
     def show(self, value: Any) -> None:
         self.widget.blockSignals(True)
-        at = self.widget.findData(_plain(value))
+        at = self.widget.findData(_plain(value) or "")
         if at < 0 and value not in (None, ""):
             self.widget.addItem(str(value), _plain(value))  # a value this file no longer lists
             at = self.widget.count() - 1
@@ -240,7 +243,9 @@ class ComboField(Field):
         self.widget.blockSignals(False)
 
     def typed(self) -> Any:
-        return self.widget.currentData()
+        if self.widget.count() == 0:
+            return None
+        return self.widget.currentData() or None
 
     def shown_text(self, value: Any) -> Any:  # compare codes, not text
         return _plain(value)
@@ -649,7 +654,7 @@ class EditorPane(QWidget):
     def _load_choices(self) -> None:
         assert self.store is not None
         self.rag.set_ratings(self.store.ratings())
-        current = self.status.currentData()
+        current = self.status.currentData() if self.status.count() else ""
         self.status.blockSignals(True)
         self.status.clear()
         for s in self.store.statuses():

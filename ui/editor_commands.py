@@ -21,6 +21,8 @@ from PySide6.QtGui import QUndoCommand
 from ragdesk.errors import RagdeskError
 from ragdesk.store import Deleted, Store
 
+from . import qt_compat  # noqa: F401  (keeps PySide 6.12 on Python 3.11 from draining None)
+
 ErrorHandler = Callable[[str], None]
 
 

@@ -19,7 +19,7 @@ holds only ``n`` empty paragraphs is written as ``n + 1`` empty blocks and read
 back as ``n``, so that forced block never becomes, or swallows, a paragraph.
 
 Characters Qt would not keep as typed inside a block (U+2028, U+2029, U+FDD0,
-U+FDD1 and CR split or end blocks) are inserted as a placeholder carrying the
+U+FDD1 and CR split or end blocks; PySide drops U+FEFF at the start of a string) are inserted as a placeholder carrying the
 original character in a character-format property (``LITERAL``) and restored on
 reading, so any text a person types or pastes survives unchanged.
 
@@ -30,6 +30,7 @@ inserted literally (never interpreted as markup).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QEvent, QMimeData, QSize, Qt, Signal
@@ -69,6 +70,8 @@ from PySide6.QtWidgets import (
 from ragdesk import richtext
 from ragdesk.richtext import Block, Document, Inline, ListBlock, Paragraph, Span, Table
 
+from . import qt_compat  # noqa: F401  (keeps PySide 6.12 on Python 3.11 from draining None)
+
 MIME_TYPE = "application/x-ragdesk-richtext"
 
 LITERAL = int(QTextFormat.Property.UserProperty) + 1  # char format: the character really typed
@@ -82,6 +85,7 @@ _PROTECTED = {
     "\r": "\u2028",
     "\ufdd0": "\ufffd",
     "\ufdd1": "\ufffd",
+    "\ufeff": "\u2060",  # PySide drops a BOM that starts a string passed to Qt
 }
 LINK_COLOUR = QColor("#0b57d0")
 HEADER_BACKGROUND = QColor("#e8e8e8")
@@ -119,7 +123,7 @@ def insert_text(cursor: QTextCursor, text: str, fmt: QTextCharFormat) -> None:
         elif ch in _PROTECTED:
             flush_run()
             special = QTextCharFormat(fmt)
-            special.setProperty(LITERAL, ch)
+            special.setProperty(LITERAL, ord(ch))  # a number: PySide would drop a BOM string
             cursor.insertText(_PROTECTED[ch], special)
         else:
             run.append(ch)
@@ -262,8 +266,9 @@ def read_block(block: QTextBlock) -> Inline:
         if not fragment.isValid():
             continue
         fmt = fragment.charFormat()
-        literal = fmt.property(LITERAL) if fmt.hasProperty(LITERAL) else None
-        placeholder = _PROTECTED.get(literal) if isinstance(literal, str) else None
+        code = fmt.property(LITERAL) if fmt.hasProperty(LITERAL) else None
+        literal = chr(code) if isinstance(code, int) and 0 < code < 0x110000 else None
+        placeholder = _PROTECTED.get(literal) if literal is not None else None
         chars = []
         for ch in fragment.text():
             if placeholder is not None and ch == placeholder:
@@ -302,7 +307,10 @@ def read_table(table: QTextTable) -> Table:
             if cell.row() != r or cell.column() != c:  # covered by a merged cell
                 cells.append(((), True))
                 continue
-            pad = bool(cell.format().property(PAD_CELL))
+            cell_format = cell.format()
+            # ask hasProperty first: property() of a missing key hands back a None PySide
+            # does not count references for (it crashed the interpreter in the property test)
+            pad = cell_format.hasProperty(PAD_CELL) and bool(cell_format.property(PAD_CELL))
             cells.append((_read_cell(cell), pad))
         while cells and cells[-1][1] and not cells[-1][0]:
             cells.pop()
@@ -373,6 +381,8 @@ def read_document(qdoc: QTextDocument) -> Document:
             blocks.append(entry[1])
     if current_list is not None:
         blocks.append(ListBlock(current_list[1], tuple(items)))
+    if blocks == [Paragraph(())]:
+        return ()  # an empty editor is an empty document (to_html gives "" for both)
     return richtext.normalise(blocks)
 
 
@@ -450,12 +460,16 @@ class RichTextEdit(QTextEdit):
 
     # -- clipboard ------------------------------------------------------------
     def createMimeDataFromSelection(self) -> QMimeData:  # noqa: N802 (Qt name)
-        mime = super().createMimeDataFromSelection()
+        # Qt's own mime object lists a fixed set of formats, so build a plain one: ours
+        # (exact), HTML of the subset for other programs, and plain text.
         selection = self.textCursor().selection()
         scratch = QTextDocument()
         QTextCursor(scratch).insertFragment(selection)
         doc = read_document(scratch)
-        mime.setData(MIME_TYPE, richtext.to_html(doc).encode("utf-8"))
+        stored = richtext.to_html(doc)
+        mime = QMimeData()
+        mime.setData(MIME_TYPE, stored.encode("utf-8"))
+        mime.setHtml(stored)
         mime.setText(richtext.to_plain(doc))
         return mime
 
@@ -506,13 +520,7 @@ class RichTextEdit(QTextEdit):
 
     # -- formatting commands --------------------------------------------------
     def _merge(self, fmt: QTextCharFormat) -> None:
-        cursor = self.textCursor()
-        if not cursor.hasSelection():
-            cursor.select(QTextCursor.SelectionType.WordUnderCursor)
-            if not cursor.hasSelection():
-                self.mergeCurrentCharFormat(fmt)
-                return
-        cursor.mergeCharFormat(fmt)
+        # With a selection: format it. Without: format what is typed next (as word processors do).
         self.mergeCurrentCharFormat(fmt)
 
     def toggle_bold(self) -> None:
@@ -603,8 +611,8 @@ class RichTextEdit(QTextEdit):
             fmt.setForeground(self.palette().text())
             cursor.mergeCharFormat(fmt)
             return
-        if "://" not in address and not address.lower().startswith(("mailto:", "file:")):
-            address = ("mailto:" if "@" in address else "https://") + address
+        if not re.match(r"[A-Za-z][A-Za-z0-9+.-]*:(?!\d)", address):  # no scheme typed
+            address = ("mailto:" if "@" in address and "/" not in address else "https://") + address
         href = richtext.safe_href(address)
         if href is None:
             self.on_problem("A link must start with http://, https://, mailto: or file:.")
