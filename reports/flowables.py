@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
@@ -71,7 +72,10 @@ def document(doc: richtext.Document | str | None, styles: Styles, *, width: floa
     for block in doc:
         if isinstance(block, richtext.Paragraph):
             if block.spans:
-                out.append(inline_para(block.spans, body))
+                chunks = chunk_spans(block.spans)
+                tight = body.clone(body.name + "_tight", spaceAfter=0)
+                for n, chunk in enumerate(chunks):
+                    out.append(inline_para(chunk, body if n == len(chunks) - 1 else tight))
             else:
                 out.append(Spacer(1, body.leading * 0.5))
         elif isinstance(block, richtext.ListBlock):
@@ -85,6 +89,48 @@ def document(doc: richtext.Document | str | None, styles: Styles, *, width: floa
     return out
 
 
+CHUNK = 2500  # characters; a paragraph longer than twice this is printed in pieces
+
+
+def chunk_spans(spans: Inline, limit: int = CHUNK) -> list[Inline]:
+    """Cut a giant paragraph into pieces at sentence (else word) ends.
+
+    ReportLab re-measures the whole rest of a paragraph each time it splits it
+    across a page, which is quadratic: a 30-page paragraph took over 30 s. Pieces
+    of a few thousand characters print the same text in a fraction of that,
+    at the cost of an early line end every page or so.
+    """
+    total = sum(len(s.text) for s in spans)
+    if total <= 2 * limit:
+        return [spans]
+    text = "".join(s.text for s in spans)
+    cuts: list[int] = []
+    start = 0
+    while total - start > limit * 1.5:
+        window = text[start + limit // 2: start + limit]
+        at = max(window.rfind(". "), window.rfind("; "), window.rfind("\n"))
+        if at < 0:
+            at = window.rfind(" ")
+        cut = start + limit // 2 + at + 1 if at >= 0 else start + limit
+        cuts.append(cut)
+        start = cut
+    pieces: list[Inline] = []
+    bounds = [0, *cuts, total]
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        piece: list[Span] = []
+        pos = 0
+        for span in spans:
+            lo, hi = max(a, pos), min(b, pos + len(span.text))
+            if lo < hi:
+                piece.append(replace(span, text=span.text[lo - pos: hi - pos]))
+            pos += len(span.text)
+        if piece:
+            first = piece[0]
+            piece[0] = replace(first, text=first.text.lstrip(" "))
+            pieces.append(tuple(piece))
+    return pieces
+
+
 def user_table(table: richtext.Table, styles: Styles, *, width: float) -> Flowable:
     """A table typed by a user: even columns, header row shaded and repeated on each page."""
     ncols = max(len(r) for r in table.rows)
@@ -92,7 +138,8 @@ def user_table(table: richtext.Table, styles: Styles, *, width: float) -> Flowab
     rows: list[Row] = []
     for r, row in enumerate(table.rows):
         style = styles.cell_bold if table.header and r == 0 else styles.cell
-        cells: Row = [[inline_para(c, style)] if c else [] for c in row]
+        cells: Row = [[inline_para(piece, style) for piece in chunk_spans(c)] if c else []
+                      for c in row]
         cells += [[] for _ in range(ncols - len(cells))]
         rows.append(cells)
     commands: list[tuple[Any, ...]] = [
