@@ -137,7 +137,9 @@ def resolve(store: Store, options: ReportOptions) -> Resolved:
         chosen = set(options.item_ids)
         items = [i for i in items if i.id in chosen]
     if not items:
-        names = "; ".join(i.title for i in inspections) or "this file"
+        if not inspections:
+            raise ReportError("There are no items to print: this file has no inspections yet.")
+        names = "; ".join(f"“{i.title}”" for i in inspections)
         raise ReportError(f"There are no items to print in {names}.")
     periods = _periods(store, options, {i.id for i in items})
     settings = store.settings()
