@@ -87,7 +87,7 @@ def build(onefile: bool) -> None:
     spec_args = ["--", "--onefile"] if onefile else []
     target = ONEFILE_DIST if onefile else APP
     run(pyinstaller, "--noconfirm", "--log-level", "WARN",
-        "--distpath", target.parent, "--workpath", BUILD / "pyinstaller",
+        "--distpath", ONEFILE_DIST if onefile else DIST, "--workpath", BUILD / "pyinstaller",
         ROOT / "build.spec", *spec_args, cwd=ROOT)
     seconds = time.monotonic() - started
     print(f"\nBuilt {target} in {seconds:.0f} s (PyInstaller step); "
