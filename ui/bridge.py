@@ -12,6 +12,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from ragdesk.store import Change, Store
 
+from . import qt_compat  # noqa: F401  (PySide6 work-around, see there)
+
 POLL_MS = 2000
 
 

@@ -21,6 +21,8 @@ from ragdesk.domain import Assessment, Inspection, Item, Period
 from ragdesk.errors import RagdeskError
 from ragdesk.store import Deleted, Store
 
+from . import qt_compat  # noqa: F401  (PySide6 work-around, see there)
+
 ErrorHandler = Callable[[str], None]
 
 

@@ -16,6 +16,8 @@ from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 from ragdesk import richtext
 from ragdesk.store import Change, Store
 
+from . import qt_compat  # noqa: F401  (PySide6 work-around, see there)
+
 
 class PlaceholderEditor(QWidget):
     message = Signal(str)

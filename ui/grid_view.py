@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from . import qt_compat  # noqa: F401  (PySide6 work-around, see there)
 from .grid_model import DRAFT_ROLE, ITEM_ID_ROLE, PERIOD_ID_ROLE, GridModel
 
 AnyIndex = QModelIndex | QPersistentModelIndex

@@ -20,7 +20,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from ragdesk.errors import RagdeskError
 from ragdesk.sample import sample_copy
 
-from . import qt_settings
+from . import (
+    qt_compat,  # noqa: F401  (PySide6 work-around, see there)
+    qt_settings,
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

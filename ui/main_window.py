@@ -49,7 +49,11 @@ from ragdesk.errors import FileProblem, RagdeskError, ReadOnly
 from ragdesk.jsonio import export_csv, export_json, import_json
 from ragdesk.store import Change, Store
 
-from . import commands, qt_settings
+from . import (
+    commands,
+    qt_compat,  # noqa: F401  (PySide6 work-around, see there)
+    qt_settings,
+)
 from .about import show_about
 from .background import BackgroundTask
 from .bridge import StoreBridge
@@ -73,6 +77,14 @@ from .tree_model import (
 )
 
 FILE_FILTER = "ragdesk files (*.db *.ragdesk);;All files (*)"
+
+# Some desktops define no binding for these standard keys; use the common ones there.
+_FALLBACK_KEYS = {
+    QKeySequence.StandardKey.Quit: "Ctrl+Q",
+    QKeySequence.StandardKey.Refresh: "F5",
+    QKeySequence.StandardKey.Print: "Ctrl+P",
+    QKeySequence.StandardKey.Find: "Ctrl+F",
+}
 
 
 def make_editor(store: Store, undo_stack: QUndoStack, parent: QWidget) -> QWidget:
@@ -194,7 +206,11 @@ class MainWindow(QMainWindow):
     def _action(self, text: str, slot: Callable[[], Any], shortcut: Any = None,
                 tip: str = "", *, checkable: bool = False) -> QAction:
         action = QAction(text, self)
-        if shortcut is not None:
+        if isinstance(shortcut, QKeySequence.StandardKey):
+            keys = QKeySequence.keyBindings(shortcut)
+            fallback = _FALLBACK_KEYS.get(shortcut)
+            action.setShortcuts(keys or ([QKeySequence(fallback)] if fallback else []))
+        elif shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
         if tip:
             action.setStatusTip(tip)
@@ -270,7 +286,9 @@ class MainWindow(QMainWindow):
         self.grouping_actions["inspection"].setChecked(True)
         self.act_show_grid = a("Show RAG &Grid", self._show_grid, "F9",
                                "Show or hide the RAG grid", checkable=True)
+        self.act_show_grid.blockSignals(True)  # the saved choice is applied in _restore_window_state
         self.act_show_grid.setChecked(True)
+        self.act_show_grid.blockSignals(False)
         self.act_focus_tree = a("Go to &Tree", lambda: self.tree.setFocus(), "Alt+1")
         self.act_focus_editor = a("Go to &Editor", self._focus_editor, "Alt+2")
         self.act_focus_grid = a("Go to G&rid", lambda: self.grid.setFocus(), "Alt+3")
@@ -1145,7 +1163,11 @@ class MainWindow(QMainWindow):
         grouping = str(s.value(qt_settings.KEY_GROUPING) or "inspection")
         if grouping in GROUPINGS and grouping != "inspection":
             self.set_grouping(grouping)
-        self.act_show_grid.setChecked(qt_settings.flag(s, qt_settings.KEY_SHOW_GRID, True))
+        shown = qt_settings.flag(s, qt_settings.KEY_SHOW_GRID, True)
+        self.act_show_grid.blockSignals(True)
+        self.act_show_grid.setChecked(shown)
+        self.act_show_grid.blockSignals(False)
+        self.grid.setVisible(shown)
 
     def _save_window_state(self) -> None:
         s = self.settings

@@ -24,6 +24,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from ragdesk.domain import ItemRow
 from ragdesk.store import Change, Store
 
+from . import qt_compat  # noqa: F401  (PySide6 work-around, see there)
 from .rag_style import RatingScale
 
 ITEM_ID_ROLE = Qt.ItemDataRole.UserRole + 1
