@@ -12,8 +12,9 @@ import os
 import sys
 import time
 from importlib import resources
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QStandardPaths, QTimer
+from PySide6.QtCore import QEvent, QObject, QSettings, QStandardPaths, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -24,6 +25,9 @@ from . import (
     qt_compat,  # noqa: F401  (PySide6 work-around, see there)
     qt_settings,
 )
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -94,22 +98,32 @@ class _FirstPaint(QObject):
         self.app.quit()
 
 
-def run(args: argparse.Namespace) -> int:
-    app = make_app()
-    if os.environ.get(BENCH_EXIT_AFTER_PAINT):
-        app.installEventFilter(_FirstPaint(app))
+def start(db: str | None, *, read_only: bool = False, settings: QSettings | None = None,
+          app_data_dir: str | None = None) -> MainWindow:
+    """Show the main window on ``db`` (or the default file). Never raises for a bad file:
+    the window says what is wrong and stays open with no file, so another can be chosen."""
     from .main_window import MainWindow  # after QApplication exists
 
-    window = MainWindow()
+    window = MainWindow(settings=settings)
     window.show()
-    if args.db:
-        path = args.db
-    else:
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    path = db
+    if not path:
+        folder = app_data_dir or QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.AppDataLocation)
         path = default_file(window.settings, folder)
         if path is None:
             QMessageBox.warning(window, "ragdesk", "The sample file could not be created in "
                                 f"“{folder}”. Use File ▸ New… or File ▸ Open….")
     if path:
-        window.open_path(path, read_only=args.read_only)
-    return app.exec()
+        window.open_path(path, read_only=read_only)
+    return window
+
+
+def run(args: argparse.Namespace) -> int:
+    app = make_app()
+    if os.environ.get(BENCH_EXIT_AFTER_PAINT):
+        app.installEventFilter(_FirstPaint(app))
+    window = start(args.db, read_only=args.read_only)
+    code = app.exec()
+    del window
+    return code
