@@ -489,3 +489,48 @@ def test_every_menu_action_has_text_and_key_actions_have_shortcuts(window: MainW
         assert not action.shortcut().isEmpty(), action.text()
     for widget in (window.tree, window.grid, window.filter_bar.text, window.period_combo):
         assert widget.accessibleName()
+
+
+def test_done_when_rec_13_rating_narrative_and_new_period_survive_reopening(
+        qtbot, window: MainWindow, sample_path: Path, settings: QSettings) -> None:
+    """The issue's "done when": find Rec 13, change rating and narrative, add a period, reopen."""
+    editor = window.editor
+    if not hasattr(editor, "status_note"):
+        pytest.skip("needs the real editor pane (ui/editor.py)")
+    store = window.store
+    rec13, rec15 = _rec(store, "13"), _rec(store, "15")
+    jul = store.period_by_label("Jul 2023")
+    _search(qtbot, window, "CoreVet")
+    _click_tree_item(qtbot, window, rec13)
+    _click_grid_cell(qtbot, window, rec13, jul.id)
+    qtbot.keyClick(window.grid, Qt.Key.Key_G)
+    editor.status_note.setFocus()
+    editor.status_note.selectAll()
+    qtbot.keyClicks(editor.status_note, "Now Green <confirmed> & closed")
+    editor.status_note.insertPlainText(" ✓")  # QTest can only type ASCII
+    window.filter_bar.clear()
+    _click_tree_item(qtbot, window, rec15)  # switching item saves what was typed
+    with _reader(sample_path) as db:
+        saved = db.assessment(rec13, jul.id)
+        assert saved.rag == "GREEN" and saved.status_note == "Now Green <confirmed> & closed ✓"
+
+    window.ask_period = lambda _s: __import__(  # type: ignore[method-assign]
+        "ragdesk.ui.dialogs", fromlist=["PeriodValues"]).PeriodValues("Jun 2025", "", "")
+    window.act_new_period.trigger()
+    _click_tree_item(qtbot, window, rec13)
+    editor.status_note.setFocus()
+    editor.status_note.selectAll()
+    qtbot.keyClicks(editor.status_note, "Typed just before closing")
+    window.close()  # closing saves it too
+    with _reader(sample_path) as db:
+        june = db.period_by_label("Jun 2025")
+        assert june is not None
+        assert db.assessment(rec13, june.id).status_note == "Typed just before closing"
+        assert db.assessment(rec13, jul.id).rag == "GREEN"
+
+    again = MainWindow(settings=settings)
+    qtbot.addWidget(again)
+    assert again.open_path(qt_settings.last_file(settings))
+    assert again.grid_model.column_of_period(june.id) is not None
+    assert again.tree_model.index_for_item(rec13).isValid()
+    again.close()
