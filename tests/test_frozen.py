@@ -27,21 +27,40 @@ EXE = ".exe" if os.name == "nt" else ""
 WINDOWS = os.name == "nt"
 
 
-def _app_folder() -> Path | None:
-    """The folder holding ragdesk[.exe] and ragdesk-cli[.exe], or None for 'no build here'."""
+SOURCES = ("ragdesk", "ui", "reports", "resources", "build.spec", "pyproject.toml")
+
+
+def _newest_source() -> float:
+    paths = [ROOT / s for s in SOURCES]
+    files = [p for path in paths for p in ([path] if path.is_file() else path.rglob("*"))
+             if p.is_file() and "__pycache__" not in p.parts]
+    return max((p.stat().st_mtime for p in files), default=0.0)
+
+
+def _find_build() -> tuple[Path | None, str]:
+    """The folder holding ragdesk[.exe] and ragdesk-cli[.exe], or None and why not.
+
+    dist/ragdesk is used only if it is newer than the code: a developer's old build
+    would otherwise fail ``pytest tests`` for changes it does not contain.
+    RAGDESK_FROZEN is always used (and a missing build then fails the tests).
+    """
     given = os.environ.get("RAGDESK_FROZEN")
     if given:
         path = Path(given).resolve()
-        return path if path.is_dir() else path.parent
+        return (path if path.is_dir() else path.parent), ""
     folder = ROOT / "dist" / "ragdesk"
-    return folder if (folder / f"ragdesk{EXE}").is_file() else None
+    exe = folder / f"ragdesk{EXE}"
+    if not exe.is_file():
+        return None, ("no frozen build in dist/ragdesk: run `python3 scripts/build.py --smoke` "
+                      "(or set RAGDESK_FROZEN to a build folder)")
+    if exe.stat().st_mtime < _newest_source():
+        return None, ("dist/ragdesk is older than the source: rebuild with "
+                      "`python3 scripts/build.py --smoke` (or set RAGDESK_FROZEN to test it anyway)")
+    return folder, ""
 
 
-APP = _app_folder()
-pytestmark = pytest.mark.skipif(
-    APP is None,
-    reason="no frozen build in dist/ragdesk: run `python3 scripts/build.py --smoke` "
-           "(or set RAGDESK_FROZEN to a build folder)")
+APP, _WHY_NOT = _find_build()
+pytestmark = pytest.mark.skipif(APP is None, reason=_WHY_NOT)
 
 
 def _pyproject_version() -> str:
