@@ -4,7 +4,7 @@
     python3 scripts/build.py              # build dist/ragdesk/ (one folder)
     python3 scripts/build.py --smoke      # build, then run the frozen-app smoke test
     python3 scripts/build.py --smoke-only # only run the smoke test on an existing build
-    python3 scripts/build.py --onefile    # one self-extracting file per program instead
+    python3 scripts/build.py --onefile    # one self-extracting file per program, in dist/onefile/
 
 Windows: ``py scripts\\build.py`` (same options). Needs only Python 3.11+ and the
 package registry: it makes its own environment in ``build/venv`` (kept apart from
@@ -94,9 +94,10 @@ def build(onefile: bool) -> None:
           f"size {folder_size(target) / 2**20:.0f} MiB.")
 
 
-def smoke() -> int:
+def smoke(onefile: bool = False) -> int:
     """Run tests/test_frozen.py against the build; fails (not skips) if there is none."""
-    exe = APP / ("ragdesk.exe" if os.name == "nt" else "ragdesk")
+    folder = ONEFILE_DIST if onefile else APP
+    exe = folder / ("ragdesk.exe" if os.name == "nt" else "ragdesk")
     if not os.environ.get("RAGDESK_FROZEN") and not exe.exists():
         print(f"No build at {exe}: run scripts/build.py first.", file=sys.stderr)
         return 1
@@ -117,16 +118,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="only run the smoke test on the existing build")
     args = parser.parse_args(argv)
     if args.smoke_only:
-        return smoke()
+        return smoke(args.onefile)
     try:
         build(args.onefile)
     except subprocess.CalledProcessError as e:
         print(f"Build failed: {e}", file=sys.stderr)
         return 1
-    if args.smoke and args.onefile:
-        print("The smoke test runs on the one-folder build; skipped for --onefile.")
-        return 0
-    return smoke() if args.smoke else 0
+    return smoke(args.onefile) if args.smoke else 0
 
 
 if __name__ == "__main__":
