@@ -230,8 +230,10 @@ class _Reader(HTMLParser):
             self.italic += 1
         elif tag == "span" or tag == "font":
             style = (dict(attrs).get("style") or "").replace(" ", "").lower()
-            bold = bool(re.search(r"font-weight:(bold|[6-9]00)", style))
-            italic = "font-style:italic" in style
+            # anchored at a declaration start: Word writes "mso-bidi-font-weight:bold"
+            # on text that is not bold (it is the weight for right-to-left scripts)
+            bold = bool(re.search(r"(?:^|;)font-weight:(bold|[6-9]00)", style))
+            italic = bool(re.search(r"(?:^|;)font-style:italic", style))
             self.hrefs.append(None)  # keep a stack entry so end tags balance
             self.span_flags.append((bold, italic))
             self.bold += bold
