@@ -36,7 +36,7 @@ import importlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from PySide6.QtCore import QEvent, QMimeData, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
@@ -63,7 +63,7 @@ from ragdesk.errors import Conflict, InvalidValue, NotFound, RagdeskError
 from ragdesk.store import Change, Store
 
 from . import qt_compat  # noqa: F401  (keeps PySide 6.12 on Python 3.11 from draining None)
-from .editor_commands import SaveFields
+from .editor_commands import SaveFields, stored_form
 from .evidence_view import EvidenceView, human_time
 from .rag_selector import RagSelector
 from .rich_editor import RichTextBox, RichTextEdit
@@ -125,13 +125,12 @@ def ask_keep_deleted(parent: QWidget, what: str) -> bool:
 
 
 def copy_to_clipboard(text: str, rich: bool) -> None:
-    mime = QMimeData()
-    if rich:
-        mime.setText(richtext.to_plain(text))
-        mime.setHtml(text)
-    else:
-        mime.setText(text)
-    QGuiApplication.clipboard().setMimeData(mime)
+    """Put text on the clipboard as plain text (bullets kept as "•").
+
+    Plain text only: handing the clipboard a QMimeData made in Python crashed
+    the interpreter at exit (both sides deleted it).
+    """
+    QGuiApplication.clipboard().setText(richtext.to_plain(text) if rich else text)
 
 
 class Field:
@@ -311,6 +310,8 @@ class EditorPane(QWidget):
         self._saving = False
         self.resolve_conflict: Callable[..., str | None] | None = None  # tests may set one
         self.ask_keep_deleted: Callable[[QWidget, str], bool] = ask_keep_deleted
+        self.warn: Callable[[str, str], object] = (
+            lambda title, text: QMessageBox.warning(self, title, text))
         self.setAccessibleName("Editor")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._build()
@@ -675,6 +676,9 @@ class EditorPane(QWidget):
             for button in box.buttons.values():
                 button.setEnabled(not read_only)
 
+    def _read_only(self) -> bool:
+        return bool(getattr(self.store, "read_only", False))
+
     def _fields_of(self, target: str) -> list[Field]:
         return [f for f in self.fields if f.target == target]
 
@@ -762,9 +766,12 @@ class EditorPane(QWidget):
         self.period = period
         has_period = period is not None
         self.no_period.setVisible(not has_period)
-        for w in (self.rag, self.dot, self.status_note, self.update_box, self.intent_box,
-                  self.impact_box, self.direction):
+        writable = has_period and not self._read_only()
+        for w in (self.status_note, self.update_box, self.intent_box, self.impact_box,
+                  self.direction):
             w.setEnabled(has_period)
+        for w in (self.rag, self.dot, self.confirm_button):
+            w.setEnabled(writable)
         if period is None:
             self.assessment_record = None
             self._apply("assessment", None, fresh=True)
@@ -896,11 +903,11 @@ class EditorPane(QWidget):
         with self._busy():
             record = self._write(target, values, expected)
         if record.version != expected:  # something really changed: undoable
-            after = dict(values)
-            if target == "assessment":
-                after.setdefault("draft", False)
+            names = list(values) + (["draft"] if target == "assessment" else [])
+            after = {k: stored_form(getattr(record, k)) for k in names}
+            before = {k: stored_form(v) for k, v in before.items()}
             self.undo_stack.push(SaveFields(self.store, text, (target, self._target_key(target)),
-                                            before, after, record.version, created=created,
+                                            before, after, created=created,
                                             on_error=self.message.emit))
         if field is not None:
             field.set_error("")
@@ -931,7 +938,7 @@ class EditorPane(QWidget):
             f.set_error(str(e))
             self.message.emit(f"{f.label}: {e} Nothing was saved.")
             if f.error is None:
-                QMessageBox.warning(self, "Not saved", f"{f.label}: {e}")
+                self.warn("Not saved", f"{f.label}: {e}")
             return False
         except Conflict as e:
             return self._resolve(f, value, e)
@@ -939,7 +946,7 @@ class EditorPane(QWidget):
             return self._gone(f, value, str(e))
         except RagdeskError as e:  # locked, read-only, disk full: the text stays in the window
             self.message.emit(str(e))
-            QMessageBox.warning(self, "Not saved", f"{self._what(f)} was not saved.\n\n{e}")
+            self.warn("Not saved", f"{self._what(f)} was not saved.\n\n{e}")
             return False
         self.message.emit(f"Saved {self._what(f)}.")
         return True

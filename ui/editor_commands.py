@@ -5,20 +5,22 @@ deleted record — becomes a message or a dialog and nothing is pushed), then
 pushes one of these with the values before and after; the first ``redo`` that
 ``QUndoStack.push`` runs is therefore a no-op.
 
-Undo saves the old value back with ``expected_version`` = the version our save
-produced, so undo never silently overwrites a colleague who saved the same
-record since; if it is refused the command reports why through ``on_error`` and
-makes itself obsolete (the stack drops it instead of getting stuck).
+Undo saves the old value back only if the field still holds what the save left
+there, so undo never silently overwrites a colleague who changed it since; if
+it is refused the command reports why through ``on_error`` and makes itself
+obsolete (the stack drops it instead of getting stuck).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
-from ragdesk.errors import RagdeskError
+from ragdesk.domain import Deadline, Dot, ItemKind
+from ragdesk.errors import NotFound, RagdeskError
 from ragdesk.store import Deleted, Store
 
 from . import qt_compat  # noqa: F401  (keeps PySide 6.12 on Python 3.11 from draining None)
@@ -60,57 +62,82 @@ class _EditorCommand(QUndoCommand):
         raise NotImplementedError
 
 
+def stored_form(value: Any) -> Any:
+    """A record attribute as the store keeps it, so values compare and save back alike."""
+    if isinstance(value, Deadline):
+        return value.to_text()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (ItemKind, Dot)):
+        return value.value
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
 class SaveFields(_EditorCommand):
     """Some fields of one record saved (item, inspection or assessment).
 
     ``target`` is ``("item", id)``, ``("inspection", id)`` or
     ``("assessment", (item_id, period_id))``; ``before``/``after`` map field
-    names to stored values; ``version`` is the record's version after the save
-    (0 when undo must remove an assessment the save created).
+    names to values in stored form (:func:`stored_form`). Undo (and redo) check
+    that those fields still hold what this command left there — other fields
+    may have been saved since, by us or by a colleague, and that is fine — then
+    save with ``expected_version`` = the version just read, so nothing that
+    happens in between is overwritten.
     """
 
     def __init__(self, store: Store, text: str, target: tuple[str, Any],
-                 before: dict[str, Any], after: dict[str, Any], version: int,
+                 before: dict[str, Any], after: dict[str, Any],
                  *, created: bool = False, on_error: ErrorHandler = _ignore) -> None:
         super().__init__(store, text, on_error)
         self.target = target
         self.before = before
         self.after = after
-        self.version = version
         self.created = created  # the save created the assessment: undo deletes it again
         self._deleted: Deleted | None = None
 
-    def _save(self, values: dict[str, Any]) -> None:
+    def _current(self) -> Any:
         kind, key = self.target
         if kind == "item":
-            record = self.store.update_item(key, expected_version=self.version, **values)
+            return self.store.item(key)
+        if kind == "inspection":
+            return self.store.inspection(key)
+        record = self.store.assessment(*key)
+        if record is None:
+            raise NotFound("That assessment no longer exists.")
+        return record
+
+    def _check(self, record: Any, expect: dict[str, Any]) -> None:
+        for name, value in expect.items():
+            if stored_form(getattr(record, name)) != value:
+                who = getattr(record, "updated_by", "") or "someone else"
+                raise RagdeskError(f"{name.replace('_', ' ')} has been changed by {who} since.")
+
+    def _save(self, values: dict[str, Any], expect: dict[str, Any]) -> None:
+        record = self._current()
+        self._check(record, expect)
+        kind, key = self.target
+        if kind == "item":
+            self.store.update_item(key, expected_version=record.version, **values)
         elif kind == "inspection":
-            record = self.store.update_inspection(key, expected_version=self.version, **values)
+            self.store.update_inspection(key, expected_version=record.version, **values)
         else:
-            item_id, period_id = key
-            record = self.store.save_assessment(item_id, period_id,
-                                                expected_version=self.version, **values)
-        self.version = record.version
+            self.store.save_assessment(key[0], key[1], expected_version=record.version, **values)
 
     def _undo(self) -> None:
-        kind, key = self.target
-        if kind == "assessment" and self.created:
-            current = self.store.assessment(*key)
-            if current is not None and current.version != self.version:
-                raise RagdeskError("someone else has changed it since.")
-            self._deleted = self.store.delete_assessment(*key)
-            self.version = 0
+        if self.target[0] == "assessment" and self.created:
+            self._check(self._current(), self.after)
+            self._deleted = self.store.delete_assessment(*self.target[1])
             return
-        self._save(self.before)
+        self._save(self.before, self.after)
 
     def _redo(self) -> None:
         if self._deleted is not None:
             self.store.restore(self._deleted)
             self._deleted = None
-            current = self.store.assessment(*self.target[1])
-            self.version = current.version if current else 0
             return
-        self._save(self.after)
+        self._save(self.after, self.before)
 
 
 class AddedEvidence(_EditorCommand):
