@@ -392,3 +392,26 @@ def test_accessible_names_everywhere(pane):
         elif isinstance(widget, QPushButton):
             assert widget.accessibleName() or widget.text(), widget
     assert checked > 20
+
+
+def test_conflict_dialog_taking_focus_does_not_ask_twice(qtbot, pane, sample_store, other):
+    item, period = afi3_jun(sample_store)
+    pane.show_item(item, period)
+    pane.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is pane)
+    editor = pane.update_box.editor
+    editor.setFocus()
+    qtbot.waitUntil(editor.hasFocus)
+    qtbot.keyClicks(editor, "Mine")
+    other.save_assessment(item, period, update="<p>Theirs</p>")
+    calls = []
+
+    def resolver(parent, *, mine, theirs, **kw):
+        calls.append(mine)
+        pane.lead.setFocus()  # a dialog opening takes the focus from the editor
+        return mine
+
+    pane.resolve_conflict = resolver
+    assert pane.flush()  # Ctrl+S while typing
+    assert calls == ["<p>Mine</p>"]
+    assert sample_store.assessment(item, period).update == "<p>Mine</p>"

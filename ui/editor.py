@@ -308,6 +308,8 @@ class EditorPane(QWidget):
         self.assessment_record: Assessment | None = None
         self.period: Period | None = None
         self._saving = False
+        self._asking = False  # a dialog is open: focus moving to it must not save again
+        self._warned: set[str] = set()
         self.resolve_conflict: Callable[..., str | None] | None = None  # tests may set one
         self.ask_keep_deleted: Callable[[QWidget, str], bool] = ask_keep_deleted
         self.warn: Callable[[str, str], object] = (
@@ -390,7 +392,6 @@ class EditorPane(QWidget):
                       self.insp_published_error),
             LineField("inspection", "reference", "Reference", self.insp_reference),
         ]
-        column.addWidget(self.inspection_box)
 
         # -- item
         self.item_box = QGroupBox("Item", self)
@@ -459,7 +460,6 @@ class EditorPane(QWidget):
             ComboField("item", "status", "Status", self.status),
             DateField("item", "review_date", "Review date", self.review_date, self.review_error),
         ]
-        column.addWidget(self.item_box)
 
         # -- assessment
         self.assessment_box = QGroupBox("Assessment", self)
@@ -525,14 +525,16 @@ class EditorPane(QWidget):
                       self.intent_box.editor, rich=True),
             RichField("assessment", "impact", "Impact", self.impact_box.editor, rich=True),
         ]
-        column.addWidget(self.assessment_box)
 
         # -- evidence
         self.evidence_box = QGroupBox("Evidence", self)
         self.evidence = EvidenceView(self.undo_stack, self.evidence_box)
         self.evidence.message.connect(self.message)
         QVBoxLayout(self.evidence_box).addWidget(self.evidence)
-        column.addWidget(self.evidence_box)
+        # The assessment comes first: rating and writing the update is what a
+        # reporting cycle is for; the item's own details sit below it.
+        for box in (self.inspection_box, self.assessment_box, self.item_box, self.evidence_box):
+            column.addWidget(box)
         column.addStretch(1)
 
         self.scroll = QScrollArea(self)
@@ -562,16 +564,17 @@ class EditorPane(QWidget):
                 w.activated.connect(lambda _i, f=f: self._save_soon(f))
         self.rag.chosen.connect(self._rag_chosen)
 
-        # sensible tab order: top to bottom as shown
+    def _set_tab_order(self) -> None:
+        """Tab goes top to bottom as shown (re-done when the RAG buttons are rebuilt)."""
         order: list[QWidget] = [self.insp_title, self.insp_inspectorate, self.insp_kind,
-                                self.insp_published, self.insp_reference, self.kind, self.number,
-                                self.reference, self.text, self.deadline, self.area, self.board,
-                                self.lead, self.dashboard, self.status, self.review_date]
+                                self.insp_published, self.insp_reference]
         order += list(self.rag.buttons.values()) + [self.rag.clear_button, self.dot,
                                                     self.confirm_button, self.status_note,
                                                     self.update_box.editor, self.intent_box.editor,
-                                                    self.impact_box.editor, self.evidence.table,
-                                                    self.evidence.attach_button]
+                                                    self.impact_box.editor]
+        order += [self.kind, self.number, self.reference, self.text, self.deadline, self.area,
+                  self.board, self.lead, self.dashboard, self.status, self.review_date,
+                  self.evidence.table, self.evidence.attach_button]
         for a, b in zip(order, order[1:], strict=False):
             QWidget.setTabOrder(a, b)
 
@@ -655,6 +658,7 @@ class EditorPane(QWidget):
     def _load_choices(self) -> None:
         assert self.store is not None
         self.rag.set_ratings(self.store.ratings())
+        self._set_tab_order()
         current = self.status.currentData() if self.status.count() else ""
         self.status.blockSignals(True)
         self.status.clear()
@@ -690,6 +694,8 @@ class EditorPane(QWidget):
         overwrite anyone), else it will meet a Conflict when saved.
         """
         version = getattr(record, "version", 0) if record is not None else 0
+        if fresh:
+            self._warned.clear()
         for f in self._fields_of(target):
             value = getattr(record, f.name) if record is not None else None
             value = richtext.sanitise(value or "") if f.rich else value
@@ -697,10 +703,11 @@ class EditorPane(QWidget):
                 f.load(value, version)
             elif f.shown_text(value) == f.shown_text(f.loaded):
                 f.version = version
-            else:
-                self.message.emit(f"{f.label} was changed by {getattr(record, 'updated_by', '') or 'someone else'}"
-                                  " while you were editing it; you will be asked which to keep when "
-                                  "you save.")
+            elif f.name not in self._warned:
+                self._warned.add(f.name)
+                who = getattr(record, "updated_by", "") or "someone else"
+                self.message.emit(f"{f.label} was changed by {who} while you were editing it; "
+                                  "you will be asked which to keep when you save.")
 
     def _load_inspection(self, *, fresh: bool) -> None:
         assert self.store is not None and self.inspection_id is not None
@@ -824,7 +831,7 @@ class EditorPane(QWidget):
                 and f.dirty()]
 
     def _save_soon(self, f: Field) -> None:
-        if self._saving or self.store is None:
+        if self._saving or self._asking or self.store is None:
             return
         if f.target == "inspection" and self.inspection_id is None:
             return
@@ -887,6 +894,14 @@ class EditorPane(QWidget):
         finally:
             self._saving = False
 
+    @contextlib.contextmanager
+    def _dialog(self) -> Iterator[None]:
+        self._asking = True
+        try:
+            yield
+        finally:
+            self._asking = False
+
     def _write(self, target: str, values: dict[str, Any], expected: int) -> Any:
         assert self.store is not None
         key = self._target_key(target)
@@ -938,7 +953,8 @@ class EditorPane(QWidget):
             f.set_error(str(e))
             self.message.emit(f"{f.label}: {e} Nothing was saved.")
             if f.error is None:
-                self.warn("Not saved", f"{f.label}: {e}")
+                with self._dialog():
+                    self.warn("Not saved", f"{f.label}: {e}")
             return False
         except Conflict as e:
             return self._resolve(f, value, e)
@@ -946,7 +962,8 @@ class EditorPane(QWidget):
             return self._gone(f, value, str(e))
         except RagdeskError as e:  # locked, read-only, disk full: the text stays in the window
             self.message.emit(str(e))
-            self.warn("Not saved", f"{self._what(f)} was not saved.\n\n{e}")
+            with self._dialog():
+                self.warn("Not saved", f"{self._what(f)} was not saved.\n\n{e}")
             return False
         self.message.emit(f"Saved {self._what(f)}.")
         return True
@@ -969,9 +986,11 @@ class EditorPane(QWidget):
         theirs_text = "" if theirs_value is None else str(f.shown_text(theirs_value) or "")
         resolver = self.resolve_conflict or _conflict_resolver() or _fallback_conflict
         who = getattr(current, "updated_by", "") or "someone else"
-        choice = resolver(self, what=self._what(f), mine=mine_text, theirs=theirs_text,
-                          theirs_by=who, theirs_at=human_time(getattr(current, "updated_at", "") or ""),
-                          rich=f.rich)
+        with self._dialog():
+            choice = resolver(self, what=self._what(f), mine=mine_text, theirs=theirs_text,
+                              theirs_by=who,
+                              theirs_at=human_time(getattr(current, "updated_at", "") or ""),
+                              rich=f.rich)
         if choice is None:
             self.message.emit(f"{self._what(f)} was not saved: {who} changed it too. Your text is "
                               "still here; save again to choose.")
@@ -992,7 +1011,9 @@ class EditorPane(QWidget):
     def _gone(self, f: Field, value: Any, reason: str) -> bool:
         what = self._what(f).split(" of ", 1)[-1]
         text = "" if value is None else str(value)
-        if text and self.ask_keep_deleted(self, what):
+        with self._dialog():
+            keep = bool(text) and self.ask_keep_deleted(self, what)
+        if keep:
             copy_to_clipboard(text, f.rich)
             self.message.emit(f"{reason} Your text is on the clipboard.")
         else:
