@@ -415,3 +415,20 @@ def test_conflict_dialog_taking_focus_does_not_ask_twice(qtbot, pane, sample_sto
     assert pane.flush()  # Ctrl+S while typing
     assert calls == ["<p>Mine</p>"]
     assert sample_store.assessment(item, period).update == "<p>Mine</p>"
+
+
+def test_showing_the_same_item_again_keeps_the_typing(qtbot, pane, sample_store):
+    item, period = afi3_jun(sample_store)
+    pane.show_item(item, period)
+    qtbot.keyClicks(pane.update_box.editor, "Half typed")
+    pane.show_item(item, period)  # e.g. the window re-selects it after a refresh
+    assert pane.update_box.editor.stored() == "<p>Half typed</p>"
+    pane.show_item(item, sample_store.period_by_label("Jan 2024").id)  # moving saves first
+    assert sample_store.assessment(item, period).update == "<p>Half typed</p>"
+
+
+def test_the_sharing_engineers_conflict_dialog_is_used():
+    from ragdesk.ui import conflict_dialog
+    from ragdesk.ui.editor import _conflict_resolver
+
+    assert _conflict_resolver() is conflict_dialog.resolve_conflict

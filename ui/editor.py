@@ -606,17 +606,20 @@ class EditorPane(QWidget):
         moving = (item_id, period_id) != (self.item_id, self.period_id)
         if moving and self._dirty_fields() and not self.flush():
             self._rescue_unsaved()
+        # the same item again (the window re-selecting it) must not wipe what is being typed
+        keep = not moving and self.inspection_id is None and bool(self._dirty_fields())
         self.inspection_id = None
         self.item_id, self.period_id = item_id, period_id
-        self._load_item(fresh=True)
+        self._load_item(fresh=not keep)
 
     def show_inspection(self, inspection_id: int) -> None:
         moving = inspection_id != self.inspection_id
         if moving and self._dirty_fields() and not self.flush():
             self._rescue_unsaved()
+        keep = not moving and bool(self._dirty_fields())
         self.item_id = self.period_id = None
         self.inspection_id = inspection_id
-        self._load_inspection(fresh=True)
+        self._load_inspection(fresh=not keep)
 
     def refresh(self, change: Change) -> None:
         """Reload what ``change`` names; text being edited and not saved is never overwritten."""
