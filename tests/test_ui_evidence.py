@@ -44,7 +44,7 @@ def test_attach_remove_and_undo(qtbot, view, sample_store, tmp_path):
     assert sample_store.evidence_data(files[0].id) == path.read_bytes()
 
     view.table.selectRow(0)
-    qtbot.mouseClick(view.remove_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(view.table, Qt.Key.Key_Delete)
     assert sample_store.evidence(view.item_id) == []
     assert view.model.rowCount() == 0
     view.stack.undo()  # the removal
@@ -55,6 +55,10 @@ def test_attach_remove_and_undo(qtbot, view, sample_store, tmp_path):
     assert sample_store.evidence(view.item_id) == []
     view.stack.redo()
     assert [e.id for e in sample_store.evidence(view.item_id)] == [files[0].id]
+    view.reload()
+    view.table.selectRow(0)
+    qtbot.mouseClick(view.remove_button, Qt.MouseButton.LeftButton)
+    assert sample_store.evidence(view.item_id) == []
 
 
 def test_too_large_and_missing_files_give_messages(view, sample_store, tmp_path):

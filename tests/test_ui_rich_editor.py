@@ -233,3 +233,12 @@ def test_toggle_bullets_off_again(qtbot, editor: RichTextEdit) -> None:
     assert editor.stored() == "<p>only</p>"
     editor.toggle_numbering()
     assert editor.stored() == "<ol><li>only</li></ol>"
+
+
+def test_no_table_inside_a_table(editor: RichTextEdit) -> None:
+    problems: list[str] = []
+    editor.on_problem = problems.append
+    editor.insert_table()
+    editor.insert_table()
+    assert problems
+    assert len([b for b in editor.to_document() if isinstance(b, Table)]) == 1

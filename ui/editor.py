@@ -223,9 +223,6 @@ class RichField(Field):
     def dirty(self) -> bool:
         return self.widget.is_modified()
 
-    def load(self, value: Any, version: int) -> None:
-        super().load(richtext.sanitise(value or ""), version)
-
 
 class ComboField(Field):
     """A pick from a list. Item data are always strings ("" = none): PySide mishandles None data."""

@@ -25,7 +25,7 @@ from PySide6.QtCore import (
     QUrl,
     Signal,
 )
-from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent, QUndoStack
+from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent, QKeyEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -120,12 +120,20 @@ class _DropTable(QTableView):
     """The table accepts files dropped from the file manager."""
 
     files_dropped = Signal(list)
+    delete_pressed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAcceptDrops(True)
         self.viewport().setAcceptDrops(True)
         self.setDropIndicatorShown(False)
+
+    def keyPressEvent(self, e: QKeyEvent) -> None:  # noqa: N802
+        if e.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and not e.modifiers():
+            self.delete_pressed.emit()
+            e.accept()
+            return
+        super().keyPressEvent(e)
 
     def dragEnterEvent(self, e: QDragEnterEvent) -> None:  # noqa: N802
         if e.mimeData().hasUrls():
@@ -177,6 +185,7 @@ class EvidenceView(QWidget):
         self.table.setMinimumHeight(90)
         self.table.setMaximumHeight(180)
         self.table.files_dropped.connect(self.attach_files)
+        self.table.delete_pressed.connect(self._delete_key)
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
         self.model.modelReset.connect(self._update_buttons)
@@ -335,6 +344,10 @@ class EvidenceView(QWidget):
             saved.append(target)
             self.message.emit(f"Saved a copy of “{evidence.name}”.")
         return saved
+
+    def _delete_key(self) -> None:
+        if self.remove_button.isEnabled():
+            self.remove_selected()
 
     def remove_selected(self) -> int:
         if self.store is None:

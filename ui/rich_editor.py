@@ -562,6 +562,9 @@ class RichTextEdit(QTextEdit):
     def insert_table(self, rows: int = 2, columns: int = 2) -> None:
         """A simple grid with a heading row; Tab is for the form, so cells are clicked or arrowed."""
         cursor = self.textCursor()
+        if cursor.currentTable() is not None:
+            self.on_problem("A table cannot go inside another table; put the cursor below it.")
+            return
         cursor.beginEditBlock()
         if cursor.block().length() > 1:
             cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock)
