@@ -37,7 +37,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QGuiApplication, QKeyEvent, QUndoStack
+from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QComboBox,
@@ -561,6 +561,16 @@ class EditorPane(QWidget):
                 w.activated.connect(lambda _i, f=f: self._save_soon(f))
         self.rag.chosen.connect(self._rag_chosen)
 
+        # Ctrl+S while working in the pane: save now. The window may put this action in
+        # its File menu; it must not define a second Ctrl+S (Qt would then run neither).
+        self.save_action = QAction("&Save Changes", self)
+        self.save_action.setShortcut(QKeySequence.StandardKey.Save)
+        self.save_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.save_action.setToolTip("Save what is being typed now (fields also save when you "
+                                    "leave them)")
+        self.save_action.triggered.connect(self.save_now)
+        self.addAction(self.save_action)
+
     def _set_tab_order(self) -> None:
         """Tab goes top to bottom as shown (re-done when the RAG buttons are rebuilt)."""
         order: list[QWidget] = [self.insp_title, self.insp_inspectorate, self.insp_kind,
@@ -597,6 +607,15 @@ class EditorPane(QWidget):
         ok = True
         for f in self._dirty_fields():
             ok = self._save_field(f) and ok
+        return ok
+
+    def save_now(self) -> bool:
+        """Ctrl+S: flush and say so."""
+        dirty = bool(self._dirty_fields())
+        ok = self.flush()
+        if ok:
+            self.message.emit("All changes saved." if dirty else "Nothing to save: every change "
+                              "is already saved.")
         return ok
 
     def show_item(self, item_id: int, period_id: int | None) -> None:
