@@ -1,0 +1,525 @@
+"""Print Preview, Print and Export PDF of the Appendix 1 reports.
+
+``open_report_dialog(window, store, action="preview"|"print"|"pdf")`` asks what
+to print (report kind, inspections, periods, marking, paper), then builds the
+PDF with :func:`ragdesk.reports.build_report` on a worker QThread behind a
+cancellable progress dialog, so the window stays responsive on a long report.
+The worker opens its own read-only Store on the same file: an SQLite
+connection must not be used from two threads at once.
+
+Preview shows the pages with QtPdf (QPdfDocument + QPdfView); Print renders the
+same pages onto the chosen printer's painter, so what is printed is exactly
+what was previewed and what a PDF export contains.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import threading
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QPointF, QRectF, QSize, QSizeF, Qt, QThread, Signal
+from PySide6.QtGui import QPageLayout, QPageSize, QPainter, QStandardItem, QStandardItemModel
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ragdesk.errors import RagdeskError
+from ragdesk.reports import ReportCancelled, ReportOptions, build_report
+from ragdesk.reports.options import MARKINGS, PAPERS, is_peel
+from ragdesk.store import Store
+
+from . import qt_compat  # noqa: F401  (PySide6 work-around, see there)
+
+ACTIONS = ("preview", "print", "pdf")
+KIND_NAMES = {"recommendations": "Recommendations and AFIs update (portrait)",
+              "peel": "PEEL AFI performance update (landscape)"}
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+# ===================================================================== options dialog
+
+
+def _checklist(parent: QWidget, name: str) -> tuple[QListView, QStandardItemModel]:
+    model = QStandardItemModel(parent)
+    view = QListView(parent)
+    view.setModel(model)
+    view.setAccessibleName(name)
+    view.setMaximumHeight(110)
+    return view, model
+
+
+class ReportDialog(QDialog):
+    """Collects :class:`ReportOptions`; validates that something is chosen before closing."""
+
+    def __init__(self, parent: QWidget | None, store: Store, *, action: str,
+                 item_ids: list[int] | None = None, period_id: int | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle({"preview": "Print Preview", "print": "Print",
+                             "pdf": "Export PDF"}[action])
+        self.item_ids = list(item_ids) if item_ids is not None else None
+        self._inspections = store.inspections()
+        self._periods = store.periods()
+        items = store.items()
+        self._item_inspection = {i.id: i.inspection_id for i in items}
+        grid = store.rag_grid()
+        self._rated: dict[int, set[int]] = {}  # period -> items rated in it
+        for (item, period), (rag, _draft) in grid.items():
+            if rag:
+                self._rated.setdefault(period, set()).add(item)
+        settings = store.settings()
+
+        self.kind = QComboBox(self)
+        for kind, name in KIND_NAMES.items():
+            self.kind.addItem(name, kind)
+        self.kind.setAccessibleName("Report")
+        self.inspection_view, self.inspection_model = _checklist(self, "Inspections")
+        for inspection in self._inspections:
+            row = QStandardItem(inspection.title)
+            row.setData(inspection.id, ID_ROLE)
+            row.setCheckable(True)
+            row.setEditable(False)
+            self.inspection_model.appendRow(row)
+        self.only_shown = QCheckBox(self)
+        self.only_shown.setVisible(self.item_ids is not None)
+        self.only_shown.setChecked(self.item_ids is not None)
+        if self.item_ids is not None:
+            self.only_shown.setText(f"Only the {len(self.item_ids)} items shown in the tree")
+        self.period = QComboBox(self)
+        self.period.setAccessibleName("Reporting period")
+        for period in self._periods:
+            self.period.addItem(period.label, period.id)
+        self.period_view, self.period_model = _checklist(self, "Periods in the matrix")
+        for period in self._periods:
+            row = QStandardItem(period.label)
+            row.setData(period.id, ID_ROLE)
+            row.setCheckable(True)
+            row.setEditable(False)
+            self.period_model.appendRow(row)
+        self.marking = QComboBox(self)
+        self.marking.setAccessibleName("Protective marking")
+        for marking in MARKINGS:
+            self.marking.addItem(marking or "None", marking)
+        self.marking.setCurrentIndex(max(0, self.marking.findData(settings.get("report_marking"))))
+        self.paper = QComboBox(self)
+        self.paper.setAccessibleName("Paper")
+        for paper in PAPERS:
+            self.paper.addItem(paper, paper)
+        self.meeting = QLineEdit(self)
+        self.meeting.setAccessibleName("For board and meeting")
+        self.meeting.setPlaceholderText("e.g. P&RSB 26 June 2024 (default: the period's meeting)")
+        self.owner = QLineEdit(settings.get("document_owner", ""), self)
+        self.owner.setAccessibleName("Document owner")
+        self.team = QLineEdit(settings.get("team", ""), self)
+        self.team.setAccessibleName("Team")
+        self.problem = QLabel(self)
+        self.problem.setStyleSheet("color: #a00000")
+        self.problem.setWordWrap(True)
+
+        form = QFormLayout()
+        form.addRow("&Report:", self.kind)
+        form.addRow("&Inspections:", self.inspection_view)
+        form.addRow("", self.only_shown)
+        self.period_label = QLabel("Reporting &period:", self)
+        self.period_label.setBuddy(self.period)
+        form.addRow(self.period_label, self.period)
+        self.periods_label = QLabel("&Periods in the matrix:", self)
+        self.periods_label.setBuddy(self.period_view)
+        form.addRow(self.periods_label, self.period_view)
+        form.addRow("For &meeting:", self.meeting)
+        form.addRow("Document &owner:", self.owner)
+        form.addRow("&Team:", self.team)
+        form.addRow("Protective &marking:", self.marking)
+        form.addRow("P&aper:", self.paper)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel, self)
+        ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText({"preview": "Preview", "print": "Print…", "pdf": "Save PDF…"}[action])
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.problem)
+        layout.addWidget(buttons)
+
+        # defaults: the current period; inspections of the shown items; kind from them
+        if period_id is not None and self.period.findData(period_id) >= 0:
+            self.period.setCurrentIndex(self.period.findData(period_id))
+        elif self._periods:
+            self.period.setCurrentIndex(len(self._periods) - 1)
+        chosen = {self._item_inspection[i] for i in (self.item_ids or []) if i in self._item_inspection}
+        if not chosen and self._inspections:
+            chosen = {self._inspections[0].id}
+        kind = "peel" if chosen and all(is_peel(i) for i in self._inspections if i.id in chosen) \
+            else "recommendations"
+        self._check_inspections(chosen)
+        self.kind.setCurrentIndex(self.kind.findData(kind))
+        self._kind_changed(initial=True)
+        self.kind.currentIndexChanged.connect(lambda _i: self._kind_changed())
+        self.period.currentIndexChanged.connect(lambda _i: self._default_periods())
+        self.inspection_model.itemChanged.connect(lambda _item: self._default_periods())
+
+    # -- defaults
+    def _check_inspections(self, ids: set[int]) -> None:
+        for row in range(self.inspection_model.rowCount()):
+            item = self.inspection_model.item(row)
+            item.setCheckState(Qt.CheckState.Checked if item.data(ID_ROLE) in ids
+                               else Qt.CheckState.Unchecked)
+
+    def _kind_changed(self, *, initial: bool = False) -> None:
+        kind = self.kind.currentData()
+        peel = kind == "peel"
+        if not initial and self.item_ids is None:
+            wanted = {i.id for i in self._inspections if is_peel(i) == peel}
+            if wanted:
+                self._check_inspections(wanted)
+        self.period_view.setVisible(peel)
+        self.periods_label.setVisible(peel)
+        self.period.setVisible(not peel)
+        self.period_label.setVisible(not peel)
+        self._default_periods()
+
+    def _default_periods(self) -> None:
+        """PEEL matrix: every period up to the current one that rates these items."""
+        current = self.period.currentData()
+        items = self._chosen_items()
+        upto = next((n for n, p in enumerate(self._periods) if p.id == current), len(self._periods) - 1)
+        for n, period in enumerate(self._periods):
+            rated = bool(self._rated.get(period.id, set()) & items)
+            on = n == upto or (n < upto and rated)
+            self.period_model.item(n).setCheckState(Qt.CheckState.Checked if on
+                                                    else Qt.CheckState.Unchecked)
+
+    def _chosen_inspections(self) -> list[int]:
+        return [self.inspection_model.item(r).data(ID_ROLE) for r in range(self.inspection_model.rowCount())
+                if self.inspection_model.item(r).checkState() == Qt.CheckState.Checked]
+
+    def _chosen_items(self) -> set[int]:
+        inspections = set(self._chosen_inspections())
+        items = {i for i, ins in self._item_inspection.items() if ins in inspections}
+        if self.item_ids is not None and self.only_shown.isChecked():
+            items &= set(self.item_ids)
+        return items
+
+    # -- result
+    def options(self) -> ReportOptions:
+        kind = self.kind.currentData()
+        if kind == "peel":
+            periods = tuple(self.period_model.item(r).data(ID_ROLE)
+                            for r in range(self.period_model.rowCount())
+                            if self.period_model.item(r).checkState() == Qt.CheckState.Checked)
+        else:
+            periods = (self.period.currentData(),) if self.period.currentData() is not None else ()
+        item_ids = (tuple(self.item_ids) if self.item_ids is not None and self.only_shown.isChecked()
+                    else None)
+        return ReportOptions(kind=kind, inspection_ids=tuple(self._chosen_inspections()),
+                             item_ids=item_ids, period_ids=periods,
+                             marking=self.marking.currentData(), paper=self.paper.currentData(),
+                             meeting=self.meeting.text().strip() or None,
+                             document_owner=self.owner.text().strip(),
+                             team=self.team.text().strip())
+
+    def accept(self) -> None:
+        if not self._chosen_inspections():
+            self.problem.setText("Choose at least one inspection.")
+            return
+        if not self._chosen_items():
+            self.problem.setText("None of the items shown belong to the chosen inspections.")
+            return
+        if not self._periods:
+            self.problem.setText("There are no reporting periods yet: add one before printing.")
+            return
+        if self.kind.currentData() == "peel" and not self.options().period_ids:
+            self.problem.setText("Choose at least one period for the matrix.")
+            return
+        super().accept()
+
+
+# ===================================================================== worker
+
+
+class _Worker(QObject):
+    """Builds the PDF on the worker thread with its own read-only Store connection."""
+
+    progress = Signal(int, int)
+    finished = Signal(str)
+    failed = Signal(str, bool)  # message, cancelled
+
+    def __init__(self, db_path: str, options: ReportOptions, target: str,
+                 cancel: threading.Event) -> None:
+        super().__init__()
+        self.db_path, self.options, self.target, self.cancel = db_path, options, target, cancel
+
+    def run(self) -> None:
+        try:
+            with Store.open(self.db_path, read_only=True) as store:
+                build_report(store, self.options, self.target,
+                             progress=lambda done, total: self.progress.emit(done, total),
+                             cancelled=self.cancel.is_set)
+        except ReportCancelled as e:
+            self.failed.emit(str(e), True)
+        except RagdeskError as e:
+            self.failed.emit(str(e), False)
+        except OSError as e:
+            self.failed.emit(f"The report could not be written: {e.strerror or e}.", False)
+        except Exception as e:  # noqa: BLE001 - shown to the user as a sentence, not a traceback
+            self.failed.emit(f"The report could not be made ({type(e).__name__}: {e}).", False)
+        else:
+            self.finished.emit(self.target)
+
+
+class ReportRun(QObject):
+    """One report being built then shown, printed or saved; kept alive by its parent."""
+
+    done = Signal(str)  # the PDF's path, after it has been handed to preview/print/save
+    failed = Signal(str)
+
+    def __init__(self, parent: QWidget | None, store: Store, options: ReportOptions, *,
+                 action: str, target: str | None = None) -> None:
+        super().__init__(parent)
+        self.window = parent
+        self.action = action
+        self.options = options
+        self.finished = False
+        self.error: str | None = None
+        self.result: str | None = None
+        self._tmpdir: str | None = None
+        if target is None:
+            self._tmpdir = tempfile.mkdtemp(prefix="ragdesk-report-")
+            target = str(Path(self._tmpdir) / "Appendix 1.pdf")
+        self.target = target
+        self.cancel = threading.Event()
+        self.progress = QProgressDialog("Building the report…", "Cancel", 0, 0, parent)
+        self.progress.setWindowTitle("ragdesk")
+        self.progress.setMinimumDuration(400)
+        self.progress.setAutoClose(False)
+        self.progress.setAutoReset(False)
+        self.progress.canceled.connect(self.cancel.set)
+        self.thread = QThread(self)
+        self.worker = _Worker(str(store.path), options, target, self.cancel)
+        self.worker.moveToThread(self.thread)
+        self.thread.started.connect(self.worker.run)
+        self.worker.progress.connect(self._progress)
+        self.worker.finished.connect(self._finished)
+        self.worker.failed.connect(self._failed)
+
+    def start(self) -> ReportRun:
+        self.thread.start()
+        return self
+
+    def wait(self, ms: int = 60_000) -> bool:
+        return self.thread.wait(ms)
+
+    def _progress(self, done: int, total: int) -> None:
+        self.progress.setMaximum(total)
+        self.progress.setValue(done)
+
+    def _close_progress(self) -> None:
+        self.thread.quit()  # the worker's run() has returned; stop its event loop
+        self.progress.reset()
+        self.progress.hide()
+        self.progress.deleteLater()
+
+    def _failed(self, message: str, cancelled: bool) -> None:
+        self._close_progress()
+        self.thread.wait()
+        self.finished = True
+        self.error = message
+        if not cancelled:
+            QMessageBox.warning(self.window, "ragdesk", message)
+        self.failed.emit(message)
+        self._cleanup()
+
+    def _finished(self, path: str) -> None:
+        self._close_progress()
+        self.thread.wait()
+        self.finished = True
+        self.result = path
+        if self.action == "preview":
+            dialog = PreviewDialog(self.window, path)
+            dialog.destroyed.connect(lambda *_: self._cleanup())
+            dialog.show()
+            self.preview = dialog
+        elif self.action == "print":
+            print_pdf(self.window, path)
+            self._cleanup()
+        else:
+            if self.window is not None and hasattr(self.window, "statusBar"):
+                self.window.statusBar().showMessage(f"Saved the report to {path}", 8000)
+        self.done.emit(path)
+
+    def _cleanup(self) -> None:
+        if self._tmpdir:
+            shutil.rmtree(self._tmpdir, ignore_errors=True)
+            self._tmpdir = None
+
+
+# ===================================================================== preview and print
+
+
+def _save_copy(parent: QWidget | None, source: str, suggestion: str = "Appendix 1.pdf") -> str | None:
+    path, _ = QFileDialog.getSaveFileName(parent, "Save report as PDF", suggestion,
+                                          "PDF documents (*.pdf)")
+    if not path:
+        return None
+    if not path.lower().endswith(".pdf"):
+        path += ".pdf"
+    try:
+        shutil.copyfile(source, path)
+    except OSError as e:
+        QMessageBox.warning(parent, "ragdesk", f"Could not save the report to {path}: "
+                                               f"{e.strerror or e}.")
+        return None
+    return path
+
+
+def print_pdf(parent: QWidget | None, path: str, *, printer: QPrinter | None = None,
+              ask: bool = True) -> bool:
+    """Print a PDF's pages on a printer the user picks (pages, copies, printer).
+
+    Pages are rendered by QtPdf at the printer's resolution (capped at 300 dpi,
+    enough for text and colour fills) and drawn to fit the printable area.
+    """
+    document = QPdfDocument(parent)
+    document.load(path)
+    pages = document.pageCount()
+    if pages <= 0:
+        QMessageBox.warning(parent, "ragdesk", "The report could not be read for printing.")
+        return False
+    printer = printer or QPrinter(QPrinter.PrinterMode.HighResolution)
+    first = document.pagePointSize(0)
+    short, long = sorted((first.width(), first.height()))
+    printer.setPageSize(QPageSize(QSizeF(short, long), QPageSize.Unit.Point, "",
+                                  QPageSize.SizeMatchPolicy.FuzzyMatch))
+    printer.setPageOrientation(QPageLayout.Orientation.Landscape if first.width() > first.height()
+                               else QPageLayout.Orientation.Portrait)
+    printer.setFromTo(1, pages)
+    if ask:
+        dialog = QPrintDialog(printer, parent)
+        dialog.setMinMax(1, pages)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            document.close()
+            return False
+    start, end = printer.fromPage() or 1, printer.toPage() or pages
+    painter = QPainter()
+    if not painter.begin(printer):
+        QMessageBox.warning(parent, "ragdesk", "The printer could not be started.")
+        document.close()
+        return False
+    try:
+        dpi = min(printer.resolution(), 300)
+        for n, page in enumerate(range(start - 1, min(end, pages))):
+            if n:
+                printer.newPage()
+            size = document.pagePointSize(page)
+            image = document.render(page, QSize(round(size.width() * dpi / 72),
+                                                round(size.height() * dpi / 72)))
+            area = QRectF(painter.viewport())
+            scale = min(area.width() / image.width(), area.height() / image.height())
+            target = QRectF(QPointF(0, 0), image.size().toSizeF() * scale)
+            painter.drawImage(target, image)
+    finally:
+        painter.end()
+        document.close()
+    return True
+
+
+class PreviewDialog(QDialog):
+    """The report's pages as they will print, with Print and Save PDF."""
+
+    def __init__(self, parent: QWidget | None, path: str) -> None:
+        super().__init__(parent)
+        self.path = path
+        self.setWindowTitle("Print Preview – Appendix 1")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.document = QPdfDocument(self)
+        self.document.load(path)
+        self.view = QPdfView(self)
+        self.view.setDocument(self.document)
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.view.setAccessibleName("Report pages")
+        print_button = QPushButton("&Print…", self)
+        print_button.clicked.connect(lambda: print_pdf(self, self.path))
+        save_button = QPushButton("&Save PDF…", self)
+        save_button.clicked.connect(lambda: _save_copy(self, self.path))
+        whole = QPushButton("&Whole page", self)
+        whole.clicked.connect(lambda: self.view.setZoomMode(QPdfView.ZoomMode.FitInView))
+        width = QPushButton("Page &width", self)
+        width.clicked.connect(lambda: self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth))
+        close = QPushButton("Close", self)
+        close.clicked.connect(self.close)
+        self.pages = QLabel(f"{self.document.pageCount()} pages", self)
+        bar = QHBoxLayout()
+        for widget in (print_button, save_button, whole, width):
+            bar.addWidget(widget)
+        bar.addStretch(1)
+        bar.addWidget(self.pages)
+        bar.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.view, 1)
+        self.resize(900, 1000)
+
+    def closeEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt's name
+        self.view.setDocument(None)
+        self.document.close()
+        super().closeEvent(event)
+
+
+# ===================================================================== entry point
+
+
+def _suggested_name(store: Store, options: ReportOptions) -> str:
+    periods = {p.id: p.label for p in store.periods()}
+    period = periods.get(options.period_ids[-1], "") if options.period_ids else ""
+    kind = "PEEL AFI update" if options.kind == "peel" else "Recommendations update"
+    name = f"Appendix 1 - {kind}" + (f" - {period}" if period else "") + ".pdf"
+    folder = Path(str(store.path)).parent
+    return str(folder / name.replace("/", "-"))
+
+
+def open_report_dialog(parent: QWidget | None, store: Store, *, action: str,
+                       item_ids: list[int] | None = None,
+                       period_id: int | None = None) -> ReportRun | None:
+    """Ask what to print, then preview, print or save it; None if the user cancels.
+
+    The build runs in the background: the returned :class:`ReportRun` says when
+    it is ``finished`` (and its ``result`` path or ``error``).
+    """
+    if action not in ACTIONS:
+        raise ValueError(f"unknown report action {action!r}")
+    dialog = ReportDialog(parent, store, action=action, item_ids=item_ids, period_id=period_id)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    options = dialog.options()
+    target = None
+    if action == "pdf":
+        target, _ = QFileDialog.getSaveFileName(parent, "Export report as PDF",
+                                                _suggested_name(store, options),
+                                                "PDF documents (*.pdf)")
+        if not target:
+            return None
+        if not target.lower().endswith(".pdf"):
+            target += ".pdf"
+    options = replace(options)
+    return ReportRun(parent, store, options, action=action, target=target).start()
