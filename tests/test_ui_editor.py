@@ -112,7 +112,7 @@ def test_leaving_a_field_saves_it(qtbot, pane, sample_store):
     assert sample_store.assessment(item, period).impact.startswith("<ul><li>More The new")
     qtbot.keyClicks(pane.status_note, " Checked.")
     pane.lead.setFocus()
-    assert sample_store.assessment(item, period).status_note.startswith(" Checked.Remains")
+    assert sample_store.assessment(item, period).status_note.endswith("17.06.24. Checked.")
 
 
 def test_invalid_deadline_shows_message_and_changes_nothing(qtbot, pane, sample_store):
@@ -167,7 +167,7 @@ def test_rag_buttons_and_keys(qtbot, pane, sample_store, undo_stack):
 
     qtbot.keyClick(pane.status_note, Qt.Key.Key_G)  # typing in a text box is just typing
     assert sample_store.assessment(item, period).rag == "AMBER"
-    assert pane.status_note.toPlainText().startswith("gRemains")
+    assert pane.status_note.toPlainText().endswith("17.06.24.g")
 
     undo_stack.undo()
     assert sample_store.assessment(item, period).rag == "RED"
@@ -432,3 +432,35 @@ def test_the_sharing_engineers_conflict_dialog_is_used():
     from ragdesk.ui.editor import _conflict_resolver
 
     assert _conflict_resolver() is conflict_dialog.resolve_conflict
+
+
+# --------------------------------------------------------------------------- store -> pane -> store
+
+from hypothesis import HealthCheck, example, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from ragdesk import richtext  # noqa: E402
+from ragdesk.ui.rich_editor import read_plain  # noqa: E402
+
+TYPABLE = st.text(st.one_of(st.characters(exclude_categories=("Cs", "Cc")), st.just("\n")),
+                  max_size=60)
+LINE = st.text(st.characters(exclude_categories=("Cs", "Cc", "Zl", "Zp")), max_size=40)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=TYPABLE, line=LINE)
+@example(text="\ufeffa\u2029b\u2028c\xa0 ", line="\ufeffACC <Baldwin> & co")
+@example(text="\n\n", line="  spaced  ")
+def test_showing_any_saved_text_changes_nothing(pane, sample_store, undo_stack, text, line):
+    """Loading a record into the pane and flushing must not save anything back (no drift)."""
+    item, period = afi3_jun(sample_store)
+    stored = richtext.to_html(richtext.from_plain(text))
+    sample_store.save_assessment(item, period, update=stored, status_note=text)
+    sample_store.update_item(item, lead=line, text=stored)
+    before = (sample_store.assessment(item, period), sample_store.item(item))
+    pane.show_item(item, period)
+    assert pane.update_box.editor.stored() == stored
+    assert read_plain(pane.status_note.document()) == text
+    assert pane.lead.text() == line.strip()
+    assert pane.flush()
+    assert (sample_store.assessment(item, period), sample_store.item(item)) == before

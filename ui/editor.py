@@ -66,7 +66,7 @@ from . import qt_compat  # noqa: F401  (keeps PySide 6.12 on Python 3.11 from dr
 from .editor_commands import SaveFields, stored_form
 from .evidence_view import EvidenceView, human_time
 from .rag_selector import RagSelector
-from .rich_editor import RichTextBox, RichTextEdit
+from .rich_editor import RichTextBox, RichTextEdit, read_plain, set_line_text, write_plain
 
 ERROR_STYLE = "color: #b00020;"
 DOT_CHOICES = [
@@ -184,8 +184,7 @@ class LineField(Field):
     widget: QLineEdit
 
     def show(self, value: Any) -> None:
-        self.widget.setText(self.shown_text(value))
-        self.widget.setCursorPosition(0)
+        set_line_text(self.widget, self.shown_text(value))
 
     def typed(self) -> str:
         return self.widget.text().strip()
@@ -205,10 +204,11 @@ class PlainField(Field):
     widget: QPlainTextEdit
 
     def show(self, value: Any) -> None:
-        self.widget.setPlainText(value or "")
+        write_plain(self.widget.document(), value or "")
+        self.widget.document().setModified(False)
 
     def typed(self) -> str:
-        return self.widget.toPlainText()
+        return read_plain(self.widget.document())
 
 
 class RichField(Field):

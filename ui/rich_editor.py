@@ -386,6 +386,43 @@ def read_document(qdoc: QTextDocument) -> Document:
     return richtext.normalise(blocks)
 
 
+# --------------------------------------------------------------------------- plain text
+
+
+def write_plain(qdoc: QTextDocument, text: str) -> None:
+    """Show plain ``text`` exactly (QPlainTextEdit.setPlainText turns U+2028/U+2029 into line
+    breaks and drops a leading U+FEFF; toPlainText turns no-break spaces into spaces)."""
+    qdoc.clear()
+    cursor = QTextCursor(qdoc)
+    cursor.beginEditBlock()
+    for n, line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")):
+        if n:
+            cursor.insertBlock()
+        insert_text(cursor, line, QTextCharFormat())
+    cursor.endEditBlock()
+
+
+def read_plain(qdoc: QTextDocument) -> str:
+    """The text :func:`write_plain` wrote (or a person typed), every character as it is."""
+    lines = []
+    block = qdoc.begin()
+    while block.isValid():
+        lines.append(richtext.inline_plain(read_block(block)))
+        block = block.next()
+    return "\n".join(lines)
+
+
+def set_line_text(edit: QLineEdit, text: str) -> None:
+    """QLineEdit.setText, except that a leading U+FEFF survives (PySide drops it on the way in)."""
+    if text.startswith("\ufeff"):
+        edit.setText("x" + text)
+        edit.setSelection(0, 1)
+        edit.del_()
+    else:
+        edit.setText(text)
+    edit.setCursorPosition(0)
+
+
 # --------------------------------------------------------------------------- the widget
 
 
