@@ -185,7 +185,9 @@ class SplitTable(Flowable):
     builds extra commands for a logical row drawn at table row ``r`` (backgrounds
     that must follow the row onto the next page). Header rows repeat on each page.
     With less than ``min_room`` points left, a row starts on the next page rather
-    than as a sliver at the foot of this one.
+    than as a sliver at the foot of this one. ``sticky`` columns (the rating) are
+    repeated whole on a continued row; ``lead_in`` flowables ("AFI 3, continued")
+    open a column's continued text.
     """
 
     def __init__(self, rows: Sequence[Row], col_widths: Sequence[float],
@@ -193,8 +195,12 @@ class SplitTable(Flowable):
                  row_commands: Callable[[int, int], list[tuple[Any, ...]]] | None = None,
                  row_ids: Sequence[int] | None = None, continued: bool = False,
                  padding: tuple[float, float, float, float] = (4, 4, 3, 3),
-                 min_room: float = 36.0) -> None:
+                 min_room: float = 36.0,
+                 sticky: dict[int, Callable[[], Cell]] | None = None,
+                 lead_in: dict[int, Callable[[], Cell]] | None = None) -> None:
         super().__init__()
+        self.sticky = sticky or {}
+        self.lead_in = lead_in or {}
         self.padding = padding
         self.min_room = min_room
         self.rows = [list(r) for r in rows]
@@ -252,14 +258,18 @@ class SplitTable(Flowable):
             rest_rows = body[n + 1:]
             rest_ids = body_ids[n + 1:]
             if room >= self.min_room:
-                pieces = [split_cell(cell, self._inner(c), room) for c, cell in enumerate(row)]
-                if any(fit for fit, _ in pieces):
+                pieces = [(cell, []) if c in self.sticky else
+                          split_cell(cell, self._inner(c), room) for c, cell in enumerate(row)]
+                if any(fit for c, (fit, _) in enumerate(pieces) if c not in self.sticky):
                     taken.append([fit for fit, _ in pieces])
                     taken_ids.append(body_ids[n])
-                    rest_rows = [[rest for _, rest in pieces]] + rest_rows
-                    rest_ids = [body_ids[n]] + rest_ids
-                    if not any(rest for _, rest in pieces):
-                        rest_rows, rest_ids = rest_rows[1:], rest_ids[1:]
+                    if any(rest for rest in (r for _, r in pieces)):
+                        # columns such as the rating repeat on the continuation
+                        rest_row = [self.sticky[c]() if c in self.sticky
+                                    else self.lead_in[c]() + rest if c in self.lead_in and rest
+                                    else rest for c, (_, rest) in enumerate(pieces)]
+                        rest_rows = [rest_row] + rest_rows
+                        rest_ids = [body_ids[n]] + rest_ids
                 else:
                     rest_rows = [row] + rest_rows
                     rest_ids = [body_ids[n]] + rest_ids
@@ -271,13 +281,15 @@ class SplitTable(Flowable):
             first = SplitTable(header + taken, self.col_widths, self.commands,
                                header_rows=self.header_rows, row_commands=self.row_commands,
                                row_ids=header_ids + taken_ids, continued=self.continued,
-                               padding=self.padding, min_room=self.min_room)
+                               padding=self.padding, min_room=self.min_room,
+                               sticky=self.sticky, lead_in=self.lead_in)
             if not rest_rows:
                 return [first]
             second = SplitTable(header + rest_rows, self.col_widths, self.commands,
                                 header_rows=self.header_rows, row_commands=self.row_commands,
                                 row_ids=header_ids + rest_ids, continued=True,
-                                padding=self.padding, min_room=self.min_room)
+                                padding=self.padding, min_room=self.min_room,
+                               sticky=self.sticky, lead_in=self.lead_in)
             return [first, second]
         return [self]
 

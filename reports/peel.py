@@ -217,13 +217,20 @@ def afi_table(store: Store, resolved: Resolved, item: Item, assessment: Assessme
         area += document(richtext.from_plain(assessment.status_note.strip()), styles,
                          width=area_w - 2 * pad, in_cell=True)
 
-    rag_cell, fill = scale.cell(assessment.rag if assessment else None, styles, word=True)
-    rag: list[Flowable] = [rag_cell, Spacer(1, 6),
-                           Paragraph(f"<b>{escape(dot) or '&nbsp;'}</b>",
-                                     styles.mark.clone("dot", fontSize=18, leading=20)),
-                           Paragraph("DoT", styles.rag.clone("dotl", fontSize=7, leading=9))]
-    if fill == colors.white:
-        rag[0] = Paragraph("<b>Not rated</b>", styles.rag)
+    code = assessment.rag if assessment else None
+    _, fill = scale.cell(code, styles, word=True)
+
+    def rag_column() -> list[Flowable]:
+        """The rating word and DoT; repeated when the row continues on the next page."""
+        cell, _ = scale.cell(code, styles, word=True)
+        if fill == colors.white:
+            cell = Paragraph("<b>Not rated</b>", styles.rag)
+        return [cell, Spacer(1, 6),
+                Paragraph(f"<b>{escape(dot) or '&nbsp;'}</b>",
+                          styles.mark.clone("dot", fontSize=18, leading=20)),
+                Paragraph("DoT", styles.rag.clone("dotl", fontSize=7, leading=9))]
+
+    rag = rag_column()
 
     status = status_words(statuses, item.status)
     update: list[Flowable] = [Paragraph(f"<b>{escape(item.label)}</b>  {_item_text(item, status)}",
@@ -256,7 +263,9 @@ def afi_table(store: Store, resolved: Resolved, item: Item, assessment: Assessme
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("VALIGN", (1, 1), (1, -1), "MIDDLE"),
-    ], header_rows=1, row_commands=row_commands, padding=(pad, pad, 4, 3), min_room=90)
+    ], header_rows=1, row_commands=row_commands, padding=(pad, pad, 4, 3), min_room=90,
+        sticky={1: rag_column},
+        lead_in={2: lambda: [Paragraph(f"<i>{escape(item.label)}, continued</i>", styles.empty)]})
 
 
 def story(store: Store, resolved: Resolved, width: float, tick: Callable[[], None]) -> list[Flowable]:
