@@ -413,7 +413,7 @@ class EditorPane(QWidget):
         kind_label = QLabel("&Kind", self)
         kind_label.setBuddy(self.kind)
         form.addRow(kind_label, top)
-        self.text_box = RichTextBox("Item text", self, min_height=110)
+        self.text_box = RichTextBox("Item text", self, min_height=60)
         self.text = self.text_box.editor
         form.addRow("Te&xt", self.text_box)
         self.deadline = self._line("Deadline")
@@ -427,9 +427,8 @@ class EditorPane(QWidget):
         form.addRow("&Area", self.area)
         form.addRow("&Board", self.board)
         form.addRow("&Lead", self.lead)
-        self.dashboard_box = RichTextBox("Dashboard links", self, min_height=50)
+        self.dashboard_box = RichTextBox("Dashboard links", self, min_height=44, max_height=160)
         self.dashboard = self.dashboard_box.editor
-        self.dashboard.setMaximumHeight(80)
         form.addRow("Dash&board links", self.dashboard_box)
         self.status = self._combo("Status")
         self.review_date = self._line("Review date")
@@ -495,14 +494,14 @@ class EditorPane(QWidget):
         self.status_note = QPlainTextEdit(self)
         self.status_note.setAccessibleName("Status note")
         self.status_note.setTabChangesFocus(True)
-        self.status_note.setFixedHeight(54)
+        self.status_note.setFixedHeight(62)
         self.status_note.setPlaceholderText("e.g. Remains Amber following AFI / Recs Star Chamber")
         note_label = QLabel("Status &note", self)
         note_label.setBuddy(self.status_note)
         form.addRow(note_label, self.status_note)
-        self.update_box = RichTextBox("Update", self, min_height=140)
-        self.intent_box = RichTextBox("Intent and Implementation", self, min_height=100)
-        self.impact_box = RichTextBox("Impact", self, min_height=100)
+        self.update_box = RichTextBox("Update", self, min_height=90)
+        self.intent_box = RichTextBox("Intent and Implementation", self, min_height=70)
+        self.impact_box = RichTextBox("Impact", self, min_height=70)
         for box, text in ((self.update_box, "&Update"), (self.intent_box, "&Intent and Implementation"),
                           (self.impact_box, "Impac&t")):
             label = QLabel(text, self)

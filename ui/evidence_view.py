@@ -310,7 +310,8 @@ class EvidenceView(QWidget):
             if data is None:
                 continue
             if self._temp_dir is None:
-                self._temp_dir = tempfile.TemporaryDirectory(prefix="ragdesk-evidence-")
+                self._temp_dir = tempfile.TemporaryDirectory(
+                    prefix="ragdesk-evidence-", ignore_cleanup_errors=True)  # a viewer may hold one
             folder = Path(self._temp_dir.name) / str(evidence.id)
             folder.mkdir(exist_ok=True)
             path = folder / _safe_name(evidence.name)

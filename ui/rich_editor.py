@@ -456,12 +456,16 @@ class RichTextEdit(QTextEdit):
         self._loaded = ""
         self.ask_link: Callable[[str], str | None] = self._ask_link
         self.on_problem: Callable[[str], None] = lambda _text: None
-        self._handlers = {
-            self._combo(v): getattr(self, f"toggle_{k}" if k in ("bold", "italic") else
-                                    {"link": "edit_link", "bullets": "toggle_bullets",
-                                     "numbering": "toggle_numbering", "table": "insert_table"}[k])
-            for k, v in self.SHORTCUTS.items()
-        }
+        slots = {"bold": self.toggle_bold, "italic": self.toggle_italic, "link": self.edit_link,
+                 "bullets": self.toggle_bullets, "numbering": self.toggle_numbering,
+                 "table": self.insert_table}
+        self._handlers = {self._combo(v): slots[k] for k, v in self.SHORTCUTS.items()}
+        # the same keys as typed on a UK keyboard (Shift+8 is "*", Shift+7 is "&"), and Word's
+        for sequence, key in (("Ctrl+Shift+*", "bullets"), ("Ctrl+Shift+L", "bullets"),
+                              ("Ctrl+Shift+&", "numbering")):
+            self._handlers[self._combo(sequence)] = slots[key]
+        self.fit_range = (0, 0)  # (min, max) height to grow within; (0, 0) = fixed
+        self.document().documentLayout().documentSizeChanged.connect(self._fit)
         self.currentCharFormatChanged.connect(self._drop_literal_mark)
 
     @staticmethod
@@ -720,18 +724,32 @@ class RichTextEdit(QTextEdit):
         return self._loaded
 
     def sizeHint(self) -> QSize:  # noqa: N802
-        return QSize(400, 120)
+        # a growing editor asks for just what its text needs (see _fit); extra room goes elsewhere
+        return QSize(400, self.minimumHeight() if self.fit_range[1] else 120)
+
+    def _fit(self, size: object = None) -> None:
+        """Grow with the text (up to a limit) so the pane scrolls, not a box inside it."""
+        low, high = self.fit_range
+        if not high:
+            return
+        wanted = int(self.document().size().height()) + 2 * self.frameWidth() + 6
+        height = max(low, min(high, wanted))
+        if height != self.minimumHeight():
+            self.setMinimumHeight(height)
+            self.updateGeometry()
 
 
 class RichTextBox(QWidget):
     """A rich editor with its small formatting toolbar (buttons never take focus from the text)."""
 
-    def __init__(self, name: str, parent: QWidget | None = None, *, min_height: int = 90) -> None:
+    def __init__(self, name: str, parent: QWidget | None = None, *, min_height: int = 90,
+                 max_height: int = 480) -> None:
         super().__init__(parent)
         self.editor = RichTextEdit(self)
         self.editor.setAccessibleName(name)
         self.editor.setMinimumHeight(min_height)
-        self.editor.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.editor.fit_range = (min_height, max_height)
+        self.editor.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
         bar.setSpacing(2)
