@@ -5,7 +5,8 @@ Save model (why: the file is shared, people are interrupted, nothing typed may b
 * A field saves when it loses focus (text boxes, rich editors, dates), at once
   when picked (kind, status, direction override, RAG buttons and R/A/G/B keys),
   and whenever :meth:`EditorPane.flush` is called — the window calls it before
-  switching item or period, on Ctrl+S and before closing. ``flush`` returns
+  switching item or period and before closing; Ctrl+S in the pane
+  (``EditorPane.save_action``) calls it too. ``flush`` returns
   False if something could not be saved (a bad date, a conflict the person
   cancelled); the window then stays where it is, with the text still typed.
 * Each save is one store operation with ``expected_version`` = the version this
@@ -494,7 +495,7 @@ class EditorPane(QWidget):
         self.status_note = QPlainTextEdit(self)
         self.status_note.setAccessibleName("Status note")
         self.status_note.setTabChangesFocus(True)
-        self.status_note.setFixedHeight(62)
+        self.status_note.setFixedHeight(72)
         self.status_note.setPlaceholderText("e.g. Remains Amber following AFI / Recs Star Chamber")
         note_label = QLabel("Status &note", self)
         note_label.setBuddy(self.status_note)
