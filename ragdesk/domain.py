@@ -280,15 +280,35 @@ class ItemRow:
         return f"{self.kind.short} {self.number}".strip()
 
 
-def short_title(plain_text: str, limit: int = 90) -> str:
-    """First sentence of an item's text, cut to fit a tree row.
+_PREAMBLES = [
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"(by|with)\s[^,]{3,40},\s*",  # "By 30 April 2023, "
+        r"(in the forces where|to protect) [^,]*,\s*",
+        r"chief constables(\s+who have not already(\s+done so)?)?\s+(should|must)\s*",
+        r"(the )?forces? (needs to|should)\s+",
+        r"(make sure|ensure)( that)?\s*",
+        r"[:;,]\s*",
+    )
+]
 
-    Drops a leading "By 30 April 2023, chief constables should" style preamble's
-    date part so rows are told apart by what they are about.
+
+def short_title(plain_text: str, limit: int = 90) -> str:
+    """What an item is about, in a few words, for a tree row.
+
+    Inspection wording starts alike ("By 30 April 2023, chief constables should
+    make sure that: ..."), so the shared preamble is dropped and rows are told
+    apart by what follows it.
     """
     text = " ".join(plain_text.split())
-    text = re.sub(r"^(By|With)\s[^,]{3,40},\s*", "", text)
-    first = re.split(r"(?<=[.;:])\s", text, maxsplit=1)[0]
+    changed = True
+    while changed and text:
+        changed = False
+        for pattern in _PREAMBLES:
+            match = pattern.match(text)
+            if match and match.end() < len(text):
+                text, changed = text[match.end():], True
+    first = re.split(r"(?<=[.;])\s", text, maxsplit=1)[0].rstrip(" ;:")
     if len(first) > limit:
         first = first[: limit - 1].rstrip() + "…"
-    return first
+    return first[:1].upper() + first[1:]

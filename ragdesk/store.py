@@ -130,6 +130,7 @@ class AuditEntry:
     field: str
     old: str | None
     new: str | None
+    item_id: int | None = None  # the item this entry concerns (item, assessment, evidence)
 
 
 @dataclass
@@ -597,12 +598,21 @@ class Store:
         return {"updated_at": self._now(), "updated_by": self.identity.user}
 
     def _audit(self, entity: str, record_id: int | None, field_name: str,
-               old: Any, new: Any) -> None:
+               old: Any, new: Any, *, item_id: int | None = None) -> None:
+        """Append one audit row; ``item_id`` is looked up while the record still exists."""
+        if item_id is None:
+            if entity == "item":
+                item_id = record_id
+            elif entity in ("assessment", "evidence"):
+                table = "assessments" if entity == "assessment" else "evidence"
+                row = self.conn.execute(f"SELECT item_id FROM {table} WHERE id = ?",
+                                        (record_id,)).fetchone()
+                item_id = row[0] if row else None
         self.conn.execute(
-            "INSERT INTO audit (at, user, host, entity, record_id, field, old, new) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO audit (at, user, host, entity, record_id, field, old, new, item_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (self._now(), self.identity.user, self.identity.host, entity, record_id, field_name,
-             None if old is None else str(old), None if new is None else str(new)),
+             None if old is None else str(old), None if new is None else str(new), item_id),
         )
 
     def data_version(self) -> int:
@@ -753,14 +763,23 @@ class Store:
         return Deleted("inspection", tuple(rows), change)
 
     def move_inspection(self, inspection_id: int, new_position: int) -> None:
-        ids = [i.id for i in self.inspections()]
-        self._reorder("inspections", ids, inspection_id, new_position)
+        with self._write():  # read inside the lock: someone may have added or moved inspections
+            old = self.inspection(inspection_id)
+            ids = [i.id for i in self.inspections()]
+            self._reorder("inspections", ids, inspection_id, new_position)
+            moved_to = self.inspection(inspection_id).position
+            if moved_to != old.position:
+                self._audit("inspection", inspection_id, "position", old.position, moved_to)
         self._emit(Change(inspections=frozenset({inspection_id}), structure=True))
 
     # -- items ------------------------------------------------------------------
 
     def items(self, inspection_id: int | None = None) -> list[Item]:
         if inspection_id is None:
+            for table, row in rows:
+                if table == "items":
+                    self._audit("item", row["id"], "deleted with its inspection",
+                                f"{row['kind']} {row['number']}", None, item_id=row["id"])
             sql = ("SELECT items.* FROM items JOIN inspections ON inspections.id = items.inspection_id "
                    "ORDER BY inspections.position, inspections.id, items.position, items.id")
             return [_item(r) for r in self.conn.execute(sql)]
@@ -893,8 +912,8 @@ class Store:
 
     def move_item(self, item_id: int, new_position: int) -> None:
         """Put an item at ``new_position`` (0-based) within its inspection."""
-        item = self.item(item_id)
-        with self._write():
+        with self._write():  # read inside the lock: someone may have added or moved items
+            item = self.item(item_id)
             self._reorder_items(item.inspection_id, item_id, new_position)
         self._emit(Change(items=frozenset({item_id}), structure=True))
 
@@ -919,6 +938,9 @@ class Store:
                                   [(pos, i) for pos, i in enumerate(ids)])
 
     def _item_rows(self, item_id: int) -> list[tuple[str, dict[str, Any]]]:
+            moved_to = self.item(item_id).position
+            if moved_to != item.position:
+                self._audit("item", item_id, "position", item.position, moved_to)
         return (self._rows("items", "id = ?", item_id)
                 + self._rows("assessments", "item_id = ?", item_id)
                 + self._rows("evidence", "item_id = ?", item_id))
@@ -997,6 +1019,11 @@ class Store:
                         self.conn.execute(f"UPDATE periods SET {name} = ? WHERE id = ?", (value, period_id))
                     except sqlite3.IntegrityError:
                         raise InvalidValue("label", f"There is already a period “{value}”.") from None
+                self.conn.execute(
+                    "INSERT INTO audit (at, user, host, entity, record_id, field, old, new, item_id) "
+                    "SELECT ?, ?, ?, 'assessment', id, 'carried forward', NULL, rag, item_id "
+                    "FROM assessments WHERE period_id = ? ORDER BY item_id",
+                    (self._now(), self.identity.user, self.identity.host, period_id))
                     self._audit("period", period_id, name, before, value)
         self._emit(Change(periods=frozenset({period_id})))
         return self.period(period_id)
@@ -1032,6 +1059,9 @@ class Store:
             params.append(period_id)
         sql = ("SELECT a.* FROM assessments a JOIN periods p ON p.id = a.period_id"
                + (" WHERE " + " AND ".join(where) if where else "")
+            for _, a in rows[1:]:  # each item's timeline shows its rating went with the period
+                self._audit("assessment", a["id"], f"deleted with period {period.label}",
+                            a["rag"], None, item_id=a["item_id"])
                + " ORDER BY a.item_id, p.position")
         return [_assessment(r) for r in self.conn.execute(sql, params)]
 
@@ -1134,9 +1164,16 @@ class Store:
         assert result is not None
         return result
 
-    def set_rag(self, item_id: int, period_id: int, rag: str | None) -> Assessment:
-        """The grid's one-key rating: keeps the narratives, clears the draft mark."""
-        return self.save_assessment(item_id, period_id, rag=rag)
+    def set_rag(self, item_id: int, period_id: int, rag: str | None, *,
+                expected_version: int | None = None) -> Assessment:
+        """The grid's one-key rating: keeps the narratives, clears the draft mark.
+
+        Without ``expected_version`` the last key pressed wins: a rating is one word
+        the user sees in the grid as they press it, and every change is in the audit
+        log (who, when, old and new), so nothing is lost untraced. Pass it (the
+        version shown when the key was pressed, 0 for an empty cell) to refuse instead.
+        """
+        return self.save_assessment(item_id, period_id, expected_version=expected_version, rag=rag)
 
     def delete_assessment(self, item_id: int, period_id: int) -> Deleted | None:
         with self._write():
@@ -1144,7 +1181,8 @@ class Store:
             if not rows:
                 return None
             self.conn.execute("DELETE FROM assessments WHERE id = ?", (rows[0][1]["id"],))
-            self._audit("assessment", rows[0][1]["id"], "deleted", rows[0][1]["rag"], None)
+            self._audit("assessment", rows[0][1]["id"], "deleted", rows[0][1]["rag"], None,
+                        item_id=item_id)
             self._reindex([item_id])
         change = Change(assessments=frozenset({(item_id, period_id)}), items=frozenset({item_id}))
         self._emit(change)
@@ -1205,7 +1243,8 @@ class Store:
             if not rows:
                 raise NotFound("That evidence file has already been removed.")
             self.conn.execute("DELETE FROM evidence WHERE id = ?", (evidence_id,))
-            self._audit("evidence", evidence_id, "removed", rows[0][1]["name"], None)
+            self._audit("evidence", evidence_id, "removed", rows[0][1]["name"], None,
+                        item_id=rows[0][1]["item_id"])
         change = Change(evidence_of=frozenset({rows[0][1]["item_id"]}))
         self._emit(change)
         return Deleted("evidence", tuple(rows), change)
@@ -1251,6 +1290,11 @@ class Store:
                      row["board"], row["lead"], richtext.to_plain(row["dashboard"])]
             for a in self.conn.execute(
                     "SELECT status_note, update_text, intent, impact FROM assessments WHERE item_id = ?",
+            for table, row in deleted.rows[1:]:  # rows that went with a period or inspection
+                if table == "items" and deleted.what == "inspection":
+                    self._audit("item", row["id"], "restored", None, f"{row['kind']} {row['number']}")
+                elif table == "assessments" and deleted.what == "period":
+                    self._audit("assessment", row["id"], "restored", None, row["rag"])
                     (item_id,)):
                 parts += [a["status_note"], richtext.to_plain(a["update_text"]),
                           richtext.to_plain(a["intent"]), richtext.to_plain(a["impact"])]
@@ -1274,12 +1318,13 @@ class Store:
         return [AuditEntry(**dict(r)) for r in self.conn.execute(sql, params)]
 
     def item_history(self, item_id: int) -> list[AuditEntry]:
-        """Every audit entry about an item, its assessments and its evidence, oldest first."""
-        sql = """SELECT * FROM audit WHERE (entity = 'item' AND record_id = :id)
-                 OR (entity = 'assessment' AND record_id IN (SELECT id FROM assessments WHERE item_id = :id))
-                 OR (entity = 'evidence' AND record_id IN (SELECT id FROM evidence WHERE item_id = :id))
-                 ORDER BY id"""
-        return [AuditEntry(**dict(r)) for r in self.conn.execute(sql, {"id": item_id})]
+        """Every audit entry about an item, its assessments and its evidence, oldest first.
+
+        Includes assessments and evidence that have since been deleted: each audit
+        row names its item (``item_id``), not only the record it was about.
+        """
+        sql = "SELECT * FROM audit WHERE item_id = ? ORDER BY id"
+        return [AuditEntry(**dict(r)) for r in self.conn.execute(sql, (item_id,))]
 
     # -- facts about the file -----------------------------------------------------
 

@@ -25,7 +25,7 @@ def test_fields_are_stored_and_read_back(one_item) -> None:
     store, inspection, item, _ = one_item
     assert item.deadline == Deadline(date=dt.date(2023, 10, 31))
     assert item.heading == "Recommendation 13"
-    assert store.item_rows()[0].title == "forces should act."
+    assert store.item_rows()[0].title == "Act."
     store.update_item(item.id, lead="ACC Baldwin", board="P&RSB", review_date="30.06.24",
                       deadline="With immediate effect", status="Proposed for closure")
     again = store.item(item.id)
@@ -187,3 +187,13 @@ def test_huge_and_unicode_text_is_stored(one_item) -> None:
     saved = store.save_assessment(item.id, period.id, update=text)
     assert saved.update == text
     assert store.search("Кириллица") == [item.id]
+
+
+def test_tree_titles_drop_the_shared_preamble() -> None:
+    from ragdesk.domain import short_title
+
+    assert short_title("By 30 April 2023, chief constables should make sure that: all officers "
+                       "are made aware; and more") == "All officers are made aware"
+    assert short_title("The force needs to make sure that repeat callers are routinely identified"
+                       ) == "Repeat callers are routinely identified"
+    assert short_title("x" * 200).endswith("…") and len(short_title("x" * 200)) == 90
