@@ -65,6 +65,8 @@ def _checklist(parent: QWidget, name: str) -> tuple[QListView, QStandardItemMode
     view.setModel(model)
     view.setAccessibleName(name)
     view.setMaximumHeight(110)
+    view.setWordWrap(True)
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     return view, model
 
 
@@ -95,6 +97,7 @@ class ReportDialog(QDialog):
         self.inspection_view, self.inspection_model = _checklist(self, "Inspections")
         for inspection in self._inspections:
             row = QStandardItem(inspection.title)
+            row.setToolTip(inspection.title)
             row.setData(inspection.id, ID_ROLE)
             row.setCheckable(True)
             row.setEditable(False)
@@ -156,6 +159,7 @@ class ReportDialog(QDialog):
         ok.setText({"preview": "Preview", "print": "Print…", "pdf": "Save PDF…"}[action])
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        self.setMinimumWidth(620)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.problem)
