@@ -464,3 +464,16 @@ def test_showing_any_saved_text_changes_nothing(pane, sample_store, undo_stack, 
     assert pane.lead.text() == line.strip()
     assert pane.flush()
     assert (sample_store.assessment(item, period), sample_store.item(item)) == before
+
+
+def test_clicking_the_chosen_rating_again_or_clear_unrates(qtbot, pane, sample_store, undo_stack):
+    item, period = afi3_jun(sample_store)
+    pane.show_item(item, period)
+    qtbot.mouseClick(pane.rag.buttons["AMBER"], Qt.MouseButton.LeftButton)  # already AMBER
+    assert sample_store.assessment(item, period).rag is None
+    assert not any(b.isChecked() for b in pane.rag.buttons.values())
+    undo_stack.undo()
+    assert sample_store.assessment(item, period).rag == "AMBER"
+    qtbot.mouseClick(pane.rag.clear_button, Qt.MouseButton.LeftButton)
+    assert sample_store.assessment(item, period).rag is None
+    assert undo_stack.undoText().startswith("Rate AFI 3 (Jun 2024)")
