@@ -161,7 +161,26 @@ def _v0_to_v1(conn: sqlite3.Connection) -> None:
     conn.executemany("INSERT INTO settings VALUES (?, ?)", DEFAULT_SETTINGS.items())
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v0_to_v1]
+def _v1_to_v2(conn: sqlite3.Connection) -> None:
+    """Audit rows name the item they concern (``item_id``).
+
+    Without it an item's timeline lost the history of an assessment or evidence
+    file once that row was deleted (or its period was), because the only link
+    was the deleted row itself. Existing rows are linked where the row still
+    exists; the append-only trigger is lifted for that one backfill only.
+    """
+    conn.execute("ALTER TABLE audit ADD COLUMN item_id INTEGER")
+    conn.execute("DROP TRIGGER audit_is_append_only_u")
+    conn.execute("UPDATE audit SET item_id = record_id WHERE entity = 'item'")
+    for entity, table in (("assessment", "assessments"), ("evidence", "evidence")):
+        conn.execute(f"UPDATE audit SET item_id = (SELECT item_id FROM {table} "
+                     f"WHERE {table}.id = audit.record_id) WHERE entity = ?", (entity,))
+    conn.execute("""CREATE TRIGGER audit_is_append_only_u BEFORE UPDATE ON audit
+                    BEGIN SELECT RAISE(ABORT, 'the audit log cannot be changed'); END""")
+    conn.execute("CREATE INDEX audit_by_item ON audit(item_id)")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v0_to_v1, _v1_to_v2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

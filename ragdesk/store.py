@@ -757,6 +757,10 @@ class Store:
             for item_id in item_ids:
                 self.conn.execute("DELETE FROM search_index WHERE rowid = ?", (item_id,))
             self._audit("inspection", inspection_id, "deleted", rows[0][1]["title"], None)
+            for table, row in rows:
+                if table == "items":
+                    self._audit("item", row["id"], "deleted with its inspection",
+                                f"{row['kind']} {row['number']}", None, item_id=row["id"])
         change = Change(inspections=frozenset({inspection_id}), items=frozenset(item_ids),
                         structure=True)
         self._emit(change)
@@ -776,10 +780,6 @@ class Store:
 
     def items(self, inspection_id: int | None = None) -> list[Item]:
         if inspection_id is None:
-            for table, row in rows:
-                if table == "items":
-                    self._audit("item", row["id"], "deleted with its inspection",
-                                f"{row['kind']} {row['number']}", None, item_id=row["id"])
             sql = ("SELECT items.* FROM items JOIN inspections ON inspections.id = items.inspection_id "
                    "ORDER BY inspections.position, inspections.id, items.position, items.id")
             return [_item(r) for r in self.conn.execute(sql)]
@@ -915,6 +915,9 @@ class Store:
         with self._write():  # read inside the lock: someone may have added or moved items
             item = self.item(item_id)
             self._reorder_items(item.inspection_id, item_id, new_position)
+            moved_to = self.item(item_id).position
+            if moved_to != item.position:
+                self._audit("item", item_id, "position", item.position, moved_to)
         self._emit(Change(items=frozenset({item_id}), structure=True))
 
     def duplicate_item(self, item_id: int) -> Item:
@@ -938,9 +941,6 @@ class Store:
                                   [(pos, i) for pos, i in enumerate(ids)])
 
     def _item_rows(self, item_id: int) -> list[tuple[str, dict[str, Any]]]:
-            moved_to = self.item(item_id).position
-            if moved_to != item.position:
-                self._audit("item", item_id, "position", item.position, moved_to)
         return (self._rows("items", "id = ?", item_id)
                 + self._rows("assessments", "item_id = ?", item_id)
                 + self._rows("evidence", "item_id = ?", item_id))
@@ -996,6 +996,11 @@ class Store:
                            JOIN periods p2 ON p2.id = a2.period_id
                            WHERE a2.item_id = a.item_id AND p2.position < ?)""",
                     (period_id, stamp["updated_at"], stamp["updated_by"], pos))
+                self.conn.execute(
+                    "INSERT INTO audit (at, user, host, entity, record_id, field, old, new, item_id) "
+                    "SELECT ?, ?, ?, 'assessment', id, 'carried forward', NULL, rag, item_id "
+                    "FROM assessments WHERE period_id = ? ORDER BY item_id",
+                    (self._now(), self.identity.user, self.identity.host, period_id))
         self._emit(Change(periods=frozenset({period_id}), structure=True))
         return self.period(period_id)
 
@@ -1019,11 +1024,6 @@ class Store:
                         self.conn.execute(f"UPDATE periods SET {name} = ? WHERE id = ?", (value, period_id))
                     except sqlite3.IntegrityError:
                         raise InvalidValue("label", f"There is already a period “{value}”.") from None
-                self.conn.execute(
-                    "INSERT INTO audit (at, user, host, entity, record_id, field, old, new, item_id) "
-                    "SELECT ?, ?, ?, 'assessment', id, 'carried forward', NULL, rag, item_id "
-                    "FROM assessments WHERE period_id = ? ORDER BY item_id",
-                    (self._now(), self.identity.user, self.identity.host, period_id))
                     self._audit("period", period_id, name, before, value)
         self._emit(Change(periods=frozenset({period_id})))
         return self.period(period_id)
@@ -1036,6 +1036,9 @@ class Store:
             item_ids = {r["item_id"] for _, r in rows[1:]}
             self.conn.execute("DELETE FROM periods WHERE id = ?", (period_id,))
             self._audit("period", period_id, "deleted", period.label, None)
+            for _, a in rows[1:]:  # each item's timeline shows its rating went with the period
+                self._audit("assessment", a["id"], f"deleted with period {period.label}",
+                            a["rag"], None, item_id=a["item_id"])
             self._reindex(item_ids)
         change = Change(periods=frozenset({period_id}), structure=True)
         self._emit(change)
@@ -1059,9 +1062,6 @@ class Store:
             params.append(period_id)
         sql = ("SELECT a.* FROM assessments a JOIN periods p ON p.id = a.period_id"
                + (" WHERE " + " AND ".join(where) if where else "")
-            for _, a in rows[1:]:  # each item's timeline shows its rating went with the period
-                self._audit("assessment", a["id"], f"deleted with period {period.label}",
-                            a["rag"], None, item_id=a["item_id"])
                + " ORDER BY a.item_id, p.position")
         return [_assessment(r) for r in self.conn.execute(sql, params)]
 
@@ -1261,6 +1261,11 @@ class Store:
             first_table, first = deleted.rows[0]
             self._audit(deleted.what, first.get("id"), "restored", None,
                         first.get("title") or first.get("label") or first.get("name") or first.get("number"))
+            for table, row in deleted.rows[1:]:  # rows that went with a period or inspection
+                if table == "items" and deleted.what == "inspection":
+                    self._audit("item", row["id"], "restored", None, f"{row['kind']} {row['number']}")
+                elif table == "assessments" and deleted.what == "period":
+                    self._audit("assessment", row["id"], "restored", None, row["rag"])
             item_ids = {r["id"] for t, r in deleted.rows if t == "items"} | {
                 r["item_id"] for t, r in deleted.rows if t == "assessments"}
             self._reindex(item_ids)
@@ -1290,11 +1295,6 @@ class Store:
                      row["board"], row["lead"], richtext.to_plain(row["dashboard"])]
             for a in self.conn.execute(
                     "SELECT status_note, update_text, intent, impact FROM assessments WHERE item_id = ?",
-            for table, row in deleted.rows[1:]:  # rows that went with a period or inspection
-                if table == "items" and deleted.what == "inspection":
-                    self._audit("item", row["id"], "restored", None, f"{row['kind']} {row['number']}")
-                elif table == "assessments" and deleted.what == "period":
-                    self._audit("assessment", row["id"], "restored", None, row["rag"])
                     (item_id,)):
                 parts += [a["status_note"], richtext.to_plain(a["update_text"]),
                           richtext.to_plain(a["intent"]), richtext.to_plain(a["impact"])]

@@ -115,12 +115,13 @@ def test_backup_before_a_schema_migration(sample_path: Path, monkeypatch) -> Non
     before = dump(sample_path)
     store, problems = backup.open_with_backups(sample_path, identity=ME, now=clock(2026, 5, 5, 5, 5))
     with store:
-        assert store.migrated_from == 1 and store.schema_version() == 2
+        assert store.migrated_from == schema.SCHEMA_VERSION - 1
+        assert store.schema_version() == schema.SCHEMA_VERSION
     assert problems == []
     kinds = {b.kind: b for b in backup.list_backups(sample_path, sample_path.parent / "ragdesk-backups")}
     assert set(kinds) == {"pre-migration", "daily"}
     assert dump(kinds["pre-migration"].path) == before  # the v1 contents exactly
-    assert schema.read_header(str(kinds["pre-migration"].path))[1] == 1
+    assert schema.read_header(str(kinds["pre-migration"].path))[1] == schema.SCHEMA_VERSION - 1
 
 
 def test_restore_over_the_current_file_backs_it_up_first(sample_path: Path) -> None:
