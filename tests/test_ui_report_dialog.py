@@ -49,6 +49,19 @@ def test_defaults_follow_the_items_shown(qtbot, sample_store: Store) -> None:
     assert dialog.options().period_ids == (jul.id,)
 
 
+def test_without_a_filter_the_inspections_rated_in_the_period_are_chosen(qtbot,
+                                                                         sample_store: Store) -> None:
+    jun = sample_store.period_by_label("Jun 2024")
+    jul = sample_store.period_by_label("Jul 2023")
+    dialog = ReportDialog(None, sample_store, action="print", period_id=jun.id)
+    qtbot.addWidget(dialog)
+    assert dialog.options().kind == "peel" and dialog.options().inspection_ids == (2,)
+    other = ReportDialog(None, sample_store, action="print", period_id=jul.id)
+    qtbot.addWidget(other)
+    assert other.options().kind == "recommendations" and other.options().inspection_ids == (1,)
+    assert other.options().period_ids == (jul.id,)
+
+
 def test_nothing_chosen_keeps_the_dialog_open(qtbot, sample_store: Store) -> None:
     dialog = ReportDialog(None, sample_store, action="pdf")
     qtbot.addWidget(dialog)

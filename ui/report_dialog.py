@@ -171,6 +171,15 @@ class ReportDialog(QDialog):
         elif self._periods:
             self.period.setCurrentIndex(len(self._periods) - 1)
         chosen = {self._item_inspection[i] for i in (self.item_ids or []) if i in self._item_inspection}
+        if not chosen:  # the inspections rated in the current period, else the first one
+            current = self.period.currentData()
+            chosen = {self._item_inspection[i] for i in self._rated.get(current, set())
+                      if i in self._item_inspection}
+            kinds = {is_peel(i) for i in self._inspections if i.id in chosen}
+            if len(kinds) > 1:  # both kinds rated: start with the first inspection's kind
+                first = next(i for i in self._inspections if i.id in chosen)
+                chosen = {i.id for i in self._inspections if i.id in chosen
+                          and is_peel(i) == is_peel(first)}
         if not chosen and self._inspections:
             chosen = {self._inspections[0].id}
         kind = "peel" if chosen and all(is_peel(i) for i in self._inspections if i.id in chosen) \
