@@ -25,3 +25,10 @@ def test_reading_empty_roles_many_times_does_not_abort(qapp) -> None:
     for _ in range(n):
         assert index.data(Qt.ItemDataRole.BackgroundRole) is None
     assert index.data() == "x"
+
+
+def test_singletons_cannot_be_drained_on_python_3_11() -> None:
+    qt_compat.make_none_immortal()
+    if sys.version_info < (3, 12):
+        for obj in (None, True, False):
+            assert sys.getrefcount(obj) > qt_compat._BOOST // 2
