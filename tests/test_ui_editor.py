@@ -288,12 +288,14 @@ def test_item_deleted_by_someone_else_offers_the_text(qtbot, pane, sample_store,
     item, period = afi3_jun(sample_store)
     pane.show_item(item, period)
     qtbot.keyClicks(pane.lead, " and DCI Shaw")
+    qtbot.keyClicks(pane.update_box.editor, "Unsaved update")
     other.delete_item(item)
     asked = []
     pane.ask_keep_deleted = lambda parent, what: asked.append(what) or True
     assert pane.flush()
-    assert asked
-    assert "DCI Shaw" in QGuiApplication.clipboard().text()
+    assert len(asked) == 1  # asked once for everything unsaved
+    clipboard = QGuiApplication.clipboard().text()
+    assert "DCI Shaw" in clipboard and "Unsaved update" in clipboard
 
 
 def test_paste_from_word_is_cleaned_and_saved(qtbot, pane, sample_store):

@@ -606,7 +606,8 @@ class EditorPane(QWidget):
             return True
         ok = True
         for f in self._dirty_fields():
-            ok = self._save_field(f) and ok
+            if f.dirty():  # an earlier save in this loop may have settled it (deleted record)
+                ok = self._save_field(f) and ok
         return ok
 
     def save_now(self) -> bool:
@@ -1028,16 +1029,23 @@ class EditorPane(QWidget):
         return self._save_field(f, value=choice, expected=version)
 
     def _gone(self, f: Field, value: Any, reason: str) -> bool:
+        """The record was deleted by someone else: offer every unsaved text at once, once."""
         what = self._what(f).split(" of ", 1)[-1]
-        text = "" if value is None else str(value)
+        unsaved = [(f, value)] + [(o, o.typed()) for o in self._dirty_fields() if o is not f]
+        texts = [(o, "" if v is None else (richtext.to_plain(v) if o.rich else str(v)))
+                 for o, v in unsaved]
+        texts = [(o, t) for o, t in texts if t.strip()]
         with self._dialog():
-            keep = bool(text) and self.ask_keep_deleted(self, what)
+            keep = bool(texts) and self.ask_keep_deleted(self, what)
         if keep:
-            copy_to_clipboard(text, f.rich)
+            if len(texts) == 1:
+                copy_to_clipboard(texts[0][1], False)
+            else:
+                copy_to_clipboard("\n\n".join(f"{o.label}:\n{t}" for o, t in texts), False)
             self.message.emit(f"{reason} Your text is on the clipboard.")
         else:
             self.message.emit(reason)
-        for other in self._fields_of(f.target):
+        for other, _value in unsaved:
             other.load(other.loaded, other.version)  # drop the unsaved text: its record is gone
         return True
 
