@@ -39,7 +39,7 @@ def main(argv: list[str]) -> int:
         build_sample(db).close()
         settings = QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat)
         window = MainWindow(settings=settings)
-        window.resize(1500, 940)
+        window.resize(1600, 1000)
         window.show()
         if not window.open_path(db):
             return 1

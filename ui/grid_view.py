@@ -96,6 +96,7 @@ class GridView(QTableView):
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
         header.setMinimumSectionSize(40)
         header.setHighlightSections(True)
+        header.setStretchLastSection(True)  # the status column takes what is left
         self.setItemDelegate(RatingCellDelegate(self))
         model.modelReset.connect(self._after_reset)
         self._after_reset()

@@ -1159,7 +1159,7 @@ class MainWindow(QMainWindow):
         main = qt_settings.int_list(s, qt_settings.KEY_SPLIT_MAIN)
         self.main_split.setSizes(main if len(main) == 2 and all(main) else [640, 860])
         right = qt_settings.int_list(s, qt_settings.KEY_SPLIT_RIGHT)
-        self.right_split.setSizes(right if len(right) == 2 and all(right) else [520, 330])
+        self.right_split.setSizes(right if len(right) == 2 and all(right) else [600, 300])
         grouping = str(s.value(qt_settings.KEY_GROUPING) or "inspection")
         if grouping in GROUPINGS and grouping != "inspection":
             self.set_grouping(grouping)
