@@ -479,3 +479,13 @@ def test_clicking_the_chosen_rating_again_or_clear_unrates(qtbot, pane, sample_s
     qtbot.mouseClick(pane.rag.clear_button, Qt.MouseButton.LeftButton)
     assert sample_store.assessment(item, period).rag is None
     assert undo_stack.undoText().startswith("Rate AFI 3 (Jun 2024)")
+
+
+def test_showing_without_a_file_or_a_missing_item_is_harmless(qtbot, pane, sample_store):
+    pane.show_item(999_999, None)
+    assert not pane.item_box.isVisible()
+    assert "no longer exists" in pane.messages[-1]
+    pane.set_store(None)
+    pane.show_item(1, None)
+    pane.show_inspection(1)
+    assert pane.flush()

@@ -627,7 +627,12 @@ class EditorPane(QWidget):
         keep = not moving and self.inspection_id is None and bool(self._dirty_fields())
         self.inspection_id = None
         self.item_id, self.period_id = item_id, period_id
-        self._load_item(fresh=not keep)
+        if self.store is None:
+            return
+        try:
+            self._load_item(fresh=not keep)
+        except RagdeskError as e:  # the file went away mid-read: say so, no traceback
+            self.message.emit(str(e))
 
     def show_inspection(self, inspection_id: int) -> None:
         moving = inspection_id != self.inspection_id
@@ -636,7 +641,12 @@ class EditorPane(QWidget):
         keep = not moving and bool(self._dirty_fields())
         self.item_id = self.period_id = None
         self.inspection_id = inspection_id
-        self._load_inspection(fresh=not keep)
+        if self.store is None:
+            return
+        try:
+            self._load_inspection(fresh=not keep)
+        except RagdeskError as e:
+            self.message.emit(str(e))
 
     def refresh(self, change: Change) -> None:
         """Reload what ``change`` names; text being edited and not saved is never overwritten."""
