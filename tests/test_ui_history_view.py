@@ -1,0 +1,54 @@
+"""The per-item history timeline: who, when, what, old → new; read-only."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from ragdesk.store import Identity, Store
+from ragdesk.ui.history_view import HistoryModel, HistoryView, plain
+
+
+def rows(model: HistoryModel) -> list[list[str]]:
+    return [[model.index(r, c).data() for c in range(model.columnCount())]
+            for r in range(model.rowCount())]
+
+
+def test_timeline_shows_each_change_newest_first(qtbot, qtmodeltester, sample_path) -> None:
+    store = Store.open(sample_path, identity=Identity("erin", "PC-5"))
+    item, period = store.items()[0], store.periods()[0]
+    store.update_item(item.id, lead="DCI <Smith> & Co")
+    store.save_assessment(item.id, period.id, impact="<p><b>Big</b> impact " + "x" * 300 + "</p>")
+    evidence = store.add_evidence(item.id, "minutes.pdf", b"%PDF")
+    store.remove_evidence(evidence.id)
+    view = HistoryView()
+    qtbot.addWidget(view)
+    view.show_item(store, item.id)
+    model = view.model
+    qtmodeltester.check(model)
+    table = rows(model)
+    assert table[0][1:] == ["erin@PC-5", "Evidence: removed", "minutes.pdf", ""]
+    assert table[1][2:] == ["Evidence: added", "", "minutes.pdf"]
+    impact = next(r for r in table if r[2] == "Assessment: Impact")
+    assert impact[4].startswith("Big impact xxx") and impact[4].endswith("…") and "<" not in impact[4]
+    lead = next(r for r in table if r[2] == "Item: lead")
+    assert lead[3:] == [item.lead, "DCI <Smith> & Co"]
+    assert not model.flags(model.index(0, 0)) & Qt.ItemFlag.ItemIsEditable
+    # refresh picks up a colleague's change
+    other = Store.open(sample_path, identity=Identity("finn", "PC-6"))
+    other.set_rag(item.id, period.id, "RED")
+    view.refresh()
+    assert rows(model)[0][1:3] == ["finn@PC-6", "Assessment: Rating"]
+    view.table.resize(900, 300)
+    view.resize(900, 300)
+    view.grab().save("/tmp/history.png")
+    view.show_item(None, None)
+    assert model.rowCount() == 0
+    other.close()
+    store.close()
+
+
+def test_plain_trims_and_flattens() -> None:
+    assert plain(None) == ""
+    assert plain("<ul><li>one</li><li>two &amp; three</li></ul>") == "• one • two & three"
+    assert plain("a\n  b") == "a b"
+    assert len(plain("y" * 500)) == 120

@@ -1,0 +1,136 @@
+"""A read-only timeline of everything that happened to one item (the audit log).
+
+``HistoryModel`` is a table over ``store.item_history(item_id)``: when, who
+(user@machine), what (record and field), old → new. Rich values (stored HTML) are
+shown as plain text and trimmed so a row stays one line; the full value is the
+tooltip. Nothing here can change the log: the store has no method that would.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
+
+from ragdesk import richtext
+from ragdesk.store import AuditEntry, Store
+
+COLUMNS = ("When", "Who", "What", "Old", "New")
+TRIM = 120
+
+_ENTITY_NAMES = {"item": "Item", "assessment": "Assessment", "evidence": "Evidence"}
+_FIELD_NAMES = {"update": "Update", "intent_and_implementation": "Intent and implementation",
+                "impact": "Impact", "status_note": "Status note", "rag": "Rating",
+                "dot": "Direction of travel", "text": "Text", "dashboard": "Dashboard",
+                "review_date": "Review date"}
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+def plain(value: str | None, limit: int = TRIM) -> str:
+    """A stored value as one line of plain text (HTML rendered to text, then trimmed)."""
+    if value is None:
+        return ""
+    text = richtext.to_plain(value) if value.lstrip().startswith("<") else value
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def when(at: str) -> str:
+    """The stored UTC time in the user's local time, day first (UK)."""
+    try:
+        return dt.datetime.fromisoformat(at).astimezone().strftime("%d %b %Y %H:%M")
+    except ValueError:
+        return at
+
+
+class HistoryModel(QAbstractTableModel):
+    """The audit entries of one item, newest first."""
+
+    def __init__(self, store: Store | None = None, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.item_id: int | None = None
+        self.entries: list[AuditEntry] = []
+        self.periods: dict[int, str] = {}
+
+    def set_item(self, store: Store | None, item_id: int | None) -> None:
+        self.beginResetModel()
+        self.store, self.item_id = store, item_id
+        try:
+            self.entries = list(reversed(store.item_history(item_id))) if store and item_id else []
+            self.periods = {p.id: p.label for p in store.periods()} if store else {}
+        except Exception:  # the share vanished: an empty timeline, the next refresh retries
+            self.entries = []
+        self.endResetModel()
+
+    def refresh(self) -> None:
+        self.set_item(self.store, self.item_id)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.entries)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable  # never editable
+
+    def what(self, e: AuditEntry) -> str:
+        entity = _ENTITY_NAMES.get(e.entity, e.entity.capitalize())
+        field = _FIELD_NAMES.get(e.field, e.field.replace("_", " "))
+        return f"{entity}: {field}"
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.entries):
+            return None
+        e = self.entries[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (when(e.at), f"{e.user}@{e.host}", self.what(e), plain(e.old),
+                    plain(e.new))[column]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == 0:
+                return e.at + " (UTC)"
+            if column in (3, 4):
+                full = plain(e.old if column == 3 else e.new, limit=2000)
+                return full or None
+        return None
+
+
+class HistoryView(QWidget):
+    """The timeline widget for a dock or tab: call :meth:`show_item` when the selection moves."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = HistoryModel(parent=self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.table.setAccessibleName("Change history of the selected item")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.table)
+
+    def show_item(self, store: Store | None, item_id: int | None) -> None:
+        self.model.set_item(store, item_id)
+
+    def refresh(self) -> None:
+        self.model.refresh()
