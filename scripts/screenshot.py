@@ -54,6 +54,7 @@ def main(argv: list[str]) -> int:
         window.select_item(rec13.id, jul.id if jul else None)
         settle(app)
         window.tree.scrollTo(window.tree_model.index_for_item(rec13.id))
+        window.statusBar().showMessage("Rated AMBER in Jul 2023 · press R, A or G in the grid to change it")
         settle(app)
         output.parent.mkdir(parents=True, exist_ok=True)
         window.grab().save(str(output))

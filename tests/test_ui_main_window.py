@@ -80,6 +80,8 @@ def _click_grid_cell(qtbot, window: MainWindow, item_id: int, period_id: int) ->
 
 def test_title_and_first_view(window: MainWindow, sample_path: Path) -> None:
     assert window.windowTitle() == f"{sample_path.name} — ragdesk"
+    from ragdesk.backup import default_folder
+    assert list(default_folder(sample_path).glob("*daily*"))  # opening took today's backup
     assert window.tree_model.rowCount() == 2
     assert "47 items" in window.count_label.text()
     assert [window.period_combo.itemText(i) for i in range(window.period_combo.count())] == [

@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ragdesk import backup as backups
 from ragdesk.domain import ItemKind, Period
 from ragdesk.errors import FileProblem, RagdeskError, ReadOnly
 from ragdesk.jsonio import export_csv, export_json, import_json
@@ -441,7 +442,8 @@ class MainWindow(QMainWindow):
         if self.editor is not None and not self.editor.flush():
             return False
         try:
-            store = Store.open(path, read_only=read_only)
+            # pre-migration and first-of-the-day backups; a failed backup never stops opening
+            store, problems = backups.open_with_backups(path, read_only=read_only)
         except ReadOnly as e:
             if read_only or not self._offer_read_only(str(e)):
                 return False
@@ -458,6 +460,10 @@ class MainWindow(QMainWindow):
             self._status(f"Upgraded the file from version {store.migrated_from}.")
         else:
             self._status(f"Opened {path}" + (" read-only" if store.read_only else ""))
+        if problems and not store.read_only:
+            self.show_error("The file is open, but:\n\n" + "\n".join(problems), "Backup problem")
+        elif problems:
+            self._status("Opened read-only; no backup could be taken: " + problems[0])
         return True
 
     def _offer_read_only(self, text: str) -> bool:
