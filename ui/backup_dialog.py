@@ -1,0 +1,163 @@
+"""File > Restore from Backup…: list a file's backups (date, kind, size, check) and restore one.
+
+The dialog only chooses; :func:`ragdesk.backup.restore` does the work (it backs
+the current file up first, or sets a damaged one aside). The window closes its
+Store before calling :meth:`BackupDialog.restore_chosen` and reopens afterwards.
+Backups that fail ``quick_check`` are listed (so the user sees them) but cannot be
+restored. "Change folder…" stores the chosen folder in the file (audited).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ragdesk import backup
+from ragdesk.errors import RagdeskError
+
+KIND_LABELS = {"daily": "Daily", "pre-migration": "Before upgrade", "before-restore": "Before restore",
+               "manual": "Manual"}
+
+
+def human_size(size: int) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
+        size /= 1024  # type: ignore[assignment]
+    return str(size)
+
+
+class BackupDialog(QDialog):
+    """Backups of ``db_path`` in ``folder``, newest first, each checked with quick_check.
+
+    A read-only list of a few rows (the folder's files, not store records), so a
+    simple QTreeWidget is enough here. ``restored`` holds the result after a restore.
+    """
+
+    def __init__(self, parent: QWidget | None, db_path: str | Path, folder: Path, *,
+                 store=None, ask=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Restore from Backup")
+        self.db_path = Path(db_path)
+        self.folder = folder
+        self.store = store  # to save a new folder choice; None when the file cannot be opened
+        self.ask = ask or self._ask  # confirmation (tests pass a stand-in)
+        self.restored: backup.Restored | None = None
+        self.backups: list[backup.Backup] = []
+
+        self.where = QLabel(self)
+        self.where.setWordWrap(True)
+        self.where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.list = QTreeWidget(self)
+        self.list.setRootIsDecorated(False)
+        self.list.setHeaderLabels(["Taken", "Kind", "Size", "Check"])
+        self.list.setAccessibleName("Backups")
+        self.list.itemSelectionChanged.connect(self._selection_changed)
+        self.list.itemDoubleClicked.connect(lambda *_: self.restore_chosen())
+        self.folder_button = QPushButton("Change &folder…", self)
+        self.folder_button.clicked.connect(self.choose_folder)
+        self.folder_button.setEnabled(store is not None)
+        self.restore_button = QPushButton("&Restore this backup", self)
+        self.restore_button.setEnabled(False)
+        self.restore_button.clicked.connect(self.restore_chosen)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        close.rejected.connect(self.reject)
+
+        row = QHBoxLayout()
+        row.addWidget(self.folder_button)
+        row.addStretch(1)
+        row.addWidget(self.restore_button)
+        row.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.where)
+        layout.addWidget(self.list)
+        layout.addLayout(row)
+        self.resize(640, 360)
+        self.reload()
+
+    def reload(self) -> None:
+        self.where.setText(f"Backups of <b>{self.db_path.name}</b> in {self.folder}. The current "
+                           "file is backed up before a backup replaces it.")
+        self.backups = backup.list_backups(self.db_path, self.folder, check=True)
+        self.list.clear()
+        for b in self.backups:
+            check = "OK" if b.good else f"Unusable: {b.check}"
+            row = QTreeWidgetItem([b.taken_at.strftime("%d %b %Y %H:%M:%S"),
+                                   KIND_LABELS.get(b.kind, b.kind), human_size(b.size), check])
+            row.setToolTip(0, str(b.path))
+            row.setToolTip(3, check)
+            if not b.good:
+                row.setForeground(3, Qt.GlobalColor.darkRed)
+            self.list.addTopLevelItem(row)
+        if not self.backups:
+            empty = QTreeWidgetItem(["No backups in this folder yet.", "", "", ""])
+            empty.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.list.addTopLevelItem(empty)
+        for column in range(4):
+            self.list.resizeColumnToContents(column)
+        good = next((i for i, b in enumerate(self.backups) if b.good), None)
+        if good is not None:
+            self.list.setCurrentItem(self.list.topLevelItem(good))
+        self._selection_changed()
+
+    def chosen(self) -> backup.Backup | None:
+        row = self.list.indexOfTopLevelItem(self.list.currentItem()) if self.list.currentItem() else -1
+        return self.backups[row] if 0 <= row < len(self.backups) else None
+
+    def _selection_changed(self) -> None:
+        b = self.chosen()
+        self.restore_button.setEnabled(bool(b and b.good))
+
+    def _ask(self, text: str) -> bool:
+        answer = QMessageBox.question(self, "Restore from Backup", text,
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Folder for backups", str(self.folder))
+        if folder:
+            self.set_folder(Path(folder))
+
+    def set_folder(self, folder: Path) -> None:
+        try:
+            if self.store is not None:
+                self.folder = backup.set_backup_folder(self.store, folder)
+            else:
+                self.folder = folder
+        except RagdeskError as e:
+            QMessageBox.warning(self, "Restore from Backup", str(e))
+            return
+        self.reload()
+
+    def restore_chosen(self) -> bool:
+        b = self.chosen()
+        if b is None or not b.good:
+            return False
+        when = b.taken_at.strftime("%d %b %Y %H:%M")
+        if not self.ask(f"Replace “{self.db_path.name}” with the backup from {when}?\n\n"
+                        "The current file is backed up first (or, if damaged, kept beside it), "
+                        "so this can be undone by restoring that backup. Everyone else using "
+                        "the file will see the restored contents."):
+            return False
+        try:
+            self.restored = backup.restore(b.path, self.db_path, folder=self.folder)
+        except RagdeskError as e:
+            QMessageBox.warning(self, "Restore from Backup", str(e))
+            return False
+        self.accept()
+        return True
