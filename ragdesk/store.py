@@ -215,6 +215,20 @@ def _evidence(row: sqlite3.Row) -> Evidence:
                     added_by=row["added_by"], added_at=row["added_at"])
 
 
+def _id_filter(column: str, ids: Iterable[int] | None) -> tuple[str, tuple[int, ...]]:
+    """``column IN (...)`` for a limited read, or ``""`` for all rows.
+
+    Large lists go through ``json_each`` so SQLite's limit on parameters never bites.
+    """
+    if ids is None:
+        return "", ()
+    ids = tuple(int(i) for i in ids)
+    if len(ids) <= 500:
+        return f"{column} IN ({', '.join('?' * len(ids)) or 'NULL'})", ids
+    import json
+    return f"{column} IN (SELECT value FROM json_each(?))", (json.dumps(ids),)  # type: ignore[return-value]
+
+
 def fts_query(text: str) -> str:
     """Turn what a person typed into a safe FTS5 query: every word must match, the last as a prefix.
 
@@ -792,29 +806,38 @@ class Store:
             raise NotFound("That item no longer exists (someone may have deleted it).")
         return _item(row)
 
-    def item_rows(self, *, period_id: int | None = None,
-                  today: dt.date | None = None) -> list[ItemRow]:
+    def item_rows(self, *, period_id: int | None = None, today: dt.date | None = None,
+                  item_ids: Iterable[int] | None = None) -> list[ItemRow]:
         """Everything the tree needs for every item, in display order, in one query.
 
         ``rag`` is the rating in ``period_id`` or, without one, the latest rating.
+        ``item_ids`` limits the rows to those items (a view refreshing the rows a
+        change names need not re-read thousands).
         """
         today = today or dt.date.today()
+        only, only_params = _id_filter("items.id", item_ids)
+        only_a, _ = _id_filter("a.item_id", item_ids)
         if period_id is None:
-            rag_sql = ("(SELECT a.rag FROM assessments a JOIN periods p ON p.id = a.period_id "
-                       "WHERE a.item_id = items.id AND a.rag IS NOT NULL "
-                       "ORDER BY p.position DESC LIMIT 1)")
-            params: tuple[Any, ...] = ()
+            # One pass over the assessments (SQLite takes the bare column ``rag`` from the
+            # row holding the MAX), not a sorted sub-query per item.
+            latest = ("SELECT a.item_id AS item_id, a.rag AS rag, MAX(p.position) AS pos "
+                      "FROM assessments a JOIN periods p ON p.id = a.period_id "
+                      f"WHERE a.rag IS NOT NULL{' AND ' + only_a if only_a else ''} "
+                      "GROUP BY a.item_id")
+            params: tuple[Any, ...] = (*only_params,)
         else:
-            rag_sql = "(SELECT a.rag FROM assessments a WHERE a.item_id = items.id AND a.period_id = ?)"
+            latest = "SELECT item_id, rag FROM assessments WHERE period_id = ?"
             params = (period_id,)
         sql = (f"SELECT items.id, items.inspection_id, items.kind, items.number, items.title, "
                f"items.status, items.deadline, items.area, items.board, items.lead, items.position, "
-               f"statuses.finished AS finished, {rag_sql} AS rag "
+               f"statuses.finished AS finished, latest.rag AS rag "
                "FROM items JOIN inspections ON inspections.id = items.inspection_id "
                "LEFT JOIN statuses ON statuses.code = items.status "
-               "ORDER BY inspections.position, inspections.id, items.position, items.id")
+               f"LEFT JOIN ({latest}) AS latest ON latest.item_id = items.id "
+               + (f"WHERE {only} " if only else "")
+               + "ORDER BY inspections.position, inspections.id, items.position, items.id")
         rows = []
-        for r in self.conn.execute(sql, params):
+        for r in self.conn.execute(sql, (*params, *only_params)):
             deadline = Deadline.parse(r["deadline"])
             overdue = bool(
                 deadline.date and deadline.date < today and not r["finished"]
@@ -991,10 +1014,10 @@ class Store:
                        SELECT a.item_id, ?, a.rag, a.status_note, a.update_text, a.intent, a.impact,
                               1, ?, ?
                        FROM assessments a JOIN periods p ON p.id = a.period_id
-                       WHERE p.position = (
-                           SELECT MAX(p2.position) FROM assessments a2
-                           JOIN periods p2 ON p2.id = a2.period_id
-                           WHERE a2.item_id = a.item_id AND p2.position < ?)""",
+                       JOIN (SELECT a2.item_id AS item_id, MAX(p2.position) AS last
+                             FROM assessments a2 JOIN periods p2 ON p2.id = a2.period_id
+                             WHERE p2.position < ? GROUP BY a2.item_id) AS prior
+                         ON prior.item_id = a.item_id AND prior.last = p.position""",
                     (period_id, stamp["updated_at"], stamp["updated_by"], pos))
                 self.conn.execute(
                     "INSERT INTO audit (at, user, host, entity, record_id, field, old, new, item_id) "
@@ -1065,38 +1088,44 @@ class Store:
                + " ORDER BY a.item_id, p.position")
         return [_assessment(r) for r in self.conn.execute(sql, params)]
 
-    def rag_grid(self) -> dict[tuple[int, int], tuple[str | None, bool]]:
-        """(item, period) -> (rating, draft) for every assessment, in one query, for the grid."""
-        return {(r[0], r[1]): (r[2], bool(r[3])) for r in
-                self.conn.execute("SELECT item_id, period_id, rag, draft FROM assessments")}
+    def rag_grid(self, item_ids: Iterable[int] | None = None,
+                 ) -> dict[tuple[int, int], tuple[str | None, bool]]:
+        """(item, period) -> (rating, draft) for every assessment (or of ``item_ids``), in one query."""
+        only, params = _id_filter("item_id", item_ids)
+        return {(r[0], r[1]): (r[2], bool(r[3])) for r in self.conn.execute(
+            "SELECT item_id, period_id, rag, draft FROM assessments"
+            + (f" WHERE {only}" if only else ""), params)}
 
-    def directions(self, period_id: int) -> dict[int, Dot | None]:
-        """Effective direction of travel of every item in a period (override, else derived)."""
-        periods = self.periods()
-        position = {p.id: p.position for p in periods}
-        if period_id not in position:
+    def directions(self, period_id: int,
+                   item_ids: Iterable[int] | None = None) -> dict[int, Dot | None]:
+        """Effective direction of travel of every item (or of ``item_ids``) in a period.
+
+        The override if set, else derived from this period's rating against the
+        item's latest earlier rating. Items without an assessment here are left out.
+        """
+        period = self.conn.execute("SELECT position FROM periods WHERE id = ?",
+                                   (period_id,)).fetchone()
+        if period is None:
             raise NotFound("That reporting period no longer exists.")
         ranks = {r.code: r.rank for r in self.ratings(include_disabled=True)}
-        history: dict[int, list[tuple[int, str | None, str | None]]] = {}
-        for item_id, pid, rag, dot in self.conn.execute(
-                "SELECT item_id, period_id, rag, dot FROM assessments"):
-            history.setdefault(item_id, []).append((position[pid], rag, dot))
+        only, params = _id_filter("a.item_id", item_ids)
+        # Reads one period's rows and, per rated item, one indexed look-back: not all assessments.
+        sql = ("SELECT a.item_id, a.rag, a.dot, "
+               "CASE WHEN a.dot IS NULL AND a.rag IS NOT NULL THEN ("
+               "  SELECT b.rag FROM assessments b JOIN periods q ON q.id = b.period_id"
+               "  WHERE b.item_id = a.item_id AND b.rag IS NOT NULL AND q.position < ?"
+               "  ORDER BY q.position DESC LIMIT 1) END "
+               "FROM assessments a WHERE a.period_id = ?" + (f" AND {only}" if only else ""))
         result: dict[int, Dot | None] = {}
-        here = position[period_id]
-        for item_id, entries in history.items():
-            current = next((e for e in entries if e[0] == here), None)
-            if current is None:
-                continue
-            if current[2]:
-                result[item_id] = Dot(current[2])
-                continue
-            earlier = [e for e in entries if e[0] < here and e[1]]
-            if not current[1] or not earlier:
+        for item_id, rag, dot, previous in self.conn.execute(
+                sql, (period["position"], period_id, *params)):
+            if dot:
+                result[item_id] = Dot(dot)
+            elif not rag or previous is None:
                 result[item_id] = None
-                continue
-            previous = max(earlier)[1]
-            diff = ranks.get(current[1], 0) - ranks.get(previous or "", 0)
-            result[item_id] = Dot.SAME if diff == 0 else Dot.UP if diff > 0 else Dot.DOWN
+            else:
+                diff = ranks.get(rag, 0) - ranks.get(previous, 0)
+                result[item_id] = Dot.SAME if diff == 0 else Dot.UP if diff > 0 else Dot.DOWN
         return result
 
     def direction_of_travel(self, item_id: int, period_id: int) -> Dot | None:
