@@ -126,6 +126,10 @@ def test_find_rec_13_and_rate_it_from_the_grid_with_undo_redo(
     with _reader(sample_path) as db:
         assert db.assessment(rec13, jul.id).rag == "RED"
         assert db.assessment(rec15, jul.id).rag == "GREEN"
+    # Enter goes on to write in the editor
+    qtbot.keyClick(window.grid, Qt.Key.Key_Return)
+    focused = QApplication.focusWidget()
+    assert focused is not window.editor and window.editor.isAncestorOf(focused)
 
 
 def test_delete_clears_a_rating_and_blue_needs_enabling(

@@ -9,7 +9,7 @@ undoable command, so the grid, the tree and the editor all hear about it alike.
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QKeyEvent, QPainter, QPen
+from PySide6.QtGui import QBrush, QKeyEvent, QMouseEvent, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -73,6 +73,7 @@ class GridView(QTableView):
     ``message(str)`` for the status bar."""
 
     cell_chosen = Signal(int, object)
+    edit_requested = Signal()  # Enter or double-click: go and write in the editor
     rate_requested = Signal(int, int, object)
     message = Signal(str)
 
@@ -82,7 +83,7 @@ class GridView(QTableView):
         self.setAccessibleName("RAG grid")
         self.setAccessibleDescription(
             "Ratings of every item in every reporting period. Arrow keys move; R, A, G or B "
-            "set the rating; Delete clears it.")
+            "set the rating; Delete clears it; Enter goes to the editor.")
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -145,6 +146,11 @@ class GridView(QTableView):
         self.scrollTo(index)
         return True
 
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        super().mouseDoubleClickEvent(event)
+        if self.indexAt(event.position().toPoint()).isValid():
+            self.edit_requested.emit()
+
     def currentChanged(self, current: AnyIndex, previous: AnyIndex) -> None:
         super().currentChanged(current, previous)
         if current.isValid():
@@ -154,6 +160,9 @@ class GridView(QTableView):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            self.edit_requested.emit()
+            return
         plain = not (event.modifiers() & (Qt.KeyboardModifier.ControlModifier
                                           | Qt.KeyboardModifier.AltModifier
                                           | Qt.KeyboardModifier.MetaModifier))

@@ -185,6 +185,7 @@ class MainWindow(QMainWindow):
         self.grid.cell_chosen.connect(self._grid_cell_chosen)
         self.grid.rate_requested.connect(self.rate)
         self.grid.message.connect(self._status)
+        self.grid.edit_requested.connect(self._focus_editor)
         self.grid_model.modelReset.connect(self._sync_grid_selection)
 
         self.right_split = QSplitter(Qt.Orientation.Vertical, self)
@@ -858,10 +859,17 @@ class MainWindow(QMainWindow):
         self.settings.setValue(qt_settings.KEY_SHOW_GRID, shown)
 
     def _focus_editor(self) -> None:
-        if self.editor is not None:
-            self.editor.setFocus()
-            if self.editor.focusWidget() is None:
-                self.editor.focusNextChild()
+        """Put the cursor in the editor's first field that takes typing (the RAG buttons first)."""
+        editor = self.editor
+        if editor is None:
+            return
+        target = editor.nextInFocusChain()
+        while target is not None and target is not editor and not (
+                editor.isAncestorOf(target) and target.isEnabled() and target.isVisible()
+                and target.focusPolicy() & Qt.FocusPolicy.TabFocus):
+            target = target.nextInFocusChain()
+        (target if target is not None and target is not editor else editor).setFocus(
+            Qt.FocusReason.ShortcutFocusReason)
 
     # ================================================================ changes
 
