@@ -540,3 +540,39 @@ def test_done_when_rec_13_rating_narrative_and_new_period_survive_reopening(
     assert again.grid_model.column_of_period(june.id) is not None
     assert again.tree_model.index_for_item(rec13).isValid()
     again.close()
+
+
+def test_new_file_then_inspection_item_period_and_rating(
+        qtbot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "Our force 2025"
+    monkeypatch.setattr("PySide6.QtWidgets.QFileDialog.getSaveFileName",
+                        lambda *a, **k: (str(target), ""))
+    window.act_new.trigger()
+    path = tmp_path / "Our force 2025.db"
+    assert window.store is not None and window.store.path == str(path)
+    assert window.tree_model.rowCount() == 0 and not window.act_add_item.isEnabled()
+    window.ask_text = lambda *a, **k: "PEEL 2025"  # type: ignore[method-assign]
+    window.act_add_inspection.trigger()
+    assert window.act_add_item.isEnabled()
+    window.ask_item = lambda title, kind, number: (kind, number)  # type: ignore[method-assign]
+    window.act_add_item.trigger()
+    window.act_add_item.trigger()
+    from ragdesk.ui.dialogs import PeriodValues
+    window.ask_period = lambda _s: PeriodValues("Mar 2025", "31/03/2025", "")  # type: ignore[method-assign]
+    window.act_new_period.trigger()
+    with _reader(path) as db:
+        items = db.items()
+        assert [i.number for i in items] == ["1", "2"]
+        period = db.period_by_label("Mar 2025")
+    _click_grid_cell(qtbot, window, items[1].id, period.id)
+    qtbot.keyClick(window.grid, Qt.Key.Key_A)
+    qtbot.keyClick(window.grid, Qt.Key.Key_Up)
+    qtbot.keyClick(window.grid, Qt.Key.Key_R)
+    with _reader(path) as db:
+        assert db.assessment(items[1].id, period.id).rag == "AMBER"
+        assert db.assessment(items[0].id, period.id).rag == "RED"
+    header = window.grid_model.headerData(window.grid_model.column_of_period(period.id),
+                                          Qt.Orientation.Horizontal)
+    assert header == "Mar 2025\nR1 A1 G0"
+    window._fill_recent()
+    assert any("Our force 2025.db" in a.text() for a in window.recent_menu.actions())
