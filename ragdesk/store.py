@@ -1129,7 +1129,7 @@ class Store:
         return result
 
     def direction_of_travel(self, item_id: int, period_id: int) -> Dot | None:
-        return self.directions(period_id).get(item_id)
+        return self.directions(period_id, [item_id]).get(item_id)  # one item, not all of them
 
     def save_assessment(self, item_id: int, period_id: int, *,
                         expected_version: int | None = None, **fields: Any) -> Assessment:
