@@ -134,7 +134,12 @@ def chunk_spans(spans: Inline, limit: int = CHUNK) -> list[Inline]:
 def user_table(table: richtext.Table, styles: Styles, *, width: float) -> Flowable:
     """A table typed by a user: even columns, header row shaded and repeated on each page."""
     ncols = max(len(r) for r in table.rows)
-    col_w = width / ncols
+    # columns share the width by how much they hold (a number column stays narrow)
+    weights = [4.0] * ncols
+    for row in table.rows:
+        for c, cell in enumerate(row):
+            weights[c] = max(weights[c], min(40.0, float(len(richtext.inline_plain(cell)))))
+    col_ws = [width * w / sum(weights) for w in weights]
     rows: list[Row] = []
     for r, row in enumerate(table.rows):
         style = styles.cell_bold if table.header and r == 0 else styles.cell
@@ -148,7 +153,7 @@ def user_table(table: richtext.Table, styles: Styles, *, width: float) -> Flowab
     ]
     if table.header:
         commands.append(("BACKGROUND", (0, 0), (-1, 0), PANEL))
-    return SplitTable(rows, [col_w] * ncols, commands, header_rows=1 if table.header else 0)
+    return SplitTable(rows, col_ws, commands, header_rows=1 if table.header else 0)
 
 
 # --------------------------------------------------------------------------- splitting
@@ -169,9 +174,9 @@ def split_cell(cell: Cell, width: float, height: float) -> tuple[Cell, Cell]:
             fit.append(flowable)
             used += h
             continue
-        room = height - used - flowable.getSpaceBefore()
+        room = height - used - flowable.getSpaceBefore() - flowable.getSpaceAfter()
         parts = flowable.split(width, room) if room > 0 else []
-        if len(parts) >= 2 and _height(parts[0], width) <= height - used:
+        if len(parts) >= 2:
             fit.append(parts[0])
             return fit, list(parts[1:]) + list(cell[i + 1:])
         return fit, list(cell[i:])
@@ -235,20 +240,21 @@ class SplitTable(Flowable):
         assert self._table is not None
         self._table.drawOn(self.canv, 0, 0)
 
-    def _row_height(self, row: Row) -> float:
-        return max((sum(_height(f, self._inner(c)) for f in cell) for c, cell in enumerate(row)),
-                   default=0.0) + self.padding[2] + self.padding[3]
-
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
         header = self.rows[: self.header_rows]
         header_ids = self.row_ids[: self.header_rows]
         body = self.rows[self.header_rows:]
         body_ids = self.row_ids[self.header_rows:]
-        used = sum(self._row_height(r) for r in header)
+        # measure rows exactly as Table will draw them, so the first piece fills the
+        # space and the rest cannot start again in the same frame
+        measured = self._make(self.rows, self.row_ids)
+        measured.wrap(sum(self.col_widths), 1e9)
+        heights = list(measured._rowHeights)  # noqa: SLF001 - Table's measured rows
+        used = sum(heights[: self.header_rows])
         taken: list[Row] = []
         taken_ids: list[int] = []
         for n, row in enumerate(body):
-            h = self._row_height(row)
+            h = heights[self.header_rows + n]
             if used + h <= availHeight:
                 taken.append(row)
                 taken_ids.append(body_ids[n])

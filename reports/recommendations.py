@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from reportlab.lib import colors
 from reportlab.platypus import (
+    CondPageBreak,
     Flowable,
     KeepTogether,
     PageBreak,
@@ -92,7 +93,8 @@ def rag_row(ratings: list[Rating], chosen: str | None, styles: Styles, width: fl
 def item_flowables(store: Store, resolved: Resolved, item_index: int, ratings: list[Rating],
                    assessment: Assessment | None, styles: Styles, width: float) -> list[Flowable]:
     item = resolved.items[item_index]
-    out: list[Flowable] = [para(item.heading, styles.heading)]
+    # a heading never ends a page: start on the next one with less than ~8 lines left
+    out: list[Flowable] = [CondPageBreak(110), para(item.heading, styles.heading)]
     text = richtext.parse(item.text)
     if text:
         out.append(panel(document(text, styles, width=width - 15, in_cell=True), width))
@@ -111,6 +113,9 @@ def item_flowables(store: Store, resolved: Resolved, item_index: int, ratings: l
     row: list[Flowable] = [label, rag_row(ratings, chosen, styles, width)]
     if chosen and chosen not in {r.code for r in ratings}:
         row.append(para(f"Rated {chosen} (not on the current scale).", styles.empty))
+    # keep the mark with the end of the narrative (a short last paragraph), never alone
+    if out and isinstance(out[-1], Paragraph) and len(out[-1].getPlainText()) < 600:
+        row.insert(0, out.pop())
     out.append(KeepTogether(row))
     out.append(Spacer(1, 6))
     return out
@@ -137,7 +142,7 @@ def story(store: Store, resolved: Resolved, width: float, tick: Callable[[], Non
         meta = [f"Reporting period: <b>{escape(period.label)}</b>"]
         if resolved.options.meeting or period.meeting:
             meta.append(f"For: <b>{escape(resolved.meeting)}</b>")
-        out.append(Paragraph("    ".join(meta), styles.body))
+        out.append(Paragraph("&nbsp;&nbsp;·&nbsp;&nbsp;".join(meta), styles.body))
         out.append(Spacer(1, 4))
         out.append(legend(ratings, styles, width))
         out.append(Spacer(1, 6))

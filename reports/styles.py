@@ -79,7 +79,7 @@ def make_styles(size: float = 10.0) -> Styles:
         subtitle=ps("subtitle", fontName=bold, fontSize=size * 1.1, leading=size * 1.45,
                     textColor=INK, spaceAfter=size * 0.3),
         heading=ps("heading", fontName=bold, fontSize=size * 1.3, leading=size * 1.7,
-                   textColor=NAVY, spaceBefore=size * 1.2, spaceAfter=size * 0.5, keepWithNext=1),
+                   textColor=NAVY, spaceBefore=size * 1.2, spaceAfter=size * 0.5),
         label=ps("label", fontName=bold, spaceBefore=size * 0.4, spaceAfter=size * 0.3,
                  keepWithNext=1),
         rag=ps("rag", fontName=bold, alignment=TA_CENTER, fontSize=size * 0.95),
