@@ -30,8 +30,8 @@ from .styles import NAVY, RULE
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 
-MARGIN = 17 * mm
-FURNITURE = 10 * mm  # band for marking/footer outside the frame
+MARGIN = 17 * mm  # sides and top; the marking sits in the top margin
+BOTTOM = 22 * mm  # the footer line, owner/date/page and the marking sit below the frame
 
 
 class Milestone(Flowable):
@@ -84,12 +84,12 @@ def _canvas_class(resolved: Resolved, title: str) -> type[pdfcanvas.Canvas]:
             if marking:
                 self.setFont(bold, 10)
                 self.setFillColor(NAVY)
-                self.drawCentredString(width / 2, height - MARGIN + FURNITURE / 2 - 1, marking)
-                self.drawCentredString(width / 2, MARGIN - FURNITURE + 1, marking)
+                self.drawCentredString(width / 2, height - MARGIN + 15, marking)
+                self.drawCentredString(width / 2, BOTTOM - 36, marking)
             self.setStrokeColor(RULE)
             self.setLineWidth(0.4)
-            y = MARGIN - FURNITURE / 2 + 6
-            self.line(MARGIN, y + 8, width - MARGIN, y + 8)
+            y = BOTTOM - 18
+            self.line(MARGIN, y + 9, width - MARGIN, y + 9)
             self.setFillColor(RULE)
             self.setFont(regular, 7.5)
             left = "  ·  ".join(b for b in (owner, generated) if b)
@@ -131,10 +131,10 @@ def build(resolved: Resolved, story_factory: Callable[[float, Callable[[], None]
     def write(target: str | IO[bytes]) -> None:
         doc = BaseDocTemplate(
             target, pagesize=size, leftMargin=MARGIN, rightMargin=MARGIN,
-            topMargin=MARGIN, bottomMargin=MARGIN, title=printable(title),
+            topMargin=MARGIN, bottomMargin=BOTTOM, title=printable(title),
             author=printable(resolved.document_owner or "ragdesk"), creator="ragdesk",
             subject=printable(resolved.marking or ""), invariant=0)
-        frame = Frame(MARGIN, MARGIN, frame_w, size[1] - 2 * MARGIN, id="body",
+        frame = Frame(MARGIN, BOTTOM, frame_w, size[1] - MARGIN - BOTTOM, id="body",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
         doc.build(story, canvasmaker=_canvas_class(resolved, title))
