@@ -576,3 +576,30 @@ def test_new_file_then_inspection_item_period_and_rating(
     assert header == "Mar 2025\nR1 A1 G0"
     window._fill_recent()
     assert any("Our force 2025.db" in a.text() for a in window.recent_menu.actions())
+
+
+def test_rename_and_delete_a_period_with_undo(window: MainWindow, sample_path: Path) -> None:
+    store = window.store
+    jan = store.period_by_label("Jan 2024")
+    columns = window.grid_model.columnCount()
+    window.ask_text = lambda *a, **k: "January 2024 <draft> & final"  # type: ignore[method-assign]
+    window.rename_period(jan.id)
+    with _reader(sample_path) as db:
+        assert db.period(jan.id).label == "January 2024 <draft> & final"
+    col = window.grid_model.column_of_period(jan.id)
+    assert window.grid_model.headerData(col, Qt.Orientation.Horizontal).startswith("January 2024")
+    window.undo_stack.undo()
+    with _reader(sample_path) as db:
+        assert db.period(jan.id).label == "Jan 2024"
+
+    window.confirm = lambda *a: True  # type: ignore[method-assign]
+    before = len(store.assessments(period_id=jan.id))
+    window.delete_period(jan.id)
+    with _reader(sample_path) as db:
+        assert db.period_by_label("Jan 2024") is None
+    assert window.grid_model.columnCount() == columns - 1
+    assert window.period_combo.findText("Jan 2024") == -1
+    window.undo_stack.undo()
+    with _reader(sample_path) as db:
+        assert len(db.assessments(period_id=jan.id)) == before == 14
+    assert window.grid_model.columnCount() == columns

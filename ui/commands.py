@@ -14,6 +14,7 @@ stack drops it rather than getting stuck.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
@@ -148,10 +149,11 @@ class Removed(StoreCommand):
 
 
 class Moved(StoreCommand):
-    """An item or inspection moved up or down: undo moves it back."""
+    """A value changed from ``old`` to ``new`` by calling ``move(value)``: an item or
+    inspection moved up or down, a period renamed. Undo calls it with the old value."""
 
-    def __init__(self, store: Store, text: str, move: Callable[[int], None],
-                 old: int, new: int, on_error: ErrorHandler = _ignore) -> None:
+    def __init__(self, store: Store, text: str, move: Callable[[Any], object],
+                 old: Any, new: Any, on_error: ErrorHandler = _ignore) -> None:
         super().__init__(store, text, on_error)
         self._move, self._old, self._new = move, old, new
 

@@ -8,7 +8,14 @@ undoable command, so the grid, the tree and the editor all hear about it alike.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QKeyEvent, QMouseEvent, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -74,6 +81,7 @@ class GridView(QTableView):
 
     cell_chosen = Signal(int, object)
     edit_requested = Signal()  # Enter or double-click: go and write in the editor
+    period_menu_requested = Signal(int, object)  # period id, global position
     rate_requested = Signal(int, int, object)
     message = Signal(str)
 
@@ -99,6 +107,8 @@ class GridView(QTableView):
         header.setHighlightSections(True)
         header.setStretchLastSection(True)  # the status column takes what is left
         self.setItemDelegate(RatingCellDelegate(self))
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._header_menu)
         model.modelReset.connect(self._after_reset)
         self._after_reset()
 
@@ -120,6 +130,12 @@ class GridView(QTableView):
             for c in range(1, columns):
                 header.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
                 self.setColumnWidth(c, 130 if c == model.status_column else 88)
+
+    def _header_menu(self, pos: QPoint) -> None:
+        header = self.horizontalHeader()
+        period = self.grid_model().period_at(header.logicalIndexAt(pos))
+        if period is not None:
+            self.period_menu_requested.emit(period.id, header.mapToGlobal(pos))
 
     # -- navigation ---------------------------------------------------------------
 

@@ -186,6 +186,7 @@ class MainWindow(QMainWindow):
         self.grid.rate_requested.connect(self.rate)
         self.grid.message.connect(self._status)
         self.grid.edit_requested.connect(self._focus_editor)
+        self.grid.period_menu_requested.connect(self._period_menu)
         self.grid_model.modelReset.connect(self._sync_grid_selection)
 
         self.right_split = QSplitter(Qt.Orientation.Vertical, self)
@@ -1111,6 +1112,52 @@ class MainWindow(QMainWindow):
                 self.select_item(item_id, period.id)
             self._status(f"Added {period.label}: ratings carried forward as drafts.")
             return
+
+    def rename_period(self, period_id: int) -> None:
+        store = self._writable()
+        period = self._period(period_id)
+        if store is None or period is None:
+            return
+        label = self.ask_text("Rename reporting period", "New label:", period.label)
+        if label is None or label.strip() == period.label:
+            return
+        try:
+            renamed = store.update_period(period_id, label=label)
+        except RagdeskError as e:
+            self.show_error(str(e))
+            return
+        self._push(commands.Moved(store, f"Rename {period.label} to {renamed.label}",
+                                  lambda text: store.update_period(period_id, label=text),
+                                  period.label, renamed.label, self._command_error))
+
+    def delete_period(self, period_id: int) -> None:
+        store = self._writable()
+        period = self._period(period_id)
+        if store is None or period is None or not self._can_leave():
+            return
+        if not self.confirm("Delete reporting period",
+                            f"Delete {period.label} and every rating and narrative in it? "
+                            "Undo (Ctrl+Z) puts it back."):
+            return
+        try:
+            snapshot = store.delete_period(period_id)
+        except RagdeskError as e:
+            self.show_error(str(e))
+            return
+        self._push(commands.Removed(store, f"Delete reporting period {period.label}", snapshot,
+                                    lambda: store.delete_period(period_id), self._command_error))
+        self._status(f"Deleted {period.label}. Undo (Ctrl+Z) puts it back.")
+
+    def _period_menu(self, period_id: int, pos: Any) -> None:
+        menu = QMenu(self)
+        writable = self.store is not None and not self.read_only
+        rename = menu.addAction("&Rename Reporting Period…", lambda: self.rename_period(period_id))
+        delete = menu.addAction("&Delete Reporting Period…", lambda: self.delete_period(period_id))
+        menu.addSeparator()
+        menu.addAction(self.act_new_period)
+        rename.setEnabled(writable)
+        delete.setEnabled(writable)
+        menu.exec(pos)
 
     # ================================================================ clipboard
 
