@@ -603,3 +603,12 @@ def test_rename_and_delete_a_period_with_undo(window: MainWindow, sample_path: P
     with _reader(sample_path) as db:
         assert len(db.assessments(period_id=jan.id)) == before == 14
     assert window.grid_model.columnCount() == columns
+
+
+def test_file_menu_lists_the_editors_save_action(window: MainWindow) -> None:
+    save = getattr(window.editor, "save_action", None)
+    if save is None:
+        pytest.skip("needs the real editor pane (ui/editor.py)")
+    assert save in window.file_menu.actions()
+    assert window.file_menu.actions().index(save) < window.file_menu.actions().index(
+        window.act_save_copy)

@@ -302,7 +302,7 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        m = bar.addMenu("&File")
+        m = self.file_menu = bar.addMenu("&File")
         m.addActions([self.act_new, self.act_open])
         self.recent_menu = m.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
@@ -487,6 +487,9 @@ class MainWindow(QMainWindow):
                 self.editor.setAccessibleName("Editor")
                 self.editor.message.connect(self._status)
                 self.editor_stack.addWidget(self.editor)
+                save = getattr(self.editor, "save_action", None)
+                if isinstance(save, QAction):  # the pane's own Ctrl+S, listed in File
+                    self.file_menu.insertAction(self.act_save_copy, save)
             else:
                 self.editor.set_store(store)
             self.editor_stack.setCurrentWidget(self.editor)
