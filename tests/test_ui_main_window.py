@@ -612,3 +612,22 @@ def test_file_menu_lists_the_editors_save_action(window: MainWindow) -> None:
     assert save in window.file_menu.actions()
     assert window.file_menu.actions().index(save) < window.file_menu.actions().index(
         window.act_save_copy)
+
+
+def test_group_by_lead_from_the_view_menu_is_remembered(
+        qtbot, window: MainWindow, settings: QSettings) -> None:
+    rows = window.tree_model.all_rows()
+    window.grouping_actions["lead"].trigger()
+    titles = [window.tree_model.index(r, 0).data() for r in range(window.tree_model.rowCount())]
+    leads = {r.lead for r in rows}
+    assert len(titles) == len(leads)
+    assert not window.act_move_up.isEnabled()  # order is the inspection's, not a lead's
+    rec13 = _rec(window.store, "13")
+    _click_tree_item(qtbot, window, rec13)
+    assert window.current_item == rec13
+    window.close()
+    again = MainWindow(settings=settings)
+    qtbot.addWidget(again)
+    assert again.tree_model.grouping == "lead"
+    assert again.grouping_actions["lead"].isChecked()
+    again.close()
