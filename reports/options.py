@@ -144,8 +144,10 @@ def resolve(store: Store, options: ReportOptions) -> Resolved:
     periods = _periods(store, options, {i.id for i in items})
     settings = store.settings()
     current = periods[-1]
+    when = f"{current.date.day} {current.date:%B %Y}" if current.date else current.label
+    board = settings.get("board", "").strip()
     meeting = options.meeting if options.meeting is not None else (
-        current.meeting or (f"{current.date.day} {current.date:%B %Y}" if current.date else current.label))
+        current.meeting or (f"{board} {when}" if board else when))
     return Resolved(
         options=options, inspections=inspections, items=items, periods=periods,
         document_owner=(options.document_owner if options.document_owner is not None

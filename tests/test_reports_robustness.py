@@ -156,6 +156,18 @@ def test_nothing_to_print_is_a_clear_error(empty_store: Store) -> None:
         build_report(empty_store, ReportOptions(paper="A3"), io.BytesIO())
 
 
+def test_meeting_defaults_to_board_setting_and_period_date(sample_store: Store) -> None:
+    from ragdesk.reports import resolve
+
+    jan = sample_store.period_by_label("Jan 2024")
+    options = ReportOptions(kind="peel", period_ids=(jan.id,))
+    assert resolve(sample_store, options).meeting == "31 January 2024"
+    sample_store.set_setting("board", "P&RSB")
+    assert resolve(sample_store, options).meeting == "P&RSB 31 January 2024"
+    assert "For P&RSB 31 January 2024" in pages_text(pdf_bytes(sample_store, kind="peel",
+                                                               period_ids=(jan.id,)))[0]
+
+
 def test_generated_date_and_blue_rating(sample_store: Store) -> None:
     sample_store.update_rating("BLUE", enabled=True)
     data = pdf_bytes(sample_store, kind="recommendations", generated=dt.date(2025, 1, 2))

@@ -139,6 +139,22 @@ def test_print_renders_every_page(qtbot, sample_store: Store, tmp_path: Path) ->
     assert len(pages_text(printed.read_bytes())) == len(pages_text(source.read_bytes()))
 
 
+def test_cancel_leaves_no_file_and_no_message(qtbot, sample_store: Store, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from ragdesk.reports import ReportOptions
+    from ragdesk.ui.report_dialog import ReportRun
+
+    messages: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *a: messages.append(text))
+    target = tmp_path / "cancelled.pdf"
+    run = ReportRun(None, sample_store, ReportOptions(), action="pdf", target=str(target))
+    run.progress.canceled.emit()  # what the Cancel button does, before the first page
+    run.start()
+    qtbot.waitUntil(lambda: run.finished, timeout=30_000)
+    assert run.error == "The report was cancelled."
+    assert not target.exists() and messages == []
+
+
 def test_unknown_action_is_a_programming_error(sample_store: Store) -> None:
     with pytest.raises(ValueError):
         report_dialog.open_report_dialog(None, sample_store, action="fax")
