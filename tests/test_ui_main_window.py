@@ -631,3 +631,29 @@ def test_group_by_lead_from_the_view_menu_is_remembered(
     assert again.tree_model.grouping == "lead"
     assert again.grouping_actions["lead"].isChecked()
     again.close()
+
+
+def test_another_users_save_keeps_selection_and_unsaved_typing(
+        qtbot, window: MainWindow, sample_path: Path) -> None:
+    editor = window.editor
+    if not hasattr(editor, "status_note"):
+        pytest.skip("needs the real editor pane (ui/editor.py)")
+    store = window.store
+    rec13, rec15 = _rec(store, "13"), _rec(store, "15")
+    _click_tree_item(qtbot, window, rec13)
+    editor.status_note.setFocus()
+    qtbot.keyClicks(editor.status_note, "half-typed")
+    jul = store.period_by_label("Jul 2023")
+    with Store.open(sample_path, identity=Identity("colleague", "other-pc")) as other:
+        other.set_rag(rec15, jul.id, "RED")
+        other.add_period("Dec 2025")
+    assert window.bridge.poll()
+    assert "half-typed" in editor.status_note.toPlainText()
+    assert window.current_item == rec13
+    assert window.period_combo.findText("Dec 2025") >= 0
+    assert window.grid_model.index(window.grid_model.row_of_item(rec15),
+                                   window.grid_model.column_of_period(jul.id)).data() == "RED"
+    # and the typing is saved when the person moves on
+    _click_tree_item(qtbot, window, rec15)
+    with _reader(sample_path) as db:
+        assert "half-typed" in db.assessment(rec13, window.store.period_by_label("Jul 2023").id).status_note

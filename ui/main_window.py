@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib
 import os
 import re
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -879,9 +880,14 @@ class MainWindow(QMainWindow):
 
     def _on_change(self, change: Change) -> None:
         """Every Change, ours or another user's: each view refreshes what it names."""
-        store = self.store
-        if store is None:
+        if self.store is None:
             return
+        try:
+            self._refresh_views(change)
+        except (sqlite3.Error, RagdeskError) as e:  # e.g. the network drive went away
+            self._status(f"Could not re-read the file: {e}", 15000)
+
+    def _refresh_views(self, change: Change) -> None:
         self.tree_model.refresh(change)
         self.grid_model.set_visible(self.tree_model.visible_item_ids())
         self.grid_model.refresh(change)
@@ -890,13 +896,12 @@ class MainWindow(QMainWindow):
         if change.structure or change.items or change.settings:
             self._refresh_choices()
         gone = (self.current_item is not None
-                and self.tree_model.item_row(self.current_item) is None
                 and self.current_item not in {r.id for r in self.tree_model.all_rows()})
-        gone_inspection = (self.current_inspection is not None and change.inspections
+        gone_inspection = (self.current_inspection is not None
+                           and (change.inspections or change.structure)
+                           and self.store is not None
                            and self.current_inspection not in
-                           {r.inspection_id for r in self.tree_model.all_rows()}
-                           and not self.tree_model.index_for_inspection(
-                               self.current_inspection).isValid())
+                           {i.id for i in self.store.inspections()})
         if self.editor is not None:
             self.editor.refresh(change)
             if gone or gone_inspection:
