@@ -657,3 +657,24 @@ def test_another_users_save_keeps_selection_and_unsaved_typing(
     _click_tree_item(qtbot, window, rec15)
     with _reader(sample_path) as db:
         assert "half-typed" in db.assessment(rec13, window.store.period_by_label("Jul 2023").id).status_note
+
+
+def test_copy_and_paste_a_rating_in_the_grid(qtbot, window: MainWindow, sample_path: Path) -> None:
+    store = window.store
+    rec13, rec15 = _rec(store, "13"), _rec(store, "15")
+    jul = store.period_by_label("Jul 2023")
+    _click_grid_cell(qtbot, window, rec13, jul.id)
+    window.grid.setFocus()
+    window.act_copy.trigger()
+    assert QApplication.clipboard().text() == "AMBER"
+    _click_grid_cell(qtbot, window, rec15, jul.id)
+    window.grid.setFocus()
+    window.act_paste.trigger()
+    QApplication.clipboard().setText("not a rating")
+    _click_grid_cell(qtbot, window, _rec(store, "16"), jul.id)
+    window.grid.setFocus()
+    window.act_paste.trigger()
+    assert "not a rating" in window.statusBar().currentMessage()
+    with _reader(sample_path) as db:
+        assert db.assessment(rec15, jul.id).rag == "AMBER"
+        assert db.assessment(_rec(store, "16"), jul.id).rag == "AMBER"
