@@ -737,7 +737,8 @@ class Store:
         values = self._inspection_values({"title": title, **fields})
         with self._write():
             (pos,) = self.conn.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM inspections").fetchone()
-            values.update(position=pos, **self._stamp())
+            values.update(id=self._fresh_id("inspections", "inspection"), position=pos,
+                          **self._stamp())
             cur = self.conn.execute(
                 f"INSERT INTO inspections ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
                 tuple(values.values()))
@@ -768,6 +769,7 @@ class Store:
             for item_id in item_ids:
                 rows += self._item_rows(item_id)
             self.conn.execute("DELETE FROM inspections WHERE id = ?", (inspection_id,))
+            self._compact("inspections")
             for item_id in item_ids:
                 self.conn.execute("DELETE FROM search_index WHERE rowid = ?", (item_id,))
             self._audit("inspection", inspection_id, "deleted", rows[0][1]["title"], None)
@@ -888,7 +890,8 @@ class Store:
             (end,) = self.conn.execute(
                 "SELECT COALESCE(MAX(position), -1) + 1 FROM items WHERE inspection_id = ?",
                 (inspection_id,)).fetchone()
-            values.update(inspection_id=inspection_id, position=end,
+            values.update(id=self._fresh_id("items", "item"), inspection_id=inspection_id,
+                          position=end,
                           title=short_title(richtext.to_plain(values.get("text", ""), bullets=False)),
                           **self._stamp())
             cur = self.conn.execute(
@@ -926,6 +929,7 @@ class Store:
             item = self.item(item_id)
             rows = self._item_rows(item_id)
             self.conn.execute("DELETE FROM items WHERE id = ?", (item_id,))
+            self._compact("items", "inspection_id = ?", item.inspection_id)
             self.conn.execute("DELETE FROM search_index WHERE rowid = ?", (item_id,))
             self._audit("item", item_id, "deleted", item.label, None)
         change = Change(items=frozenset({item_id}), inspections=frozenset({item.inspection_id}),
@@ -962,6 +966,25 @@ class Store:
         with self._write():
             self.conn.executemany(f"UPDATE {table} SET position = ? WHERE id = ?",
                                   [(pos, i) for pos, i in enumerate(ids)])
+
+    def _fresh_id(self, table: str, entity: str) -> int:
+        """An id never used before in ``table``, not even by a deleted row.
+
+        SQLite reuses the largest rowid once that row is deleted; then the audit
+        history (and an undo) of the deleted record would attach to the new one.
+        The audit log remembers every id ever used, so take one past both.
+        """
+        (top,) = self.conn.execute(
+            f"SELECT MAX(COALESCE((SELECT MAX(id) FROM {table}), 0), "
+            "COALESCE((SELECT MAX(record_id) FROM audit WHERE entity = ?), 0))", (entity,)).fetchone()
+        return int(top) + 1
+
+    def _compact(self, table: str, where: str = "1", *params: Any) -> None:
+        """Renumber positions 0, 1, 2... after a delete, keeping the order (no gaps)."""
+        ids = [r[0] for r in self.conn.execute(
+            f"SELECT id FROM {table} WHERE {where} ORDER BY position, id", params)]
+        self.conn.executemany(f"UPDATE {table} SET position = ? WHERE id = ? AND position != ?",
+                              [(pos, i, pos) for pos, i in enumerate(ids)])
 
     def _item_rows(self, item_id: int) -> list[tuple[str, dict[str, Any]]]:
         return (self._rows("items", "id = ?", item_id)
@@ -1002,23 +1025,24 @@ class Store:
                 raise InvalidValue("label", f"There is already a period “{label}”.")
             (pos,) = self.conn.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM periods").fetchone()
             cur = self.conn.execute(
-                "INSERT INTO periods (label, date, meeting, position) VALUES (?, ?, ?, ?)",
-                (label, date_text, meeting or "", pos))
+                "INSERT INTO periods (id, label, date, meeting, position) VALUES (?, ?, ?, ?, ?)",
+                (self._fresh_id("periods", "period"), label, date_text, meeting or "", pos))
             period_id = cur.lastrowid
             self._audit("period", period_id, "created", None, label)
             if carry_forward:
                 stamp = self._stamp()
                 self.conn.execute(
-                    """INSERT INTO assessments (item_id, period_id, rag, status_note, update_text,
+                    """INSERT INTO assessments (id, item_id, period_id, rag, status_note, update_text,
                            intent, impact, draft, updated_at, updated_by)
-                       SELECT a.item_id, ?, a.rag, a.status_note, a.update_text, a.intent, a.impact,
+                       SELECT ? + a.item_id, a.item_id, ?, a.rag, a.status_note, a.update_text, a.intent, a.impact,
                               1, ?, ?
                        FROM assessments a JOIN periods p ON p.id = a.period_id
                        JOIN (SELECT a2.item_id AS item_id, MAX(p2.position) AS last
                              FROM assessments a2 JOIN periods p2 ON p2.id = a2.period_id
                              WHERE p2.position < ? GROUP BY a2.item_id) AS prior
                          ON prior.item_id = a.item_id AND prior.last = p.position""",
-                    (period_id, stamp["updated_at"], stamp["updated_by"], pos))
+                    (self._fresh_id("assessments", "assessment"),  # + item id: never reused
+                     period_id, stamp["updated_at"], stamp["updated_by"], pos))
                 self.conn.execute(
                     "INSERT INTO audit (at, user, host, entity, record_id, field, old, new, item_id) "
                     "SELECT ?, ?, ?, 'assessment', id, 'carried forward', NULL, rag, item_id "
@@ -1058,6 +1082,7 @@ class Store:
                 "assessments", "period_id = ?", period_id)
             item_ids = {r["item_id"] for _, r in rows[1:]}
             self.conn.execute("DELETE FROM periods WHERE id = ?", (period_id,))
+            self._compact("periods")
             self._audit("period", period_id, "deleted", period.label, None)
             for _, a in rows[1:]:  # each item's timeline shows its rating went with the period
                 self._audit("assessment", a["id"], f"deleted with period {period.label}",
@@ -1173,7 +1198,8 @@ class Store:
                 if expected_version not in (None, 0):
                     raise Conflict("Someone else removed this assessment while you were editing it.")
                 columns = {_ASSESSMENT_COLUMNS.get(k, k): v for k, v in values.items()}
-                columns.update(item_id=item_id, period_id=period_id, **self._stamp())
+                columns.update(id=self._fresh_id("assessments", "assessment"), item_id=item_id,
+                               period_id=period_id, **self._stamp())
                 cur = self.conn.execute(
                     f"INSERT INTO assessments ({', '.join(columns)}) "
                     f"VALUES ({', '.join('?' * len(columns))})", tuple(columns.values()))
@@ -1248,9 +1274,9 @@ class Store:
         with self._write():
             self.item(item_id)
             cur = self.conn.execute(
-                "INSERT INTO evidence (item_id, name, size, mime, note, data, added_by, added_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (item_id, name, len(data), mime, note, sqlite3.Binary(data),
+                "INSERT INTO evidence (id, item_id, name, size, mime, note, data, added_by, added_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (self._fresh_id("evidence", "evidence"), item_id, name, len(data), mime, note, sqlite3.Binary(data),
                  self.identity.user, self._now()))
             self._audit("evidence", cur.lastrowid, "added", None, name)
             evidence_id = cur.lastrowid
@@ -1288,6 +1314,13 @@ class Store:
                     f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
                     tuple(row.values()))
             first_table, first = deleted.rows[0]
+            # back to its old place; others that were added meanwhile move along one
+            if first_table == "items":
+                self._reorder_items(first["inspection_id"], first["id"], first["position"])
+            elif first_table in ("inspections", "periods"):
+                ids = [r[0] for r in self.conn.execute(
+                    f"SELECT id FROM {first_table} ORDER BY position, id")]
+                self._reorder(first_table, ids, first["id"], first["position"])
             self._audit(deleted.what, first.get("id"), "restored", None,
                         first.get("title") or first.get("label") or first.get("name") or first.get("number"))
             for table, row in deleted.rows[1:]:  # rows that went with a period or inspection

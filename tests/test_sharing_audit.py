@@ -178,3 +178,19 @@ def test_upgrading_a_version_1_file_links_old_audit_rows_to_items(tmp_path: Path
             store.conn.execute("UPDATE audit SET user = 'x'")
     kinds = [b.kind for b in backup.list_backups(path, tmp_path / "ragdesk-backups")]
     assert "pre-migration" in kinds
+
+
+def test_ids_of_deleted_records_are_never_reused(store: Store) -> None:
+    last = store.items()[-1]
+    top = max(i.id for i in store.items())
+    store.delete_item(top)
+    again = store.add_item(last.inspection_id, "afi", "new one")
+    assert again.id > top
+    assert all(e.new != last.label for e in store.item_history(again.id) if e.field == "created")
+    period = store.periods()[-1]
+    snapshot = store.delete_period(period.id)
+    newer = store.add_period("Later")
+    assert newer.id != period.id
+    store.restore(snapshot)  # undo still works: its id is free
+    assert store.period(period.id).label == period.label
+    assert [p.position for p in store.periods()] == list(range(len(store.periods())))
