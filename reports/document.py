@@ -49,6 +49,25 @@ class Milestone(Flowable):
         self.callback()
 
 
+class Bookmark(Flowable):
+    """A zero-size marker that adds an outline entry (PDF bookmark) for an item here.
+
+    With 1,000 items a reader jumps by the outline rather than scrolling.
+    """
+
+    def __init__(self, title: str, key: str) -> None:
+        super().__init__()
+        self.title, self.key = printable(title), key
+        self.width = self.height = 0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        return 0, 0
+
+    def draw(self) -> None:
+        self.canv.bookmarkPage(self.key)
+        self.canv.addOutlineEntry(self.title, self.key, level=0, closed=True)
+
+
 def page_size(resolved: Resolved, *, wide: bool) -> tuple[float, float]:
     base = letter if resolved.paper == "Letter" else A4
     return landscape(base) if wide else portrait(base)

@@ -12,13 +12,21 @@ from collections.abc import Callable
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    PageBreak,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from ragdesk import richtext
 from ragdesk.domain import Assessment, Item, Rating
 from ragdesk.store import Store
 
-from .document import Milestone
+from .document import Bookmark, Milestone
 from .flowables import SplitTable, document, escape, inline_markup, para
 from .options import Resolved
 from .styles import HEADER_FILL, INK, LIGHT_RULE, NAVY, RULE, Styles, hex_colour, make_styles
@@ -279,6 +287,8 @@ def story(store: Store, resolved: Resolved, width: float, tick: Callable[[], Non
     out.append(PageBreak())
     for item in resolved.items:
         dot = dots.get(item.id)
+        out.append(CondPageBreak(110))  # as the table's min_room: the bookmark lands with it
+        out.append(Bookmark(f"{item.label} {richtext.to_plain(item.text)}"[:120], f"item-{item.id}"))
         out.append(afi_table(store, resolved, item, by_item.get(item.id), scale, statuses, styles,
                              width, dot.value if dot else ""))
         out.append(Spacer(1, 10))

@@ -26,7 +26,7 @@ from ragdesk import richtext
 from ragdesk.domain import Assessment, Rating
 from ragdesk.store import Store
 
-from .document import Milestone
+from .document import Bookmark, Milestone
 from .flowables import document, escape, panel, para
 from .options import Resolved
 from .styles import INK, LIGHT_RULE, NAVY, RULE, Styles, hex_colour, make_styles
@@ -94,7 +94,8 @@ def item_flowables(store: Store, resolved: Resolved, item_index: int, ratings: l
                    assessment: Assessment | None, styles: Styles, width: float) -> list[Flowable]:
     item = resolved.items[item_index]
     # a heading never ends a page: start on the next one with less than ~8 lines left
-    out: list[Flowable] = [CondPageBreak(110), para(item.heading, styles.heading)]
+    out: list[Flowable] = [CondPageBreak(110), Bookmark(item.heading, f"item-{item.id}"),
+                           para(item.heading, styles.heading)]
     text = richtext.parse(item.text)
     if text:
         out.append(panel(document(text, styles, width=width - 15, in_cell=True), width))

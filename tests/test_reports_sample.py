@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from pathlib import Path
 
+import pypdf
 from reports_support import HEADING, marks, pages_text, pdf_bytes, qpdf_check
 
 from ragdesk.store import Store
@@ -23,11 +25,13 @@ def _report1(store: Store, **kw: object) -> tuple[bytes, list[str]]:
 
 
 def test_report1_headings_in_order_with_the_x_in_the_right_rating(sample_store: Store) -> None:
-    _, pages = _report1(sample_store)
+    data, pages = _report1(sample_store)
     text = "\n".join(pages)
     inspection = sample_store.inspections()[0]
     expected = [i.heading for i in sample_store.items(inspection.id)]
     assert [f"{m[1]} {m[2]}" for m in HEADING.finditer(text)] == expected
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    assert [entry.title for entry in reader.outline] == expected  # bookmarks to each item
     found = dict(marks(text))
     assert len(found) == 33
     for heading, mark in found.items():
