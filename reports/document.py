@@ -64,8 +64,14 @@ class Bookmark(Flowable):
         return 0, 0
 
     def draw(self) -> None:
-        self.canv.bookmarkPage(self.key)
-        self.canv.addOutlineEntry(self.title, self.key, level=0, closed=True)
+        marks = getattr(self.canv, "ragdesk_marks", None)
+        if marks is None:
+            self.canv.bookmarkPage(self.key)
+            self.canv.addOutlineEntry(self.title, self.key, level=0, closed=True)
+            return
+        # pages are only emitted at save time (for "of y"), so bookmark them then
+        _x, y = self.canv.absolutePosition(0, 0)
+        marks.append((self.canv.getPageNumber(), self.key, self.title, y))
 
 
 def page_size(resolved: Resolved, *, wide: bool) -> tuple[float, float]:
@@ -84,6 +90,7 @@ def _canvas_class(resolved: Resolved, title: str) -> type[pdfcanvas.Canvas]:
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []
+            self.ragdesk_marks: list[tuple[int, str, str, float]] = []
 
         def showPage(self) -> None:  # noqa: N802 - ReportLab's name
             self._pages.append(dict(self.__dict__))
@@ -91,8 +98,13 @@ def _canvas_class(resolved: Resolved, title: str) -> type[pdfcanvas.Canvas]:
 
         def save(self) -> None:
             total = len(self._pages)
+            marks = self.ragdesk_marks
             for state in self._pages:
                 self.__dict__.update(state)
+                for page, key, text, y in marks:
+                    if page == self._pageNumber:
+                        self.bookmarkPage(key, fit="XYZ", top=y + 24, left=0)
+                        self.addOutlineEntry(text, key, level=0, closed=True)
                 self._furniture(total)
                 super().showPage()
             super().save()

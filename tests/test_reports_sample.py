@@ -32,6 +32,10 @@ def test_report1_headings_in_order_with_the_x_in_the_right_rating(sample_store: 
     assert [f"{m[1]} {m[2]}" for m in HEADING.finditer(text)] == expected
     reader = pypdf.PdfReader(io.BytesIO(data))
     assert [entry.title for entry in reader.outline] == expected  # bookmarks to each item
+    targets = [reader.get_destination_page_number(entry) for entry in reader.outline]
+    assert targets == sorted(targets) and targets[0] == 0 and targets[-1] >= len(pages) - 2
+    for entry, page in zip(reader.outline, targets, strict=True):
+        assert entry.title in pages[page]
     found = dict(marks(text))
     assert len(found) == 33
     for heading, mark in found.items():
