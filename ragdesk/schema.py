@@ -180,7 +180,17 @@ def _v1_to_v2(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX audit_by_item ON audit(item_id)")
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v0_to_v1, _v1_to_v2]
+def _v2_to_v3(conn: sqlite3.Connection) -> None:
+    """A covering index for the RAG grid, the tree's latest rating and directions of travel.
+
+    Those reads want (item, period, rating, draft, direction) of every assessment;
+    without this index SQLite walks the table itself, whose rows carry ~300-word
+    narratives, so on 72,000 assessments each full read visits tens of megabytes.
+    """
+    conn.execute("CREATE INDEX assessments_ratings ON assessments(item_id, period_id, rag, draft, dot)")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v0_to_v1, _v1_to_v2, _v2_to_v3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

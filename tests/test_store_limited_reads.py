@@ -97,3 +97,13 @@ def test_carry_forward_copies_each_items_latest_assessment(empty_store: Store) -
         latest = max(before, key=lambda a: position[a.period_id])
         assert carried is not None and carried.draft
         assert (carried.rag, carried.update) == (latest.rag, latest.update)
+
+
+def test_grid_and_latest_rating_reads_use_the_covering_index(empty_store: Store) -> None:
+    """Schema 3: the grid's reads never walk the assessment rows (they hold the narratives)."""
+    plans = [" ".join(str(r[3]) for r in empty_store.conn.execute("EXPLAIN QUERY PLAN " + sql))
+             for sql in ("SELECT item_id, period_id, rag, draft FROM assessments",
+                         "SELECT a.item_id, a.rag, MAX(p.position) FROM assessments a "
+                         "JOIN periods p ON p.id = a.period_id WHERE a.rag IS NOT NULL "
+                         "GROUP BY a.item_id")]
+    assert all("COVERING INDEX assessments_ratings" in plan for plan in plans), plans
