@@ -4,9 +4,9 @@
 ``{"report_s": [...], "bare_s": [...], "pages": n, "bare_pages": n}`` or
 ``{"missing": reason}`` when the report module is not there yet.
 
-The yardstick is the least a Report 1 could do: for each item its heading,
-text and the latest period's rating and narratives as plain ReportLab
-Paragraphs in a SimpleDocTemplate. The ratio bare/app is the app's throughput
+The yardstick is the least a Report 1 could do with the same text: for each
+item its heading, its text, the latest period's update and the rating as plain
+ReportLab Paragraphs in a SimpleDocTemplate, in the same TrueType face. The ratio bare/app is the app's throughput
 relative to bare ReportLab (target ≥ 0.7).
 """
 
@@ -94,12 +94,13 @@ def bare_report(path: str, out: str) -> tuple[float, int]:
                 story.append(Paragraph(escape(item.heading), styles["Heading2"]))
                 story.append(Paragraph(escape(richtext.to_plain(item.text)), styles["BodyText"]))
                 a = by_item.get(item.id)
-                if a is not None:
-                    story.append(Paragraph(escape(f"{a.rag or ''}  {a.status_note}"), styles["BodyText"]))
-                    for html in (a.update, a.intent_and_implementation, a.impact):
-                        for line in richtext.to_plain(html).split("\n"):
-                            if line.strip():
-                                story.append(Paragraph(escape(line), styles["BodyText"]))
+                for line in richtext.to_plain(a.update if a else "").split("\n"):
+                    if line.strip():
+                        story.append(Paragraph(escape(line), styles["BodyText"]))
+                marks = "  ".join(f"{code} [{'X' if a and a.rag == code else ' '}]"
+                                  for code in ("RED", "AMBER", "GREEN"))
+                story.append(Paragraph(f"RAG Rating (please mark with an X): {marks}",
+                                       styles["BodyText"]))
         SimpleDocTemplate(out, pagesize=A4).build(story)
         took = time.perf_counter() - start
     finally:
