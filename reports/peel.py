@@ -73,12 +73,15 @@ class _Scale:
     def __init__(self, ratings: list[Rating]) -> None:
         self.by_code = {r.code: r for r in ratings}
 
-    def cell(self, code: str | None, styles: Styles, *, word: bool) -> tuple[Paragraph, colors.Color]:
+    def cell(self, code: str | None, styles: Styles, *, word: bool,
+             draft: bool = False) -> tuple[Paragraph, colors.Color]:
         rating = self.by_code.get(code or "")
         if rating is None:
             text = escape(code) if code else "–"
             return Paragraph(f"<b>{text}</b>", styles.rag), colors.white
         label = rating.code if word else rating.letter
+        if draft:
+            label += " (draft)" if word else "*"
         return (Paragraph(f'<font color="{_hex(rating.text_colour)}"><b>{escape(label)}</b></font>',
                           styles.rag), hex_colour(rating.colour))
 
@@ -114,13 +117,15 @@ def matrix(store: Store, resolved: Resolved, scale: _Scale, statuses: dict[str, 
     head += [Paragraph(escape(p.label).replace(" ", "<br/>", 1), styles.rag) for p in periods]
     head.append(Paragraph("DoT", styles.rag))
     rows: list[tuple[list[object], list[colors.Color]]] = []
+    drafts = False
     for item in resolved.items:
         cells: list[object] = [para(item.number, styles.cell_centre),
                                Paragraph(_item_text(item, status_words(statuses, item.status)), small)]
         fills: list[colors.Color] = []
         for period in periods:
-            rag, _draft = grid.get((item.id, period.id), (None, False))
-            cell, fill = scale.cell(rag, styles, word=False)
+            rag, draft = grid.get((item.id, period.id), (None, False))
+            cell, fill = scale.cell(rag, styles, word=False, draft=draft)
+            drafts = drafts or (draft and rag is not None)
             cells.append(cell)
             fills.append(fill)
         dot = dots.get(item.id)
@@ -184,10 +189,10 @@ def matrix(store: Store, resolved: Resolved, scale: _Scale, statuses: dict[str, 
                 style.append(("BACKGROUND", (2 + c, r), (2 + c, r), fill))
         col_widths = widths
     table = Table(table_rows, colWidths=col_widths, repeatRows=1, style=TableStyle(style), hAlign="LEFT")
-    return [table, Spacer(1, 6), key(scale, styles, width), Spacer(1, 4)]
+    return [table, Spacer(1, 6), key(scale, styles, width, drafts=drafts), Spacer(1, 4)]
 
 
-def key(scale: _Scale, styles: Styles, width: float) -> Table:
+def key(scale: _Scale, styles: Styles, width: float, *, drafts: bool = False) -> Table:
     """One line explaining the letters and the direction-of-travel signs."""
     cells: list[object] = []
     style: list[tuple[object, ...]] = [("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -200,8 +205,11 @@ def key(scale: _Scale, styles: Styles, width: float) -> Table:
         widths += [7 * mm, 20 * mm]
         style += [("BACKGROUND", (2 * i, 0), (2 * i, 0), fill),
                   ("BOX", (2 * i, 0), (2 * i, 0), 0.5, RULE)]
-    cells.append(Paragraph("Direction of travel since the previous period: <b>+</b> improved, "
-                           "<b>=</b> no change, <b>-</b> deteriorated", styles.cell_small))
+    note = ("Direction of travel since the previous period: <b>+</b> improved, "
+            "<b>=</b> no change, <b>-</b> deteriorated")
+    if drafts:
+        note += ". <b>*</b> draft: carried forward, not yet reviewed"
+    cells.append(Paragraph(note, styles.cell_small))
     widths.append(max(60 * mm, width - sum(widths)))
     return Table([cells], colWidths=widths, style=TableStyle(style), hAlign="LEFT")
 
@@ -226,11 +234,12 @@ def afi_table(store: Store, resolved: Resolved, item: Item, assessment: Assessme
                          width=area_w - 2 * pad, in_cell=True)
 
     code = assessment.rag if assessment else None
+    draft = bool(assessment and assessment.draft)
     _, fill = scale.cell(code, styles, word=True)
 
     def rag_column() -> list[Flowable]:
         """The rating word and DoT; repeated when the row continues on the next page."""
-        cell, _ = scale.cell(code, styles, word=True)
+        cell, _ = scale.cell(code, styles, word=True, draft=draft)
         if fill == colors.white:
             cell = Paragraph("<b>Not rated</b>", styles.rag)
         return [cell, Spacer(1, 6),

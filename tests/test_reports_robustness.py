@@ -168,6 +168,15 @@ def test_meeting_defaults_to_board_setting_and_period_date(sample_store: Store) 
                                                                period_ids=(jan.id,)))[0]
 
 
+def test_draft_ratings_are_marked(sample_store: Store) -> None:
+    sample_store.add_period("Dec 2024", carry_forward=True)  # every item: a draft copy
+    peel = "\n".join(pages_text(pdf_bytes(sample_store, kind="peel")))
+    assert "draft: carried forward, not yet reviewed" in peel
+    assert "AMBER (draft)" in peel
+    rec = "\n".join(pages_text(pdf_bytes(sample_store, kind="recommendations")))
+    assert "Draft: carried forward from an earlier period" in rec
+
+
 def test_generated_date_and_blue_rating(sample_store: Store) -> None:
     sample_store.update_rating("BLUE", enabled=True)
     data = pdf_bytes(sample_store, kind="recommendations", generated=dt.date(2025, 1, 2))

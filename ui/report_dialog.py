@@ -425,6 +425,7 @@ def print_pdf(parent: QWidget | None, path: str, *, printer: QPrinter | None = N
                                   QPageSize.SizeMatchPolicy.FuzzyMatch))
     printer.setPageOrientation(QPageLayout.Orientation.Landscape if first.width() > first.height()
                                else QPageLayout.Orientation.Portrait)
+    printer.setFullPage(True)  # the PDF has its own margins: print it 1:1
     printer.setFromTo(1, pages)
     if ask:
         dialog = QPrintDialog(printer, parent)
