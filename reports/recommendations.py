@@ -100,10 +100,19 @@ def item_flowables(store: Store, resolved: Resolved, item_index: int, ratings: l
     if text:
         out.append(panel(document(text, styles, width=width - 15, in_cell=True), width))
         out.append(Spacer(1, 8))
-    narrative = richtext.parse(assessment.update) if assessment else ()
-    if richtext.to_plain(narrative).strip() or any(isinstance(b, richtext.Table) for b in narrative):
-        out += document(narrative, styles, width=width)
-    else:
+    printed = False
+    fields = (("", assessment.update), ("Intent and Implementation",
+                                         assessment.intent_and_implementation),
+              ("Impact", assessment.impact)) if assessment else ()
+    for label, stored in fields:  # the PEEL fields too, when an AFI is printed this way
+        narrative = richtext.parse(stored)
+        if richtext.to_plain(narrative).strip() or any(isinstance(b, richtext.Table)
+                                                       for b in narrative):
+            if label:
+                out.append(para(label, styles.label))
+            out += document(narrative, styles, width=width)
+            printed = True
+    if not printed:
         out.append(Paragraph(f"<i>No update recorded for {escape(resolved.current.label)}.</i>",
                              styles.empty))
     if assessment is not None and assessment.draft:

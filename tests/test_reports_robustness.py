@@ -177,6 +177,13 @@ def test_draft_ratings_are_marked(sample_store: Store) -> None:
     assert "Draft: carried forward from an earlier period" in rec
 
 
+def test_peel_afis_in_the_recommendations_format_keep_their_update(sample_store: Store) -> None:
+    text = "\n".join(pages_text(pdf_bytes(sample_store, kind="recommendations", inspection_ids=(2,))))
+    assert text.count("Intent and Implementation") == 14
+    assert "The new Problem-Solving form and procedure is now live" in text
+    assert len(marks(text)) == 14
+
+
 def test_generated_date_and_blue_rating(sample_store: Store) -> None:
     sample_store.update_rating("BLUE", enabled=True)
     data = pdf_bytes(sample_store, kind="recommendations", generated=dt.date(2025, 1, 2))
