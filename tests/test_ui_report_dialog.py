@@ -62,6 +62,20 @@ def test_without_a_filter_the_inspections_rated_in_the_period_are_chosen(qtbot,
     assert other.options().period_ids == (jul.id,)
 
 
+def test_marking_and_paper_are_remembered(qtbot, sample_store: Store, tmp_path: Path) -> None:
+    from PySide6.QtCore import QSettings
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    window.settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
+    first = ReportDialog(window, sample_store, action="pdf")
+    first.marking.setCurrentIndex(first.marking.findData("OFFICIAL-SENSITIVE"))
+    first.paper.setCurrentIndex(first.paper.findData("Letter"))
+    first.accept()
+    again = ReportDialog(window, sample_store, action="pdf")
+    assert again.options().marking == "OFFICIAL-SENSITIVE" and again.options().paper == "Letter"
+
+
 def test_nothing_chosen_keeps_the_dialog_open(qtbot, sample_store: Store) -> None:
     dialog = ReportDialog(None, sample_store, action="pdf")
     qtbot.addWidget(dialog)

@@ -20,7 +20,17 @@ import threading
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QPointF, QRectF, QSize, QSizeF, Qt, QThread, Signal
+from PySide6.QtCore import (
+    QObject,
+    QPointF,
+    QRectF,
+    QSettings,
+    QSize,
+    QSizeF,
+    Qt,
+    QThread,
+    Signal,
+)
 from PySide6.QtGui import QPageLayout, QPageSize, QPainter, QStandardItem, QStandardItemModel
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -122,11 +132,22 @@ class ReportDialog(QDialog):
         self.marking.setAccessibleName("Protective marking")
         for marking in MARKINGS:
             self.marking.addItem(marking or "None", marking)
-        self.marking.setCurrentIndex(max(0, self.marking.findData(settings.get("report_marking"))))
+        # the last marking and paper this person chose (the window's QSettings), else the file's
+        self.qsettings = getattr(parent, "settings", None)
+        if not isinstance(self.qsettings, QSettings):
+            self.qsettings = None
+        remembered = self.qsettings.value("reports/marking") if self.qsettings else None
+        if remembered == "":  # "None" was chosen last time
+            marking = None
+        else:
+            marking = remembered if remembered in MARKINGS else settings.get("report_marking")
+        self.marking.setCurrentIndex(max(0, self.marking.findData(marking)))
         self.paper = QComboBox(self)
         self.paper.setAccessibleName("Paper")
         for paper in PAPERS:
             self.paper.addItem(paper, paper)
+        if self.qsettings and self.qsettings.value("reports/paper") in PAPERS:
+            self.paper.setCurrentIndex(self.paper.findData(self.qsettings.value("reports/paper")))
         self.meeting = QLineEdit(self)
         self.meeting.setAccessibleName("For board and meeting")
         self.meeting.setPlaceholderText("e.g. P&RSB 26 June 2024 (default: the period's meeting)")
@@ -264,6 +285,9 @@ class ReportDialog(QDialog):
         if self.kind.currentData() == "peel" and not self.options().period_ids:
             self.problem.setText("Choose at least one period for the matrix.")
             return
+        if self.qsettings is not None:
+            self.qsettings.setValue("reports/marking", self.marking.currentData() or "")
+            self.qsettings.setValue("reports/paper", self.paper.currentData())
         super().accept()
 
 
