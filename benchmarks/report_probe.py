@@ -5,9 +5,10 @@
 ``{"missing": reason}`` when the report module is not there yet.
 
 The yardstick is the least a Report 1 could do with the same text: for each
-item its heading, its text, the latest period's update and the rating as plain
-ReportLab Paragraphs in a SimpleDocTemplate, in the same TrueType face. The ratio bare/app is the app's throughput
-relative to bare ReportLab (target ≥ 0.7).
+item its heading, its text, the latest period's update, intent and
+implementation, impact and the rating, as plain ReportLab Paragraphs in a
+SimpleDocTemplate, in the same TrueType face. The ratio bare/app is the app's
+throughput relative to bare ReportLab (target ≥ 0.7).
 """
 
 from __future__ import annotations
@@ -94,9 +95,13 @@ def bare_report(path: str, out: str) -> tuple[float, int]:
                 story.append(Paragraph(escape(item.heading), styles["Heading2"]))
                 story.append(Paragraph(escape(richtext.to_plain(item.text)), styles["BodyText"]))
                 a = by_item.get(item.id)
-                for line in richtext.to_plain(a.update if a else "").split("\n"):
-                    if line.strip():
-                        story.append(Paragraph(escape(line), styles["BodyText"]))
+                parts = [("", a.update), ("Intent and Implementation", a.intent_and_implementation),
+                         ("Impact", a.impact)] if a else []
+                for label, html in parts:
+                    lines = [line for line in richtext.to_plain(html).split("\n") if line.strip()]
+                    if lines and label:
+                        story.append(Paragraph(label, styles["Heading2"]))
+                    story += [Paragraph(escape(line), styles["BodyText"]) for line in lines]
                 marks = "  ".join(f"{code} [{'X' if a and a.rag == code else ' '}]"
                                   for code in ("RED", "AMBER", "GREEN"))
                 story.append(Paragraph(f"RAG Rating (please mark with an X): {marks}",
