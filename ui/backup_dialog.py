@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from ragdesk import backup
 from ragdesk.errors import RagdeskError
+from ragdesk.store import Store
 
 KIND_LABELS = {"daily": "Daily", "pre-migration": "Before upgrade", "before-restore": "Before restore",
                "manual": "Manual"}
@@ -161,3 +162,67 @@ class BackupDialog(QDialog):
             return False
         self.accept()
         return True
+
+
+# --------------------------------------------------------------------------- window glue
+
+
+def restore_from_backup(window) -> bool:
+    """File > Restore from Backup…: choose a backup of the open file, restore it, reopen.
+
+    ``window`` is the main window (``store``, ``editor``, ``open_path``). Unsaved
+    editor text is saved first (or the restore is not started).
+    """
+    store = window.store
+    if store is None:
+        return False
+    editor = getattr(window, "editor", None)
+    if editor is not None and not editor.flush():
+        return False
+    path = store.path
+    dialog = BackupDialog(window, path, backup.backup_folder(store), store=store)
+    try:
+        if dialog.exec() and dialog.restored is not None:
+            window.open_path(path)
+            return True
+        return False
+    finally:
+        dialog.deleteLater()
+
+
+def offer_backup_for_damaged(window, path: str, message: str, *, ask=None) -> bool:
+    """The file is damaged: offer its newest good backup; restore and open it if accepted.
+
+    The damaged file is never deleted (``backup.restore`` renames it aside).
+    ``ask(text) -> bool`` stands in for the question box in tests. Returns True
+    when a backup was restored and opened.
+    """
+    folder = backup.resolve_folder(path, Store.peek_setting(path, backup.FOLDER_SETTING))
+    offer = backup.newest_good_backup(path, folder)
+    if offer is None:
+        window.show_error(f"{message}\n\nNo good backup of it was found in {folder}.",
+                          "File is damaged")
+        return False
+    when = offer.taken_at.strftime("%d %b %Y %H:%M")
+    text = (f"{message}\n\nThe newest good backup is from {when}. Restore it and open it? "
+            "Changes made since then are not in the backup. The damaged file is kept "
+            "beside it (renamed), never deleted.")
+    if ask is None:
+        answer = QMessageBox.question(window, "File is damaged", text,
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.Yes)
+        accepted = answer == QMessageBox.StandardButton.Yes
+    else:
+        accepted = ask(text)
+    if not accepted:
+        return False
+    try:
+        restored = backup.restore(offer.path, path, folder=folder)
+    except RagdeskError as e:
+        window.show_error(str(e), "Restore from Backup")
+        return False
+    opened = bool(window.open_path(path))
+    if opened and restored.previous is not None:
+        window.statusBar().showMessage(f"Restored the backup from {when}; the damaged file "
+                                       f"was kept as {restored.previous.name}.", 15000)
+    return opened

@@ -11,8 +11,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDockWidget,
+    QHeaderView,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ragdesk import richtext
 from ragdesk.store import AuditEntry, Store
@@ -134,3 +141,33 @@ class HistoryView(QWidget):
 
     def refresh(self) -> None:
         self.model.refresh()
+
+
+def attach_history_dock(window) -> QDockWidget:
+    """A "History" dock for the main window that follows its current item.
+
+    Hidden until the user shows it (View menu: ``dock.toggleViewAction()``); it
+    re-reads the log only while visible, after a selection change or any Change
+    (ours or a colleague's), so it costs nothing when closed.
+    """
+    dock = QDockWidget("History", window)
+    dock.setObjectName("historyDock")
+    view = HistoryView(dock)
+    dock.setWidget(view)
+    window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+    dock.hide()
+    dock.view = view  # type: ignore[attr-defined]
+
+    def update() -> None:
+        if dock.isVisible():
+            view.show_item(window.store, window.current_item)
+
+    def later(*_args: object) -> None:
+        QTimer.singleShot(0, update)  # after the window has moved current_item
+
+    window.tree.selectionModel().currentChanged.connect(later)
+    window.grid.cell_chosen.connect(later)
+    window.bridge.changed.connect(later)
+    window.bridge.store_replaced.connect(later)
+    dock.visibilityChanged.connect(later)
+    return dock

@@ -1,0 +1,43 @@
+"""The History dock in the real main window follows the selected item and others' saves."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QMessageBox
+
+from ragdesk.store import Identity, Store
+from ragdesk.ui.history_view import attach_history_dock
+from ragdesk.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot, sample_path: Path, tmp_path: Path, monkeypatch) -> MainWindow:
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: QMessageBox.StandardButton.Ok)
+    w = MainWindow(settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(w)
+    w.show()
+    assert w.open_path(sample_path)
+    return w
+
+
+def test_history_dock_follows_selection_and_colleagues(qtbot, window: MainWindow,
+                                                       sample_path: Path) -> None:
+    dock = getattr(window, "history_dock", None) or attach_history_dock(window)
+    dock.show()
+    model = dock.view.model
+    first, second = window.store.items()[0], window.store.items()[1]
+    window.select_item(second.id, window.current_period)
+    qtbot.waitUntil(lambda: model.item_id == second.id)
+    window.select_item(first.id, window.current_period)
+    qtbot.waitUntil(lambda: model.item_id == first.id)
+    colleague = Store.open(sample_path, identity=Identity("ivan", "PC-9"))
+    colleague.update_item(first.id, lead="DCI Ivan")
+    colleague.close()
+    window.bridge.poll()
+    qtbot.waitUntil(lambda: model.rowCount() > 0 and model.index(0, 1).data() == "ivan@PC-9")
+    assert model.index(0, 4).data() == "DCI Ivan"
+    window.resize(1200, 800)
+    window.grab().save("/tmp/window_history.png")
