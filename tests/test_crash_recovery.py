@@ -183,3 +183,20 @@ def test_file_made_read_only_while_open(sample_path: Path) -> None:
         for p in share.iterdir():
             p.unlink()
         share.rmdir()
+
+
+def test_disk_full_during_a_save_is_clear_and_loses_nothing(sample_store: Store) -> None:
+    from ragdesk.errors import RagdeskError
+
+    item = sample_store.items()[0]
+    (pages,) = sample_store.conn.execute("PRAGMA page_count").fetchone()
+    sample_store.conn.execute(f"PRAGMA max_page_count = {pages}")  # the disk is now "full"
+    huge = "<p>" + "evidence of progress " * 20000 + "</p>"
+    with pytest.raises(RagdeskError, match="disk holding the file is full") as caught:
+        sample_store.update_item(item.id, expected_version=item.version, text=huge)
+    assert "still in the window" in str(caught.value)
+    assert sample_store.item(item.id).version == item.version  # rolled back whole
+    assert sample_store.integrity_check() == "ok"
+    sample_store.conn.execute("PRAGMA max_page_count = 1073741823")  # space freed
+    saved = sample_store.update_item(item.id, expected_version=item.version, text=huge)
+    assert saved.version == item.version + 1
