@@ -17,6 +17,21 @@ Design notes (why it is like this):
   (evidence bytes included) so undo can put the very same rows back.
 * Each operation returns the record it wrote and tells ``listeners`` what
   changed (:class:`Change`), so each view refreshes only what it shows.
+
+Sharing decisions (issue 6):
+
+* Compare-and-swap (``expected_version``) covers what people edit as text:
+  inspections, items, assessments (and ``set_rag`` when the caller passes it).
+  The grid's one-key ``set_rag`` without it is last-writer-wins on purpose: a
+  rating is one visible word, and the audit log keeps the overwritten one with
+  who and when. Periods (label/date/meeting), settings, ratings and statuses
+  have no version: rare, short administrative edits, last writer wins, audited.
+* Every audit row names its item (``item_id``), so an item's timeline keeps the
+  history of deleted assessments and evidence; ids of deleted records are never
+  reused (:meth:`Store._fresh_id`), so history and undo never attach to a newcomer.
+* SQLite cannot say who holds a lock; :mod:`ragdesk.presence` leaves a sidecar
+  naming the last writer, and a Locked message names them ("probably ...").
+* Backups and restore live in :mod:`ragdesk.backup` (SQLite's backup API only).
 """
 
 from __future__ import annotations
