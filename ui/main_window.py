@@ -47,7 +47,7 @@ from PySide6.QtWidgets import (
 
 from ragdesk import backup as backups
 from ragdesk.domain import ItemKind, Period
-from ragdesk.errors import FileProblem, RagdeskError, ReadOnly
+from ragdesk.errors import Damaged, FileProblem, RagdeskError, ReadOnly
 from ragdesk.jsonio import export_csv, export_json, import_json
 from ragdesk.store import Change, Store
 
@@ -58,11 +58,13 @@ from . import (
 )
 from .about import show_about
 from .background import BackgroundTask
+from .backup_dialog import offer_backup_for_damaged, restore_from_backup
 from .bridge import StoreBridge
 from .dialogs import ItemDialog, PeriodDialog, PeriodValues, PropertiesDialog
 from .filter_bar import FilterBar
 from .grid_model import GridModel
 from .grid_view import GridView
+from .history_view import attach_history_dock
 from .rag_style import BadgeDelegate
 from .tree_model import (
     COL_DUE,
@@ -123,6 +125,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("ragdesk")
         self.setAccessibleName("ragdesk")
         self._build_views()
+        self.history_dock = attach_history_dock(self)  # before the saved window state is restored
         self._build_actions()
         self._build_menus()
         self._build_toolbar()
@@ -234,6 +237,8 @@ class MainWindow(QMainWindow):
         self.act_open = a("&Open…", self.open_dialog, SK.Open, "Open a ragdesk file")
         self.act_save_copy = a("Save a &Copy…", self.save_copy, "Ctrl+Shift+S",
                                "Write a copy of the whole file (a consistent snapshot)")
+        self.act_restore_backup = a("Restore from &Backup…", lambda: restore_from_backup(self), None,
+                                    "Replace this file with one of its automatic backups")
         self.act_import = a("&Import JSON…", self.import_json_dialog, None,
                             "Add the contents of a ragdesk JSON file to this file")
         self.act_export_json = a("Export &JSON…", lambda: self.export_dialog("json"), None,
@@ -309,6 +314,7 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         m.addSeparator()
         m.addAction(self.act_save_copy)
+        m.addAction(self.act_restore_backup)
         m.addSeparator()
         m.addActions([self.act_import, self.act_export_json, self.act_export_csv])
         m.addSeparator()
@@ -336,6 +342,11 @@ class MainWindow(QMainWindow):
         m.addAction(self.act_show_grid)
         m.addSeparator()
         m.addActions([self.act_focus_tree, self.act_focus_editor, self.act_focus_grid])
+        m.addSeparator()
+        history = self.history_dock.toggleViewAction()
+        history.setText("&History of the Selected Item")
+        history.setShortcut(QKeySequence("Alt+4"))
+        m.addAction(history)
         m.addSeparator()
         m.addAction(self.act_refresh)
 
@@ -410,7 +421,8 @@ class MainWindow(QMainWindow):
                     self.act_preview, self.act_print, self.act_pdf, self.act_properties,
                     self.act_refresh):
             act.setEnabled(has_file)
-        for act in (self.act_import, self.act_add_inspection, self.act_new_period):
+        for act in (self.act_import, self.act_add_inspection, self.act_new_period,
+                    self.act_restore_backup):
             act.setEnabled(writable)
         self.act_add_item.setEnabled(writable and bool(self.tree_model.rowCount()))
         self.act_duplicate.setEnabled(writable and has_item)
@@ -451,6 +463,8 @@ class MainWindow(QMainWindow):
             if read_only or not self._offer_read_only(str(e)):
                 return False
             return self.open_path(path, read_only=True)
+        except Damaged as e:  # offer the newest good backup (the damaged file is kept)
+            return offer_backup_for_damaged(self, path, str(e))
         except FileProblem as e:
             self.show_error(str(e), "Cannot open file")
             return False
