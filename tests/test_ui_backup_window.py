@@ -67,9 +67,9 @@ def test_open_path_of_a_damaged_file_goes_through_the_offer(window: MainWindow, 
         backup.take_backup(store, "daily")
     spoil(sample_path)
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
-    if not window.open_path(sample_path):  # the window is not wired to the offer yet
-        pytest.skip("main window does not offer backups for damaged files yet")
+    assert window.open_path(sample_path)  # File > Open of a damaged file: offered, restored
     assert window.store.integrity_check() == "ok"
+    assert list(sample_path.parent.glob("sample.db.damaged-*"))
 
 
 def test_restore_from_backup_menu_flow(qtbot, window: MainWindow, sample_path: Path,
