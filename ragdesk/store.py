@@ -46,7 +46,7 @@ import socket
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from sqlite_utils import Database
@@ -261,6 +261,22 @@ def fts_query(text: str) -> str:
 # --------------------------------------------------------------------------- opening
 
 
+def read_only_uri(path: str, *, windows: bool = os.name == "nt") -> str:
+    """An SQLite ``mode=ro`` URI for a file, shared-drive paths included.
+
+    ``Path.as_uri()`` turns a UNC path (``\\\\server\\share\\x.db``) into
+    ``file://server/share/x.db``, whose "server" SQLite rejects as a URI authority;
+    SQLite wants the UNC path after an empty authority: ``file:////server/share/x.db``.
+    """
+    absolute = os.path.abspath(path) if windows == (os.name == "nt") else path
+    pure = PureWindowsPath(absolute) if windows else PurePosixPath(absolute)
+    uri = pure.as_uri()
+    if uri.startswith("file://") and not uri.startswith("file:///"):
+        uri = "file:////" + uri[len("file://"):]
+    return uri + "?mode=ro"
+
+
+
 def _explain_open_error(path: str, error: sqlite3.Error) -> FileProblem:
     text = str(error).lower()
     if "locked" in text or "busy" in text:
@@ -332,7 +348,7 @@ class Store:
                                  "before it can be viewed; open it with write access once.")
         try:
             if read_only:
-                uri = Path(os.path.abspath(path)).as_uri() + "?mode=ro"
+                uri = read_only_uri(path)
                 conn = sqlite3.connect(uri, uri=True, isolation_level=None,
                                        check_same_thread=False)
             else:
@@ -424,7 +440,7 @@ class Store:
 
     @staticmethod
     def _connect_read_only(path: str) -> sqlite3.Connection:
-        uri = Path(os.path.abspath(path)).as_uri() + "?mode=ro"
+        uri = read_only_uri(path)
         conn = sqlite3.connect(uri, uri=True, isolation_level=None)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         return conn

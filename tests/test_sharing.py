@@ -258,3 +258,16 @@ def test_presence_guess_is_dropped_when_stale(tmp_path: Path) -> None:
     assert presence.describe_holder(db, now=then + dt.timedelta(hours=3)) == ""
     Path(presence.sidecar(db)).write_text("{garbage")
     assert presence.describe_holder(db) == ""
+
+
+def test_read_only_uri_handles_shared_drive_paths_and_odd_names(sample_path: Path) -> None:
+    from ragdesk.store import read_only_uri
+
+    assert read_only_uri(r"\\server\share\Unit files\plan.db", windows=True) == \
+        "file:////server/share/Unit%20files/plan.db?mode=ro"
+    assert read_only_uri(r"Z:\Unit\plan #2.db", windows=True) == "file:///Z:/Unit/plan%20%232.db?mode=ro"
+    odd = sample_path.with_name("HMICFRS plan #2 ?100% & co.db")
+    odd.write_bytes(sample_path.read_bytes())
+    with Store.open(odd, read_only=True) as store:
+        assert store.counts()["items"] == 47
+    assert Store.check_file(odd) == "ok"
