@@ -116,6 +116,23 @@ class Change:
     structure: bool = False
     settings: bool = False
 
+    @staticmethod
+    def union(changes: Iterable[Change]) -> Change:
+        """Everything several changes name, in one pass.
+
+        Folding with ``|`` copies the growing sets once per change: quadratic, and an
+        import of 30,000 items (720,000 assessments) then took longer than the import.
+        """
+        sets: list[set[Any]] = [set() for _ in range(5)]
+        structure = settings = False
+        for c in changes:
+            for bucket, values in zip(sets, (c.inspections, c.items, c.periods, c.assessments,
+                                             c.evidence_of), strict=True):
+                bucket.update(values)
+            structure = structure or c.structure
+            settings = settings or c.settings
+        return Change(*(frozenset(s) for s in sets), structure=structure, settings=settings)
+
     def __or__(self, other: Change) -> Change:
         return Change(
             self.inspections | other.inspections, self.items | other.items,
@@ -624,10 +641,7 @@ class Store:
             raise
         held, self._held = self._held, None
         if held:
-            combined = Change()
-            for change in held:
-                combined = combined | change
-            self._emit(combined)
+            self._emit(Change.union(held))
 
     def _emit(self, change: Change) -> None:
         if self._held is not None:

@@ -34,3 +34,22 @@ def test_a_failed_batch_leaves_the_index_as_it_was(empty_store: Store) -> None:
     assert store.search("kept") == [item.id] and store.search("replaced") == []
     store.update_item(item.id, text="<p>Replaced words</p>")  # outside a batch: at once
     assert store.search("replaced") == [item.id]
+
+
+def test_a_batch_tells_listeners_everything_once(empty_store: Store) -> None:
+    store = empty_store
+    heard = []
+    store.listeners.append(heard.append)
+    inspection = store.add_inspection("PEEL 2025")
+    period = store.add_period("Jun 2025")
+    heard.clear()
+    with store.batch():
+        items = [store.add_item(inspection.id, ItemKind.AFI, str(n)).id for n in range(3)]
+        for item_id in items:
+            store.set_rag(item_id, period.id, "RED")
+        store.set_setting("team", "CIT")
+    assert len(heard) == 1
+    change = heard[0]
+    assert change.items == set(items) and change.inspections == {inspection.id}
+    assert change.assessments == {(i, period.id) for i in items}
+    assert change.structure and change.settings and not change.periods
