@@ -49,20 +49,7 @@ def timed(fn: Callable[[], Any], app: QApplication) -> float:
     return (time.perf_counter() - start) * 1000
 
 
-def _immortal_bools() -> None:
-    """PySide6 6.12.0 on Python 3.11 leaks references to True/False (as ui/qt_compat.py
-    says of None): after some thousands of model calls the interpreter aborts with
-    "bool_dealloc". The benchmark must survive to measure; the app needs the same fix.
-    """
-    import ctypes
-    if sys.version_info < (3, 12) and sys.implementation.name == "cpython":
-        for obj in (True, False, None):
-            ctypes.c_ssize_t.from_address(id(obj)).value += 1 << 40
-
-
 def run(path: str, repeat: int) -> dict[str, Any]:
-    if os.environ.get("RAGDESK_BENCH_NO_BOOL_FIX") is None:
-        _immortal_bools()
     from ragdesk.ui.launch import make_app
     app = make_app([sys.argv[0]])
     from ragdesk.ui.main_window import MainWindow
