@@ -87,6 +87,7 @@ class TreeModel(QAbstractItemModel):
         self.grouping = "inspection"
         self.filter = ItemFilter()
         self._search_hits: set[int] | None = None
+        self._read_once = False  # rows of the current store have been read
         if store is not None:
             self.set_store(store)
 
@@ -95,6 +96,7 @@ class TreeModel(QAbstractItemModel):
     def set_store(self, store: Store | None) -> None:
         self._store = store
         self._search_hits = None
+        self._read_once = False
         self.refresh(None, force=True)
 
     def set_grouping(self, grouping: str) -> None:
@@ -109,16 +111,27 @@ class TreeModel(QAbstractItemModel):
         self.filter = item_filter
         if text_changed:
             self._search_hits = None
-        self.refresh(None)
+        self.refresh(None, reread=False)  # the rows are already here: only lay them out again
 
-    def refresh(self, change: Change | None = None, *, force: bool = False) -> None:
-        """Re-read the rows (one query) and repaint; reset only if the row layout changed."""
+    def refresh(self, change: Change | None = None, *, force: bool = False,
+                reread: bool = True) -> None:
+        """Re-read the rows (one query) and repaint; reset only if the row layout changed.
+
+        ``reread=False`` lays out the rows already read (a new filter). A change
+        that names a few items and leaves the layout alone re-reads just those.
+        """
         store = self._store
         if change is not None and not force and not (
                 change.items or change.inspections or change.structure or change.settings
                 or change.assessments):
             return  # e.g. evidence only: nothing the tree shows
-        if store is None:
+        if (store is not None and change is not None and not force
+                and not (change.structure or change.settings or change.inspections)
+                and self._refresh_some(store, change)):
+            return
+        if store is not None and not reread and self._read_once:
+            groups = self._build_groups(store)
+        elif store is None:
             groups: list[_Group] = []
             self._all_rows = []
         else:
@@ -129,6 +142,7 @@ class TreeModel(QAbstractItemModel):
             self._status_labels = {s.code: s.label for s in statuses}
             self._finished = {s.code for s in statuses if s.finished}
             self._all_rows = store.item_rows(today=self._today())
+            self._read_once = True
             groups = self._build_groups(store)
         old_shape = [(g.key, [r.id for r in g.rows]) for g in self._groups]
         new_shape = [(g.key, [r.id for r in g.rows]) for g in groups]
@@ -147,6 +161,43 @@ class TreeModel(QAbstractItemModel):
                 parent = self.index(where[0], 0)
                 self.dataChanged.emit(self.index(where[1], 0, parent),
                                       self.index(where[1], last, parent))
+
+    def _refresh_some(self, store: Store, change: Change) -> bool:
+        """Re-read only the changed items' rows; False when the layout may change (then re-read all).
+
+        Rating one cell must repaint within a frame on thousands of items, so it
+        cannot re-read (and re-build) every row.
+        """
+        ids = self._changed_items(change)
+        if not ids or len(ids) > 200 or not self._read_once:
+            return False
+        fresh = {r.id: r for r in store.item_rows(item_ids=ids, today=self._today())}
+        at = {r.id: n for n, r in enumerate(self._all_rows) if r.id in ids}
+        if set(fresh) != ids or set(at) != ids:
+            return False  # added or removed
+        hits = set(store.search(self.filter.text)) if self.filter.text.strip() else None
+        for item_id, row in fresh.items():
+            old = self._all_rows[at[item_id]]
+            if (old.inspection_id, old.position) != (row.inspection_id, row.position):
+                return False
+            if self.grouping != "inspection" and getattr(old, self.grouping) != getattr(row, self.grouping):
+                return False
+            self._search_hits, before = hits, self._search_hits
+            passes = self._passes(row)
+            self._search_hits = before
+            if passes != (item_id in self._row_of_item):
+                return False  # it joins or leaves the filtered rows
+        self._search_hits = hits
+        last = len(HEADERS) - 1
+        for item_id, row in fresh.items():
+            self._all_rows[at[item_id]] = row
+            where = self._row_of_item.get(item_id)
+            if where:
+                self._groups[where[0]].rows[where[1]] = row
+                parent = self.index(where[0], 0)
+                self.dataChanged.emit(self.index(where[1], 0, parent),
+                                      self.index(where[1], last, parent))
+        return True
 
     def _changed_items(self, change: Change | None) -> set[int]:
         if change is None or change.settings:
