@@ -824,7 +824,7 @@ class EditorPane(QWidget):
         self.assessment_box.setTitle(f"Assessment for {period.label}{meeting}".replace("&", "&&"))
         self._apply("assessment", record, fresh=fresh)
         self.draft_row.setVisible(bool(record and record.draft))
-        derived = self.store.directions(period.id).get(self.item_id)
+        derived = self.store.directions(period.id, [self.item_id]).get(self.item_id)  # one item
         override = record.dot if record else None
         word = DOT_WORDS.get(derived, "– (no earlier rating)") if derived else "– (no earlier rating)"
         self.direction.setText(("Chosen: " if override else "Derived: ") + word)
