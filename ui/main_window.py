@@ -851,10 +851,16 @@ class MainWindow(QMainWindow):
 
     def _after_tree_reset(self) -> None:
         root = QModelIndex()
+        collapsed = []
         for row in range(self.tree_model.rowCount()):
-            index = self.tree_model.index(row, 0)
             self.tree.setFirstColumnSpanned(row, root, True)
-            self.tree.setExpanded(index, self.tree_model.group_key(index) not in self._collapsed)
+            index = self.tree_model.index(row, 0)
+            if self.tree_model.group_key(index) in self._collapsed:
+                collapsed.append(index)
+        # One layout for every group, not one per group (60 inspections: ~100 ms per search).
+        self.tree.expandAll()
+        for index in collapsed:
+            self.tree.setExpanded(index, False)
         self._sync_views()
 
     def _filter_changed(self, item_filter: ItemFilter) -> None:
