@@ -8,6 +8,7 @@ substitute a visible replacement mark rather than let a glyph silently vanish.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
@@ -62,11 +63,16 @@ def _covered() -> frozenset[int]:
     return frozenset(font.face.charToGlyph)
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")  # what printable() drops from ASCII
+
+
 def printable(text: str) -> str:
     """``text`` with control characters dropped and unprintable characters marked.
 
     Keeps newlines and tabs (the caller turns them into breaks/spaces).
     """
+    if text.isascii() and not _CONTROL.search(text):
+        return text  # the common case, and every printable ASCII character is covered
     covered = _covered()
     out: list[str] = []
     for ch in text:
