@@ -146,9 +146,11 @@ class GridModel(QAbstractTableModel):
                 touched_columns.add(col)
         for col in sorted(touched_columns):
             self.headerDataChanged.emit(Qt.Orientation.Horizontal, col, col)
-        if change.assessments and self._rows:
-            self.dataChanged.emit(self.index(0, self.dot_column),
-                                  self.index(len(self._rows) - 1, self.dot_column))
+        # only the rated items' arrows can move: repainting the whole column repainted the grid
+        for item_id in {item for item, _ in change.assessments}:
+            row = self._row_of_item.get(item_id)
+            if row is not None:
+                self.dataChanged.emit(self.index(row, self.dot_column), self.index(row, self.dot_column))
         if change.inspections:
             for row, r in enumerate(self._rows):
                 if r.inspection and r.inspection.id in change.inspections:
