@@ -8,6 +8,7 @@ built into a .db by the importer, so the importer is exercised on every build.
 from __future__ import annotations
 
 import os
+import sys
 from importlib import resources
 from pathlib import Path
 
@@ -35,7 +36,7 @@ def user_data_dir() -> Path:
     """
     if os.name == "nt" and os.environ.get("APPDATA"):
         return Path(os.environ["APPDATA"]) / "ragdesk"
-    if os.uname().sysname == "Darwin":
+    if sys.platform == "darwin":
         return Path.home() / "Library" / "Application Support" / "ragdesk"
     return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "ragdesk"
 
