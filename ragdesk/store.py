@@ -47,9 +47,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from . import presence, richtext, schema
 from .domain import (
@@ -86,6 +84,9 @@ from .errors import (
     ReadOnly,
     TooLarge,
 )
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -311,11 +312,20 @@ def _explain_open_error(path: str, error: sqlite3.Error) -> FileProblem:
 class Store:
     """An open ragdesk database file. Create with :meth:`open` or :meth:`create`."""
 
+    @property
+    def db(self) -> Database:
+        """A sqlite-utils view of the connection, made on first use: importing
+        sqlite-utils costs ~50 ms of every start-up, and the store itself never needs it."""
+        if self._db is None:
+            from sqlite_utils import Database
+            self._db = Database(self.conn)
+        return self._db
+
     def __init__(self, conn: sqlite3.Connection, path: str, *, read_only: bool,
                  identity: Identity | None = None,
                  clock: Callable[[], dt.datetime] = _utcnow) -> None:
         self.conn = conn
-        self.db = Database(conn)
+        self._db: Database | None = None
         self.path = path
         self.read_only = read_only
         self.identity = identity or Identity()
@@ -1158,13 +1168,17 @@ class Store:
                + " ORDER BY a.item_id, p.position")
         return [_assessment(r) for r in self.conn.execute(sql, params)]
 
-    def rag_grid(self, item_ids: Iterable[int] | None = None,
+    def rag_grid(self, item_ids: Iterable[int] | None = None, *,
+                 period_ids: Iterable[int] | None = None,
                  ) -> dict[tuple[int, int], tuple[str | None, bool]]:
-        """(item, period) -> (rating, draft) for every assessment (or of ``item_ids``), in one query."""
+        """(item, period) -> (rating, draft) for every assessment (or of ``item_ids``, or in
+        ``period_ids``: a new grid column need not re-read the others), in one query."""
         only, params = _id_filter("item_id", item_ids)
+        in_periods, period_params = _id_filter("period_id", period_ids)
+        where = " AND ".join(w for w in (only, in_periods) if w)
         return {(r[0], r[1]): (r[2], bool(r[3])) for r in self.conn.execute(
             "SELECT item_id, period_id, rag, draft FROM assessments"
-            + (f" WHERE {only}" if only else ""), params)}
+            + (f" WHERE {where}" if where else ""), [*params, *period_params])}
 
     def directions(self, period_id: int,
                    item_ids: Iterable[int] | None = None) -> dict[int, Dot | None]:
