@@ -119,6 +119,8 @@ class GridModel(QAbstractTableModel):
             self._counts, self._dots_of = {}, {}
             self.endResetModel()
             return
+        if full and change is not None and self._periods_only(store, change):
+            return
         if full:
             self.beginResetModel()
             self._read_all(store)
@@ -155,6 +157,59 @@ class GridModel(QAbstractTableModel):
             for row, r in enumerate(self._rows):
                 if r.inspection and r.inspection.id in change.inspections:
                     self.dataChanged.emit(self.index(row, 0), self.index(row, last))
+
+    def _periods_only(self, store: Store, change: Change) -> bool:
+        """A period added, deleted or renamed: insert, remove or relabel one column.
+
+        Adding a period used to reset the grid (re-reading 75,000 cells and laying
+        out every row); one column is all that changed. False when the change may
+        touch more than the periods (then the caller re-reads everything).
+        """
+        if (not change.periods or change.items or change.inspections or change.settings
+                or change.assessments or change.evidence_of):
+            return False
+        new = store.periods()
+        old_ids = [p.id for p in self._periods]
+        new_ids = [p.id for p in new]
+        added = [i for i in new_ids if i not in set(old_ids)]
+        removed = [i for i in old_ids if i not in set(new_ids)]
+        if not set(added) | set(removed) <= set(change.periods) or len(added) + len(removed) > 1:
+            return False
+        if added:
+            if [i for i in new_ids if i != added[0]] != old_ids:
+                return False  # the others moved too
+            column = new_ids.index(added[0]) + 1
+            cells = store.rag_grid(period_ids=added)
+            self.beginInsertColumns(_ROOT, column, column)
+            self._periods = new
+            self._cells.update(cells)
+            self._counts.pop(added[0], None)
+            self._read_dots()
+            self.endInsertColumns()
+        elif removed:
+            if [i for i in old_ids if i != removed[0]] != new_ids:
+                return False
+            column = old_ids.index(removed[0]) + 1
+            self.beginRemoveColumns(_ROOT, column, column)
+            self._periods = new
+            self._cells = {k: v for k, v in self._cells.items() if k[1] != removed[0]}
+            self._counts.pop(removed[0], None)
+            self._dots_of = {}  # later periods' arrows compare against another period now
+            self._read_dots()
+            self.endRemoveColumns()
+            if self._rows:
+                col = self.dot_column
+                self.dataChanged.emit(self.index(0, col), self.index(len(self._rows) - 1, col))
+        else:
+            if new_ids != old_ids:
+                return False  # reordered
+            self._periods = new
+            for period_id in change.periods:
+                column = new_ids.index(period_id) + 1 if period_id in new_ids else None
+                if column is not None:
+                    self.headerDataChanged.emit(Qt.Orientation.Horizontal, column, column)
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, self.dot_column, self.dot_column)
+        return True
 
     def _read_all(self, store: Store) -> None:
         self._scale = RatingScale(store.ratings(include_disabled=True))

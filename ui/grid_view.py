@@ -110,6 +110,7 @@ class GridView(QTableView):
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._header_menu)
         model.modelReset.connect(self._after_reset)
+        model.columnsInserted.connect(self._after_columns_inserted)
         self._after_reset()
 
     def grid_model(self) -> GridModel:
@@ -130,6 +131,16 @@ class GridView(QTableView):
             for c in range(1, columns):
                 header.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
                 self.setColumnWidth(c, 130 if c == model.status_column else 88)
+
+    def _after_columns_inserted(self, _parent: QModelIndex, first: int, last: int) -> None:
+        """A new period's column: the same width and resizing as the others (no reset)."""
+        header = self.horizontalHeader()
+        for c in range(first, last + 1):
+            header.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
+            self.setColumnWidth(c, 88)
+        for row in self.grid_model().heading_rows():  # headings still span every column
+            if self.columnSpan(row, 0) != self.grid_model().columnCount():
+                self.setSpan(row, 0, 1, self.grid_model().columnCount())
 
     def _header_menu(self, pos: QPoint) -> None:
         header = self.horizontalHeader()

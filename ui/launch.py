@@ -99,9 +99,15 @@ class _FirstPaint(QObject):
 
 
 def start(db: str | None, *, read_only: bool = False, settings: QSettings | None = None,
-          app_data_dir: str | None = None) -> MainWindow:
+          app_data_dir: str | None = None, defer: bool = False) -> MainWindow:
     """Show the main window on ``db`` (or the default file). Never raises for a bad file:
-    the window says what is wrong and stays open with no file, so another can be chosen."""
+    the window says what is wrong and stays open with no file, so another can be chosen.
+
+    ``defer`` (what ``ragdesk open`` does) paints the window first and opens the file
+    just after its first frame, with "Opening…" in the window and a busy cursor: the
+    integrity check, daily backup and reading every row take most of a second on a
+    force-sized file, and a window that appears at once is what people expect.
+    """
     from .main_window import MainWindow  # after QApplication exists
 
     window = MainWindow(settings=settings)
@@ -114,7 +120,9 @@ def start(db: str | None, *, read_only: bool = False, settings: QSettings | None
         if path is None:
             QMessageBox.warning(window, "ragdesk", "The sample file could not be created in "
                                 f"“{folder}”. Use File ▸ New… or File ▸ Open….")
-    if path:
+    if path and defer:
+        window.open_after_first_paint(path, read_only=read_only)
+    elif path:
         window.open_path(path, read_only=read_only)
     return window
 
@@ -123,7 +131,7 @@ def run(args: argparse.Namespace) -> int:
     app = make_app()
     if os.environ.get(BENCH_EXIT_AFTER_PAINT):
         app.installEventFilter(_FirstPaint(app))
-    window = start(args.db, read_only=args.read_only)
+    window = start(args.db, read_only=args.read_only, defer=True)
     code = app.exec()
     del window
     return code

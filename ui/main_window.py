@@ -18,13 +18,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt
+from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
     QCloseEvent,
     QGuiApplication,
     QKeySequence,
+    QPaintEvent,
     QShortcut,
     QUndoStack,
 )
@@ -120,6 +121,7 @@ class MainWindow(QMainWindow):
         self._collapsed: set[str] = set()
         self._tasks: list[BackgroundTask] = []
         self.editor: Any = None
+        self._pending_open: tuple[str, bool] | None = None  # see open_after_first_paint
 
         self.setObjectName("ragdeskMainWindow")
         self.setWindowTitle("ragdesk")
@@ -454,6 +456,7 @@ class MainWindow(QMainWindow):
     def open_path(self, path: str | os.PathLike[str], *, read_only: bool = False) -> bool:
         """Open a file in this window, or say plainly why not (the current file stays open)."""
         path = os.fspath(path)
+        self._pending_open = None  # a file chosen now replaces one still waiting to open
         if self.editor is not None and not self.editor.flush():
             return False
         try:
@@ -482,6 +485,48 @@ class MainWindow(QMainWindow):
         elif problems:
             self._status("Opened read-only; no backup could be taken: " + problems[0])
         return True
+
+    def open_after_first_paint(self, path: str | os.PathLike[str], *, read_only: bool = False) -> None:
+        """Open ``path`` just after the window's first frame (start-up), saying so meanwhile.
+
+        The integrity check (issue 6), the daily backup and reading every row take
+        most of a second on a force-sized file; the window appears first, says
+        "Opening…" with a busy cursor, and nothing can be edited until the file is
+        open. A damaged or foreign file is refused exactly as ``open_path`` does.
+        """
+        path = os.fspath(path)
+        self._pending_open = (path, read_only)
+        self.no_file.setText(f"Opening “{os.path.basename(path)}”…\n\n"
+                             "Checking the file and reading its items.")
+        self.editor_stack.setCurrentWidget(self.no_file)
+        self._status(f"Opening {path}…", 0)
+        self.setCursor(Qt.CursorShape.WaitCursor)
+        self._update_actions()
+        # normally the first paint triggers it; this covers a window that is never painted
+        QTimer.singleShot(1000, self, self._open_pending)
+
+    @property
+    def opening(self) -> bool:
+        """True between ``open_after_first_paint`` and the file being open (or refused)."""
+        return self._pending_open is not None
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self._pending_open is not None:
+            QTimer.singleShot(0, self, self._open_pending)  # after this frame reaches the screen
+
+    def _open_pending(self) -> None:
+        pending, self._pending_open = self._pending_open, None
+        if pending is None:
+            return
+        path, read_only = pending
+        try:
+            self.open_path(path, read_only=read_only)
+        finally:
+            self.unsetCursor()
+            self.no_file.setText("No file is open.\n\nUse File ▸ Open… or File ▸ New…")
+            if self.store is None:
+                self.statusBar().clearMessage()
 
     def _offer_read_only(self, text: str) -> bool:
         box = QMessageBox(QMessageBox.Icon.Warning, "Cannot open file for changes", text,

@@ -1,0 +1,177 @@
+"""Issue 8's fast paths behave like the slow ones they replace.
+
+* Start-up paints the window before the file is opened (``start(defer=True)``,
+  what ``ragdesk open`` does), then opens it: a good file is shown, a bad one is
+  refused with the same message, a damaged one still goes through the backup offer.
+* Adding, deleting or renaming a period inserts, removes or relabels one grid
+  column without resetting the model, and the grid then shows what a freshly
+  built model shows.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QMessageBox
+
+from ragdesk.store import Store
+from ragdesk.ui import launch
+from ragdesk.ui.grid_model import GridModel
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> QSettings:
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    seen: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning",
+                        lambda _p, _t, text, *a, **k: seen.append(text) or QMessageBox.StandardButton.Ok)
+    return seen
+
+
+def test_window_paints_before_the_file_opens_then_shows_it(qtbot, sample_path: Path,
+                                                           settings: QSettings) -> None:
+    window = launch.start(str(sample_path), settings=settings, defer=True)
+    qtbot.addWidget(window)
+    # shown at once, saying what it is doing, with nothing editable yet
+    assert window.isVisible() and window.opening and window.store is None
+    assert "Opening “sample.db”" in window.no_file.text()
+    assert window.editor_stack.currentWidget() is window.no_file
+    assert not window.act_add_item.isEnabled() and not window.act_new_period.isEnabled()
+    assert window.cursor().shape() == Qt.CursorShape.WaitCursor
+    qtbot.waitUntil(lambda: window.store is not None, timeout=5000)
+    assert not window.opening
+    assert window.store.counts()["items"] == 47
+    assert window.tree_model.rowCount() > 0 and window.grid_model.rowCount() > 0
+    assert window.act_add_item.isEnabled()
+    assert window.cursor().shape() != Qt.CursorShape.WaitCursor
+    assert "sample.db" in window.windowTitle()
+    window.close()
+
+
+def test_deferred_open_refuses_a_bad_file_with_the_same_message(
+        qtbot, tmp_path: Path, settings: QSettings, warnings: list[str]) -> None:
+    bad = tmp_path / "notes.db"
+    bad.write_text("Dear diary <3 & so on", encoding="utf-8")
+    window = launch.start(str(bad), settings=settings, defer=True)
+    qtbot.addWidget(window)
+    assert window.store is None and not warnings  # the window first, then the refusal
+    qtbot.waitUntil(lambda: bool(warnings), timeout=5000)
+    assert len(warnings) == 1 and "not a ragdesk database" in warnings[0]
+    assert window.store is None and not window.opening
+    assert window.windowTitle() == "ragdesk" and not window.act_add_item.isEnabled()
+    assert "No file is open" in window.no_file.text()
+    assert bad.read_text(encoding="utf-8") == "Dear diary <3 & so on"
+    window.close()
+
+
+def test_deferred_open_of_a_damaged_file_offers_the_newest_good_backup(
+        qtbot, sample_path: Path, settings: QSettings, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ragdesk import backup
+    with Store.open(sample_path) as store:
+        backup.take_backup(store, "daily")
+    data = bytearray(sample_path.read_bytes())
+    data[8192:40000] = b"\xa5" * (40000 - 8192)
+    sample_path.write_bytes(bytes(data))
+    asked: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda _p, _t, text, *a, **k: asked.append(text) or QMessageBox.StandardButton.Yes)
+    window = launch.start(str(sample_path), settings=settings, defer=True)
+    qtbot.addWidget(window)
+    assert window.store is None  # nothing shown or editable before the check has run
+    qtbot.waitUntil(lambda: window.store is not None, timeout=5000)
+    assert asked and window.store.integrity_check() == "ok"
+    assert window.store.counts()["items"] == 47
+    window.close()
+
+
+def test_choosing_a_file_while_one_waits_to_open_replaces_it(qtbot, sample_path: Path,
+                                                             tmp_path: Path, settings: QSettings) -> None:
+    other = tmp_path / "other.db"
+    Store.create(other).close()
+    window = launch.start(str(sample_path), settings=settings, defer=True)
+    qtbot.addWidget(window)
+    assert window.open_path(other)
+    qtbot.wait(50)
+    assert not window.opening and window.store is not None
+    assert Path(window.store.path) == other
+    window.close()
+
+
+def _cells(model: GridModel) -> list[list[object]]:
+    roles = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.UserRole + 3, Qt.ItemDataRole.UserRole + 4)
+    rows = [[model.index(r, c).data(role) for c in range(model.columnCount()) for role in roles]
+            for r in range(model.rowCount())]
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    return [rows, headers]
+
+
+def _fresh(store: Store, like: GridModel) -> GridModel:
+    fresh = GridModel(store)
+    fresh.set_dot_period(like.dot_period_id)
+    return fresh
+
+
+def test_adding_a_period_inserts_one_column_without_a_reset(qtbot, qtmodeltester,
+                                                            sample_store: Store) -> None:
+    model = GridModel(sample_store)
+    sample_store.listeners.append(model.refresh)
+    before = model.columnCount()
+    resets: list[bool] = []
+    model.modelReset.connect(lambda: resets.append(True))
+    with qtbot.waitSignal(model.columnsInserted) as inserted:
+        period = sample_store.add_period("Dec 2024", carry_forward=True)
+    assert not resets
+    assert inserted.args[1] == inserted.args[2] == model.column_of_period(period.id) == before - 2
+    assert model.columnCount() == before + 1
+    assert _cells(model) == _cells(_fresh(sample_store, model))
+    model.set_dot_period(period.id)  # the new column's arrows, as the window asks next
+    assert _cells(model) == _cells(_fresh(sample_store, model))
+    qtmodeltester.check(model)
+
+
+def test_deleting_and_renaming_a_period_touch_one_column(qtbot, qtmodeltester,
+                                                         sample_store: Store) -> None:
+    model = GridModel(sample_store)
+    sample_store.listeners.append(model.refresh)
+    resets: list[bool] = []
+    model.modelReset.connect(lambda: resets.append(True))
+    first = sample_store.periods()[0]
+    with qtbot.waitSignal(model.headerDataChanged):
+        sample_store.update_period(first.id, label="July 2023 & after")
+    assert model.headerData(1, Qt.Orientation.Horizontal).startswith("July 2023 & after")
+    before = model.columnCount()
+    with qtbot.waitSignal(model.columnsRemoved) as removed:
+        sample_store.delete_period(first.id)
+    assert removed.args[1] == removed.args[2] == 1
+    assert not resets and model.columnCount() == before - 1
+    assert _cells(model) == _cells(_fresh(sample_store, model))
+    qtmodeltester.check(model)
+
+
+def test_new_period_in_the_window_keeps_the_grid_and_selects_the_new_column(
+        qtbot, sample_path: Path, settings: QSettings) -> None:
+    from ragdesk.ui.dialogs import PeriodValues
+    window = launch.start(str(sample_path), settings=settings)
+    qtbot.addWidget(window)
+    item = window.store.items()[0]
+    window.select_item(item.id, window.current_period)
+    resets: list[bool] = []
+    window.grid_model.modelReset.connect(lambda: resets.append(True))
+    window.ask_period = lambda _s: PeriodValues("Dec 2024", "", "")  # type: ignore[method-assign]
+    window.new_period()
+    assert not resets
+    period = window.store.period_by_label("Dec 2024")
+    column = window.grid_model.column_of_period(period.id)
+    assert window.grid.columnWidth(column) == 88
+    assert window.period_combo.currentText() == "Dec 2024"
+    assert window.grid.currentIndex().column() == column
+    assert window.grid.currentIndex().row() == window.grid_model.row_of_item(item.id)
+    heading = window.grid_model.heading_rows()[0]
+    assert window.grid.columnSpan(heading, 0) == window.grid_model.columnCount()
+    window.close()
