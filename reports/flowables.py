@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
-from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from ragdesk import richtext
 from ragdesk.richtext import Inline, Span
@@ -27,6 +27,52 @@ from .styles import LIGHT_RULE, LINK, PANEL, Styles
 
 Cell = list[Flowable]
 Row = list[Cell]
+
+
+class Para(Paragraph):
+    """A Paragraph that keeps its line breaks for the width it was last wrapped at.
+
+    Platypus wraps most paragraphs two or three times at the same width (a
+    KeepTogether or keepWithNext group measures its content, then the frame wraps
+    each piece again; a table measures its cells, then the frame measures the
+    table). Breaking lines is the costliest step of a report, and at the same
+    width it gives the same lines, so the second and third wraps reuse them.
+    """
+
+    _wrapped: tuple[float, Any, float, list[float], float] | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        hit = self._wrapped
+        if hit is not None and hit[0] == availWidth:
+            _, self.blPara, self.height, self._wrapWidths, self._width_max = hit
+            self.width = availWidth
+            return availWidth, self.height
+        width, height = super().wrap(availWidth, availHeight)
+        if hasattr(self, "blPara"):
+            self._wrapped = (availWidth, self.blPara, self.height, self._wrapWidths,
+                             getattr(self, "_width_max", 0))
+        return width, height
+
+
+class Keep(KeepTogether):
+    """KeepTogether without the copy of the whole frame it makes each time it measures.
+
+    ReportLab deep-copies the current frame (for content generated while wrapping,
+    which our report flowables never produce) on every measure of a keep group:
+    one copy per item heading and rating row. Measuring with the frame briefly
+    unset gives the same heights.
+    """
+
+    def wrap(self, aW: float, aH: float) -> tuple[float, float]:  # noqa: N803
+        doc = getattr(self.canv, "_doctemplate", None)
+        frame = getattr(doc, "frame", None)
+        if frame is None:
+            return super().wrap(aW, aH)
+        doc.frame = None
+        try:
+            return super().wrap(aW, aH)
+        finally:
+            doc.frame = frame
 
 
 def escape(text: str) -> str:
@@ -53,13 +99,13 @@ def inline_markup(spans: Inline) -> str:
 def para(text: str, style: Any, *, bold: bool = False) -> Paragraph:
     """A Paragraph holding plain ``text`` literally (escaped), optionally bold."""
     markup = escape(text)
-    return Paragraph(f"<b>{markup}</b>" if bold and markup else markup, style)
+    return Para(f"<b>{markup}</b>" if bold and markup else markup, style)
 
 
 def inline_para(spans: Inline, style: Any, *, bullet: str | None = None,
                 prefix: str = "", suffix: str = "") -> Paragraph:
     """A Paragraph from rich inline spans; ``prefix``/``suffix`` are trusted markup."""
-    return Paragraph(prefix + inline_markup(spans) + suffix, style, bulletText=bullet)
+    return Para(prefix + inline_markup(spans) + suffix, style, bulletText=bullet)
 
 
 def document(doc: richtext.Document | str | None, styles: Styles, *, width: float,
@@ -73,6 +119,9 @@ def document(doc: richtext.Document | str | None, styles: Styles, *, width: floa
         if isinstance(block, richtext.Paragraph):
             if block.spans:
                 chunks = chunk_spans(block.spans)
+                if len(chunks) == 1:
+                    out.append(inline_para(chunks[0], body))
+                    continue
                 tight = body.clone(body.name + "_tight", spaceAfter=0)
                 for n, chunk in enumerate(chunks):
                     out.append(inline_para(chunk, body if n == len(chunks) - 1 else tight))
@@ -310,5 +359,5 @@ def panel(flowables: list[Flowable], width: float, *, background: Any = PANEL,
     ], padding=(9, 6, 6, 3))
 
 
-__all__ = ["SplitTable", "document", "escape", "inline_markup", "inline_para", "panel", "para",
+__all__ = ["Keep", "Para", "SplitTable", "document", "escape", "inline_markup", "inline_para", "panel", "para",
            "split_cell", "user_table", "Span"]

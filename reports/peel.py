@@ -27,7 +27,7 @@ from ragdesk.domain import Assessment, Item, Rating
 from ragdesk.store import Store
 
 from .document import Bookmark, Milestone
-from .flowables import SplitTable, document, escape, inline_markup, para
+from .flowables import Para, SplitTable, document, escape, inline_markup, para
 from .options import Resolved
 from .styles import HEADER_FILL, INK, LIGHT_RULE, NAVY, RULE, Styles, hex_colour, make_styles
 
@@ -78,24 +78,24 @@ class _Scale:
         rating = self.by_code.get(code or "")
         if rating is None:
             text = escape(code) if code else "–"
-            return Paragraph(f"<b>{text}</b>", styles.rag), colors.white
+            return Para(f"<b>{text}</b>", styles.rag), colors.white
         label = rating.code if word else rating.letter
         if draft:
             label += " (draft)" if word else "*"
-        return (Paragraph(f'<font color="{_hex(rating.text_colour)}"><b>{escape(label)}</b></font>',
+        return (Para(f'<font color="{_hex(rating.text_colour)}"><b>{escape(label)}</b></font>',
                           styles.rag), hex_colour(rating.colour))
 
 
 def header(resolved: Resolved, styles: Styles, width: float) -> list[Flowable]:
-    left = [Paragraph(escape(TITLE), styles.title)]
+    left = [Para(escape(TITLE), styles.title)]
     if resolved.meeting:
-        left.append(Paragraph(f"For {escape(resolved.meeting)}", styles.subtitle))
+        left.append(Para(f"For {escape(resolved.meeting)}", styles.subtitle))
     right = [para("Appendix 1", styles.appendix)]
     if resolved.document_owner:
-        right.append(Paragraph(f"Document Owner: <b>{escape(resolved.document_owner)}</b>",
+        right.append(Para(f"Document Owner: <b>{escape(resolved.document_owner)}</b>",
                                styles.furniture_right.clone("o", fontSize=10, leading=13)))
     if resolved.team:
-        right.append(Paragraph(escape(resolved.team),
+        right.append(Para(escape(resolved.team),
                                styles.furniture_right.clone("t", fontSize=10, leading=13)))
     table = Table([[left, right]], colWidths=[width * 0.65, width * 0.35], style=TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -114,13 +114,13 @@ def matrix(store: Store, resolved: Resolved, scale: _Scale, statuses: dict[str, 
     periods = resolved.periods
     small = styles.cell_small
     head = [para("AFI", styles.cell_bold), para("Area", styles.cell_bold)]
-    head += [Paragraph(escape(p.label).replace(" ", "<br/>", 1), styles.rag) for p in periods]
-    head.append(Paragraph("DoT", styles.rag))
+    head += [Para(escape(p.label).replace(" ", "<br/>", 1), styles.rag) for p in periods]
+    head.append(Para("DoT", styles.rag))
     rows: list[tuple[list[object], list[colors.Color]]] = []
     drafts = False
     for item in resolved.items:
         cells: list[object] = [para(item.number, styles.cell_centre),
-                               Paragraph(_item_text(item, status_words(statuses, item.status)), small)]
+                               Para(_item_text(item, status_words(statuses, item.status)), small)]
         fills: list[colors.Color] = []
         for period in periods:
             rag, draft = grid.get((item.id, period.id), (None, False))
@@ -129,7 +129,7 @@ def matrix(store: Store, resolved: Resolved, scale: _Scale, statuses: dict[str, 
             cells.append(cell)
             fills.append(fill)
         dot = dots.get(item.id)
-        cells.append(Paragraph(f"<b>{escape(dot.value) if dot else ''}</b>", styles.mark))
+        cells.append(Para(f"<b>{escape(dot.value) if dot else ''}</b>", styles.mark))
         rows.append((cells, fills))
 
     n_rag = len(periods)
@@ -201,7 +201,7 @@ def key(scale: _Scale, styles: Styles, width: float, *, drafts: bool = False) ->
     widths: list[float] = []
     for i, rating in enumerate(scale.by_code.values()):
         chip, fill = scale.cell(rating.code, styles, word=False)
-        cells += [chip, Paragraph(escape(rating.label), styles.cell_small)]
+        cells += [chip, Para(escape(rating.label), styles.cell_small)]
         widths += [7 * mm, 20 * mm]
         style += [("BACKGROUND", (2 * i, 0), (2 * i, 0), fill),
                   ("BOX", (2 * i, 0), (2 * i, 0), 0.5, RULE)]
@@ -209,7 +209,7 @@ def key(scale: _Scale, styles: Styles, width: float, *, drafts: bool = False) ->
             "<b>=</b> no change, <b>-</b> deteriorated")
     if drafts:
         note += ". <b>*</b> draft: carried forward, not yet reviewed"
-    cells.append(Paragraph(note, styles.cell_small))
+    cells.append(Para(note, styles.cell_small))
     widths.append(max(60 * mm, width - sum(widths)))
     return Table([cells], colWidths=widths, style=TableStyle(style), hAlign="LEFT")
 
@@ -241,16 +241,16 @@ def afi_table(store: Store, resolved: Resolved, item: Item, assessment: Assessme
         """The rating word and DoT; repeated when the row continues on the next page."""
         cell, _ = scale.cell(code, styles, word=True, draft=draft)
         if fill == colors.white:
-            cell = Paragraph("<b>Not rated</b>", styles.rag)
+            cell = Para("<b>Not rated</b>", styles.rag)
         return [cell, Spacer(1, 6),
-                Paragraph(f"<b>{escape(dot) or '&nbsp;'}</b>",
+                Para(f"<b>{escape(dot) or '&nbsp;'}</b>",
                           styles.mark.clone("dot", fontSize=18, leading=20)),
-                Paragraph("DoT", styles.rag.clone("dotl", fontSize=7, leading=9))]
+                Para("DoT", styles.rag.clone("dotl", fontSize=7, leading=9))]
 
     rag = rag_column()
 
     status = status_words(statuses, item.status)
-    update: list[Flowable] = [Paragraph(f"<b>{escape(item.label)}</b>  {_item_text(item, status)}",
+    update: list[Flowable] = [Para(f"<b>{escape(item.label)}</b>  {_item_text(item, status)}",
                                         styles.cell_bold.clone("afi", fontName=styles.cell.fontName))]
     inner = update_w - 2 * pad
     has_any = False
@@ -267,9 +267,9 @@ def afi_table(store: Store, resolved: Resolved, item: Item, assessment: Assessme
                 update.append(para(heading, styles.label))
             update += document(doc, styles, width=inner, in_cell=True)
     if not has_any:
-        update.append(Paragraph(f"<i>No update recorded for {escape(resolved.current.label)}.</i>",
+        update.append(Para(f"<i>No update recorded for {escape(resolved.current.label)}.</i>",
                                 styles.empty))
-    head = [para("Area", styles.cell_bold), Paragraph("<b>RAG / DoT</b>", styles.rag),
+    head = [para("Area", styles.cell_bold), Para("<b>RAG / DoT</b>", styles.rag),
             para("Update", styles.cell_bold)]
 
     def row_commands(r: int, logical: int) -> list[tuple[object, ...]]:
@@ -282,7 +282,7 @@ def afi_table(store: Store, resolved: Resolved, item: Item, assessment: Assessme
         ("VALIGN", (1, 1), (1, -1), "MIDDLE"),
     ], header_rows=1, row_commands=row_commands, padding=(pad, pad, 4, 3), min_room=90,
         sticky={1: rag_column},
-        lead_in={2: lambda: [Paragraph(f"<i>{escape(item.label)}, continued</i>", styles.empty)]})
+        lead_in={2: lambda: [Para(f"<i>{escape(item.label)}, continued</i>", styles.empty)]})
 
 
 def story(store: Store, resolved: Resolved, width: float, tick: Callable[[], None]) -> list[Flowable]:
