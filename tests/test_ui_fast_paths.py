@@ -175,3 +175,56 @@ def test_new_period_in_the_window_keeps_the_grid_and_selects_the_new_column(
     heading = window.grid_model.heading_rows()[0]
     assert window.grid.columnSpan(heading, 0) == window.grid_model.columnCount()
     window.close()
+
+
+def test_a_rating_repaints_its_cell_and_header_section_not_the_grid(qtbot, qtmodeltester,
+                                                                    sample_store: Store) -> None:
+    model = GridModel(sample_store)
+    sample_store.listeners.append(model.refresh)
+    period = sample_store.periods()[0]
+    item = sample_store.items()[0]
+    column = model.column_of_period(period.id)
+    model.counts(period.id)  # cached, as after a paint: it must move with the rating
+    changed: list[tuple[int, int, int, int]] = []
+    model.dataChanged.connect(lambda a, b, _r=None: changed.append((a.row(), a.column(), b.row(), b.column())))
+    new = "RED" if model.index(model.row_of_item(item.id), column).data(
+        Qt.ItemDataRole.UserRole + 3) != "RED" else "GREEN"
+    with qtbot.assertNotEmitted(model.headerDataChanged), qtbot.assertNotEmitted(model.modelReset), \
+            qtbot.waitSignal(model.header_text_changed) as header:
+        sample_store.set_rag(item.id, period.id, new)
+    assert header.args == [column]
+    row = model.row_of_item(item.id)
+    assert changed and all(r1 == r2 == row for r1, _c1, r2, _c2 in changed)  # its own row only
+    assert (row, column, row, column) in changed
+    assert model.index(row, column).data(Qt.ItemDataRole.UserRole + 3) == new
+    assert _cells(model) == _cells(_fresh(sample_store, model))  # counts in the header included
+    qtmodeltester.check(model)
+
+
+def test_a_rating_from_the_grid_reloads_no_text_field_of_the_editor(qtbot, sample_path: Path,
+                                                                    settings: QSettings,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from ragdesk.ui import editor as editor_module
+    window = launch.start(str(sample_path), settings=settings)
+    qtbot.addWidget(window)
+    store = window.store
+    item = next(r for r in store.item_rows() if r.label == "Rec 13")
+    period = store.period_by_label("Jul 2023")
+    window.select_item(item.id, period.id)
+    editor = window.editor
+    update = next(f for f in editor.fields if f.name == "update")
+    before = update.typed()
+    loaded: list[str] = []
+    original = editor_module.Field.load
+    monkeypatch.setattr(editor_module.Field, "load",
+                        lambda self, value, version: loaded.append(self.name) or original(self, value, version))
+    window.grid.setFocus()
+    qtbot.keyClick(window.grid, Qt.Key.Key_A)
+    assert store.assessment(item.id, period.id).rag == "AMBER"
+    assert editor.rag.rating() == "AMBER"  # the editor shows the new rating ...
+    assert "update" not in loaded and "impact" not in loaded and "text" not in loaded  # ... only
+    assert update.typed() == before and not update.dirty()
+    # a narrative saved elsewhere still reaches the editor
+    store.save_assessment(item.id, period.id, update="<p>Changed &amp; saved elsewhere</p>")
+    assert "Changed & saved elsewhere" in update.typed() or "Changed &amp; saved elsewhere" in update.typed()
+    window.close()

@@ -134,6 +134,9 @@ def copy_to_clipboard(text: str, rich: bool) -> None:
     QGuiApplication.clipboard().setText(richtext.to_plain(text) if rich else text)
 
 
+_NOT_LOADED = object()  # Field.source before _apply has loaded a stored value
+
+
 class Field:
     """One editable value of a record: its widget, what it was loaded as, and its version.
 
@@ -152,6 +155,7 @@ class Field:
         self.rich = rich
         self.loaded: Any = None
         self.version = 0
+        self.source: Any = _NOT_LOADED  # the stored value ``loaded`` was made from (see _apply)
 
     # -- to override per kind ---------------------------------------------------
     def show(self, value: Any) -> None:
@@ -170,7 +174,7 @@ class Field:
 
     # -- common -------------------------------------------------------------------
     def load(self, value: Any, version: int) -> None:
-        self.loaded, self.version = value, version
+        self.loaded, self.version, self.source = value, version, _NOT_LOADED
         self.show(value)
         self.set_error("")
 
@@ -727,10 +731,14 @@ class EditorPane(QWidget):
         if fresh:
             self._warned.clear()
         for f in self._fields_of(target):
-            value = getattr(record, f.name) if record is not None else None
-            value = richtext.sanitise(value or "") if f.rich else value
+            raw = getattr(record, f.name) if record is not None else None
+            if not fresh and raw == f.source and not f.dirty():
+                f.version = version  # unchanged (e.g. only the rating moved): no re-parse, no repaint
+                continue
+            value = richtext.sanitise(raw or "") if f.rich else raw
             if fresh or not f.dirty():
                 f.load(value, version)
+                f.source = raw
             elif f.shown_text(value) == f.shown_text(f.loaded):
                 f.version = version
             elif f.name not in self._warned:

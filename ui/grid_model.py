@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from ragdesk.domain import Dot, Inspection, ItemRow, Period
@@ -42,7 +42,16 @@ class _Row:
 
 
 class GridModel(QAbstractTableModel):
-    """Items × reporting periods; the item column first, direction and status last."""
+    """Items × reporting periods; the item column first, direction and status last.
+
+    ``header_text_changed(section)`` says a header's text changed but not its size
+    (a period's counts after a rating, the direction column's period). Qt's views
+    answer ``headerDataChanged`` by laying out and repainting every visible cell
+    (QAbstractItemView's private slot), which alone cost a rating its frame; the
+    grid view repaints just that section instead.
+    """
+
+    header_text_changed = Signal(int)
 
     def __init__(self, store: Store | None = None, parent: Any = None) -> None:
         super().__init__(parent)
@@ -90,7 +99,7 @@ class GridModel(QAbstractTableModel):
         if self._rows:
             col = self.dot_column
             self.dataChanged.emit(self.index(0, col), self.index(len(self._rows) - 1, col))
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, self.dot_column, self.dot_column)
+        self.header_text_changed.emit(self.dot_column)
 
     def _read_dots(self) -> None:
         store = self._store
@@ -146,8 +155,8 @@ class GridModel(QAbstractTableModel):
             if row is not None and col is not None:
                 self.dataChanged.emit(self.index(row, col), self.index(row, col))
                 touched_columns.add(col)
-        for col in sorted(touched_columns):
-            self.headerDataChanged.emit(Qt.Orientation.Horizontal, col, col)
+        for col in sorted(touched_columns):  # the counts in its header; see header_text_changed
+            self.header_text_changed.emit(col)
         # only the rated items' arrows can move: repainting the whole column repainted the grid
         for item_id in {item for item, _ in change.assessments}:
             row = self._row_of_item.get(item_id)
@@ -257,16 +266,25 @@ class GridModel(QAbstractTableModel):
             at = self._row_of_item.get(item_id)
             if at is not None:
                 self._rows[at] = _Row(item=row)
+        # header counts move by what changed, not by counting 3,000 rows again per rating
+        before = {(item_id, period_id): self._cells.get((item_id, period_id), (None, False))[0]
+                  for item_id in ids if item_id in self._row_of_item for period_id in self._counts}
         for item_id in ids:
             for p in self._periods:
                 self._cells.pop((item_id, p.id), None)
         self._cells.update(store.rag_grid(ids))
+        for (item_id, period_id), old in before.items():
+            new = self._cells.get((item_id, period_id), (None, False))[0]
+            if new != old:
+                counts = self._counts[period_id]
+                if old:
+                    counts[old] -= 1
+                if new:
+                    counts[new] += 1
         for period_id, dots in self._dots_of.items():  # a rating moves later periods' arrows too
             for item_id in ids:
                 dots.pop(item_id, None)
             dots.update(store.directions(period_id, ids))
-        for _, period_id in change.assessments:
-            self._counts.pop(period_id, None)
         return True
 
     # -- what the view asks -------------------------------------------------------

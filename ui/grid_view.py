@@ -111,6 +111,7 @@ class GridView(QTableView):
         header.customContextMenuRequested.connect(self._header_menu)
         model.modelReset.connect(self._after_reset)
         model.columnsInserted.connect(self._after_columns_inserted)
+        model.header_text_changed.connect(self._header_text_changed)
         self._after_reset()
 
     def grid_model(self) -> GridModel:
@@ -131,6 +132,11 @@ class GridView(QTableView):
             for c in range(1, columns):
                 header.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
                 self.setColumnWidth(c, 130 if c == model.status_column else 88)
+
+    def _header_text_changed(self, section: int) -> None:
+        """Repaint one header section (its counts or period): the sections are sized by
+        hand, never to their contents, so nothing else needs laying out again."""
+        self.horizontalHeader().updateSection(section)
 
     def _after_columns_inserted(self, _parent: QModelIndex, first: int, last: int) -> None:
         """A new period's column: the same width and resizing as the others (no reset)."""
