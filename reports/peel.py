@@ -23,7 +23,7 @@ from reportlab.platypus import (
 )
 
 from ragdesk import richtext
-from ragdesk.domain import Assessment, Item, Rating
+from ragdesk.domain import Assessment, Dot, Item, Period, Rating
 from ragdesk.store import Store
 
 from .document import Bookmark, Milestone
@@ -106,21 +106,88 @@ def header(resolved: Resolved, styles: Styles, width: float) -> list[Flowable]:
     return [table, Spacer(1, 8)]
 
 
+AFI_W = 9 * mm  # the AFI number column
+PERIOD_W = 12 * mm  # one period's letter; its heading "Jun<br/>2024" needs about this
+DOT_W = 10 * mm
+AREA_MIN = 60 * mm  # the AFI's words; narrower and a sentence runs to ten lines
+
+
+def periods_that_fit(width: float, *, dot: bool = True) -> int:
+    """How many period columns a matrix ``width`` wide can hold beside a readable Area column."""
+    room = width - AFI_W - AREA_MIN - (DOT_W if dot else 0)
+    return max(1, int(room // PERIOD_W))
+
+
+def period_groups(periods: list[Period], width: float) -> list[list[Period]]:
+    """The periods split into matrices that fit: the latest first, then earlier ones.
+
+    With 24 quarterly periods the columns ran off the right edge of the page; now
+    the first matrix shows the latest periods that fit (with the direction of
+    travel) and the earlier history follows in matrices of its own.
+    """
+    latest = periods_that_fit(width)
+    if len(periods) <= latest:
+        return [list(periods)]
+    groups = [list(periods[-latest:])]
+    earlier = list(periods[:-latest])
+    per = periods_that_fit(width, dot=False)
+    while earlier:  # latest-first, each group in date order
+        groups.append(earlier[-per:])
+        earlier = earlier[:-per]
+    return groups
+
+
+def _span(periods: list[Period]) -> str:
+    return periods[0].label if len(periods) == 1 else f"{periods[0].label} – {periods[-1].label}"
+
+
 def matrix(store: Store, resolved: Resolved, scale: _Scale, statuses: dict[str, str],
            styles: Styles, width: float) -> list[Flowable]:
-    """AFI | Area | one column per period | DoT; two halves side by side when short."""
+    """AFI | Area | one column per period | DoT; two halves side by side when short.
+
+    Never wider than the page: with more periods than fit, the latest fill the
+    first matrix and the earlier ones follow in further matrices, each saying so.
+    """
     grid = store.rag_grid()
     dots = store.directions(resolved.current.id)
-    periods = resolved.periods
+    groups = period_groups(resolved.periods, width)
+    texts = {item.id: _item_text(item, status_words(statuses, item.status))
+             for item in resolved.items}
+    out: list[Flowable] = []
+    drafts = False
+    for n, periods in enumerate(groups):
+        if n == 0 and len(groups) > 1:
+            earlier = [p for g in groups[1:] for p in g]
+            out.append(Para(
+                f"<i>Showing the latest {len(periods)} of {len(resolved.periods)} periods "
+                f"({escape(_span(periods))}); the earlier periods ({escape(_span(earlier))}) "
+                f"follow in the next {'matrix' if len(groups) == 2 else 'matrices'}.</i>",
+                styles.empty))
+        elif n > 0:
+            out.append(CondPageBreak(80))  # the heading starts a page rather than end one
+            out.append(Para(f"<b>Earlier periods: {escape(_span(periods))}</b>",
+                            styles.subtitle.clone("earlier", spaceBefore=8)))
+        table, had_drafts = _matrix_table(resolved, scale, styles, width, grid, dots, texts,
+                                          periods, dot=n == 0)
+        drafts = drafts or had_drafts
+        out += [table, Spacer(1, 6)]
+    return out + [key(scale, styles, width, drafts=drafts), Spacer(1, 4)]
+
+
+def _matrix_table(resolved: Resolved, scale: _Scale, styles: Styles, width: float,
+                  grid: dict[tuple[int, int], tuple[str | None, bool]],
+                  dots: dict[int, Dot | None], texts: dict[int, str], periods: list[Period], *,
+                  dot: bool) -> tuple[Table, bool]:
+    """One matrix over ``periods`` (and the DoT column when ``dot``); whether it shows a draft."""
     small = styles.cell_small
     head = [para("AFI", styles.cell_bold), para("Area", styles.cell_bold)]
     head += [Para(escape(p.label).replace(" ", "<br/>", 1), styles.rag) for p in periods]
-    head.append(Para("DoT", styles.rag))
+    if dot:
+        head.append(Para("DoT", styles.rag))
     rows: list[tuple[list[object], list[colors.Color]]] = []
     drafts = False
     for item in resolved.items:
-        cells: list[object] = [para(item.number, styles.cell_centre),
-                               Para(_item_text(item, status_words(statuses, item.status)), small)]
+        cells: list[object] = [para(item.number, styles.cell_centre), Para(texts[item.id], small)]
         fills: list[colors.Color] = []
         for period in periods:
             rag, draft = grid.get((item.id, period.id), (None, False))
@@ -128,17 +195,21 @@ def matrix(store: Store, resolved: Resolved, scale: _Scale, statuses: dict[str, 
             drafts = drafts or (draft and rag is not None)
             cells.append(cell)
             fills.append(fill)
-        dot = dots.get(item.id)
-        cells.append(Para(f"<b>{escape(dot.value) if dot else ''}</b>", styles.mark))
+        if dot:
+            direction = dots.get(item.id)
+            cells.append(Para(f"<b>{escape(direction.value) if direction else ''}</b>",
+                              styles.mark))
         rows.append((cells, fills))
 
     n_rag = len(periods)
-    fixed = 9 * mm + n_rag * 12 * mm + 10 * mm
-    two = len(rows) > 6 and len(rows) <= TWO_HALVES_MAX and n_rag <= 3
+    fixed = AFI_W + n_rag * PERIOD_W + (DOT_W if dot else 0)
+    two = len(rows) > 6 and len(rows) <= TWO_HALVES_MAX and n_rag <= 3 and dot
     gap = 5 * mm
     half_w = (width - gap) / 2 if two else width
-    area_w = max(40 * mm, half_w - fixed)
-    widths = [9 * mm, area_w] + [12 * mm] * n_rag + [10 * mm]
+    if two and half_w - fixed < AREA_MIN:
+        two, half_w = False, width
+    area_w = max(AREA_MIN, half_w - fixed)
+    widths = [AFI_W, area_w] + [PERIOD_W] * n_rag + ([DOT_W] if dot else [])
     ncol = len(widths)
 
     def commands(offset: int, count: int) -> list[tuple[object, ...]]:
@@ -189,7 +260,7 @@ def matrix(store: Store, resolved: Resolved, scale: _Scale, statuses: dict[str, 
                 style.append(("BACKGROUND", (2 + c, r), (2 + c, r), fill))
         col_widths = widths
     table = Table(table_rows, colWidths=col_widths, repeatRows=1, style=TableStyle(style), hAlign="LEFT")
-    return [table, Spacer(1, 6), key(scale, styles, width, drafts=drafts), Spacer(1, 4)]
+    return table, drafts
 
 
 def key(scale: _Scale, styles: Styles, width: float, *, drafts: bool = False) -> Table:
