@@ -59,6 +59,7 @@ class GridModel(QAbstractTableModel):
         self._rows: list[_Row] = []
         self._periods: list[Period] = []
         self._cells: dict[tuple[int, int], tuple[str | None, bool]] = {}
+        self._rags: dict[int, dict[int, str | None]] | None = None  # period -> item -> rating
         self._dots: dict[int, Dot | None] = {}
         self._scale = RatingScale([])
         self._status_labels: dict[str, str] = {}
@@ -67,6 +68,8 @@ class GridModel(QAbstractTableModel):
         self._items: list[ItemRow] = []  # every item, as last read (the filter works on this)
         self._inspections: list[Inspection] = []
         self._counts: dict[int, Counter[str]] = {}  # header counts per period, computed once
+        # the same over every item: kept across filters, so clearing a search recounts nothing
+        self._all_counts: dict[int, Counter[str]] = {}
         self._dots_of: dict[int, dict[int, Dot | None]] = {}  # directions per period, as read
         self.dot_period_id: int | None = None
         if store is not None:
@@ -124,8 +127,9 @@ class GridModel(QAbstractTableModel):
         if store is None:
             self.beginResetModel()
             self._rows, self._periods, self._cells, self._dots = [], [], {}, {}
+            self._rags = None
             self._row_of_item, self._items, self._inspections = {}, [], []
-            self._counts, self._dots_of = {}, {}
+            self._counts, self._all_counts, self._dots_of = {}, {}, {}
             self.endResetModel()
             return
         if full and change is not None and self._periods_only(store, change):
@@ -192,7 +196,10 @@ class GridModel(QAbstractTableModel):
             self.beginInsertColumns(_ROOT, column, column)
             self._periods = new
             self._cells.update(cells)
+            if self._rags is not None:
+                self._rags[added[0]] = {item_id: rag for (item_id, _), (rag, _) in cells.items()}
             self._counts.pop(added[0], None)
+            self._all_counts.pop(added[0], None)
             self._read_dots()
             self.endInsertColumns()
         elif removed:
@@ -202,7 +209,10 @@ class GridModel(QAbstractTableModel):
             self.beginRemoveColumns(_ROOT, column, column)
             self._periods = new
             self._cells = {k: v for k, v in self._cells.items() if k[1] != removed[0]}
+            if self._rags is not None:
+                self._rags.pop(removed[0], None)
             self._counts.pop(removed[0], None)
+            self._all_counts.pop(removed[0], None)
             self._dots_of = {}  # later periods' arrows compare against another period now
             self._read_dots()
             self.endRemoveColumns()
@@ -225,8 +235,10 @@ class GridModel(QAbstractTableModel):
         self._status_labels = {s.code: s.label for s in store.statuses()}
         self._periods = store.periods()
         self._cells = store.rag_grid()
+        self._rags = None
         self._items = store.item_rows()
         self._inspections = store.inspections()
+        self._all_counts = {}
         self._layout()
         self._dots_of = {}
         self._read_dots()
@@ -245,7 +257,7 @@ class GridModel(QAbstractTableModel):
             self._rows.append(_Row(inspection=inspection))
             self._rows.extend(_Row(item=r) for r in items)
         self._row_of_item = {r.item.id: n for n, r in enumerate(self._rows) if r.item}
-        self._counts = {}
+        self._counts = self._all_counts if self._visible is None else {}
 
     def _read_some(self, store: Store, change: Change) -> bool:
         """Re-read only the items a change names (a rating, an edit); False if that cannot do.
@@ -267,16 +279,28 @@ class GridModel(QAbstractTableModel):
             if at is not None:
                 self._rows[at] = _Row(item=row)
         # header counts move by what changed, not by counting 3,000 rows again per rating
+        tallies = [(self._all_counts, None)]  # (counts, the items they count; None: all)
+        if self._counts is not self._all_counts:
+            tallies.append((self._counts, set(self._row_of_item)))
+        periods = set(self._counts) | set(self._all_counts)
         before = {(item_id, period_id): self._cells.get((item_id, period_id), (None, False))[0]
-                  for item_id in ids if item_id in self._row_of_item for period_id in self._counts}
+                  for item_id in ids for period_id in periods}
         for item_id in ids:
             for p in self._periods:
                 self._cells.pop((item_id, p.id), None)
         self._cells.update(store.rag_grid(ids))
+        if self._rags is not None:
+            for period_id, column in self._rags.items():
+                for item_id in ids:
+                    column[item_id] = self._cells.get((item_id, period_id), (None, False))[0]
         for (item_id, period_id), old in before.items():
             new = self._cells.get((item_id, period_id), (None, False))[0]
-            if new != old:
-                counts = self._counts[period_id]
+            if new == old:
+                continue
+            for tally, among in tallies:
+                counts = tally.get(period_id)
+                if counts is None or (among is not None and item_id not in among):
+                    continue
                 if old:
                     counts[old] -= 1
                 if new:
@@ -332,12 +356,15 @@ class GridModel(QAbstractTableModel):
         cached = self._counts.get(period_id)
         if cached is not None:
             return cached
-        counts: Counter[str] = Counter()
-        for r in self._rows:
-            if r.item:
-                rag = self._cells.get((r.item.id, period_id), (None, False))[0]
-                if rag:
-                    counts[rag] += 1
+        # counted in C (map + Counter over one period's ratings) rather than a Python loop:
+        # a search result asks again for every column at once
+        if self._rags is None:
+            self._rags = {p.id: {} for p in self._periods}
+            for (item_id, pid), (rag, _draft) in self._cells.items():
+                self._rags.setdefault(pid, {})[item_id] = rag
+        counts: Counter[str] = Counter(map(self._rags.get(period_id, {}).get, self._row_of_item))
+        counts.pop(None, None)  # type: ignore[call-overload]
+        counts.pop("", None)
         self._counts[period_id] = counts
         return counts
 

@@ -40,6 +40,7 @@ NOT_RATED = "__none__"  # the RAG filter's value for "not rated yet"
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()  # the invisible root; a shared default, never modified
+_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 
 @dataclass(frozen=True)
@@ -294,11 +295,17 @@ class TreeModel(QAbstractItemModel):
     # -- QAbstractItemModel ------------------------------------------------------
 
     def index(self, row: int, column: int, parent: AnyIndex = _ROOT) -> QModelIndex:
-        if not self.hasIndex(row, column, parent):
+        # Bounds checked here rather than with hasIndex(), which calls back into Python
+        # twice: the view asks for every row of every expanded group on each layout.
+        if not 0 <= column < len(HEADERS) or row < 0:
             return QModelIndex()
         if not parent.isValid():
-            return self.createIndex(row, column, 0)
-        return self.createIndex(row, column, parent.row() + 1)
+            return self.createIndex(row, column, 0) if row < len(self._groups) else QModelIndex()
+        group = parent.row()
+        if (parent.internalId() != 0 or parent.column() != 0
+                or not 0 <= group < len(self._groups) or row >= len(self._groups[group].rows)):
+            return QModelIndex()
+        return self.createIndex(row, column, group + 1)
 
     def parent(self, index: AnyIndex | None = None) -> Any:  # type: ignore[override]
         if index is None:  # QObject.parent(): the model's owner
@@ -324,9 +331,7 @@ class TreeModel(QAbstractItemModel):
         return None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return _FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags  # asked for every laid-out row
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
