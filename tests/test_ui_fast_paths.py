@@ -228,3 +228,33 @@ def test_a_rating_from_the_grid_reloads_no_text_field_of_the_editor(qtbot, sampl
     store.save_assessment(item.id, period.id, update="<p>Changed &amp; saved elsewhere</p>")
     assert "Changed & saved elsewhere" in update.typed() or "Changed &amp; saved elsewhere" in update.typed()
     window.close()
+
+
+def test_a_new_period_leaves_the_tree_as_it_was_and_a_deleted_one_is_reread(
+        qtbot, qtmodeltester, sample_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ragdesk.ui.tree_model import TreeModel
+
+    def dump(model: TreeModel) -> list[object]:
+        out = []
+        for g in range(model.rowCount()):
+            group = model.index(g, 0)
+            out.append(group.data())
+            out += [[model.index(r, c, group).data() for c in range(model.columnCount())]
+                    for r in range(model.rowCount(group))]
+        return out
+
+    tree = TreeModel(sample_store)
+    sample_store.listeners.append(tree.refresh)
+    reads: list[bool] = []
+    original = Store.item_rows
+    monkeypatch.setattr(Store, "item_rows", lambda self, **kw: reads.append(True) or original(self, **kw))
+    with qtbot.assertNotEmitted(tree.modelReset):
+        period = sample_store.add_period("Dec 2024", carry_forward=True)
+    assert not reads  # every row's latest rating is what it was: nothing re-read
+    assert dump(tree) == dump(TreeModel(sample_store))
+    reads.clear()
+    sample_store.delete_period(period.id)
+    sample_store.delete_period(sample_store.periods()[-1].id)  # latest ratings move back
+    assert reads
+    assert dump(tree) == dump(TreeModel(sample_store))
+    qtmodeltester.check(tree)
