@@ -16,7 +16,7 @@ import re
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QTimer
 from PySide6.QtGui import (
@@ -53,15 +53,10 @@ from ragdesk.jsonio import export_csv, export_json, import_json
 from ragdesk.store import Change, Store
 
 from . import (
-    commands,
     qt_compat,  # noqa: F401  (PySide6 work-around, see there)
     qt_settings,
 )
-from .about import show_about
-from .background import BackgroundTask
-from .backup_dialog import offer_backup_for_damaged, restore_from_backup
 from .bridge import StoreBridge
-from .dialogs import ItemDialog, PeriodDialog, PeriodValues, PropertiesDialog
 from .filter_bar import FilterBar
 from .grid_model import GridModel
 from .grid_view import GridView
@@ -80,6 +75,22 @@ from .tree_model import (
     ItemFilter,
     TreeModel,
 )
+
+if TYPE_CHECKING:
+    from types import ModuleType
+
+    from .background import BackgroundTask
+    from .commands import StoreCommand
+    from .dialogs import PeriodValues
+
+
+def _commands() -> ModuleType:
+    """The undoable commands, imported on first use: modules the first frame does not
+    need (commands, dialogs, backups, about, background tasks) are loaded when asked
+    for, which keeps start-up close to a bare Qt window's."""
+    from . import commands
+    return commands
+
 
 FILE_FILTER = "ragdesk files (*.db *.ragdesk);;All files (*)"
 
@@ -239,7 +250,7 @@ class MainWindow(QMainWindow):
         self.act_open = a("&Open…", self.open_dialog, SK.Open, "Open a ragdesk file")
         self.act_save_copy = a("Save a &Copy…", self.save_copy, "Ctrl+Shift+S",
                                "Write a copy of the whole file (a consistent snapshot)")
-        self.act_restore_backup = a("Restore from &Backup…", lambda: restore_from_backup(self), None,
+        self.act_restore_backup = a("Restore from &Backup…", self._restore_from_backup, None,
                                     "Replace this file with one of its automatic backups")
         self.act_import = a("&Import JSON…", self.import_json_dialog, None,
                             "Add the contents of a ragdesk JSON file to this file")
@@ -305,7 +316,7 @@ class MainWindow(QMainWindow):
         self.act_focus_grid = a("Go to G&rid", lambda: self.grid.setFocus(), "Alt+3")
         self.act_refresh = a("&Reload from File", self.reload, SK.Refresh,
                              "Show changes other people have saved")
-        self.act_about = a("&About ragdesk", lambda: show_about(self, self.store), None)
+        self.act_about = a("&About ragdesk", self._about, None)
         self.act_about_qt = a("About &Qt", lambda: QMessageBox.aboutQt(self), None)
 
     def _build_menus(self) -> None:
@@ -467,6 +478,7 @@ class MainWindow(QMainWindow):
                 return False
             return self.open_path(path, read_only=True)
         except Damaged as e:  # offer the newest good backup (the damaged file is kept)
+            from .backup_dialog import offer_backup_for_damaged
             return offer_backup_for_damaged(self, path, str(e))
         except FileProblem as e:
             self.show_error(str(e), "Cannot open file")
@@ -527,6 +539,14 @@ class MainWindow(QMainWindow):
             self.no_file.setText("No file is open.\n\nUse File ▸ Open… or File ▸ New…")
             if self.store is None:
                 self.statusBar().clearMessage()
+
+    def _restore_from_backup(self) -> None:
+        from .backup_dialog import restore_from_backup
+        restore_from_backup(self)
+
+    def _about(self) -> None:
+        from .about import show_about
+        show_about(self, self.store)
 
     def _offer_read_only(self, text: str) -> bool:
         box = QMessageBox(QMessageBox.Icon.Warning, "Cannot open file for changes", text,
@@ -697,6 +717,7 @@ class MainWindow(QMainWindow):
             else:
                 self.show_error(f"Something went wrong: {error!r}. Nothing was changed.")
 
+        from .background import BackgroundTask
         task = BackgroundTask(self, label, work, done, failed)
         task.progress.setWindowModality(Qt.WindowModality.WindowModal)
         self._tasks = [t for t in self._tasks if not t.finished] + [task]
@@ -711,6 +732,7 @@ class MainWindow(QMainWindow):
         if store is None:
             return
         blue = any(r.code == "BLUE" and r.enabled for r in store.ratings(include_disabled=True))
+        from .dialogs import PropertiesDialog
         dialog = PropertiesDialog(store.settings(), blue, self, read_only=store.read_only)
         if not dialog.exec() or store.read_only:
             return
@@ -981,7 +1003,7 @@ class MainWindow(QMainWindow):
 
     # ================================================================ commands
 
-    def _push(self, command: commands.StoreCommand) -> None:
+    def _push(self, command: StoreCommand) -> None:
         self.undo_stack.push(command)
 
     def _writable(self) -> Store | None:
@@ -1006,7 +1028,7 @@ class MainWindow(QMainWindow):
         try:
             if rag is None and store.assessment(item_id, period_id) is None:
                 return False
-            command = commands.SetRag.run(store, item_id, period, rag, label,
+            command = _commands().SetRag.run(store, item_id, period, rag, label,
                                           self._command_error)
         except RagdeskError as e:
             self.show_error(str(e))
@@ -1021,10 +1043,12 @@ class MainWindow(QMainWindow):
 
     def ask_item(self, inspection_title: str, kind: ItemKind,
                  number: str) -> tuple[ItemKind, str] | None:
+        from .dialogs import ItemDialog
         dialog = ItemDialog(self, inspection_title=inspection_title, kind=kind, number=number)
         return dialog.values() if dialog.exec() else None
 
     def ask_period(self, suggestion: str) -> PeriodValues | None:
+        from .dialogs import PeriodDialog
         dialog = PeriodDialog(self, suggestion=suggestion)
         return dialog.values() if dialog.exec() else None
 
@@ -1046,7 +1070,7 @@ class MainWindow(QMainWindow):
         except RagdeskError as e:
             self.show_error(str(e))
             return
-        self._push(commands.added_inspection(store, inspection, self._command_error))
+        self._push(_commands().added_inspection(store, inspection, self._command_error))
         self.select_inspection(inspection.id)
 
     def _target_inspection(self) -> int | None:
@@ -1085,7 +1109,7 @@ class MainWindow(QMainWindow):
         except RagdeskError as e:
             self.show_error(str(e))
             return
-        self._push(commands.added_item(store, item, on_error=self._command_error))
+        self._push(_commands().added_item(store, item, on_error=self._command_error))
         self.select_item(item.id, self.current_period)
         self._status(f"Added {item.label}; type its text in the editor.")
 
@@ -1098,7 +1122,7 @@ class MainWindow(QMainWindow):
         except RagdeskError as e:
             self.show_error(str(e))
             return
-        self._push(commands.added_item(store, copy, "Duplicate", self._command_error))
+        self._push(_commands().added_item(store, copy, "Duplicate", self._command_error))
         self.select_item(copy.id, self.current_period)
         self._status(f"Duplicated as {copy.label}.")
 
@@ -1111,7 +1135,7 @@ class MainWindow(QMainWindow):
                 item = store.item(self.current_item)
                 item_id = item.id
                 snapshot = store.delete_item(item_id)
-                self._push(commands.Removed(store, f"Delete {item.label}", snapshot,
+                self._push(_commands().Removed(store, f"Delete {item.label}", snapshot,
                                             lambda: store.delete_item(item_id),
                                             self._command_error))
                 self._status(f"Deleted {item.label}. Undo (Ctrl+Z) puts it back.")
@@ -1125,7 +1149,7 @@ class MainWindow(QMainWindow):
                     return
                 inspection_id = inspection.id
                 snapshot = store.delete_inspection(inspection_id)
-                self._push(commands.Removed(store, f"Delete inspection “{inspection.title}”",
+                self._push(_commands().Removed(store, f"Delete inspection “{inspection.title}”",
                                             snapshot,
                                             lambda: store.delete_inspection(inspection_id),
                                             self._command_error))
@@ -1147,7 +1171,7 @@ class MainWindow(QMainWindow):
                     return
                 item_id = item.id
                 store.move_item(item_id, new)
-                self._push(commands.Moved(store, f"Move {item.label}",
+                self._push(_commands().Moved(store, f"Move {item.label}",
                                           lambda p: store.move_item(item_id, p), old, new,
                                           self._command_error))
             elif self.current_inspection is not None:
@@ -1158,7 +1182,7 @@ class MainWindow(QMainWindow):
                 if not 0 <= new < len(ids):
                     return
                 store.move_inspection(inspection_id, new)
-                self._push(commands.Moved(store, "Move inspection",
+                self._push(_commands().Moved(store, "Move inspection",
                                           lambda p: store.move_inspection(inspection_id, p),
                                           old, new, self._command_error))
         except RagdeskError as e:
@@ -1177,7 +1201,7 @@ class MainWindow(QMainWindow):
                 self.show_error(str(e))
                 values = self.ask_period(values.label)
                 continue
-            self._push(commands.added_period(store, period, self._command_error))
+            self._push(_commands().added_period(store, period, self._command_error))
             self.current_period = period.id
             self._sync_period_combo()
             if self.current_item is not None:
@@ -1199,7 +1223,7 @@ class MainWindow(QMainWindow):
         except RagdeskError as e:
             self.show_error(str(e))
             return
-        self._push(commands.Moved(store, f"Rename {period.label} to {renamed.label}",
+        self._push(_commands().Moved(store, f"Rename {period.label} to {renamed.label}",
                                   lambda text: store.update_period(period_id, label=text),
                                   period.label, renamed.label, self._command_error))
 
@@ -1217,7 +1241,7 @@ class MainWindow(QMainWindow):
         except RagdeskError as e:
             self.show_error(str(e))
             return
-        self._push(commands.Removed(store, f"Delete reporting period {period.label}", snapshot,
+        self._push(_commands().Removed(store, f"Delete reporting period {period.label}", snapshot,
                                     lambda: store.delete_period(period_id), self._command_error))
         self._status(f"Deleted {period.label}. Undo (Ctrl+Z) puts it back.")
 
