@@ -17,7 +17,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from ragdesk import richtext
 from ragdesk.richtext import Inline, Span
@@ -52,6 +60,25 @@ class Para(Paragraph):
             self._wrapped = (availWidth, self.blPara, self.height, self._wrapWidths,
                              getattr(self, "_width_max", 0))
         return width, height
+
+
+class Gap(Spacer):
+    """Vertical space that writes nothing to the page.
+
+    Platypus draws every flowable inside its own save/translate/restore, so a
+    plain Spacer adds ``q 1 0 0 1 x y cm Q`` to the page for nothing; a report
+    has a few per item.
+    """
+
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802
+        return
+
+
+class NeedRoom(CondPageBreak):
+    """CondPageBreak (start a new page with less than ``height`` left) that writes nothing."""
+
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802
+        return
 
 
 class Keep(KeepTogether):
@@ -126,15 +153,15 @@ def document(doc: richtext.Document | str | None, styles: Styles, *, width: floa
                 for n, chunk in enumerate(chunks):
                     out.append(inline_para(chunk, body if n == len(chunks) - 1 else tight))
             else:
-                out.append(Spacer(1, body.leading * 0.5))
+                out.append(Gap(1, body.leading * 0.5))
         elif isinstance(block, richtext.ListBlock):
             for n, item in enumerate(block.items, start=1):
                 bullet = f"{n}." if block.ordered else "\N{BULLET}"
                 out.append(inline_para(item, styles.bullet, bullet=bullet))
-            out.append(Spacer(1, body.spaceAfter * 0.5))
+            out.append(Gap(1, body.spaceAfter * 0.5))
         else:
             out.append(user_table(block, styles, width=width))
-            out.append(Spacer(1, body.spaceAfter))
+            out.append(Gap(1, body.spaceAfter))
     return out
 
 
@@ -349,15 +376,84 @@ class SplitTable(Flowable):
         return [self]
 
 
+class Panel(Flowable):
+    """A shaded box with a rule down its left edge around flowables (the inspectorate's words).
+
+    Drawn directly rather than as a one-cell Table, which re-measured and styled a
+    whole table for every item of a report; it looks the same (same padding,
+    shading and 2.5 pt rule) and splits across pages at exactly the space left.
+    """
+
+    def __init__(self, content: Cell, width: float, *, background: Any = PANEL,
+                 border: Any = LIGHT_RULE, padding: tuple[float, float, float, float] = (9, 6, 6, 3),
+                 continued: bool = False) -> None:
+        super().__init__()
+        self.content = list(content)
+        self.width = width
+        self.background, self.border, self.padding = background, border, padding
+        self.continued = continued
+        self.height = 0.0
+
+    def _inner(self) -> float:
+        return self.width - self.padding[0] - self.padding[1]
+
+    def _content_height(self) -> float:
+        """As a Table measures a cell: each flowable with its space, less the outer two."""
+        inner = self._inner()
+        total = 0.0
+        for f in self.content:
+            _, h = f.wrap(inner, 1e9)
+            total += h + f.getSpaceBefore() + f.getSpaceAfter()
+        if self.content:
+            total -= self.content[0].getSpaceBefore() + self.content[-1].getSpaceAfter()
+        return total
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        self.height = self._content_height() + self.padding[2] + self.padding[3]
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        room = availHeight - self.padding[2] - self.padding[3] - 6  # slack as SplitTable
+        if room < 36:  # a sliver at the foot of a page: start on the next one
+            return []
+        fit, rest = split_cell(self.content, self._inner(), room)
+        if not fit:
+            return []
+        if not rest:
+            return [self]
+        return [Panel(fit, self.width, background=self.background, border=self.border,
+                      padding=self.padding, continued=self.continued),
+                Panel(rest, self.width, background=self.background, border=self.border,
+                      padding=self.padding, continued=True)]
+
+    def draw(self) -> None:
+        canv, h = self.canv, self.height
+        left, _right, top, _bottom = self.padding
+        canv.saveState()
+        canv.setFillColor(self.background)
+        canv.rect(0, 0, self.width, h, stroke=0, fill=1)
+        inner = self._inner()
+        y = h - top
+        for n, f in enumerate(self.content):
+            _, fh = f.wrap(inner, 1e9)  # cached for paragraphs
+            if n:
+                y -= f.getSpaceBefore()
+            y -= fh
+            f.drawOn(canv, left, y)
+            y -= f.getSpaceAfter()
+        canv.setLineCap(1)
+        canv.setLineJoin(1)
+        canv.setStrokeColor(self.border)
+        canv.setLineWidth(2.5)
+        canv.line(0, 0, 0, h)
+        canv.restoreState()
+
+
 def panel(flowables: list[Flowable], width: float, *, background: Any = PANEL,
-          border: Any = LIGHT_RULE) -> SplitTable:
+          border: Any = LIGHT_RULE) -> Panel:
     """A shaded box around flowables (the inspectorate's words), splittable across pages."""
-    return SplitTable([[flowables]], [width], [
-        ("BACKGROUND", (0, 0), (-1, -1), background),
-        ("LINEBEFORE", (0, 0), (0, -1), 2.5, border),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ], padding=(9, 6, 6, 3))
+    return Panel(flowables, width, background=background, border=border)
 
 
-__all__ = ["Keep", "Para", "SplitTable", "document", "escape", "inline_markup", "inline_para", "panel", "para",
+__all__ = ["Gap", "Keep", "NeedRoom", "Panel", "Para", "SplitTable", "document", "escape", "inline_markup", "inline_para", "panel", "para",
            "split_cell", "user_table", "Span"]

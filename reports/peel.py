@@ -13,11 +13,9 @@ from collections.abc import Callable
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import (
-    CondPageBreak,
     Flowable,
     PageBreak,
     Paragraph,
-    Spacer,
     Table,
     TableStyle,
 )
@@ -27,7 +25,7 @@ from ragdesk.domain import Assessment, Dot, Item, Period, Rating
 from ragdesk.store import Store
 
 from .document import Bookmark, Milestone
-from .flowables import Para, SplitTable, document, escape, inline_markup, para
+from .flowables import Gap, NeedRoom, Para, SplitTable, document, escape, inline_markup, para
 from .options import Resolved
 from .styles import HEADER_FILL, INK, LIGHT_RULE, NAVY, RULE, Styles, hex_colour, make_styles
 
@@ -103,7 +101,7 @@ def header(resolved: Resolved, styles: Styles, width: float) -> list[Flowable]:
         ("LINEBELOW", (0, 0), (-1, -1), 1.2, NAVY),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
     ]))
-    return [table, Spacer(1, 8)]
+    return [table, Gap(1, 8)]
 
 
 AFI_W = 9 * mm  # the AFI number column
@@ -164,14 +162,14 @@ def matrix(store: Store, resolved: Resolved, scale: _Scale, statuses: dict[str, 
                 f"follow in the next {'matrix' if len(groups) == 2 else 'matrices'}.</i>",
                 styles.empty))
         elif n > 0:
-            out.append(CondPageBreak(80))  # the heading starts a page rather than end one
+            out.append(NeedRoom(80))  # the heading starts a page rather than end one
             out.append(Para(f"<b>Earlier periods: {escape(_span(periods))}</b>",
                             styles.subtitle.clone("earlier", spaceBefore=8)))
         table, had_drafts = _matrix_table(resolved, scale, styles, width, grid, dots, texts,
                                           periods, dot=n == 0)
         drafts = drafts or had_drafts
-        out += [table, Spacer(1, 6)]
-    return out + [key(scale, styles, width, drafts=drafts), Spacer(1, 4)]
+        out += [table, Gap(1, 6)]
+    return out + [key(scale, styles, width, drafts=drafts), Gap(1, 4)]
 
 
 def _matrix_table(resolved: Resolved, scale: _Scale, styles: Styles, width: float,
@@ -313,7 +311,7 @@ def afi_table(store: Store, resolved: Resolved, item: Item, assessment: Assessme
         cell, _ = scale.cell(code, styles, word=True, draft=draft)
         if fill == colors.white:
             cell = Para("<b>Not rated</b>", styles.rag)
-        return [cell, Spacer(1, 6),
+        return [cell, Gap(1, 6),
                 Para(f"<b>{escape(dot) or '&nbsp;'}</b>",
                           styles.mark.clone("dot", fontSize=18, leading=20)),
                 Para("DoT", styles.rag.clone("dotl", fontSize=7, leading=9))]
@@ -367,11 +365,11 @@ def story(store: Store, resolved: Resolved, width: float, tick: Callable[[], Non
     out.append(PageBreak())
     for item in resolved.items:
         dot = dots.get(item.id)
-        out.append(CondPageBreak(110))  # as the table's min_room: the bookmark lands with it
+        out.append(NeedRoom(110))  # as the table's min_room: the bookmark lands with it
         out.append(Bookmark(f"{item.label} {richtext.to_plain(item.text)}"[:120], f"item-{item.id}"))
         out.append(afi_table(store, resolved, item, by_item.get(item.id), scale, statuses, styles,
                              width, dot.value if dot else ""))
-        out.append(Spacer(1, 10))
+        out.append(Gap(1, 10))
         out.append(Milestone(tick))
         tick()
     out.append(Table([[""]], colWidths=[width], rowHeights=[2],

@@ -12,11 +12,9 @@ from collections.abc import Callable
 
 from reportlab.lib import colors
 from reportlab.platypus import (
-    CondPageBreak,
     Flowable,
     PageBreak,
     Paragraph,
-    Spacer,
     Table,
     TableStyle,
 )
@@ -26,7 +24,7 @@ from ragdesk.domain import Assessment, Rating
 from ragdesk.store import Store
 
 from .document import Bookmark, Milestone
-from .flowables import Keep, Para, document, escape, panel, para
+from .flowables import Gap, Keep, NeedRoom, Para, document, escape, panel, para
 from .fonts import printable
 from .options import Resolved
 from .styles import INK, LIGHT_RULE, NAVY, RULE, Styles, hex_colour, make_styles
@@ -135,12 +133,12 @@ def item_flowables(store: Store, resolved: Resolved, item_index: int, ratings: l
                    assessment: Assessment | None, styles: Styles, width: float) -> list[Flowable]:
     item = resolved.items[item_index]
     # a heading never ends a page: start on the next one with less than ~8 lines left
-    out: list[Flowable] = [CondPageBreak(110), Bookmark(item.heading, f"item-{item.id}"),
+    out: list[Flowable] = [NeedRoom(110), Bookmark(item.heading, f"item-{item.id}"),
                            para(item.heading, styles.heading)]
     text = richtext.parse(item.text)
     if text:
         out.append(panel(document(text, styles, width=width - 15, in_cell=True), width))
-        out.append(Spacer(1, 8))
+        out.append(Gap(1, 8))
     printed = False
     fields = (("", assessment.update), ("Intent and Implementation",
                                          assessment.intent_and_implementation),
@@ -168,7 +166,7 @@ def item_flowables(store: Store, resolved: Resolved, item_index: int, ratings: l
     if out and isinstance(out[-1], Paragraph) and len(out[-1].getPlainText()) < 600:
         row.insert(0, out.pop())
     out.append(Keep(row))
-    out.append(Spacer(1, 6))
+    out.append(Gap(1, 6))
     return out
 
 
@@ -194,9 +192,9 @@ def story(store: Store, resolved: Resolved, width: float, tick: Callable[[], Non
         if resolved.options.meeting or period.meeting:
             meta.append(f"For: <b>{escape(resolved.meeting)}</b>")
         out.append(Para("&nbsp;&nbsp;·&nbsp;&nbsp;".join(meta), styles.body))
-        out.append(Spacer(1, 4))
+        out.append(Gap(1, 4))
         out.append(legend(ratings, styles, width))
-        out.append(Spacer(1, 6))
+        out.append(Gap(1, 6))
         out.append(Table([[""]], colWidths=[width], rowHeights=[2],
                          style=[("LINEBELOW", (0, 0), (-1, -1), 1.2, NAVY)]))
         for index, item in items:
@@ -204,7 +202,7 @@ def story(store: Store, resolved: Resolved, width: float, tick: Callable[[], Non
             out.append(Milestone(tick))
             tick()
         del n
-    out.append(Spacer(1, 4))
+    out.append(Gap(1, 4))
     out.append(Table([[""]], colWidths=[width], rowHeights=[2],
                      style=[("LINEABOVE", (0, 0), (-1, -1), 0.5, LIGHT_RULE)]))
     return out
