@@ -258,3 +258,25 @@ def test_a_new_period_leaves_the_tree_as_it_was_and_a_deleted_one_is_reread(
     assert reads
     assert dump(tree) == dump(TreeModel(sample_store))
     qtmodeltester.check(tree)
+
+
+def test_undoing_a_period_deletion_brings_back_its_ratings_in_tree_and_grid(
+        qtbot, sample_store: Store) -> None:
+    from ragdesk.ui.tree_model import TreeModel
+    tree, grid = TreeModel(sample_store), GridModel(sample_store)
+    sample_store.listeners += [tree.refresh, grid.refresh]
+    latest = sample_store.periods()[-1]
+    rated = {(i, p): v for (i, p), v in sample_store.rag_grid(period_ids=[latest.id]).items() if v[0]}
+    assert rated
+    deleted = sample_store.delete_period(latest.id)
+    sample_store.restore(deleted)  # what Undo does
+    fresh_tree = TreeModel(sample_store)
+    assert [r.rag for r in tree.all_rows()] == [r.rag for r in fresh_tree.all_rows()]
+    assert _cells(grid) == _cells(_fresh(sample_store, grid))
+    # and a period restored in the middle re-derives the later periods' arrows
+    first = sample_store.periods()[0]
+    grid.set_dot_period(sample_store.periods()[1].id)
+    deleted = sample_store.delete_period(first.id)
+    sample_store.restore(deleted)
+    assert _cells(grid) == _cells(_fresh(sample_store, grid))
+    assert [r.rag for r in tree.all_rows()] == [r.rag for r in TreeModel(sample_store).all_rows()]

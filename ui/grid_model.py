@@ -193,6 +193,8 @@ class GridModel(QAbstractTableModel):
                 return False  # the others moved too
             column = new_ids.index(added[0]) + 1
             cells = store.rag_grid(period_ids=added)
+            for later in new_ids[column:]:  # their arrows now compare against this period
+                self._dots_of.pop(later, None)
             self.beginInsertColumns(_ROOT, column, column)
             self._periods = new
             self._cells.update(cells)
