@@ -15,11 +15,10 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from . import __version__
 from .errors import RagdeskError
-from .jsonio import export_csv, export_json, import_json
-from .sample import build_sample
-from .store import Store
+
+# The sub-commands import what they use inside themselves: `ragdesk` (the window) should not
+# pay at start-up for the JSON, CSV and sample code it does not need before its first frame.
 
 # command -> "module:function(argparse.ArgumentParser) -> None" that adds its arguments and
 # sets ``func``; the only place the core names the outer layers.
@@ -32,12 +31,16 @@ COMMANDS = ("open", "new", "sample", "check", "export", "import-json", "report")
 
 
 def _new(args: argparse.Namespace) -> int:
+    from .store import Store
+
     Store.create(args.db).close()
     print(f"Created {args.db}")
     return 0
 
 
 def _sample(args: argparse.Namespace) -> int:
+    from .sample import build_sample
+
     store = build_sample(args.path)
     counts = store.counts()
     store.close()
@@ -47,6 +50,8 @@ def _sample(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from .store import Store
+
     with Store.open(args.db, read_only=True) as store:
         integrity = store.integrity_check()
         print(f"File:           {args.db}")
@@ -58,6 +63,9 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from .jsonio import export_csv, export_json
+    from .store import Store
+
     with Store.open(args.db, read_only=True) as store:
         text = export_json(store, with_audit=not args.no_audit) if args.format == "json" \
             else export_csv(store)
@@ -70,6 +78,9 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from .jsonio import import_json
+    from .store import Store
+
     text = Path(args.file).read_text(encoding="utf-8-sig")
     with Store.open(args.db) as store:
         counts = import_json(store, text)
@@ -87,6 +98,8 @@ def build_parser(*, load_front_end: str | None = None) -> argparse.ArgumentParse
         prog="ragdesk",
         description="Track inspection recommendations and AFIs, rate them RED/AMBER/GREEN, "
                     "print the Appendix 1 reports. With no command, opens the window.")
+    from . import __version__
+
     parser.add_argument("--version", action="version", version=f"ragdesk {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
