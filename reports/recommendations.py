@@ -8,7 +8,9 @@ chosen one: legible in colour, on a grey printer and to a screen reader.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.platypus import (
@@ -89,7 +91,23 @@ class RagRow(Flowable):
         return self.width, self.height
 
     def draw(self) -> None:
-        canv, h = self.canv, self.height
+        """Draw the row once per document as a form (PDF XObject) and reuse it.
+
+        Every item's row is one of a handful (which rating is marked), so the
+        PDF holds each once: a smaller file, and a fraction of the drawing work.
+        """
+        canv = self.canv
+        key = repr((self.cells, self.word_w, self.mark_w, self.font, self.word_size,
+                    self.mark_size, self.mark_leading))
+        name = "ragrow" + hashlib.sha1(key.encode()).hexdigest()[:16]
+        if not canv.hasForm(name):
+            canv.beginForm(name, -2, -2, self.width + 2, self.height + 2)  # room for the rules
+            self._paint(canv)
+            canv.endForm()
+        canv.doForm(name)
+
+    def _paint(self, canv: Any) -> None:
+        h = self.height
         canv.saveState()
         # text baselines as a Table centres one line in a padded cell (VALIGN MIDDLE)
         word_y = (h + self.word_leading) / 2 - self.word_size
