@@ -26,6 +26,7 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus.paragraph import cleanBlockQuotedText
 
 from ragdesk import richtext
 from ragdesk.richtext import Inline, Span
@@ -48,6 +49,21 @@ class Para(Paragraph):
     """
 
     _wrapped: tuple[float, Any, float, list[float], float] | None = None
+
+    def __init__(self, text: str | None, style: Any, bulletText: str | None = None,  # noqa: N803
+                 frags: list[Any] | None = None, **kwargs: Any) -> None:
+        if (frags is not None or text is None or "<" in text or "&" in text or bulletText
+                or getattr(style, "textTransform", None)):
+            super().__init__(text, style, bulletText, frags, **kwargs)  # split pieces come here
+            return
+        # Plain text (most of a narrative) needs no markup parser: its one fragment is
+        # the style's own, with this text. Parsing each paragraph was a tenth of a report.
+        owner, template = style.__dict__.get("_ragdesk_plain_frag", (None, None))
+        if owner != id(style):  # none yet, or copied by style.clone() from another style
+            template = Paragraph("x", style).frags[0]
+            style.__dict__["_ragdesk_plain_frag"] = (id(style), template)
+        text = cleanBlockQuotedText(text)
+        super().__init__(text, style, frags=[template.clone(text=text)])
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
         hit = self._wrapped
