@@ -133,6 +133,10 @@ def fresh_copy(path: Path, folder: Path) -> Path:
 
 def _env(home: Path) -> dict[str, str]:
     env = dict(os.environ)
+    # An installed (or frozen) app runs from compiled bytecode; a shell that sets
+    # PYTHONDONTWRITEBYTECODE would make every start recompile ragdesk (~40 ms) and measure
+    # the shell, not the app. The warm-up start below writes the cache.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.update(QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(home), XDG_DATA_HOME=str(home))
     return env
 

@@ -11,9 +11,10 @@ import os
 import sys
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .jsonio import import_json
-from .store import Identity, Store
+if TYPE_CHECKING:
+    from .store import Store
 
 
 def sample_json() -> str:
@@ -22,6 +23,10 @@ def sample_json() -> str:
 
 def build_sample(path: str | os.PathLike[str]) -> Store:
     """Create ``path`` holding the sample data and return it open."""
+    # Imported here: the window imports this module for sample_copy() before its first frame.
+    from .jsonio import import_json
+    from .store import Identity, Store
+
     store = Store.create(path, identity=Identity(user="ragdesk sample", host="ragdesk"))
     import_json(store, sample_json())
     store.identity = Identity()

@@ -104,15 +104,10 @@ _FALLBACK_KEYS = {
 
 
 def make_editor(store: Store, undo_stack: QUndoStack, parent: QWidget) -> QWidget:
-    """The editor engineer's EditorPane, or the read-only placeholder until it is installed."""
-    try:
-        module = importlib.import_module("ragdesk.ui.editor")
-        pane_class = module.EditorPane
-    except ModuleNotFoundError as e:
-        if e.name not in ("ragdesk.ui.editor",):
-            raise
-        from .editor_placeholder import PlaceholderEditor as pane_class
-    return pane_class(store, undo_stack, parent)
+    """The editor pane (imported here so the first frame does not wait for it)."""
+    from .editor import EditorPane
+
+    return EditorPane(store, undo_stack, parent)
 
 
 class MainWindow(QMainWindow):
