@@ -48,3 +48,26 @@ def empty_store(tmp_path: Path) -> Iterator[Store]:
     store = Store.create(tmp_path / "empty.db", identity=Identity(user="tester", host="test-host"))
     yield store
     store.close()
+
+
+@pytest.fixture
+def settings(tmp_path: Path):
+    """Throw-away QSettings (an ini file per test), so tests never touch the user's own."""
+    from PySide6.QtCore import QSettings
+
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every QMessageBox.warning the window shows, collected instead of a blocking dialog."""
+    from PySide6.QtWidgets import QMessageBox
+
+    seen: list[str] = []
+
+    def warning(_parent, _title, text, *args, **kwargs):
+        seen.append(text)
+        return QMessageBox.StandardButton.Ok
+
+    monkeypatch.setattr(QMessageBox, "warning", warning)
+    return seen

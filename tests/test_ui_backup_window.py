@@ -17,14 +17,6 @@ from ragdesk.ui.main_window import MainWindow
 
 
 @pytest.fixture
-def warnings(monkeypatch) -> list[str]:
-    seen: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning",
-                        lambda _p, _t, text, *a, **k: seen.append(text) or QMessageBox.StandardButton.Ok)
-    return seen
-
-
-@pytest.fixture
 def window(qtbot, tmp_path: Path, warnings) -> MainWindow:
     w = MainWindow(settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(w)

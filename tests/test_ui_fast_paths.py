@@ -21,19 +21,6 @@ from ragdesk.ui import launch
 from ragdesk.ui.grid_model import GridModel
 
 
-@pytest.fixture
-def settings(tmp_path: Path) -> QSettings:
-    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-
-
-@pytest.fixture
-def warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    seen: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning",
-                        lambda _p, _t, text, *a, **k: seen.append(text) or QMessageBox.StandardButton.Ok)
-    return seen
-
-
 def test_window_paints_before_the_file_opens_then_shows_it(qtbot, sample_path: Path,
                                                            settings: QSettings) -> None:
     window = launch.start(str(sample_path), settings=settings, defer=True)

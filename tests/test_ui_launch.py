@@ -8,25 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QMessageBox
 
 from ragdesk.cli import build_parser
 from ragdesk.ui import launch, qt_settings
-
-
-@pytest.fixture
-def settings(tmp_path: Path) -> QSettings:
-    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-
-
-@pytest.fixture
-def warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    seen: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning",
-                        lambda _p, _t, text, *a, **k: seen.append(text) or QMessageBox.StandardButton.Ok)
-    return seen
 
 
 def test_open_command_arguments() -> None:

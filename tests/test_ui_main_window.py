@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from ragdesk.domain import ItemKind
 from ragdesk.store import Identity, Store
@@ -18,24 +18,6 @@ from ragdesk.ui import qt_settings
 from ragdesk.ui.dialogs import PeriodDialog
 from ragdesk.ui.main_window import MainWindow
 from ragdesk.ui.tree_model import COL_RAG
-
-
-@pytest.fixture
-def settings(tmp_path: Path) -> QSettings:
-    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-
-
-@pytest.fixture
-def warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every QMessageBox.warning the window shows, instead of a blocking dialog."""
-    seen: list[str] = []
-
-    def warning(_parent, _title, text, *args, **kwargs):
-        seen.append(text)
-        return QMessageBox.StandardButton.Ok
-
-    monkeypatch.setattr(QMessageBox, "warning", warning)
-    return seen
 
 
 @pytest.fixture
