@@ -794,10 +794,7 @@ class Store:
             (pos,) = self.conn.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM inspections").fetchone()
             values.update(id=self._fresh_id("inspections", "inspection"), position=pos,
                           **self._stamp())
-            cur = self.conn.execute(
-                f"INSERT INTO inspections ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
-                tuple(values.values()))
-            new_id = cur.lastrowid
+            new_id = self._insert("inspections", values)
             self._audit("inspection", new_id, "created", None, values["title"])
         self._emit(Change(inspections=frozenset({new_id}), structure=True))
         return self.inspection(new_id)
@@ -949,10 +946,7 @@ class Store:
                           position=end,
                           title=short_title(richtext.to_plain(values.get("text", ""), bullets=False)),
                           **self._stamp())
-            cur = self.conn.execute(
-                f"INSERT INTO items ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
-                tuple(values.values()))
-            new_id = cur.lastrowid
+            new_id = self._insert("items", values)
             self._audit("item", new_id, "created", None, f"{values['kind']} {values['number']}")
             if position is not None:
                 self._reorder_items(inspection_id, new_id, position)
@@ -1045,6 +1039,13 @@ class Store:
         return (self._rows("items", "id = ?", item_id)
                 + self._rows("assessments", "item_id = ?", item_id)
                 + self._rows("evidence", "item_id = ?", item_id))
+
+    def _insert(self, table: str, row: dict[str, Any]) -> int:
+        """INSERT one row given as column -> value (names come from our code, never from users)."""
+        cur = self.conn.execute(
+            f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+            tuple(row.values()))
+        return int(cur.lastrowid)
 
     def _rows(self, table: str, where: str, *params: Any) -> list[tuple[str, dict[str, Any]]]:
         return [(table, dict(r)) for r in self.conn.execute(f"SELECT * FROM {table} WHERE {where}", params)]
@@ -1259,12 +1260,10 @@ class Store:
                 columns = {_ASSESSMENT_COLUMNS.get(k, k): v for k, v in values.items()}
                 columns.update(id=self._fresh_id("assessments", "assessment"), item_id=item_id,
                                period_id=period_id, **self._stamp())
-                cur = self.conn.execute(
-                    f"INSERT INTO assessments ({', '.join(columns)}) "
-                    f"VALUES ({', '.join('?' * len(columns))})", tuple(columns.values()))
+                new_id = self._insert("assessments", columns)
                 for name, value in values.items():
                     if value not in (None, "", 0):
-                        self._audit("assessment", cur.lastrowid, name, None, value)
+                        self._audit("assessment", new_id, name, None, value)
             else:
                 self._check_version(old, expected_version, "assessment")
                 changed = self._changed(old, values, _assessment_stored_value)
@@ -1369,9 +1368,7 @@ class Store:
         """Put back exactly the rows a delete removed (same ids), e.g. for undo."""
         with self._write():
             for table, row in deleted.rows:
-                self.conn.execute(
-                    f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
-                    tuple(row.values()))
+                self._insert(table, row)
             first_table, first = deleted.rows[0]
             # back to its old place; others that were added meanwhile move along one
             if first_table == "items":
