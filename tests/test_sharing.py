@@ -31,6 +31,18 @@ def _open(path: str, n: int) -> Store:
 # --------------------------------------------------------------------------- racing on one record
 
 
+def _run_workers(target, results, arguments: list[tuple]) -> list:
+    """Start one process per argument tuple, collect one report from each, check they exited 0."""
+    procs = [CTX.Process(target=target, args=args) for args in arguments]
+    for p in procs:
+        p.start()
+    reports = [results.get(timeout=60) for _ in procs]
+    for p in procs:
+        p.join(timeout=30)
+        assert p.exitcode == 0
+    return reports
+
+
 def _race_worker(path: str, n: int, item_id: int, rounds: int, barrier, results) -> None:
     """Every round all workers read the same version, then all try to save: one may win."""
     store = _open(path, n)
@@ -54,15 +66,9 @@ def test_simultaneous_saves_one_wins_every_loser_gets_a_conflict(sample_path: Pa
     with Store.open(sample_path) as store:
         item = store.items()[0]
     barrier, results = CTX.Barrier(WORKERS), CTX.Queue()
-    procs = [CTX.Process(target=_race_worker,
-                         args=(str(sample_path), n, item.id, rounds, barrier, results))
-             for n in range(WORKERS)]
-    for p in procs:
-        p.start()
-    reports = [results.get(timeout=60) for _ in procs]
-    for p in procs:
-        p.join(timeout=30)
-        assert p.exitcode == 0
+    reports = _run_workers(_race_worker, results,
+                           [(str(sample_path), n, item.id, rounds, barrier, results)
+                            for n in range(WORKERS)])
     committed = [c for _, cs, _ in reports for c in cs]
     conflicts = sum(k for _, _, k in reports)
     # exactly one save per round won; every other one was refused, none silently lost
@@ -107,15 +113,9 @@ def test_two_people_editing_the_same_recommendation_both_keep_their_words(sample
         item = store.items()[3]
         period = store.periods()[-1]
     results = CTX.Queue()
-    procs = [CTX.Process(target=_append_worker,
-                         args=(str(sample_path), n, item.id, period.id, words, results))
-             for n in range(WORKERS)]
-    for p in procs:
-        p.start()
-    reports = [results.get(timeout=60) for _ in procs]
-    for p in procs:
-        p.join(timeout=30)
-        assert p.exitcode == 0
+    reports = _run_workers(_append_worker, results,
+                           [(str(sample_path), n, item.id, period.id, words, results)
+                            for n in range(WORKERS)])
     with Store.open(sample_path) as store:
         note = store.assessment(item.id, period.id).status_note
         found = note.split()
