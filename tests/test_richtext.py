@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import strategies
 from hypothesis import given
 from hypothesis import strategies as st
 
 from ragdesk import richtext as rt
-from ragdesk.richtext import ListBlock, Paragraph, Span, Table
+from ragdesk.richtext import Paragraph, Span
 
 # Any text a person can type: no surrogates, no control characters except newline.
 _pieces = st.one_of(
@@ -15,18 +16,9 @@ _pieces = st.one_of(
     st.sampled_from(["\n", "<", ">", "&", "*", "_", "#", "- ", "<b>", "&amp;", "]]>", " ", "\xa0"]),
 )
 typed_text = st.lists(_pieces, max_size=12).map("".join)
-spans = st.lists(
-    st.builds(Span, typed_text, st.booleans(), st.booleans(),
-              st.sampled_from([None, "https://example.org/a?b=1&c=<2>", "mailto:x@y.uk"])),
-    max_size=4,
-).map(tuple)
-blocks = st.one_of(
-    st.builds(Paragraph, spans),
-    st.builds(ListBlock, st.booleans(), st.lists(spans, min_size=1, max_size=4).map(tuple)),
-    st.builds(Table, st.lists(st.lists(spans, min_size=1, max_size=3).map(tuple),
-                              min_size=1, max_size=3).map(tuple), st.booleans()),
-)
-documents = st.lists(blocks, max_size=5).map(tuple)
+documents = strategies.documents(
+    typed_text, st.sampled_from([None, "https://example.org/a?b=1&c=<2>", "mailto:x@y.uk"]),
+    max_blocks=5)
 
 
 @given(typed_text)

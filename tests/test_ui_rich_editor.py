@@ -7,6 +7,7 @@ and read them back; the widget tests type, format and paste as a user would.
 from __future__ import annotations
 
 import pytest
+import strategies
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import QMimeData, Qt
@@ -30,15 +31,7 @@ USER_TEXT = st.lists(st.one_of(st.text(TYPABLE, max_size=12), NASTY, st.just("\n
 HREFS = st.sampled_from([None, None, "https://example.org/a?b=1&c=2", "mailto:lead@force.police.uk",
                          "http://x.test/<tag>", "file:///C:/evidence/minute.pdf",
                          "javascript:alert(1)"])
-SPAN = st.builds(Span, text=USER_TEXT, bold=st.booleans(), italic=st.booleans(), href=HREFS)
-INLINE = st.lists(SPAN, max_size=4).map(tuple)
-BLOCK = st.one_of(
-    st.builds(Paragraph, INLINE),
-    st.builds(ListBlock, st.booleans(), st.lists(INLINE, min_size=1, max_size=4).map(tuple)),
-    st.builds(Table, st.lists(st.lists(INLINE, min_size=1, max_size=3).map(tuple),
-                              min_size=1, max_size=3).map(tuple), st.booleans()),
-)
-DOCUMENT = st.lists(BLOCK, max_size=6).map(tuple)
+DOCUMENT = strategies.documents(USER_TEXT, HREFS, max_blocks=6)
 
 PROPERTY = settings(max_examples=150, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture])
