@@ -93,14 +93,26 @@ def _front_end(name: str) -> Callable[[argparse.ArgumentParser], None]:
     return getattr(importlib.import_module(module), func)
 
 
+class _VersionAction(argparse.Action):
+    """``--version``: looks the version up only when asked. argparse's own "version" action
+    takes the text up front, and reading package metadata costs every start of the window
+    ~25 ms (importlib.metadata pulls in email, zipfile, csv...)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: object, option_string: str | None = None) -> None:
+        from . import __version__
+
+        print(f"ragdesk {__version__}")
+        parser.exit()
+
+
 def build_parser(*, load_front_end: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ragdesk",
         description="Track inspection recommendations and AFIs, rate them RED/AMBER/GREEN, "
                     "print the Appendix 1 reports. With no command, opens the window.")
-    from . import __version__
-
-    parser.add_argument("--version", action="version", version=f"ragdesk {__version__}")
+    parser.add_argument("--version", action=_VersionAction, nargs=0,
+                        help="show the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("open", help="open the window on DB (the default command)")

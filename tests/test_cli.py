@@ -57,3 +57,19 @@ def test_installed_entry_point_runs_without_a_display(tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "47 items" in done.stdout
+
+
+def test_version_prints_the_installed_version_without_reading_metadata_on_every_start() -> None:
+    """``--version`` answers; any other command line builds the parser without reading package
+    metadata (importlib.metadata is ~25 ms of every window start)."""
+    from importlib import metadata
+
+    out = subprocess.run([sys.executable, "-m", "ragdesk", "--version"],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == f"ragdesk {metadata.version('ragdesk')}"
+    probe = ("import sys\nfrom ragdesk.cli import build_parser\n"
+             "build_parser().parse_args(['check', 'x.db'])\n"
+             "print('importlib.metadata' in sys.modules)")
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert loaded.stdout.strip() == "False", loaded.stderr
