@@ -10,6 +10,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,7 +20,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QMessageBox
 
 from ragdesk.store import Store
-from ragdesk.ui import launch
+from ragdesk.ui import launch, qt_settings
 from ragdesk.ui.grid_model import GridModel
 
 
@@ -28,17 +31,84 @@ def test_window_paints_before_the_file_opens_then_shows_it(qtbot, sample_path: P
     # shown at once, saying what it is doing, with nothing editable yet
     assert window.isVisible() and window.opening and window.store is None
     assert "Opening “sample.db”" in window.no_file.text()
-    assert window.editor_stack.currentWidget() is window.no_file
+    assert window.centralWidget() is window.no_file and not window.panes_built
+    # the frame is whole: its menus and toolbar are there, only the panes come later
+    assert [a.text() for a in window.menuBar().actions()] == ["&File", "&Edit", "&View", "&Help"]
     assert not window.act_add_item.isEnabled() and not window.act_new_period.isEnabled()
     assert window.cursor().shape() == Qt.CursorShape.WaitCursor
     qtbot.waitUntil(lambda: window.store is not None, timeout=5000)
-    assert not window.opening
+    assert not window.opening and window.panes_built
+    assert window.centralWidget() is window.main_split
+    assert window.editor_stack.currentWidget() is window.editor
     assert window.store.counts()["items"] == 47
     assert window.tree_model.rowCount() > 0 and window.grid_model.rowCount() > 0
     assert window.act_add_item.isEnabled()
     assert window.cursor().shape() != Qt.CursorShape.WaitCursor
     assert "sample.db" in window.windowTitle()
     window.close()
+
+
+def test_an_action_used_before_the_panes_exist_builds_them_first(
+        qtbot, sample_path: Path, settings: QSettings) -> None:
+    """A shortcut pressed in the instant between the first frame and the panes (Ctrl+F,
+    Ctrl+2 for a grouping) must work, not fail on a pane that is not there yet."""
+    window = launch.start(str(sample_path), settings=settings, defer=True)
+    qtbot.addWidget(window)
+    assert not window.panes_built
+    window.grouping_actions["board"].trigger()
+    assert window.panes_built and window.tree_model.grouping == "board"
+    window.act_find.trigger()
+    qtbot.waitUntil(lambda: window.store is not None, timeout=5000)
+    assert window.tree_model.grouping == "board" and window.tree_model.rowCount() > 0
+    window.close()
+
+
+def test_closing_before_the_panes_exist_keeps_their_saved_layout(
+        qtbot, sample_path: Path, settings: QSettings) -> None:
+    settings.setValue(qt_settings.KEY_SPLIT_MAIN, [300, 900])
+    window = launch.start(None, settings=settings, defer=True)  # no file: nothing to wait for
+    qtbot.addWidget(window)
+    window.close()
+    assert qt_settings.int_list(settings, qt_settings.KEY_SPLIT_MAIN) == [300, 900]
+    assert settings.value(qt_settings.KEY_GEOMETRY) is not None  # its size and place are kept
+
+
+def test_start_up_imports_only_what_the_first_frame_needs(sample_path: Path, tmp_path: Path) -> None:
+    """The first frame comes before the store, the models and the rating painters are
+    imported (each costs start-up time a bare Qt window does not pay); they follow it."""
+    probe = """
+import sys
+from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
+from ragdesk.ui import launch
+app = launch.make_app()
+heavy = ("ragdesk.store", "ragdesk.domain", "ragdesk.ui.rag_style", "ragdesk.ui.tree_model",
+         "ragdesk.ui.grid_view", "ragdesk.ui.editor", "importlib.metadata")
+class First(QObject):
+    seen = None
+    def eventFilter(self, obj, event):
+        if First.seen is None and event.type() == QEvent.Type.Paint:
+            First.seen = [m for m in heavy if m in sys.modules]
+        return False
+app.installEventFilter(First(app))
+settings = QSettings(sys.argv[2], QSettings.Format.IniFormat)
+window = launch.start(sys.argv[1], settings=settings, defer=True)
+QTimer.singleShot(10000, app.quit)
+def check():
+    if window.store is not None:
+        print("before", ",".join(First.seen or []) or "-")
+        print("after", ",".join(m for m in heavy[:-1] if m not in sys.modules) or "-")
+        app.quit()
+    else:
+        QTimer.singleShot(20, check)
+QTimer.singleShot(0, check)
+app.exec()
+"""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    out = subprocess.run([sys.executable, "-c", probe, str(sample_path), str(tmp_path / "s.ini")],
+                         capture_output=True, text=True, timeout=120, env=env)
+    lines = dict(line.split(" ", 1) for line in out.stdout.splitlines() if " " in line)
+    assert lines.get("before") == "-", out.stdout + out.stderr  # none loaded before the frame
+    assert lines.get("after") == "-", out.stdout + out.stderr  # all loaded once the file is open
 
 
 def test_deferred_open_refuses_a_bad_file_with_the_same_message(

@@ -8,11 +8,14 @@ so a colleague's save on the shared drive shows up within a couple of seconds.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from ragdesk.store import Change, Store
-
 from . import qt_compat  # noqa: F401  (PySide6 work-around, see there)
+
+if TYPE_CHECKING:  # the store is imported after the window's first frame (see main_window)
+    from ragdesk.store import Change, Store
 
 POLL_MS = 2000
 
@@ -81,6 +84,8 @@ class StoreBridge(QObject):
 
 def everything(store: Store) -> Change:
     """A Change naming every record: what to refresh after an unknown outside change."""
+    from ragdesk.store import Change
+
     try:
         items = frozenset(r.id for r in store.item_rows())
         return Change(

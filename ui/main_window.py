@@ -13,7 +13,6 @@ from __future__ import annotations
 import importlib
 import os
 import re
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -46,42 +45,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ragdesk import backup as backups
-from ragdesk.domain import ItemKind, Period
 from ragdesk.errors import Damaged, FileProblem, RagdeskError, ReadOnly
-from ragdesk.jsonio import export_csv, export_json, import_json
-from ragdesk.store import Change, Store
 
 from . import (
     qt_compat,  # noqa: F401  (PySide6 work-around, see there)
     qt_settings,
 )
 from .bridge import StoreBridge
-from .filter_bar import FilterBar
-from .grid_model import GridModel
-from .grid_view import GridView
-from .history_view import attach_history_dock
-from .rag_style import BadgeDelegate
-from .tree_model import (
-    COL_DUE,
-    COL_ITEM,
-    COL_RAG,
-    COL_STATUS,
-    GROUPINGS,
-    INSPECTION_ID_ROLE,
-    ITEM_ID_ROLE,
-    KIND_ROLE,
-    RAG_ROLE,
-    ItemFilter,
-    TreeModel,
-)
+from .grouping import GROUPINGS
 
 if TYPE_CHECKING:
     from types import ModuleType
 
+    from ragdesk.domain import ItemKind, Period
+    from ragdesk.store import Change, Store
+
     from .background import BackgroundTask
     from .commands import StoreCommand
     from .dialogs import PeriodValues
+    from .tree_model import ItemFilter
 
 
 def _commands() -> ModuleType:
@@ -93,6 +75,7 @@ def _commands() -> ModuleType:
 
 
 FILE_FILTER = "ragdesk files (*.db *.ragdesk);;All files (*)"
+NO_FILE_TEXT = "No file is open.\n\nUse File ▸ Open… or File ▸ New…"
 
 # Some desktops define no binding for these standard keys; use the common ones there.
 _FALLBACK_KEYS = {
@@ -111,10 +94,19 @@ def make_editor(store: Store, undo_stack: QUndoStack, parent: QWidget) -> QWidge
 
 
 class MainWindow(QMainWindow):
-    """The window a unit lives in every reporting cycle."""
+    """The window a unit lives in every reporting cycle.
+
+    Built in two steps so it can appear at once: the frame (menus, toolbar, status
+    bar, saved size and place) in ``__init__``, and the panes (tree, filter bar,
+    editor stack, grid, history dock) in ``build_panes()``. The panes need the
+    store, the models and everything that paints a rating, whose imports cost
+    about as much as starting Qt itself; with ``defer_panes`` (what ``ragdesk open``
+    does) they are built just after the first frame. Every action builds them
+    first if they are still missing, so nothing can reach a pane that is not there.
+    """
 
     def __init__(self, *, settings: QSettings | None = None,
-                 app_data_dir: str | None = None) -> None:
+                 app_data_dir: str | None = None, defer_panes: bool = False) -> None:
         super().__init__()
         self.settings = settings or qt_settings.default_settings()
         self.app_data_dir = app_data_dir
@@ -128,25 +120,64 @@ class MainWindow(QMainWindow):
         self._tasks: list[BackgroundTask] = []
         self.editor: Any = None
         self._pending_open: tuple[str, bool] | None = None  # see open_after_first_paint
+        self._panes_built = False
 
         self.setObjectName("ragdeskMainWindow")
         self.setWindowTitle("ragdesk")
         self.setAccessibleName("ragdesk")
-        self._build_views()
-        self.history_dock = attach_history_dock(self)  # before the saved window state is restored
+        # the centre until the panes exist; then the editor stack's "no file" page
+        self.no_file = QLabel(NO_FILE_TEXT, self)
+        self.no_file.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setCentralWidget(self.no_file)
         self._build_actions()
         self._build_menus()
         self._build_toolbar()
         self._build_status_bar()
-        self.bridge.changed.connect(self._on_change)
-        self.bridge.external_change.connect(self._on_external_change)
-        self._restore_window_state()
+        self._restore_geometry()
+        if not defer_panes:
+            self.build_panes()
         self._update_actions()
         self._update_title()
+
+    @property
+    def panes_built(self) -> bool:
+        return self._panes_built
+
+    def build_panes(self) -> None:
+        """The tree, filter bar, editor stack, grid and history dock (once)."""
+        if self._panes_built:
+            return
+        self._panes_built = True
+        from .history_view import attach_history_dock
+
+        self._build_views()
+        self.history_dock = attach_history_dock(self)  # before the saved window state is restored
+        history = self.history_dock.toggleViewAction()
+        history.setText("&History of the Selected Item")
+        history.setShortcut(QKeySequence("Alt+4"))
+        self.view_menu.insertAction(self._history_place, history)
+        self.bridge.changed.connect(self._on_change)
+        self.bridge.external_change.connect(self._on_external_change)
+        self._restore_pane_state()
+        self._update_actions()
 
     # ================================================================ building
 
     def _build_views(self) -> None:
+        from .filter_bar import FilterBar
+        from .grid_model import GridModel
+        from .grid_view import GridView
+        from .rag_style import BadgeDelegate
+        from .tree_model import (
+            COL_DUE,
+            COL_ITEM,
+            COL_RAG,
+            COL_STATUS,
+            KIND_ROLE,
+            RAG_ROLE,
+            TreeModel,
+        )
+
         self.tree_model = TreeModel(parent=self)
         self.tree = QTreeView(self)
         self.tree.setModel(self.tree_model)
@@ -187,8 +218,8 @@ class MainWindow(QMainWindow):
         left_layout.addWidget(self.tree, 1)
 
         self.editor_stack = QStackedWidget(self)
-        self.no_file = QLabel("No file is open.\n\nUse File ▸ Open… or File ▸ New…", self)
-        self.no_file.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        if self.centralWidget() is self.no_file:
+            self.takeCentralWidget()  # kept: setCentralWidget below would delete it
         self.editor_stack.addWidget(self.no_file)
 
         self.grid_model = GridModel(parent=self)
@@ -232,9 +263,9 @@ class MainWindow(QMainWindow):
             action.setToolTip(tip)
         action.setCheckable(checkable)
         if checkable:
-            action.toggled.connect(slot)
+            action.toggled.connect(lambda on: (self.build_panes(), slot(on)))  # type: ignore[call-arg]
         else:
-            action.triggered.connect(lambda _checked=False: slot())
+            action.triggered.connect(lambda _checked=False: (self.build_panes(), slot()))
         self.addAction(action)  # reachable by shortcut even when its menu is hidden
         return action
 
@@ -272,7 +303,7 @@ class MainWindow(QMainWindow):
         self.act_cut = a("Cu&t", lambda: self._clipboard("cut"), SK.Cut)
         self.act_copy = a("&Copy", lambda: self._clipboard("copy"), SK.Copy)
         self.act_paste = a("&Paste", lambda: self._clipboard("paste"), SK.Paste)
-        self.act_find = a("&Find…", self.filter_bar.focus_search, SK.Find,
+        self.act_find = a("&Find…", lambda: self.filter_bar.focus_search(), SK.Find,
                           "Search and filter the items")
         self.act_add_inspection = a("Add &Inspection…", self.add_inspection, "Ctrl+Shift+I",
                                     "Add an inspection report")
@@ -296,14 +327,14 @@ class MainWindow(QMainWindow):
             act = QAction(f"Group by &{label}", self, checkable=True)
             act.setShortcut(QKeySequence(f"Ctrl+{n}"))
             act.setData(key)
-            act.triggered.connect(lambda _c=False, k=key: self.set_grouping(k))
+            act.triggered.connect(lambda _c=False, k=key: (self.build_panes(), self.set_grouping(k)))
             self.grouping_group.addAction(act)
             self.grouping_actions[key] = act
             self.addAction(act)
         self.grouping_actions["inspection"].setChecked(True)
         self.act_show_grid = a("Show RAG &Grid", self._show_grid, "F9",
                                "Show or hide the RAG grid", checkable=True)
-        self.act_show_grid.blockSignals(True)  # the saved choice is applied in _restore_window_state
+        self.act_show_grid.blockSignals(True)  # the saved choice is applied in _restore_pane_state
         self.act_show_grid.setChecked(True)
         self.act_show_grid.blockSignals(False)
         self.act_focus_tree = a("Go to &Tree", lambda: self.tree.setFocus(), "Alt+1")
@@ -344,18 +375,14 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addAction(self.act_new_period)
 
-        m = bar.addMenu("&View")
+        m = self.view_menu = bar.addMenu("&View")
         m.addActions(self.grouping_group.actions())
         m.addSeparator()
         m.addAction(self.act_show_grid)
         m.addSeparator()
         m.addActions([self.act_focus_tree, self.act_focus_editor, self.act_focus_grid])
         m.addSeparator()
-        history = self.history_dock.toggleViewAction()
-        history.setText("&History of the Selected Item")
-        history.setShortcut(QKeySequence("Alt+4"))
-        m.addAction(history)
-        m.addSeparator()
+        self._history_place = m.addSeparator()  # the history dock's action goes before it
         m.addAction(self.act_refresh)
 
         m = bar.addMenu("&Help")
@@ -432,10 +459,12 @@ class MainWindow(QMainWindow):
         for act in (self.act_import, self.act_add_inspection, self.act_new_period,
                     self.act_restore_backup):
             act.setEnabled(writable)
-        self.act_add_item.setEnabled(writable and bool(self.tree_model.rowCount()))
+        self.act_add_item.setEnabled(writable and self._panes_built and bool(self.tree_model.rowCount()))
         self.act_duplicate.setEnabled(writable and has_item)
         for act in (self.act_delete, self.act_move_up, self.act_move_down):
             act.setEnabled(writable and has_selection)
+        if not self._panes_built:
+            return
         self.act_move_up.setEnabled(self.act_move_up.isEnabled()
                                     and self.tree_model.grouping == "inspection")
         self.act_move_down.setEnabled(self.act_move_down.isEnabled()
@@ -463,8 +492,11 @@ class MainWindow(QMainWindow):
         """Open a file in this window, or say plainly why not (the current file stays open)."""
         path = os.fspath(path)
         self._pending_open = None  # a file chosen now replaces one still waiting to open
+        self.build_panes()
         if self.editor is not None and not self.editor.flush():
             return False
+        from ragdesk import backup as backups
+
         try:
             # pre-migration and first-of-the-day backups; a failed backup never stops opening
             store, problems = backups.open_with_backups(path, read_only=read_only)
@@ -505,12 +537,13 @@ class MainWindow(QMainWindow):
         self._pending_open = (path, read_only)
         self.no_file.setText(f"Opening “{os.path.basename(path)}”…\n\n"
                              "Checking the file and reading its items.")
-        self.editor_stack.setCurrentWidget(self.no_file)
+        if self._panes_built:
+            self.editor_stack.setCurrentWidget(self.no_file)
         self._status(f"Opening {path}…", 0)
         self.setCursor(Qt.CursorShape.WaitCursor)
         self._update_actions()
         # normally the first paint triggers it; this covers a window that is never painted
-        QTimer.singleShot(1000, self, self._open_pending)
+        QTimer.singleShot(1000, self, self._finish_start)
 
     @property
     def opening(self) -> bool:
@@ -519,10 +552,12 @@ class MainWindow(QMainWindow):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
-        if self._pending_open is not None:
-            QTimer.singleShot(0, self, self._open_pending)  # after this frame reaches the screen
+        if self._pending_open is not None or not self._panes_built:
+            QTimer.singleShot(0, self, self._finish_start)  # after this frame reaches the screen
 
-    def _open_pending(self) -> None:
+    def _finish_start(self) -> None:
+        """After the first frame: build the panes, then open the file waiting to open."""
+        self.build_panes()
         pending, self._pending_open = self._pending_open, None
         if pending is None:
             return
@@ -531,7 +566,7 @@ class MainWindow(QMainWindow):
             self.open_path(path, read_only=read_only)
         finally:
             self.unsetCursor()
-            self.no_file.setText("No file is open.\n\nUse File ▸ Open… or File ▸ New…")
+            self.no_file.setText(NO_FILE_TEXT)
             if self.store is None:
                 self.statusBar().clearMessage()
 
@@ -552,6 +587,9 @@ class MainWindow(QMainWindow):
 
     def set_store(self, store: Store | None) -> None:
         """Show another open Store (closing the previous one)."""
+        from .tree_model import ItemFilter
+
+        self.build_panes()
         self.undo_stack.clear()
         self.bridge.close()
         self.current_item = self.current_inspection = self.current_period = None
@@ -604,6 +642,8 @@ class MainWindow(QMainWindow):
             return
         if self.editor is not None and not self.editor.flush():
             return
+        from ragdesk.store import Store
+
         try:
             Store.create(path).close()
         except (RagdeskError, OSError) as e:
@@ -664,10 +704,12 @@ class MainWindow(QMainWindow):
             self.show_error(f"“{path}” could not be read: {e}")
             return None
         db_path, identity = store.path, store.identity
+        from ragdesk.jsonio import import_json as add_contents
+        from ragdesk.store import Store
 
         def work() -> dict[str, int]:
             with Store.open(db_path, identity=identity) as own:
-                return import_json(own, text)
+                return add_contents(own, text)
 
         def done(counts: dict[str, int]) -> None:
             self.bridge.poll()
@@ -692,6 +734,8 @@ class MainWindow(QMainWindow):
         if store is None or (self.editor is not None and not self.editor.flush()):
             return None
         db_path = store.path
+        from ragdesk.jsonio import export_csv, export_json
+        from ragdesk.store import Store
 
         def work() -> str:
             with Store.open(db_path, read_only=True) as own:
@@ -777,6 +821,8 @@ class MainWindow(QMainWindow):
     def _tree_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if self._syncing or not current.isValid():
             return
+        from .tree_model import INSPECTION_ID_ROLE, ITEM_ID_ROLE
+
         item_id = current.data(ITEM_ID_ROLE)
         if item_id is not None:
             self.select_item(int(item_id), self._period_for(int(item_id)))
@@ -964,6 +1010,8 @@ class MainWindow(QMainWindow):
         """Every Change, ours or another user's: each view refreshes what it names."""
         if self.store is None:
             return
+        import sqlite3
+
         try:
             self._refresh_views(change)
         except (sqlite3.Error, RagdeskError) as e:  # e.g. the network drive went away
@@ -1094,6 +1142,8 @@ class MainWindow(QMainWindow):
         except RagdeskError as e:
             self.show_error(str(e))
             return
+        from ragdesk.domain import ItemKind
+
         kind = items[-1].kind if items else ItemKind.RECOMMENDATION
         answer = self.ask_item(inspection.title, kind, _next_number(items, kind))
         if answer is None:
@@ -1264,6 +1314,8 @@ class MainWindow(QMainWindow):
             method()
 
     def _grid_clipboard(self, what: str) -> None:
+        from .grid_model import ITEM_ID_ROLE
+
         index = self.grid.currentIndex()
         period = self.grid_model.period_at(index.column()) if index.isValid() else None
         item_id = index.data(ITEM_ID_ROLE) if index.isValid() else None
@@ -1299,13 +1351,17 @@ class MainWindow(QMainWindow):
 
     # ================================================================ window state
 
-    def _restore_window_state(self) -> None:
-        s = self.settings
-        geometry = s.value(qt_settings.KEY_GEOMETRY)
+    def _restore_geometry(self) -> None:
+        """Size and place, before the window is first shown."""
+        geometry = self.settings.value(qt_settings.KEY_GEOMETRY)
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
         else:
             self.resize(1400, 900)
+
+    def _restore_pane_state(self) -> None:
+        """Docks, splitters, grouping and grid as the user left them (once the panes exist)."""
+        s = self.settings
         state = s.value(qt_settings.KEY_STATE)
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state)
@@ -1325,6 +1381,9 @@ class MainWindow(QMainWindow):
     def _save_window_state(self) -> None:
         s = self.settings
         s.setValue(qt_settings.KEY_GEOMETRY, self.saveGeometry())
+        if not self._panes_built:  # closed before its panes were built: keep their saved state
+            s.sync()
+            return
         s.setValue(qt_settings.KEY_STATE, self.saveState())
         s.setValue(qt_settings.KEY_SPLIT_MAIN, self.main_split.sizes())
         s.setValue(qt_settings.KEY_SPLIT_RIGHT, self.right_split.sizes())

@@ -25,6 +25,7 @@ from ragdesk.domain import ItemRow
 from ragdesk.store import Change, Store
 
 from . import qt_compat  # noqa: F401  (PySide6 work-around, see there)
+from .grouping import GROUPINGS
 from .rag_style import RatingScale
 
 ITEM_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -35,7 +36,6 @@ KIND_ROLE = Qt.ItemDataRole.UserRole + 4  # "group" or "item"
 COL_ITEM, COL_RAG, COL_STATUS, COL_DUE = range(4)
 HEADERS = ("Item", "RAG", "Status", "Deadline")
 
-GROUPINGS = {"inspection": "Inspection", "board": "Board", "area": "Area", "lead": "Lead"}
 NOT_RATED = "__none__"  # the RAG filter's value for "not rated yet"
 
 AnyIndex = QModelIndex | QPersistentModelIndex
