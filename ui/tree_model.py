@@ -41,6 +41,9 @@ NOT_RATED = "__none__"  # the RAG filter's value for "not rated yet"
 AnyIndex = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()  # the invisible root; a shared default, never modified
 _FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+# An item row never has children. Saying so lets QTreeView.expandAll() skip asking each
+# of them for children and emitting expanded() for it (30,000 items: ~300 ms per search).
+_ITEM_FLAGS = _FLAGS | Qt.ItemFlag.ItemNeverHasChildren
 
 
 @dataclass(frozen=True)
@@ -364,7 +367,9 @@ class TreeModel(QAbstractItemModel):
         return None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        return _FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags  # asked for every laid-out row
+        if not index.isValid():  # asked for every laid-out row: no calls back into Python
+            return Qt.ItemFlag.NoItemFlags
+        return _FLAGS if index.internalId() == 0 else _ITEM_FLAGS
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
