@@ -210,19 +210,20 @@ def test_report_to_pdf(app: Path, env: dict[str, str], sample_db: Path, home: Pa
     assert found == headings
 
 
-# ui/launch.py's hook: print "first-paint <time>" once the first frame is painted, then quit.
+# ui/launch.py's hook: print "first-paint <time>" once the first frame is painted and
+# "file-shown <time>" once the file is open and shown (the panes' lazy imports ran), then quit.
 FIRST_PAINT = "RAGDESK_BENCH_EXIT_AFTER_PAINT"
 
 
 def show_window(app: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    """Start the window program, let it load and paint its first frame, and quit."""
+    """Start the window program, let it paint its first frame, open its file and quit."""
     try:
         result = run(app, env | {FIRST_PAINT: "1"}, *args, program="ragdesk")
     except subprocess.TimeoutExpired:
         pytest.fail("the window did not paint its first frame within 180 s")
     assert result.returncode == 0, f"the window exited with {result.returncode}: {result.stderr}"
     if not WINDOWS:  # the windowed .exe has no stdout to print to
-        assert "first-paint" in result.stdout
+        assert "first-paint" in result.stdout and "file-shown" in result.stdout, result.stdout
     return result
 
 

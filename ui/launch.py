@@ -73,29 +73,43 @@ def default_file(settings: object, app_data_dir: str) -> str | None:
         return None
 
 
-# Hidden hook for benchmarks/run.py: print the time of the first painted frame, then quit.
+# Hidden hook for benchmarks/run.py: print the time of the first painted frame and of the
+# first frame with the file open and shown, then quit.
 BENCH_EXIT_AFTER_PAINT = "RAGDESK_BENCH_EXIT_AFTER_PAINT"
 
 
 class _FirstPaint(QObject):
-    """Prints ``first-paint <epoch seconds>`` once the first frame is painted, then quits.
+    """Prints ``first-paint <epoch seconds>`` once the first frame is painted, then
+    ``file-shown <epoch seconds>`` once a frame is painted with the file open (or
+    refused), then quits.
 
-    The print waits for a zero timer so every widget of that frame has been painted.
+    Each print waits for a zero timer so every widget of that frame has been painted.
     """
 
     def __init__(self, app: QApplication) -> None:
         super().__init__(app)
         self.app = app
-        self.seen = False
+        self.window: MainWindow | None = None
+        self.stage = "first-paint"
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if not self.seen and event.type() == QEvent.Type.Paint:
-            self.seen = True
-            QTimer.singleShot(0, self._done)
+        if event.type() != QEvent.Type.Paint:
+            return False
+        if self.stage == "first-paint":
+            self.stage = "printing"
+            QTimer.singleShot(0, self._first_frame)
+        elif (self.stage == "file-shown" and self.window is not None
+              and self.window.panes_built and not self.window.opening):
+            self.stage = "printing"
+            QTimer.singleShot(0, self._file_shown)
         return False
 
-    def _done(self) -> None:
+    def _first_frame(self) -> None:
         print(f"first-paint {time.time():.6f}", flush=True)
+        self.stage = "file-shown"
+
+    def _file_shown(self) -> None:
+        print(f"file-shown {time.time():.6f}", flush=True)
         self.app.quit()
 
 
@@ -131,9 +145,12 @@ def start(db: str | None, *, read_only: bool = False, settings: QSettings | None
 
 def run(args: argparse.Namespace) -> int:
     app = make_app()
-    if os.environ.get(BENCH_EXIT_AFTER_PAINT):
-        app.installEventFilter(_FirstPaint(app))
+    bench = _FirstPaint(app) if os.environ.get(BENCH_EXIT_AFTER_PAINT) else None
+    if bench is not None:
+        app.installEventFilter(bench)
     window = start(args.db, read_only=args.read_only, defer=True)
+    if bench is not None:
+        bench.window = window
     code = app.exec()
     del window
     return code
