@@ -99,6 +99,9 @@ RICH_ITEM_FIELDS = ("text", "dashboard")
 RICH_ASSESSMENT_FIELDS = ("update", "intent_and_implementation", "impact")
 # dataclass field -> column, where they differ
 _ASSESSMENT_COLUMNS = {"update": "update_text", "intent_and_implementation": "intent"}
+# Every read of an assessment's narratives goes through this view (schema 4): a carried-forward
+# draft stores '' and ``carried_from`` = the row owning its texts; the view resolves that.
+_RESOLVED = "assessments_resolved"
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,6 +277,41 @@ def fts_query(text: str) -> str:
     quoted = ['"' + w.replace('"', '""') + '"' for w in words]
     quoted[-1] += "*"
     return " ".join(quoted)
+
+
+# Ways a carried-forward reference (schema 4) can be wrong, each with the query finding the
+# referring rows. The schema's foreign key and CHECK stop the first and the last two while
+# ragdesk writes the file, but not another tool (foreign keys off, checks ignored); and
+# SQLite's quick_check verifies CHECK constraints only on a writable connection, so the
+# read-only ``check`` and backup vetting would not see those without these queries.
+_CARRY_RULES = (
+    ("the assessment they come from does not exist",
+     "NOT EXISTS (SELECT 1 FROM assessments s WHERE s.id = a.carried_from)"),
+    ("the assessment they come from carries them from another itself (or is the same row)",
+     "EXISTS (SELECT 1 FROM assessments s WHERE s.id = a.carried_from AND s.carried_from IS NOT NULL)"),
+    ("the assessment they come from belongs to another item",
+     "EXISTS (SELECT 1 FROM assessments s WHERE s.id = a.carried_from AND s.item_id <> a.item_id)"),
+    ("the row carrying them also holds narratives of its own",
+     "(a.update_text <> '' OR a.intent <> '' OR a.impact <> '')"),
+)
+
+
+def carry_problems(conn: sqlite3.Connection) -> list[str]:
+    """What is wrong with the file's carried-forward references (``carried_from``), for a person.
+
+    Reads only the rows that refer (the partial index), so it is cheap enough for
+    ``check`` and for vetting every backup.
+    """
+    problems = []
+    for what, condition in _CARRY_RULES:
+        ids = [r[0] for r in conn.execute(
+            "SELECT a.id FROM assessments a WHERE a.carried_from IS NOT NULL "
+            f"AND {condition} ORDER BY a.id")]
+        if ids:
+            shown = ", ".join(map(str, ids[:5])) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+            problems.append(f"carried-forward narratives of {len(ids)} assessment"
+                            f"{'s' if len(ids) != 1 else ''} (ids {shown}): {what}")
+    return problems
 
 
 # --------------------------------------------------------------------------- opening
@@ -496,7 +534,10 @@ class Store:
             return f"cannot be opened: {e}"
         try:
             (result,) = conn.execute("PRAGMA quick_check").fetchone()
-            return "ok" if result == "ok" else f"damaged: {result}"
+            if result != "ok":
+                return f"damaged: {result}"
+            problems = carry_problems(conn) if user_version >= 4 else []
+            return f"damaged: {'; '.join(problems)}" if problems else "ok"
         except sqlite3.Error as e:
             return f"damaged: {e}"
         finally:
@@ -820,6 +861,8 @@ class Store:
                 "SELECT id FROM items WHERE inspection_id = ?", (inspection_id,))]
             for item_id in item_ids:
                 rows += self._item_rows(item_id)
+            self._free_dependents("item_id IN (SELECT id FROM items WHERE inspection_id = ?)",
+                                  inspection_id)
             self.conn.execute("DELETE FROM inspections WHERE id = ?", (inspection_id,))
             self._compact("inspections")
             for item_id in item_ids:
@@ -977,6 +1020,7 @@ class Store:
         with self._write():
             item = self.item(item_id)
             rows = self._item_rows(item_id)
+            self._free_dependents("item_id = ?", item_id)
             self.conn.execute("DELETE FROM items WHERE id = ?", (item_id,))
             self._compact("items", "inspection_id = ?", item.inspection_id)
             self.conn.execute("DELETE FROM search_index WHERE rowid = ?", (item_id,))
@@ -1048,7 +1092,33 @@ class Store:
         return int(cur.lastrowid)
 
     def _rows(self, table: str, where: str, *params: Any) -> list[tuple[str, dict[str, Any]]]:
-        return [(table, dict(r)) for r in self.conn.execute(f"SELECT * FROM {table} WHERE {where}", params)]
+        """Snapshot rows for a :class:`Deleted`; assessments come resolved and owning their
+        texts (no ``carried_from``), so an undo never depends on another row still existing."""
+        source = _RESOLVED if table == "assessments" else table
+        return [(table, dict(r)) for r in self.conn.execute(f"SELECT * FROM {source} WHERE {where}", params)]
+
+    def _materialise(self, where: str, *params: Any) -> None:
+        """Copy the carried narratives into the referring rows ``where`` selects ("copy on first change").
+
+        Not an edit: the texts read the same before and after, so no version bump and
+        no audit row (someone editing that draft must not get a Conflict from it).
+        Resolving through the view also frees a reference that points nowhere, keeping
+        what reads showed for it.
+        """
+        self.conn.execute(
+            "UPDATE assessments SET (update_text, intent, impact, carried_from) = "
+            f"(SELECT r.update_text, r.intent, r.impact, NULL FROM {_RESOLVED} r WHERE r.id = assessments.id) "
+            f"WHERE carried_from IS NOT NULL AND ({where})", params)
+
+    def _free_dependents(self, doomed: str, *params: Any) -> None:
+        """Before deleting the assessments ``doomed`` selects, give their texts to rows that refer to them.
+
+        Rows that are deleted too (an item's other periods) are left alone. Every
+        DELETE of assessments (directly or by ON DELETE CASCADE from an item, period or
+        inspection) must come after this; the foreign key refuses it otherwise.
+        """
+        self._materialise(f"carried_from IN (SELECT id FROM assessments WHERE {doomed}) "
+                          f"AND NOT ({doomed})", *params, *params)
 
     # -- periods ----------------------------------------------------------------
 
@@ -1071,6 +1141,7 @@ class Store:
 
         With ``carry_forward`` each item starts from its latest earlier rating and
         narratives, marked as a draft so nobody mistakes them for this period's word.
+        The narratives are carried by reference (see :meth:`_carry_forward`).
         """
         label = label.strip()
         if not label:
@@ -1086,26 +1157,46 @@ class Store:
             period_id = cur.lastrowid
             self._audit("period", period_id, "created", None, label)
             if carry_forward:
-                stamp = self._stamp()
-                self.conn.execute(
-                    """INSERT INTO assessments (id, item_id, period_id, rag, status_note, update_text,
-                           intent, impact, draft, updated_at, updated_by)
-                       SELECT ? + a.item_id, a.item_id, ?, a.rag, a.status_note, a.update_text, a.intent, a.impact,
-                              1, ?, ?
-                       FROM assessments a JOIN periods p ON p.id = a.period_id
-                       JOIN (SELECT a2.item_id AS item_id, MAX(p2.position) AS last
-                             FROM assessments a2 JOIN periods p2 ON p2.id = a2.period_id
-                             WHERE p2.position < ? GROUP BY a2.item_id) AS prior
-                         ON prior.item_id = a.item_id AND prior.last = p.position""",
-                    (self._fresh_id("assessments", "assessment"),  # + item id: never reused
-                     period_id, stamp["updated_at"], stamp["updated_by"], pos))
-                self.conn.execute(
-                    "INSERT INTO audit (at, user, host, entity, record_id, field, old, new, item_id) "
-                    "SELECT ?, ?, ?, 'assessment', id, 'carried forward', NULL, rag, item_id "
-                    "FROM assessments WHERE period_id = ? ORDER BY item_id",
-                    (self._now(), self.identity.user, self.identity.host, period_id))
+                self._carry_forward(period_id, pos)
         self._emit(Change(periods=frozenset({period_id}), structure=True))
         return self.period(period_id)
+
+    def _carry_forward(self, period_id: int, position: int) -> None:
+        """Give every item a draft in the new last period from its latest assessment.
+
+        The draft copies rating and status note but refers to the narratives
+        (``carried_from``, flattened so it names the row owning them) instead of
+        copying ~2 KB per item: on 3,000 items that copy was half of adding a period.
+        The new period is always the last, so nearly every item's latest assessment is
+        in the period just before it: those come from one indexed read of that period;
+        only items missing there pay for a per-item look-back. One audit row per item
+        keeps "carried forward" in each item's history.
+        """
+        stamp = self._stamp()
+        insert = ("INSERT INTO assessments (id, item_id, period_id, rag, status_note, draft, "
+                  "updated_at, updated_by, carried_from) "
+                  "SELECT :base + a.item_id, a.item_id, :period, a.rag, a.status_note, 1, :at, :by, "
+                  "COALESCE(a.carried_from, a.id) FROM assessments a ")
+        params = {"base": self._fresh_id("assessments", "assessment"),  # + item id: never reused
+                  "period": period_id, "at": stamp["updated_at"], "by": stamp["updated_by"]}
+        before = self.conn.execute("SELECT id FROM periods WHERE position < ? "
+                                   "ORDER BY position DESC LIMIT 1", (position,)).fetchone()
+        if before is None:
+            return
+        self.conn.execute(insert + "WHERE a.period_id = :before", {**params, "before": before[0]})
+        # Items with no assessment in that period but an older one (the statement reads
+        # the table as it was before it, so the new period's rows do not count yet).
+        self.conn.execute(
+            insert + "JOIN items i ON a.id = (SELECT b.id FROM assessments b JOIN periods p ON "
+            "p.id = b.period_id WHERE b.item_id = i.id AND p.position < :position "
+            "ORDER BY p.position DESC LIMIT 1) "
+            "WHERE NOT EXISTS (SELECT 1 FROM assessments x WHERE x.item_id = i.id "
+            "AND x.period_id = :period)", {**params, "position": position})
+        self.conn.execute(
+            "INSERT INTO audit (at, user, host, entity, record_id, field, old, new, item_id) "
+            "SELECT ?, ?, ?, 'assessment', id, 'carried forward', NULL, rag, item_id "
+            "FROM assessments WHERE period_id = ? ORDER BY item_id",
+            (self._now(), self.identity.user, self.identity.host, period_id))
 
     def update_period(self, period_id: int, **fields: Any) -> Period:
         bad = set(fields) - {"label", "date", "meeting"}
@@ -1137,6 +1228,7 @@ class Store:
             rows = self._rows("periods", "id = ?", period_id) + self._rows(
                 "assessments", "period_id = ?", period_id)
             item_ids = {r["item_id"] for _, r in rows[1:]}
+            self._free_dependents("period_id = ?", period_id)
             self.conn.execute("DELETE FROM periods WHERE id = ?", (period_id,))
             self._compact("periods")
             self._audit("period", period_id, "deleted", period.label, None)
@@ -1151,7 +1243,7 @@ class Store:
     # -- assessments ------------------------------------------------------------
 
     def assessment(self, item_id: int, period_id: int) -> Assessment | None:
-        row = self.conn.execute("SELECT * FROM assessments WHERE item_id = ? AND period_id = ?",
+        row = self.conn.execute(f"SELECT * FROM {_RESOLVED} WHERE item_id = ? AND period_id = ?",
                                 (item_id, period_id)).fetchone()
         return _assessment(row) if row else None
 
@@ -1164,7 +1256,7 @@ class Store:
         if period_id is not None:
             where.append("a.period_id = ?")
             params.append(period_id)
-        sql = ("SELECT a.* FROM assessments a JOIN periods p ON p.id = a.period_id"
+        sql = (f"SELECT a.* FROM {_RESOLVED} a JOIN periods p ON p.id = a.period_id"
                + (" WHERE " + " AND ".join(where) if where else "")
                + " ORDER BY a.item_id, p.position")
         return [_assessment(r) for r in self.conn.execute(sql, params)]
@@ -1268,6 +1360,14 @@ class Store:
                 self._check_version(old, expected_version, "assessment")
                 changed = self._changed(old, values, _assessment_stored_value)
                 if changed:
+                    # Copy on first change: a carried draft takes its own texts before any
+                    # edit (the audit's old values are the resolved texts, read above), and
+                    # a source whose narratives change first hands the carried texts to the
+                    # drafts referring to it: a carried draft keeps what the texts were when
+                    # its period was added.
+                    self._materialise("id = ?", old.id)
+                    if set(changed) & set(RICH_ASSESSMENT_FIELDS):
+                        self._materialise("carried_from = ?", old.id)
                     self._apply_update("assessments", "assessment", old.id,
                                        {_ASSESSMENT_COLUMNS.get(k, k): v for k, v in changed.items()},
                                        old, names={v: k for k, v in _ASSESSMENT_COLUMNS.items()})
@@ -1293,6 +1393,7 @@ class Store:
             rows = self._rows("assessments", "item_id = ? AND period_id = ?", item_id, period_id)
             if not rows:
                 return None
+            self._free_dependents("id = ?", rows[0][1]["id"])
             self.conn.execute("DELETE FROM assessments WHERE id = ?", (rows[0][1]["id"],))
             self._audit("assessment", rows[0][1]["id"], "deleted", rows[0][1]["rag"], None,
                         item_id=item_id)
@@ -1412,7 +1513,7 @@ class Store:
             parts = [row["number"], row["reference"], richtext.to_plain(row["text"]), row["area"],
                      row["board"], row["lead"], richtext.to_plain(row["dashboard"])]
             for a in self.conn.execute(
-                    "SELECT status_note, update_text, intent, impact FROM assessments WHERE item_id = ?",
+                    f"SELECT status_note, update_text, intent, impact FROM {_RESOLVED} WHERE item_id = ?",
                     (item_id,)):
                 parts += [a["status_note"], richtext.to_plain(a["update_text"]),
                           richtext.to_plain(a["intent"]), richtext.to_plain(a["impact"])]
@@ -1454,7 +1555,10 @@ class Store:
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
 
     def integrity_check(self) -> str:
-        return "; ".join(r[0] for r in self.conn.execute("PRAGMA integrity_check"))
+        """``"ok"``, or what is wrong: SQLite's own check, then carried-forward references."""
+        problems = [r[0] for r in self.conn.execute("PRAGMA integrity_check")]
+        problems = [p for p in problems if p != "ok"] + carry_problems(self.conn)
+        return "; ".join(problems) or "ok"
 
     # -- shared update helpers ----------------------------------------------------
 
