@@ -1286,16 +1286,22 @@ class Store:
             raise NotFound("That reporting period no longer exists.")
         ranks = {r.code: r.rank for r in self.ratings(include_disabled=True)}
         only, params = _id_filter("a.item_id", item_ids)
+        before = self.conn.execute("SELECT id FROM periods WHERE position < ? "
+                                   "ORDER BY position DESC LIMIT 1", (period["position"],)).fetchone()
         # Reads one period's rows and, per rated item, one indexed look-back: not all assessments.
+        # Most items were rated in the period just before (always so for a new period's
+        # carried drafts): one index probe finds that; only the others walk their history.
         sql = ("SELECT a.item_id, a.rag, a.dot, "
-               "CASE WHEN a.dot IS NULL AND a.rag IS NOT NULL THEN ("
-               "  SELECT b.rag FROM assessments b JOIN periods q ON q.id = b.period_id"
-               "  WHERE b.item_id = a.item_id AND b.rag IS NOT NULL AND q.position < ?"
-               "  ORDER BY q.position DESC LIMIT 1) END "
+               "CASE WHEN a.dot IS NULL AND a.rag IS NOT NULL THEN COALESCE("
+               "  (SELECT b.rag FROM assessments b WHERE b.item_id = a.item_id"
+               "   AND b.period_id = ? AND b.rag IS NOT NULL),"
+               "  (SELECT b.rag FROM assessments b JOIN periods q ON q.id = b.period_id"
+               "   WHERE b.item_id = a.item_id AND b.rag IS NOT NULL AND q.position < ?"
+               "   ORDER BY q.position DESC LIMIT 1)) END "
                "FROM assessments a WHERE a.period_id = ?" + (f" AND {only}" if only else ""))
         result: dict[int, Dot | None] = {}
         for item_id, rag, dot, previous in self.conn.execute(
-                sql, (period["position"], period_id, *params)):
+                sql, (before[0] if before else None, period["position"], period_id, *params)):
             if dot:
                 result[item_id] = Dot(dot)
             elif not rag or previous is None:

@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ragdesk import cli, richtext, schema
-from ragdesk.domain import ItemKind
+from ragdesk.domain import Dot, ItemKind
 from ragdesk.errors import Damaged
 from ragdesk.jsonio import export_csv, export_data
 from ragdesk.store import Identity, Store, carry_problems
@@ -323,6 +323,40 @@ def test_carrying_a_period_forward_reads_no_narrative_rows(empty_store: Store) -
         "EXPLAIN QUERY PLAN SELECT a.id, a.item_id, a.rag, a.status_note, "
         "COALESCE(a.carried_from, a.id) FROM assessments a WHERE a.period_id = 1"))
     assert "COVERING INDEX assessments_by_period_covering" in plan, plan
+
+
+_RANK = {"RED": 1, "AMBER": 2, "GREEN": 3}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(st.sampled_from(["none", "unrated", "RED", "AMBER", "GREEN"]),
+                         min_size=4, max_size=4), min_size=1, max_size=4))
+def test_directions_of_travel_after_carrying_forward(history: list[list[str]]) -> None:
+    """Directions look back one period first (a new period's drafts were always rated there)
+    and then further; both must give the latest earlier rating, gaps and unrated rows included."""
+    with tempfile.TemporaryDirectory() as folder, \
+            Store.create(Path(folder) / "d.db", identity=ME) as store:
+        inspection = store.add_inspection("PEEL")
+        items = [store.add_item(inspection.id, ItemKind.AFI, str(n)).id for n in range(len(history))]
+        periods = [store.add_period(f"P{n}", carry_forward=False).id for n in range(4)]
+        for item_id, row in zip(items, history, strict=True):
+            for period, cell in zip(periods, row, strict=True):
+                if cell != "none":
+                    store.save_assessment(item_id, period, rag=None if cell == "unrated" else cell)
+        periods.append(store.add_period("Carried").id)
+        for n, period in enumerate(periods):
+            expected = {}
+            for item_id in items:
+                mine = store.assessment(item_id, period)
+                if mine is None:
+                    continue
+                earlier = [a.rag for p in periods[:n] if (a := store.assessment(item_id, p)) and a.rag]
+                if not mine.rag or not earlier:
+                    expected[item_id] = None
+                else:
+                    diff = _RANK[mine.rag] - _RANK[earlier[-1]]
+                    expected[item_id] = Dot.SAME if diff == 0 else Dot.UP if diff > 0 else Dot.DOWN
+            assert store.directions(period) == expected
 
 
 # --------------------------------------------------------------------------- export
