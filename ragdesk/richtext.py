@@ -408,5 +408,27 @@ def to_plain(doc: Sequence[Block] | str | None, *, bullets: bool = True) -> str:
     return "\n".join(lines)
 
 
+# Tags of the stored subset that separate words (blocks, cells, line breaks); the others
+# (b, i, a) sit inside words as often as between them and are dropped without a gap.
+_SEPARATING_TAG = re.compile(r"</?(?:p|li|br|td|th|tr|ul|ol|table)\b[^>]*>", re.IGNORECASE)
+_ANY_TAG = re.compile(r"<[^>]*>")
+
+
+def searchable(stored: str | None) -> str:
+    """The words of stored rich text, for the search index.
+
+    The same words as :func:`to_plain` (without list numbers), found by dropping the
+    tags of the canonical stored form instead of parsing it: re-indexing an item reads
+    every period's narratives, and parsing them made deleting or restoring a period
+    take seconds on a force-sized file. Only for text :func:`to_html` wrote (in it a
+    ``<`` always starts a tag and ``>`` never appears inside one).
+    """
+    if not stored:
+        return ""
+    if "<" not in stored and "&" not in stored:
+        return stored
+    return html.unescape(_ANY_TAG.sub("", _SEPARATING_TAG.sub("\n", stored)))
+
+
 def is_empty(stored: str | None) -> bool:
     return not to_plain(stored).strip()

@@ -1516,13 +1516,15 @@ class Store:
             row = self.conn.execute("SELECT * FROM items WHERE id = ?", (item_id,)).fetchone()
             if row is None:
                 continue
-            parts = [row["number"], row["reference"], richtext.to_plain(row["text"]), row["area"],
-                     row["board"], row["lead"], richtext.to_plain(row["dashboard"])]
+            parts = [row["number"], row["reference"], richtext.searchable(row["text"]), row["area"],
+                     row["board"], row["lead"], richtext.searchable(row["dashboard"])]
+            # The table, not the resolved view: a carried draft refers to texts of the same
+            # item's own earlier row, which are indexed from that row already.
             for a in self.conn.execute(
-                    f"SELECT status_note, update_text, intent, impact FROM {_RESOLVED} WHERE item_id = ?",
+                    "SELECT status_note, update_text, intent, impact FROM assessments WHERE item_id = ?",
                     (item_id,)):
-                parts += [a["status_note"], richtext.to_plain(a["update_text"]),
-                          richtext.to_plain(a["intent"]), richtext.to_plain(a["impact"])]
+                parts += [a["status_note"], richtext.searchable(a["update_text"]),
+                          richtext.searchable(a["intent"]), richtext.searchable(a["impact"])]
             self.conn.execute("INSERT INTO search_index (rowid, body) VALUES (?, ?)",
                               (item_id, "\n".join(p for p in parts if p)))
 

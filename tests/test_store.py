@@ -97,6 +97,22 @@ def test_search_finds_words_in_text_fields_and_narratives_and_survives_syntax(on
         store.search(nasty)  # must not raise
 
 
+def test_search_follows_a_deleted_and_restored_period_whatever_the_formatting(one_item) -> None:
+    """Words in bold inside a word, list items, table cells and escaped characters are found;
+    deleting their period takes them out of the search, undoing it puts them back."""
+    store, _inspection, item, period = one_item
+    store.save_assessment(item.id, period.id, update=(
+        "<p>Operation Bl<b>ue</b>bell &amp; Star Chamber</p><ul><li>dip sample</li><li>backlog</li></ul>"
+        "<table><tr><td>Q1</td><td>wellbeing</td></tr></table>"))
+    for words in ("bluebell", "star chamber", "dip sample", "backlog", "q1 wellbeing"):
+        assert store.search(words) == [item.id], words
+    assert store.search("q1wellbeing") == [] and store.search("uebell") == []  # cells stay apart
+    deleted = store.delete_period(period.id)
+    assert store.search("bluebell") == [] and store.search("wellbeing") == []
+    store.restore(deleted)
+    assert store.search("bluebell") == [item.id] == store.search("wellbeing")
+
+
 def test_direction_of_travel_is_derived_and_can_be_overridden(one_item) -> None:
     store, _, item, jul = one_item
     store.set_rag(item.id, jul.id, "AMBER")
