@@ -37,7 +37,7 @@ import importlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
@@ -291,6 +291,14 @@ class _FocusWatcher(QObject):
         if e.type() == QEvent.Type.FocusOut:
             self.on_leave()
         return False
+
+
+def _settle_layouts() -> None:
+    """Lay out now what showing a record changed (the rich-text boxes take their text's
+    height). Left to the event loop, the pane was painted with the old layout first and
+    again once it settled: two paints for every item or period moved to."""
+    for _ in range(3):  # a box's new height asks its parents in turn
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
 
 
 class EditorPane(QWidget):
@@ -637,6 +645,7 @@ class EditorPane(QWidget):
             self._load_item(fresh=not keep)
         except RagdeskError as e:  # the file went away mid-read: say so, no traceback
             self.message.emit(str(e))
+        _settle_layouts()
 
     def show_inspection(self, inspection_id: int) -> None:
         moving = inspection_id != self.inspection_id

@@ -13,6 +13,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     QPoint,
+    QRect,
     Qt,
     Signal,
 )
@@ -31,6 +32,8 @@ from . import qt_compat  # noqa: F401  (PySide6 work-around, see there)
 from .grid_model import DRAFT_ROLE, ITEM_ID_ROLE, PERIOD_ID_ROLE, GridModel
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+# A change to more rows of one column than this is repainted as that column's visible strip.
+_WHOLE_COLUMN_ROWS = 64
 
 
 class RatingCellDelegate(QStyledItemDelegate):
@@ -132,6 +135,21 @@ class GridView(QTableView):
             for c in range(1, columns):
                 header.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
                 self.setColumnWidth(c, 130 if c == model.status_column else 88)
+
+    def dataChanged(self, top_left: AnyIndex, bottom_right: AnyIndex,  # noqa: N802
+                    roles: list[int] | None = None) -> None:
+        """A whole column changed (the direction of travel, when the period changes):
+        repaint that column's visible strip. Qt would ask the model for every row's
+        index to find the rectangle, and the inspection headings, which span every
+        column, would make it the whole grid (a period change repainted ~90 cells)."""
+        if (top_left.isValid() and top_left.column() == bottom_right.column()
+                and bottom_right.row() - top_left.row() > _WHOLE_COLUMN_ROWS):
+            column = top_left.column()
+            viewport = self.viewport()
+            viewport.update(QRect(self.columnViewportPosition(column), 0,
+                                  self.columnWidth(column), viewport.height()))
+            return
+        super().dataChanged(top_left, bottom_right, roles or [])
 
     def _header_text_changed(self, section: int) -> None:
         """Repaint one header section (its counts or period): the sections are sized by

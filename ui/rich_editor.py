@@ -488,6 +488,9 @@ class RichTextEdit(QTextEdit):
         self.moveCursor(QTextCursor.MoveOperation.Start)
         self.viewport().update()
         self.updateGeometry()
+        # Take the text's height now: Qt lays the document out lazily, at its first paint,
+        # and the pane then laid out and painted everything a second time.
+        self._fit()
 
     def to_document(self) -> Document:
         return read_document(self.document())
