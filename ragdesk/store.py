@@ -98,6 +98,8 @@ ASSESSMENT_FIELDS = ("rag", "dot", "status_note", "update", "intent_and_implemen
 RICH_ITEM_FIELDS = ("text", "dashboard")
 RICH_ASSESSMENT_FIELDS = ("update", "intent_and_implementation", "impact")
 # dataclass field -> column, where they differ
+# Fewer items than this get their previous rating looked up one by one (see _ratings_before).
+_LOOK_BACK_ONE_BY_ONE = 64
 _ASSESSMENT_COLUMNS = {"update": "update_text", "intent_and_implementation": "intent"}
 # Every read of an assessment's narratives goes through this view (schema 4): a carried-forward
 # draft stores '' and ``carried_from`` = the row owning its texts; the view resolves that.
@@ -1285,31 +1287,54 @@ class Store:
         if period is None:
             raise NotFound("That reporting period no longer exists.")
         ranks = {r.code: r.rank for r in self.ratings(include_disabled=True)}
-        only, params = _id_filter("a.item_id", item_ids)
-        before = self.conn.execute("SELECT id FROM periods WHERE position < ? "
-                                   "ORDER BY position DESC LIMIT 1", (period["position"],)).fetchone()
-        # Reads one period's rows and, per rated item, one indexed look-back: not all assessments.
-        # Most items were rated in the period just before (always so for a new period's
-        # carried drafts): one index probe finds that; only the others walk their history.
-        sql = ("SELECT a.item_id, a.rag, a.dot, "
-               "CASE WHEN a.dot IS NULL AND a.rag IS NOT NULL THEN COALESCE("
-               "  (SELECT b.rag FROM assessments b WHERE b.item_id = a.item_id"
-               "   AND b.period_id = ? AND b.rag IS NOT NULL),"
-               "  (SELECT b.rag FROM assessments b JOIN periods q ON q.id = b.period_id"
-               "   WHERE b.item_id = a.item_id AND b.rag IS NOT NULL AND q.position < ?"
-               "   ORDER BY q.position DESC LIMIT 1)) END "
-               "FROM assessments a WHERE a.period_id = ?" + (f" AND {only}" if only else ""))
+        only, params = _id_filter("item_id", item_ids)
+        rows = self.conn.execute("SELECT item_id, rag, dot FROM assessments WHERE period_id = ?"
+                                 + (f" AND {only}" if only else ""), (period_id, *params)).fetchall()
+        previous = self._ratings_before(period["position"],
+                                        {item_id for item_id, rag, dot in rows if rag and not dot})
         result: dict[int, Dot | None] = {}
-        for item_id, rag, dot, previous in self.conn.execute(
-                sql, (before[0] if before else None, period["position"], period_id, *params)):
+        for item_id, rag, dot in rows:
+            before = previous.get(item_id)
             if dot:
                 result[item_id] = Dot(dot)
-            elif not rag or previous is None:
+            elif not rag or before is None:
                 result[item_id] = None
             else:
-                diff = ranks.get(rag, 0) - ranks.get(previous, 0)
+                diff = ranks.get(rag, 0) - ranks.get(before, 0)
                 result[item_id] = Dot.SAME if diff == 0 else Dot.UP if diff > 0 else Dot.DOWN
         return result
+
+    def _ratings_before(self, position: int, item_ids: set[int]) -> dict[int, str]:
+        """Each item's latest rating in a period before ``position`` (items never rated
+        before are left out).
+
+        Many items: walk back a period at a time, each one index-only read of that
+        period's ratings; nearly every item is found in the first. Few (one item for
+        the editor, the stragglers of the walk): one indexed look-back each.
+        """
+        found: dict[int, str] = {}
+        wanted = set(item_ids)
+        earlier = [pid for (pid,) in self.conn.execute(
+            "SELECT id FROM periods WHERE position < ? ORDER BY position DESC", (position,))]
+        for pid in earlier:
+            if len(wanted) <= _LOOK_BACK_ONE_BY_ONE:
+                break
+            for item_id, rag in self.conn.execute(
+                    "SELECT item_id, rag FROM assessments WHERE period_id = ? AND rag IS NOT NULL",
+                    (pid,)):
+                if item_id in wanted:
+                    found[item_id] = rag
+                    wanted.discard(item_id)
+        else:
+            return found  # every earlier period read: the rest were never rated before
+        for item_id in wanted:
+            row = self.conn.execute(
+                "SELECT b.rag FROM assessments b JOIN periods q ON q.id = b.period_id "
+                "WHERE b.item_id = ? AND b.rag IS NOT NULL AND q.position < ? "
+                "ORDER BY q.position DESC LIMIT 1", (item_id, position)).fetchone()
+            if row is not None:
+                found[item_id] = row[0]
+        return found
 
     def direction_of_travel(self, item_id: int, period_id: int) -> Dot | None:
         return self.directions(period_id, [item_id]).get(item_id)  # one item, not all of them

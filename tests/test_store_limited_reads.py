@@ -37,9 +37,9 @@ def _messy(store: Store) -> tuple[list[int], list[int]]:
 
 
 def _fill(store: Store, rng: random.Random, periods: list[int], items: list[int]) -> None:
-    for i in range(3):
+    for i in range(3):  # 120 items: more than Store._ratings_before looks up one by one
         inspection = store.add_inspection(f"Inspection {i}")
-        for n in range(12):
+        for n in range(40):
             item = store.add_item(inspection.id, ItemKind.AFI, str(n + 1))
             items.append(item.id)
             for pid in periods:
