@@ -10,6 +10,7 @@ window closes, so typed text is never lost.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 import re
@@ -628,6 +629,7 @@ class MainWindow(QMainWindow):
         first = self.tree_model.index(0, 0)
         if first.isValid():
             self.tree.setCurrentIndex(first)
+        _settle_garbage_collector()
 
     def new_file(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "New ragdesk file", self._dialog_dir(),
@@ -1402,6 +1404,20 @@ class MainWindow(QMainWindow):
         self.undo_stack.clear()
         self.bridge.close()
         event.accept()
+
+
+def _settle_garbage_collector() -> None:
+    """After a file is read: collect once, then leave what was read out of later collections.
+
+    The tree and grid hold a Python object per item and per rated cell (75,000 for a
+    force-sized file), all alive until another file opens. Python's full collections
+    walk every one of them, ~25 ms on 3,000 items and ~250 ms on 30,000, and landed in
+    the middle of a keystroke or a new period. ``gc.freeze`` takes the objects alive now
+    out of those walks; the collection before it frees the previous file's cycles (our
+    records hold none, so what a reload drops is freed by reference counting).
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def _next_number(items: list[Any], kind: ItemKind) -> str:
