@@ -13,10 +13,12 @@ as it would on screen).
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
 import random
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -26,6 +28,7 @@ from typing import Any
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 _home = tempfile.mkdtemp(prefix="ragdesk-bench-home-")
 os.environ["XDG_CONFIG_HOME"] = os.environ["XDG_DATA_HOME"] = _home  # never touch real settings
+atexit.register(shutil.rmtree, _home, ignore_errors=True)
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
