@@ -315,6 +315,24 @@ def test_filters_drive_tree_grid_and_count(qtbot, window: MainWindow) -> None:
         i for i, r in rows.items() if r.board == board}
 
 
+def test_filter_choices_follow_an_items_board_and_lead_but_not_its_ratings(
+        window: MainWindow) -> None:
+    store, bar = window.store, window.filter_bar
+    rec13 = _rec(store, "13")
+    boards = [bar.board.itemData(i) for i in range(bar.board.count())]
+    store.update_item(rec13, board="Star Chamber <Audit> & Risk", lead="Supt Ñúñez")
+    assert bar.board.findData("Star Chamber <Audit> & Risk") > 0
+    assert bar.lead.findData("Supt Ñúñez") > 0
+    bar.board.setCurrentIndex(bar.board.findData("Star Chamber <Audit> & Risk"))
+    assert window.tree_model.visible_item_ids() == [rec13]
+    store.set_rag(rec13, store.periods()[-1].id, "RED")  # a rating keeps the choice made
+    assert bar.board.currentData() == "Star Chamber <Audit> & Risk"
+    assert window.tree_model.visible_item_ids() == [rec13]
+    bar.clear()
+    store.update_item(rec13, board=boards[1])
+    assert bar.board.findData("Star Chamber <Audit> & Risk") == -1  # no item has it any more
+
+
 def test_views_follow_changes_made_elsewhere_and_by_other_users(
         qtbot, window: MainWindow, sample_path: Path) -> None:
     store = window.store

@@ -66,6 +66,7 @@ class GridModel(QAbstractTableModel):
         self._visible: set[int] | None = None
         self._row_of_item: dict[int, int] = {}
         self._items: list[ItemRow] = []  # every item, as last read (the filter works on this)
+        self._position: dict[int, int] = {}  # item id -> index in _items (no scan per change)
         self._inspections: list[Inspection] = []
         self._counts: dict[int, Counter[str]] = {}  # header counts per period, computed once
         # the same over every item: kept across filters, so clearing a search recounts nothing
@@ -129,6 +130,7 @@ class GridModel(QAbstractTableModel):
             self._rows, self._periods, self._cells, self._dots = [], [], {}, {}
             self._rags = None
             self._row_of_item, self._items, self._inspections = {}, [], []
+            self._position = {}
             self._counts, self._all_counts, self._dots_of = {}, {}, {}
             self.endResetModel()
             return
@@ -239,6 +241,7 @@ class GridModel(QAbstractTableModel):
         self._cells = store.rag_grid()
         self._rags = None
         self._items = store.item_rows()
+        self._position = {r.id: n for n, r in enumerate(self._items)}
         self._inspections = store.inspections()
         self._all_counts = {}
         self._layout()
@@ -269,7 +272,7 @@ class GridModel(QAbstractTableModel):
         """
         ids = set(change.items) | {item for item, _ in change.assessments}
         fresh = {r.id: r for r in store.item_rows(item_ids=ids)}
-        where = {r.id: n for n, r in enumerate(self._items) if r.id in ids}
+        where = {i: self._position[i] for i in ids if i in self._position}
         if set(fresh) != ids or set(where) != ids:
             return False  # added or removed: the layout changes
         for item_id, row in fresh.items():

@@ -1025,10 +1025,11 @@ class MainWindow(QMainWindow):
         self.grid_model.refresh(change)
         if change.periods or change.structure:
             self._refresh_periods()
-        if change.structure or change.items or change.settings:
+        # the board and lead lists change with items' fields, not with their ratings
+        rated = {item_id for item_id, _period in change.assessments}
+        if change.structure or change.settings or (change.items - rated):
             self._refresh_choices()
-        gone = (self.current_item is not None
-                and self.current_item not in {r.id for r in self.tree_model.all_rows()})
+        gone = self.current_item is not None and not self.tree_model.has_item(self.current_item)
         gone_inspection = (self.current_inspection is not None
                            and (change.inspections or change.structure)
                            and self.store is not None

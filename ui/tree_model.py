@@ -85,6 +85,7 @@ class TreeModel(QAbstractItemModel):
         self._groups: list[_Group] = []
         self._row_of_item: dict[int, tuple[int, int]] = {}
         self._all_rows: list[ItemRow] = []
+        self._position: dict[int, int] = {}  # item id -> index in _all_rows (no scan per change)
         self._scale = RatingScale([])
         self._status_labels: dict[str, str] = {}
         self._finished: set[str] = set()
@@ -141,7 +142,7 @@ class TreeModel(QAbstractItemModel):
             groups = self._build_groups(store)
         elif store is None:
             groups: list[_Group] = []
-            self._all_rows = []
+            self._all_rows, self._position = [], {}
         else:
             if change is not None and (change.items or change.assessments):
                 self._search_hits = None  # narratives changed: the text may now match
@@ -150,6 +151,7 @@ class TreeModel(QAbstractItemModel):
             self._status_labels = {s.code: s.label for s in statuses}
             self._finished = {s.code for s in statuses if s.finished}
             self._all_rows = store.item_rows(today=self._today())
+            self._position = {r.id: n for n, r in enumerate(self._all_rows)}
             self._period_ids = {p.id for p in store.periods()}
             self._read_once = True
             groups = self._build_groups(store)
@@ -181,7 +183,7 @@ class TreeModel(QAbstractItemModel):
         if not ids or len(ids) > 200 or not self._read_once:
             return False
         fresh = {r.id: r for r in store.item_rows(item_ids=ids, today=self._today())}
-        at = {r.id: n for n, r in enumerate(self._all_rows) if r.id in ids}
+        at = {i: self._position[i] for i in ids if i in self._position}
         if set(fresh) != ids or set(at) != ids:
             return False  # added or removed
         hits = set(store.search(self.filter.text)) if self.filter.text.strip() else None
@@ -297,6 +299,10 @@ class TreeModel(QAbstractItemModel):
         if not self.filter.active:
             return None
         return [r.id for g in self._groups for r in g.rows]
+
+    def has_item(self, item_id: int) -> bool:
+        """Whether the item was in the file as last read (shown or filtered out)."""
+        return item_id in self._position
 
     def all_rows(self) -> list[ItemRow]:
         return list(self._all_rows)
