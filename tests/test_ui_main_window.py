@@ -573,7 +573,7 @@ def test_new_file_then_inspection_item_period_and_rating(
         assert db.assessment(items[0].id, period.id).rag == "RED"
     header = window.grid_model.headerData(window.grid_model.column_of_period(period.id),
                                           Qt.Orientation.Horizontal)
-    assert header == "Mar 2025\nR1 A1 G0"
+    assert header == "Mar 2025\nR1 A1\nG0"  # two counts to a line: columns stay narrow
     window._fill_recent()
     assert any("Our force 2025.db" in a.text() for a in window.recent_menu.actions())
 

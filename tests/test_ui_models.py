@@ -144,3 +144,32 @@ def test_tree_ignores_changes_it_does_not_show(qtbot, sample_store: Store) -> No
     with qtbot.assertNotEmitted(model.modelReset), qtbot.assertNotEmitted(model.dataChanged):
         sample_store.add_evidence(rec13, "note.txt", b"hello")
     assert model.index_for_item(rec13).siblingAtColumn(COL_ITEM).isValid()
+
+
+def test_grid_header_counts_fit_their_column_however_many_items(qtbot, empty_store: Store) -> None:
+    """A period's counts ("R1200 A1200", "G1200") are never cut off: the columns are as wide
+    as the largest counts the file's item count allows (two counts to a line)."""
+    from PySide6.QtGui import QFontMetrics
+
+    from ragdesk.domain import ItemKind
+    from ragdesk.ui.grid_view import GridView
+
+    store = empty_store
+    period = store.add_period("Sep 2026 — Star Chamber")
+    with store.batch():
+        inspection = store.add_inspection("PEEL 2025")
+        for n in range(1200):
+            item = store.add_item(inspection.id, ItemKind.AFI, str(n + 1))
+            store.set_rag(item.id, period.id, "AMBER")
+    model = GridModel(store)
+    view = GridView(model)
+    qtbot.addWidget(view)
+    column = model.column_of_period(period.id)
+    header = model.headerData(column, Qt.Orientation.Horizontal)
+    assert header.splitlines() == ["Sep 2026 — Star Chamber", "R0 A1200", "G0"]
+    font = view.horizontalHeader().font()
+    font.setBold(True)
+    widest = max(QFontMetrics(font).horizontalAdvance(line) for line in header.splitlines())
+    assert view.columnWidth(column) > widest
+    lines = view.horizontalHeader().sizeHint().height() // view.horizontalHeader().fontMetrics().lineSpacing()
+    assert lines >= 3  # label and two lines of counts

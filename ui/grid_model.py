@@ -22,6 +22,7 @@ from ragdesk.store import Change, Store
 from . import qt_compat  # noqa: F401  (PySide6 work-around, see there)
 from .rag_style import DOT_TEXT, DOT_TIP, RatingScale
 
+COUNTS_PER_LINE = 2
 ITEM_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 PERIOD_ID_ROLE = Qt.ItemDataRole.UserRole + 2
 RAG_ROLE = Qt.ItemDataRole.UserRole + 3
@@ -39,6 +40,13 @@ _ROOT = QModelIndex()  # the invisible root; a shared default, never modified
 class _Row:
     inspection: Inspection | None = None
     item: ItemRow | None = None
+
+
+def count_lines(counts: list[tuple[str, int | str]]) -> list[str]:
+    """A period's rating counts for its header, two to a line ("R12 A30", "G5"), so a
+    column stays narrow enough to show many periods however large the counts grow."""
+    words = [f"{letter}{n}" for letter, n in counts]
+    return [" ".join(words[i:i + COUNTS_PER_LINE]) for i in range(0, len(words), COUNTS_PER_LINE)]
 
 
 class GridModel(QAbstractTableModel):
@@ -323,6 +331,11 @@ class GridModel(QAbstractTableModel):
         return self._scale
 
     @property
+    def item_count(self) -> int:
+        """Items in the file (shown or filtered out)."""
+        return len(self._items)
+
+    @property
     def periods(self) -> list[Period]:
         return list(self._periods)
 
@@ -398,8 +411,8 @@ class GridModel(QAbstractTableModel):
                 return "Item"
             if period is not None:
                 counts = self.counts(period.id)
-                summary = " ".join(f"{r.letter}{counts[r.code]}" for r in self._scale.enabled)
-                return f"{period.label}\n{summary}"
+                return "\n".join([period.label, *count_lines(
+                    [(r.letter, counts[r.code]) for r in self._scale.enabled])])
             if section == self.dot_column:
                 label = next((p.label for p in self._periods if p.id == self.dot_period_id), "")
                 return f"Direction\n{label}"

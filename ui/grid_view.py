@@ -14,10 +14,11 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QPoint,
     QRect,
+    QSize,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QKeyEvent, QMouseEvent, QPainter, QPen
+from PySide6.QtGui import QBrush, QFontMetrics, QKeyEvent, QMouseEvent, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -29,11 +30,12 @@ from PySide6.QtWidgets import (
 )
 
 from . import qt_compat  # noqa: F401  (PySide6 work-around, see there)
-from .grid_model import DRAFT_ROLE, ITEM_ID_ROLE, PERIOD_ID_ROLE, GridModel
+from .grid_model import DRAFT_ROLE, ITEM_ID_ROLE, PERIOD_ID_ROLE, GridModel, count_lines
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 # A change to more rows of one column than this is repainted as that column's visible strip.
 _WHOLE_COLUMN_ROWS = 64
+_MIN_PERIOD_WIDTH = 88
 
 
 class RatingCellDelegate(QStyledItemDelegate):
@@ -77,6 +79,27 @@ class RatingCellDelegate(QStyledItemDelegate):
         painter.restore()
 
 
+class _PeriodHeader(QHeaderView):
+    """The grid's column header: each period's label over its rating counts.
+
+    Its height follows from the font and the rating scale, so Qt need not measure
+    each section for it: its own size hint asks every section's text after each reset
+    (a search, a filter), which made the model count every period's ratings, painted
+    or not.
+    """
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        model = self.model()
+        lines = 2
+        if isinstance(model, GridModel):
+            lines = 1 + max(1, len(count_lines([(r.letter, 0) for r in model.scale.enabled])))
+        margin = self.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, self)
+        return QSize(self.length(), lines * self.fontMetrics().lineSpacing() + 2 * margin + 4)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return self.sizeHint()
+
+
 class GridView(QTableView):
     """Signals: ``cell_chosen(item_id, period_id|None)`` when the current cell moves,
     ``rate_requested(item_id, period_id, code|None)`` for R/A/G/B/Delete,
@@ -90,6 +113,7 @@ class GridView(QTableView):
 
     def __init__(self, model: GridModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setHorizontalHeader(_PeriodHeader(Qt.Orientation.Horizontal, self))
         self.setModel(model)
         self.setAccessibleName("RAG grid")
         self.setAccessibleDescription(
@@ -132,9 +156,10 @@ class GridView(QTableView):
         if columns:
             header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
             self.setColumnWidth(0, max(self.columnWidth(0), 300))
+            width = self._period_width()
             for c in range(1, columns):
                 header.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
-                self.setColumnWidth(c, 130 if c == model.status_column else 88)
+                self.setColumnWidth(c, 130 if c == model.status_column else width)
 
     def dataChanged(self, top_left: AnyIndex, bottom_right: AnyIndex,  # noqa: N802
                     roles: list[int] | None = None) -> None:
@@ -151,6 +176,21 @@ class GridView(QTableView):
             return
         super().dataChanged(top_left, bottom_right, roles or [])
 
+    def _period_width(self) -> int:
+        """Wide enough for every period's label and for its counts at their largest (all
+        items under each rating), so no count is cut off and columns never jump as
+        ratings change."""
+        model = self.grid_model()
+        font = self.horizontalHeader().font()
+        font.setBold(True)  # the selected period's heading is bold
+        metrics = QFontMetrics(font)
+        digits = "8" * len(str(max(model.item_count, 1)))
+        counts = count_lines([(r.letter, digits) for r in model.scale.enabled])
+        widest = max(metrics.horizontalAdvance(text)
+                     for text in [*counts, "AMBER*", *(p.label for p in model.periods)])
+        margin = self.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, self)
+        return max(_MIN_PERIOD_WIDTH, widest + 2 * margin + 8)
+
     def _header_text_changed(self, section: int) -> None:
         """Repaint one header section (its counts or period): the sections are sized by
         hand, never to their contents, so nothing else needs laying out again."""
@@ -159,9 +199,10 @@ class GridView(QTableView):
     def _after_columns_inserted(self, _parent: QModelIndex, first: int, last: int) -> None:
         """A new period's column: the same width and resizing as the others (no reset)."""
         header = self.horizontalHeader()
+        width = self._period_width()
         for c in range(first, last + 1):
             header.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
-            self.setColumnWidth(c, 88)
+            self.setColumnWidth(c, width)
         for row in self.grid_model().heading_rows():  # headings still span every column
             if self.columnSpan(row, 0) != self.grid_model().columnCount():
                 self.setSpan(row, 0, 1, self.grid_model().columnCount())
