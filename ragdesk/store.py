@@ -374,6 +374,7 @@ class Store:
         self.migrated_from: int | None = None
         self._held: list[Change] | None = None  # changes queued while a batch() is open
         self._stale: set[int] | None = None  # items to re-index when the open batch() ends
+        self._all_item_rows: tuple[tuple[int, int, dt.date], list[ItemRow]] | None = None
 
     # -- opening and creating ---------------------------------------------------
 
@@ -914,6 +915,13 @@ class Store:
         change names need not re-read thousands).
         """
         today = today or dt.date.today()
+        # The tree and the grid each read every row when a file opens or its structure
+        # changes; the second read is answered from the first while nothing was written
+        # (by us: total_changes; by anyone else: data_version).
+        every = period_id is None and item_ids is None
+        key = (self.conn.total_changes, self.data_version(), today) if every else None
+        if every and self._all_item_rows is not None and self._all_item_rows[0] == key:
+            return list(self._all_item_rows[1])
         only, only_params = _id_filter("items.id", item_ids)
         only_a, _ = _id_filter("a.item_id", item_ids)
         if period_id is None:
@@ -946,6 +954,9 @@ class Store:
                 kind=ItemKind(r["kind"]), number=r["number"], title=r["title"], status=r["status"],
                 rag=r["rag"], deadline=deadline, overdue=overdue, area=r["area"], board=r["board"],
                 lead=r["lead"], position=r["position"]))
+        if key is not None:
+            self._all_item_rows = (key, rows)
+            return list(rows)
         return rows
 
     def _item_values(self, fields: dict[str, Any]) -> dict[str, Any]:

@@ -107,3 +107,21 @@ def test_grid_and_latest_rating_reads_use_the_covering_index(empty_store: Store)
                          "JOIN periods p ON p.id = a.period_id WHERE a.rag IS NOT NULL "
                          "GROUP BY a.item_id")]
     assert all("COVERING INDEX assessments_ratings" in plan for plan in plans), plans
+
+
+def test_every_item_row_read_twice_is_the_same_until_anyone_writes(empty_store: Store,
+                                                                    tmp_path) -> None:
+    """The tree and the grid both read every row; the second read may be answered from the
+    first only while nobody (this connection or another one) has written anything."""
+    periods, items = _messy(empty_store)
+    first = empty_store.item_rows()
+    assert empty_store.item_rows() == first and empty_store.item_rows() is not first
+    empty_store.set_rag(items[0], periods[-1], "GREEN")  # our own write
+    assert next(r for r in empty_store.item_rows() if r.id == items[0]).rag == "GREEN"
+    other = Store.open(empty_store.path)  # somebody else's
+    try:
+        other.update_item(items[1], board="A colleague's board")
+    finally:
+        other.close()
+    assert next(r for r in empty_store.item_rows() if r.id == items[1]).board == "A colleague's board"
+    assert empty_store.item_rows(item_ids=[items[1]])[0].board == "A colleague's board"
