@@ -125,3 +125,15 @@ def test_every_item_row_read_twice_is_the_same_until_anyone_writes(empty_store: 
         other.close()
     assert next(r for r in empty_store.item_rows() if r.id == items[1]).board == "A colleague's board"
     assert empty_store.item_rows(item_ids=[items[1]])[0].board == "A colleague's board"
+
+
+def test_rating_columns_hold_the_same_cells_as_the_grid_read(empty_store: Store) -> None:
+    periods, _items = _messy(empty_store)
+    empty_store.add_period("Carried", carry_forward=True)  # a column of drafts
+    grid = empty_store.rag_grid()
+    columns = empty_store.rating_columns()
+    assert list(columns) == [p.id for p in empty_store.periods()]
+    regrouped = {(item_id, pid): (rag, item_id in drafts)
+                 for pid, (rags, drafts) in columns.items() for item_id, rag in rags.items()}
+    assert regrouped == grid and any(draft for _rag, draft in grid.values())
+    assert empty_store.rating_columns([periods[1]]) == {periods[1]: columns[periods[1]]}

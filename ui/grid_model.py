@@ -66,8 +66,10 @@ class GridModel(QAbstractTableModel):
         self._store: Store | None = None
         self._rows: list[_Row] = []
         self._periods: list[Period] = []
-        self._cells: dict[tuple[int, int], tuple[str | None, bool]] = {}
-        self._rags: dict[int, dict[int, str | None]] | None = None  # period -> item -> rating
+        # the cells a column at a time: period -> item -> rating (items with an assessment),
+        # and period -> items whose assessment is a draft
+        self._rags: dict[int, dict[int, str | None]] = {}
+        self._drafts: dict[int, set[int]] = {}
         self._dots: dict[int, Dot | None] = {}
         self._scale = RatingScale([])
         self._status_labels: dict[str, str] = {}
@@ -135,8 +137,8 @@ class GridModel(QAbstractTableModel):
         full = change is None or change.structure or change.settings or bool(change.periods)
         if store is None:
             self.beginResetModel()
-            self._rows, self._periods, self._cells, self._dots = [], [], {}, {}
-            self._rags = None
+            self._rows, self._periods, self._dots = [], [], {}
+            self._rags, self._drafts = {}, {}
             self._row_of_item, self._items, self._inspections = {}, [], []
             self._position = {}
             self._counts, self._all_counts, self._dots_of = {}, {}, {}
@@ -202,14 +204,12 @@ class GridModel(QAbstractTableModel):
             if [i for i in new_ids if i != added[0]] != old_ids:
                 return False  # the others moved too
             column = new_ids.index(added[0]) + 1
-            cells = store.rag_grid(period_ids=added)
+            cells = store.rating_columns(added)
             for later in new_ids[column:]:  # their arrows now compare against this period
                 self._dots_of.pop(later, None)
             self.beginInsertColumns(_ROOT, column, column)
             self._periods = new
-            self._cells.update(cells)
-            if self._rags is not None:
-                self._rags[added[0]] = {item_id: rag for (item_id, _), (rag, _) in cells.items()}
+            self._take_columns(cells)
             self._counts.pop(added[0], None)
             self._all_counts.pop(added[0], None)
             self._read_dots()
@@ -220,9 +220,8 @@ class GridModel(QAbstractTableModel):
             column = old_ids.index(removed[0]) + 1
             self.beginRemoveColumns(_ROOT, column, column)
             self._periods = new
-            self._cells = {k: v for k, v in self._cells.items() if k[1] != removed[0]}
-            if self._rags is not None:
-                self._rags.pop(removed[0], None)
+            self._rags.pop(removed[0], None)
+            self._drafts.pop(removed[0], None)
             self._counts.pop(removed[0], None)
             self._all_counts.pop(removed[0], None)
             self._dots_of = {}  # later periods' arrows compare against another period now
@@ -246,8 +245,8 @@ class GridModel(QAbstractTableModel):
         self._scale = RatingScale(store.ratings(include_disabled=True))
         self._status_labels = {s.code: s.label for s in store.statuses()}
         self._periods = store.periods()
-        self._cells = store.rag_grid()
-        self._rags = None
+        self._rags, self._drafts = {}, {}
+        self._take_columns(store.rating_columns([p.id for p in self._periods]))
         self._items = store.item_rows()
         self._position = {r.id: n for n, r in enumerate(self._items)}
         self._inspections = store.inspections()
@@ -255,6 +254,15 @@ class GridModel(QAbstractTableModel):
         self._layout()
         self._dots_of = {}
         self._read_dots()
+
+    def _take_columns(self, columns: dict[int, tuple[dict[int, str | None], set[int]]]) -> None:
+        for period_id, (rags, drafts) in columns.items():
+            self._rags[period_id], self._drafts[period_id] = rags, drafts
+
+    def _cell(self, item_id: int, period_id: int) -> tuple[str | None, bool]:
+        """(rating, draft) of one cell; (None, False) where there is no assessment."""
+        return (self._rags.get(period_id, {}).get(item_id),
+                item_id in self._drafts.get(period_id, ()))
 
     def _layout(self) -> None:
         """Rows from what was read: a heading per inspection, its (visible) items under it."""
@@ -292,22 +300,24 @@ class GridModel(QAbstractTableModel):
             if at is not None:
                 self._rows[at] = _Row(item=row)
         # header counts move by what changed, not by counting 3,000 rows again per rating
-        tallies = [(self._all_counts, None)]  # (counts, the items they count; None: all)
-        if self._counts is not self._all_counts:
-            tallies.append((self._counts, set(self._row_of_item)))
+        tallies: list[tuple[dict[int, Counter[str]], Any]] = [(self._all_counts, None)]
+        if self._counts is not self._all_counts:  # (counts, the items they count; None: all)
+            tallies.append((self._counts, self._row_of_item))
         periods = set(self._counts) | set(self._all_counts)
-        before = {(item_id, period_id): self._cells.get((item_id, period_id), (None, False))[0]
+        before = {(item_id, period_id): self._cell(item_id, period_id)[0]
                   for item_id in ids for period_id in periods}
-        for item_id in ids:
-            for p in self._periods:
-                self._cells.pop((item_id, p.id), None)
-        self._cells.update(store.rag_grid(ids))
-        if self._rags is not None:
-            for period_id, column in self._rags.items():
-                for item_id in ids:
-                    column[item_id] = self._cells.get((item_id, period_id), (None, False))[0]
+        for period_id in self._rags:
+            rags, drafts = self._rags[period_id], self._drafts[period_id]
+            for item_id in ids:
+                rags.pop(item_id, None)
+                drafts.discard(item_id)
+        for (item_id, period_id), (rag, draft) in store.rag_grid(ids).items():
+            if period_id in self._rags:
+                self._rags[period_id][item_id] = rag
+                if draft:
+                    self._drafts[period_id].add(item_id)
         for (item_id, period_id), old in before.items():
-            new = self._cells.get((item_id, period_id), (None, False))[0]
+            new = self._cell(item_id, period_id)[0]
             if new == old:
                 continue
             for tally, among in tallies:
@@ -374,13 +384,13 @@ class GridModel(QAbstractTableModel):
         cached = self._counts.get(period_id)
         if cached is not None:
             return cached
-        # counted in C (map + Counter over one period's ratings) rather than a Python loop:
-        # a search result asks again for every column at once
-        if self._rags is None:
-            self._rags = {p.id: {} for p in self._periods}
-            for (item_id, pid), (rag, _draft) in self._cells.items():
-                self._rags.setdefault(pid, {})[item_id] = rag
-        counts: Counter[str] = Counter(map(self._rags.get(period_id, {}).get, self._row_of_item))
+        # counted in C (Counter over one column's ratings, or map over the shown items)
+        # rather than a Python loop: a search result asks again for each painted column
+        column = self._rags.get(period_id, {})
+        if self._visible is None:
+            counts: Counter[str] = Counter(column.values())
+        else:
+            counts = Counter(map(column.get, self._row_of_item))
         counts.pop(None, None)  # type: ignore[call-overload]
         counts.pop("", None)
         self._counts[period_id] = counts
@@ -480,7 +490,7 @@ class GridModel(QAbstractTableModel):
         return None
 
     def _cell_data(self, item: ItemRow, period: Period, role: int) -> Any:
-        rag, draft = self._cells.get((item.id, period.id), (None, False))
+        rag, draft = self._cell(item.id, period.id)
         if role == RAG_ROLE:
             return rag
         if role == DRAFT_ROLE:
