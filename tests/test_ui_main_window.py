@@ -594,6 +594,12 @@ def test_rename_and_delete_a_period_with_undo(window: MainWindow, sample_path: P
 
     window.confirm = lambda *a: True  # type: ignore[method-assign]
     before = len(store.assessments(period_id=jan.id))
+    cursors: list[object] = []  # the pointer while the store works (about a second at scale)
+    for name in ("delete_period", "restore"):
+        real = getattr(store, name)
+        setattr(store, name, lambda *a, real=real, **k: (
+            cursors.append(QApplication.overrideCursor() and QApplication.overrideCursor().shape()),
+            real(*a, **k))[1])
     window.delete_period(jan.id)
     with _reader(sample_path) as db:
         assert db.period_by_label("Jan 2024") is None
@@ -603,6 +609,7 @@ def test_rename_and_delete_a_period_with_undo(window: MainWindow, sample_path: P
     with _reader(sample_path) as db:
         assert len(db.assessments(period_id=jan.id)) == before == 14
     assert window.grid_model.columnCount() == columns
+    assert cursors == [Qt.CursorShape.WaitCursor] * 2 and QApplication.overrideCursor() is None
 
 
 def test_file_menu_lists_the_editors_save_action(window: MainWindow) -> None:

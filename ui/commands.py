@@ -23,6 +23,7 @@ from ragdesk.errors import RagdeskError
 from ragdesk.store import Deleted, Store
 
 from . import qt_compat  # noqa: F401  (PySide6 work-around, see there)
+from .busy import busy_cursor
 
 ErrorHandler = Callable[[str], None]
 
@@ -51,7 +52,8 @@ class StoreCommand(QUndoCommand):
 
     def _guard(self, fn: Callable[[], None]) -> None:
         try:
-            fn()
+            with busy_cursor():  # putting back a whole period takes about a second
+                fn()
         except RagdeskError as e:
             self.setObsolete(True)
             self.on_error(f"Could not {self.text().lower()}: {e}")

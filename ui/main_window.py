@@ -1284,8 +1284,11 @@ class MainWindow(QMainWindow):
                             f"Delete {period.label} and every rating and narrative in it? "
                             "Undo (Ctrl+Z) puts it back."):
             return
+        from .busy import busy_cursor
+
         try:
-            snapshot = store.delete_period(period_id)
+            with busy_cursor():
+                snapshot = store.delete_period(period_id)
         except RagdeskError as e:
             self.show_error(str(e))
             return
