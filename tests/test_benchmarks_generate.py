@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 import sys
 from pathlib import Path
+
+from pypdf import PdfReader
 
 from ragdesk import richtext
 from ragdesk.cli import main as cli_main
@@ -36,6 +39,14 @@ def test_generated_file_passes_check_and_holds_what_was_asked(tmp_path: Path, ca
                  for a in store.assessments(period_id=latest.id)]
         assert 200 < sum(words) / len(words) < 400  # "about 300 words"
         assert store.search("Star Chamber")  # the search index was written
+    texts = {}
+    for kind in ("recommendations", "peel"):  # and it prints, in both formats
+        pdf = tmp_path / f"{kind}.pdf"
+        assert cli_main(["report", str(path), "--format", kind, "-o", str(pdf)]) == 0
+        texts[kind] = "".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert re.search(r"^Recommendation \d+", texts["recommendations"], re.M)
+    assert "RAG Rating" in texts["recommendations"]
+    assert "Intent and Implementation" in texts["peel"] and "Impact" in texts["peel"]
 
 
 def test_same_seed_same_content(tmp_path: Path) -> None:
