@@ -1516,6 +1516,23 @@ class Store:
                            f"{self.evidence_limit / 1048576:.0f} MB each.")
         return self.add_evidence(item_id, path.name, path.read_bytes(), note=note)
 
+    def set_evidence_note(self, evidence_id: int, note: str) -> Evidence:
+        """Change the note beside an evidence file ("Board minute: closure agreed").
+
+        The last note saved wins; the old one stays in the audit log.
+        """
+        note = str(note or "").strip()
+        with self._write():
+            row = self.conn.execute("SELECT item_id, note FROM evidence WHERE id = ?",
+                                    (evidence_id,)).fetchone()
+            if row is None:
+                raise NotFound("That evidence file has been removed (someone may have removed it).")
+            if row["note"] != note:
+                self.conn.execute("UPDATE evidence SET note = ? WHERE id = ?", (note, evidence_id))
+                self._audit("evidence", evidence_id, "note", row["note"], note, item_id=row["item_id"])
+        self._emit(Change(evidence_of=frozenset({row["item_id"]})))
+        return next(e for e in self.evidence(row["item_id"]) if e.id == evidence_id)
+
     def remove_evidence(self, evidence_id: int) -> Deleted:
         with self._write():
             rows = self._rows("evidence", "id = ?", evidence_id)

@@ -213,3 +213,21 @@ def test_tree_titles_drop_the_shared_preamble() -> None:
     assert short_title("The force needs to make sure that repeat callers are routinely identified"
                        ) == "Repeat callers are routinely identified"
     assert short_title("x" * 200).endswith("…") and len(short_title("x" * 200)) == 90
+
+
+def test_an_evidence_note_can_be_changed_and_its_history_kept(one_item) -> None:
+    store, _inspection, item, _period = one_item
+    evidence = store.add_evidence(item.id, "minute.txt", b"board minute", note="P&RSB")
+    heard: list = []
+    store.listeners.append(heard.append)
+    changed = store.set_evidence_note(evidence.id, "  Star Chamber <minute> & closure \u2013 agreed  ")
+    assert changed.note == "Star Chamber <minute> & closure \u2013 agreed"
+    assert store.evidence_data(evidence.id) == b"board minute"  # the file itself is untouched
+    assert [(e.old, e.new) for e in store.audit_log("evidence", evidence.id) if e.field == "note"] == [
+        ("P&RSB", "Star Chamber <minute> & closure \u2013 agreed")]
+    assert heard and item.id in heard[-1].evidence_of
+    store.set_evidence_note(evidence.id, changed.note)  # the same note again: nothing to record
+    assert len([e for e in store.audit_log("evidence", evidence.id) if e.field == "note"]) == 1
+    store.remove_evidence(evidence.id)
+    with pytest.raises(NotFound, match="removed"):
+        store.set_evidence_note(evidence.id, "too late")

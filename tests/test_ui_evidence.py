@@ -107,3 +107,59 @@ def test_evidence_removed_by_someone_else(view, sample_store, tmp_path):
 def test_model_passes_qt_checks(qtmodeltester, view, tmp_path):
     view.attach_files([str(minute(tmp_path, "a.pdf")), str(minute(tmp_path, "b.docx"))])
     qtmodeltester.check(view.model)
+
+
+def test_write_a_note_beside_a_file_then_undo_it(qtbot, view, sample_store, tmp_path):
+    """Double-click the Note cell, type, press Enter: saved (audited); Ctrl+Z puts it back.
+    Double-click elsewhere still opens the file."""
+    from PySide6.QtWidgets import QLineEdit
+
+    from ragdesk.ui.evidence_view import NOTE_COLUMN
+
+    path = minute(tmp_path)
+    view.choose_files = lambda: [str(path)]
+    view.attach_dialog()
+    evidence = sample_store.evidence(view.item_id)[0]
+    note = view.model.index(0, NOTE_COLUMN)
+    rect = view.table.visualRect(note)
+    # a click, then the double-click (QTest's double-click alone sets no pressed cell)
+    qtbot.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert view.table.state() == view.table.State.EditingState
+    editor = view.table.viewport().findChild(QLineEdit)
+    assert editor is not None and editor.isVisible()
+    editor.selectAll()
+    qtbot.keyClicks(editor, "Star Chamber minute: closure agreed <Ñ> & signed")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    expected = "Star Chamber minute: closure agreed <Ñ> & signed"
+    qtbot.waitUntil(lambda: sample_store.evidence(view.item_id)[0].note == expected)
+    assert view.model.index(0, NOTE_COLUMN).data() == expected
+    history = [e for e in sample_store.audit_log("evidence", evidence.id) if e.field == "note"]
+    assert [(h.old, h.new) for h in history] == [("", expected)]
+    view.stack.undo()
+    assert sample_store.evidence(view.item_id)[0].note == ""
+    view.stack.redo()
+    assert sample_store.evidence(view.item_id)[0].note == expected
+
+    opened: list[str] = []
+    view.open_url = lambda url: opened.append(url.toLocalFile()) or True
+    name = view.model.index(0, 0)
+    centre = view.table.visualRect(name).center()
+    qtbot.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    qtbot.mouseDClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    assert len(opened) == 1 and opened[0].endswith(".pdf")
+
+
+def test_a_note_on_a_file_someone_removed_says_so(view, sample_store, tmp_path):
+    path = minute(tmp_path)
+    view.choose_files = lambda: [str(path)]
+    view.attach_dialog()
+    evidence = sample_store.evidence(view.item_id)[0]
+    other = Store.open(sample_store.path)
+    try:
+        other.remove_evidence(evidence.id)
+    finally:
+        other.close()
+    view._save_note(evidence.id, "", "too late")
+    assert any("removed" in m for m in view.messages)
+    assert view.model.rowCount() == 0

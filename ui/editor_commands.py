@@ -158,6 +158,21 @@ class AddedEvidence(_EditorCommand):
             self._deleted = None
 
 
+class EvidenceNoteChanged(_EditorCommand):
+    """The note beside an evidence file edited: undo puts the old note back."""
+
+    def __init__(self, store: Store, text: str, evidence_id: int, old: str, new: str,
+                 on_error: ErrorHandler = _ignore) -> None:
+        super().__init__(store, text, on_error)
+        self.evidence_id, self.old, self.new = evidence_id, old, new
+
+    def _undo(self) -> None:
+        self.store.set_evidence_note(self.evidence_id, self.old)
+
+    def _redo(self) -> None:
+        self.store.set_evidence_note(self.evidence_id, self.new)
+
+
 class RemovedEvidence(_EditorCommand):
     """An evidence file removed: undo restores the very same row (bytes included)."""
 

@@ -22,6 +22,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     QUrl,
     Signal,
 )
@@ -42,9 +43,10 @@ from ragdesk.errors import RagdeskError
 from ragdesk.store import Store
 
 from . import qt_compat  # noqa: F401  (keeps PySide 6.12 on Python 3.11 from draining None)
-from .editor_commands import AddedEvidence, RemovedEvidence
+from .editor_commands import AddedEvidence, EvidenceNoteChanged, RemovedEvidence
 
 COLUMNS = ("Name", "Size", "Added by", "When", "Note")
+NOTE_COLUMN = COLUMNS.index("Note")
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -75,6 +77,8 @@ class EvidenceModel(QAbstractTableModel):
         self.store: Store | None = None
         self.item_id: int | None = None
         self.rows: list[Evidence] = []
+        # (evidence id, old note, new note) when the user edits a note; the view saves it
+        self.note_edited: Callable[[int, str, str], None] = lambda *_a: None
 
     def load(self, store: Store | None, item_id: int | None) -> None:
         self.beginResetModel()
@@ -101,6 +105,10 @@ class EvidenceModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return (e.name, human_size(e.size), e.added_by, human_time(e.added_at),
                     e.note)[index.column()]
+        if role == Qt.ItemDataRole.EditRole and index.column() == NOTE_COLUMN:
+            return e.note
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == NOTE_COLUMN:
+            return (e.note + "\n\n" if e.note else "") + "Double-click or F2 to write a note."
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{e.name} ({e.mime}, {e.size:,} bytes), added by {e.added_by}"
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 1:
@@ -108,6 +116,25 @@ class EvidenceModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.UserRole:
             return e.id
         return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if (index.isValid() and index.column() == NOTE_COLUMN and self.store is not None
+                and not self.store.read_only):
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+        if (role != Qt.ItemDataRole.EditRole or index.column() != NOTE_COLUMN
+                or not 0 <= index.row() < len(self.rows)):
+            return False
+        e = self.rows[index.row()]
+        new = str(value or "").strip()
+        if new != e.note:
+            # saved on the next turn of the event loop: saving re-reads the list, which must
+            # not happen while the table is still closing the note's editor
+            QTimer.singleShot(0, lambda: self.note_edited(e.id, e.note, new))
+        return True
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -176,7 +203,8 @@ class EvidenceView(QWidget):
         self.table.setToolTip("Files attached to this item; drop files here to attach them")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # only the Note column is editable (flags); double-click elsewhere opens the file
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for c in range(1, len(COLUMNS)):
@@ -186,7 +214,8 @@ class EvidenceView(QWidget):
         self.table.setMaximumHeight(180)
         self.table.files_dropped.connect(self.attach_files)
         self.table.delete_pressed.connect(self._delete_key)
-        self.table.doubleClicked.connect(lambda _i: self.open_selected())
+        self.table.doubleClicked.connect(self._double_clicked)
+        self.model.note_edited = self._save_note
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
         self.model.modelReset.connect(self._update_buttons)
 
@@ -345,6 +374,26 @@ class EvidenceView(QWidget):
             saved.append(target)
             self.message.emit(f"Saved a copy of “{evidence.name}”.")
         return saved
+
+    def _double_clicked(self, index: QModelIndex) -> None:
+        if index.column() == NOTE_COLUMN and self.model.flags(index) & Qt.ItemFlag.ItemIsEditable:
+            self.table.edit(index)
+        else:
+            self.open_selected()
+
+    def _save_note(self, evidence_id: int, old: str, new: str) -> None:
+        if self.store is None:
+            return
+        try:
+            evidence = self.store.set_evidence_note(evidence_id, new)
+        except RagdeskError as e:
+            self.message.emit(str(e))
+            self.reload()
+            return
+        self.undo_stack.push(EvidenceNoteChanged(self.store, f"Note on {evidence.name}", evidence_id,
+                                                 old, evidence.note, on_error=self.message.emit))
+        self.reload()
+        self.message.emit(f"Saved the note on “{evidence.name}”.")
 
     def _delete_key(self) -> None:
         if self.remove_button.isEnabled():
