@@ -53,7 +53,12 @@ from . import (
     qt_settings,
 )
 from .bridge import StoreBridge
+from .busy import busy_cursor
 from .grouping import GROUPINGS
+
+# The store, the models, the painters and the file modules (sqlite3, jsonio, backup) are
+# imported inside the methods that use them: the window's first frame must not wait for
+# them (see MainWindow; tests/test_ui_fast_paths.py checks sys.modules at that frame).
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -1284,8 +1289,6 @@ class MainWindow(QMainWindow):
                             f"Delete {period.label} and every rating and narrative in it? "
                             "Undo (Ctrl+Z) puts it back."):
             return
-        from .busy import busy_cursor
-
         try:
             with busy_cursor():
                 snapshot = store.delete_period(period_id)
