@@ -1,8 +1,8 @@
 """The busy cursor for work a person waits on without a progress bar.
 
-Deleting a reporting period, or undoing that, re-indexes every item's search text:
-about a second on a force-sized file. Too short for a progress dialog, too long to
-leave the pointer looking idle.
+Deleting a reporting period, or undoing that, re-indexes every item's search text
+(about a second on a force-sized file); adding one writes a draft for every item.
+Too short for a progress dialog, too long to leave the pointer looking idle.
 """
 
 from __future__ import annotations

@@ -1248,8 +1248,9 @@ class MainWindow(QMainWindow):
         values = self.ask_period("")
         while values is not None:
             try:
-                period = store.add_period(values.label, date=values.date or None,
-                                          meeting=values.meeting, carry_forward=True)
+                with busy_cursor():  # every item's draft: ~0.1 s on 3,000 items, ~0.7 s on 30,000
+                    period = store.add_period(values.label, date=values.date or None,
+                                              meeting=values.meeting, carry_forward=True)
             except RagdeskError as e:
                 self.show_error(str(e))
                 values = self.ask_period(values.label)
