@@ -101,3 +101,18 @@ def test_a_change_that_moves_an_item_in_or_out_of_the_filter_relays_the_rows(
     sample_store.save_assessment(items[2], latest, update="<p>quokka sighted</p>")
     _check(sample_store, live, text)
     assert live[0].visible_item_ids() == [items[2]]
+
+
+def test_a_filter_that_shows_the_same_rows_repaints_nothing(qtbot, sample_store: Store) -> None:
+    """A search matching every item (common words) lays out the same rows: it must not
+    tell the view that each of them changed (3,000 signals into the view per keystroke)."""
+    tree = TreeModel(sample_store)
+    before = _dump(tree)
+    every = sample_store.item_rows()
+    words = next(w for w in ("the", "force", "police") if len(sample_store.search(w)) == len(every))
+    with qtbot.assertNotEmitted(tree.dataChanged), qtbot.assertNotEmitted(tree.modelReset):
+        tree.set_filter(ItemFilter(text=words))
+    assert _dump(tree) == before and len(tree.visible_item_ids()) == len(every)
+    with qtbot.waitSignal(tree.modelReset):  # a filter that hides rows still relays them
+        tree.set_filter(ItemFilter(text="police"))
+    assert 0 < len(tree.visible_item_ids()) < len(every)

@@ -138,7 +138,8 @@ class TreeModel(QAbstractItemModel):
         if store is not None and change is not None and not force and self._only_added_periods(
                 store, change):
             return
-        if store is not None and not reread and self._read_once:
+        relayout_only = store is not None and not reread and self._read_once
+        if relayout_only:
             groups = self._build_groups(store)
         elif store is None:
             groups: list[_Group] = []
@@ -163,6 +164,8 @@ class TreeModel(QAbstractItemModel):
             self.endResetModel()
             return
         self._set_groups(groups)
+        if relayout_only:
+            return  # a new filter that shows the same rows: no row's data changed
         last = len(HEADERS) - 1
         if (change is None or change.settings or change.inspections) and groups:
             self.dataChanged.emit(self.index(0, 0), self.index(len(groups) - 1, last))
