@@ -166,7 +166,10 @@ class GridView(QTableView):
         """A whole column changed (the direction of travel, when the period changes):
         repaint that column's visible strip. Qt would ask the model for every row's
         index to find the rectangle, and the inspection headings, which span every
-        column, would make it the whole grid (a period change repainted ~90 cells)."""
+        column, would make it the whole grid (a period change repainted ~90 cells).
+        Qt's own handler also refreshes open cell editors (the grid has none) and sends
+        one accessibility event for the range (a screen reader reads the cell it is on
+        again when focus moves)."""
         if (top_left.isValid() and top_left.column() == bottom_right.column()
                 and bottom_right.row() - top_left.row() > _WHOLE_COLUMN_ROWS):
             column = top_left.column()
