@@ -205,6 +205,20 @@ class Item:
         return f"{self.kind.short} {self.number}".strip()
 
 
+def stored_form(value: object) -> object:
+    """A record attribute as the database keeps it (dates as ISO text, enums as their
+    values, booleans as 0/1), so old and new values compare, audit and save back alike."""
+    if isinstance(value, Deadline):
+        return value.to_text()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (ItemKind, Dot)):
+        return value.value
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
 @dataclass(frozen=True, slots=True)
 class Period:
     """A reporting period: a column of the RAG grid."""

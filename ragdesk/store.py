@@ -69,6 +69,7 @@ from .domain import (
     Status,
     parse_date,
     short_title,
+    stored_form,
 )
 from .errors import (
     Conflict,
@@ -849,7 +850,7 @@ class Store:
         with self._write():
             old = self.inspection(inspection_id)
             self._check_version(old, expected_version, "inspection")
-            changed = self._changed(old, values, lambda o, k: _plain_value(getattr(o, k)))
+            changed = self._changed(old, values, lambda o, k: stored_form(getattr(o, k)))
             if changed:
                 self._apply_update("inspections", "inspection", inspection_id, changed, old)
         if changed:
@@ -1225,7 +1226,7 @@ class Store:
         with self._write():
             old = self.period(period_id)
             for name, value in values.items():
-                before = _plain_value(getattr(old, name))
+                before = stored_form(getattr(old, name))
                 if before != value:
                     try:
                         self.conn.execute(f"UPDATE periods SET {name} = ? WHERE id = ?", (value, period_id))
@@ -1671,26 +1672,13 @@ class Store:
             if column in audit_skip:
                 continue
             name = names.get(column, column)
-            self._audit(entity, record_id, name, _plain_value(getattr(old, name)), value)
-
-
-def _plain_value(value: Any) -> Any:
-    """A record attribute in its stored form (dates as ISO text, enums as values)."""
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Deadline):
-        return value.to_text()
-    if isinstance(value, (ItemKind, Dot)):
-        return value.value
-    if isinstance(value, bool):
-        return int(value)
-    return value
+            self._audit(entity, record_id, name, stored_form(getattr(old, name)), value)
 
 
 def _item_stored_value(item: Item, name: str) -> Any:
-    return _plain_value(getattr(item, name))
+    return stored_form(getattr(item, name))
 
 
 def _assessment_stored_value(assessment: Assessment, name: str) -> Any:
-    return _plain_value(getattr(assessment, name))
+    return stored_form(getattr(assessment, name))
 

@@ -28,14 +28,14 @@ from .busy import busy_cursor
 ErrorHandler = Callable[[str], None]
 
 
-def _ignore(_message: str) -> None:
+def ignore_error(_message: str) -> None:
     pass
 
 
 class StoreCommand(QUndoCommand):
     """Base: first redo is a no-op (already done); errors go to ``on_error``."""
 
-    def __init__(self, store: Store, text: str, on_error: ErrorHandler = _ignore) -> None:
+    def __init__(self, store: Store, text: str, on_error: ErrorHandler = ignore_error) -> None:
         super().__init__(text)
         self.store = store
         self.on_error = on_error
@@ -45,18 +45,23 @@ class StoreCommand(QUndoCommand):
         if self._done_once:
             self._done_once = False
             return
-        self._guard(self._redo)
+        self._guard(self._redo, "redo")
 
     def undo(self) -> None:
-        self._guard(self._undo)
+        self._guard(self._undo, "undo")
 
-    def _guard(self, fn: Callable[[], None]) -> None:
+    def _guard(self, fn: Callable[[], None], verb: str = "") -> None:
+        """Run an undo or redo; a refusal is reported and makes the command obsolete
+        (the stack drops it instead of getting stuck)."""
         try:
             with busy_cursor():  # putting back a whole period takes about a second
                 fn()
         except RagdeskError as e:
             self.setObsolete(True)
-            self.on_error(f"Could not {self.text().lower()}: {e}")
+            self.on_error(self._refusal(verb, e))
+
+    def _refusal(self, verb: str, error: RagdeskError) -> str:
+        return f"Could not {self.text().lower()}: {error}"
 
     def _redo(self) -> None:
         raise NotImplementedError
@@ -70,7 +75,7 @@ class SetRag(StoreCommand):
 
     def __init__(self, store: Store, item_label: str, period: Period,
                  before: Assessment | None, rag: str | None,
-                 on_error: ErrorHandler = _ignore) -> None:
+                 on_error: ErrorHandler = ignore_error) -> None:
         word = rag or "no rating"
         super().__init__(store, f"Rate {item_label} {word} in {period.label}", on_error)
         self.item_id = before.item_id if before else None
@@ -80,7 +85,7 @@ class SetRag(StoreCommand):
 
     @classmethod
     def run(cls, store: Store, item_id: int, period: Period, rag: str | None, item_label: str,
-            on_error: ErrorHandler = _ignore) -> SetRag:
+            on_error: ErrorHandler = ignore_error) -> SetRag:
         """Set the rating now and return the command to push (raises RagdeskError if refused)."""
         before = store.assessment(item_id, period.id)
         store.set_rag(item_id, period.id, rag)
@@ -105,7 +110,7 @@ class Created(StoreCommand):
     """Something was added (inspection, item, duplicate, period): undo deletes, redo restores."""
 
     def __init__(self, store: Store, text: str, delete: Callable[[], Deleted],
-                 on_error: ErrorHandler = _ignore) -> None:
+                 on_error: ErrorHandler = ignore_error) -> None:
         super().__init__(store, text, on_error)
         self._delete = delete
         self._snapshot: Deleted | None = None
@@ -119,17 +124,17 @@ class Created(StoreCommand):
 
 
 def added_inspection(store: Store, inspection: Inspection,
-                     on_error: ErrorHandler = _ignore) -> Created:
+                     on_error: ErrorHandler = ignore_error) -> Created:
     return Created(store, f"Add inspection “{inspection.title}”",
                    lambda: store.delete_inspection(inspection.id), on_error)
 
 
 def added_item(store: Store, item: Item, verb: str = "Add",
-               on_error: ErrorHandler = _ignore) -> Created:
+               on_error: ErrorHandler = ignore_error) -> Created:
     return Created(store, f"{verb} {item.label}", lambda: store.delete_item(item.id), on_error)
 
 
-def added_period(store: Store, period: Period, on_error: ErrorHandler = _ignore) -> Created:
+def added_period(store: Store, period: Period, on_error: ErrorHandler = ignore_error) -> Created:
     return Created(store, f"Add reporting period {period.label}",
                    lambda: store.delete_period(period.id), on_error)
 
@@ -138,7 +143,7 @@ class Removed(StoreCommand):
     """Something was deleted: undo restores the snapshot, redo deletes again."""
 
     def __init__(self, store: Store, text: str, snapshot: Deleted,
-                 delete: Callable[[], Deleted], on_error: ErrorHandler = _ignore) -> None:
+                 delete: Callable[[], Deleted], on_error: ErrorHandler = ignore_error) -> None:
         super().__init__(store, text, on_error)
         self.snapshot = snapshot
         self._delete = delete
@@ -155,7 +160,7 @@ class Moved(StoreCommand):
     inspection moved up or down, a period renamed. Undo calls it with the old value."""
 
     def __init__(self, store: Store, text: str, move: Callable[[Any], object],
-                 old: Any, new: Any, on_error: ErrorHandler = _ignore) -> None:
+                 old: Any, new: Any, on_error: ErrorHandler = ignore_error) -> None:
         super().__init__(store, text, on_error)
         self._move, self._old, self._new = move, old, new
 

@@ -59,12 +59,12 @@ from PySide6.QtWidgets import (
 )
 
 from ragdesk import richtext
-from ragdesk.domain import Assessment, Deadline, Dot, Item, ItemKind, Period
+from ragdesk.domain import Assessment, Deadline, Dot, Item, ItemKind, Period, stored_form
 from ragdesk.errors import Conflict, InvalidValue, NotFound, RagdeskError
 from ragdesk.store import Change, Store
 
 from . import qt_compat  # noqa: F401  (keeps PySide 6.12 on Python 3.11 from draining None)
-from .editor_commands import SaveFields, stored_form
+from .editor_commands import SaveFields
 from .evidence_view import EvidenceView, human_time
 from .rag_selector import RagSelector
 from .rich_editor import RichTextBox, RichTextEdit, read_plain, set_line_text, write_plain

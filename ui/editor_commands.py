@@ -13,66 +13,21 @@ obsolete (the stack drops it instead of getting stuck).
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtGui import QUndoCommand
-
-from ragdesk.domain import Deadline, Dot, ItemKind
+from ragdesk.domain import stored_form
 from ragdesk.errors import NotFound, RagdeskError
 from ragdesk.store import Deleted, Store
 
 from . import qt_compat  # noqa: F401  (keeps PySide 6.12 on Python 3.11 from draining None)
-
-ErrorHandler = Callable[[str], None]
-
-
-def _ignore(_message: str) -> None:
-    pass
+from .commands import ErrorHandler, StoreCommand, ignore_error
 
 
-class _EditorCommand(QUndoCommand):
-    def __init__(self, store: Store, text: str, on_error: ErrorHandler) -> None:
-        super().__init__(text)
-        self.store = store
-        self.on_error = on_error
-        self._skip_first_redo = True
+class _EditorCommand(StoreCommand):
+    """A save the editor pane made; a refused undo names the command in quotes."""
 
-    def redo(self) -> None:
-        if self._skip_first_redo:
-            self._skip_first_redo = False
-            return
-        self._guard(self._redo, "redo")
-
-    def undo(self) -> None:
-        self._guard(self._undo, "undo")
-
-    def _guard(self, fn: Callable[[], None], verb: str) -> None:
-        try:
-            fn()
-        except RagdeskError as e:
-            self.setObsolete(True)
-            self.on_error(f"Could not {verb} “{self.text()}”: {e}")
-
-    def _redo(self) -> None:
-        raise NotImplementedError
-
-    def _undo(self) -> None:
-        raise NotImplementedError
-
-
-def stored_form(value: Any) -> Any:
-    """A record attribute as the store keeps it, so values compare and save back alike."""
-    if isinstance(value, Deadline):
-        return value.to_text()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, (ItemKind, Dot)):
-        return value.value
-    if isinstance(value, bool):
-        return int(value)
-    return value
+    def _refusal(self, verb: str, error: RagdeskError) -> str:
+        return f"Could not {verb} “{self.text()}”: {error}"
 
 
 class SaveFields(_EditorCommand):
@@ -89,7 +44,7 @@ class SaveFields(_EditorCommand):
 
     def __init__(self, store: Store, text: str, target: tuple[str, Any],
                  before: dict[str, Any], after: dict[str, Any],
-                 *, created: bool = False, on_error: ErrorHandler = _ignore) -> None:
+                 *, created: bool = False, on_error: ErrorHandler = ignore_error) -> None:
         super().__init__(store, text, on_error)
         self.target = target
         self.before = before
@@ -144,7 +99,7 @@ class AddedEvidence(_EditorCommand):
     """An evidence file attached: undo removes it (keeping the snapshot), redo puts it back."""
 
     def __init__(self, store: Store, text: str, evidence_id: int,
-                 on_error: ErrorHandler = _ignore) -> None:
+                 on_error: ErrorHandler = ignore_error) -> None:
         super().__init__(store, text, on_error)
         self.evidence_id = evidence_id
         self._deleted: Deleted | None = None
@@ -162,7 +117,7 @@ class EvidenceNoteChanged(_EditorCommand):
     """The note beside an evidence file edited: undo puts the old note back."""
 
     def __init__(self, store: Store, text: str, evidence_id: int, old: str, new: str,
-                 on_error: ErrorHandler = _ignore) -> None:
+                 on_error: ErrorHandler = ignore_error) -> None:
         super().__init__(store, text, on_error)
         self.evidence_id, self.old, self.new = evidence_id, old, new
 
@@ -177,7 +132,7 @@ class RemovedEvidence(_EditorCommand):
     """An evidence file removed: undo restores the very same row (bytes included)."""
 
     def __init__(self, store: Store, text: str, deleted: Deleted,
-                 on_error: ErrorHandler = _ignore) -> None:
+                 on_error: ErrorHandler = ignore_error) -> None:
         super().__init__(store, text, on_error)
         self.deleted = deleted
         self.evidence_id = deleted.rows[0][1]["id"]
