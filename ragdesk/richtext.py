@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 
@@ -112,16 +112,24 @@ def _escape(text: str) -> str:
     return html.escape(text, quote=False).replace("\n", "<br/>")
 
 
-def inline_to_html(spans: Inline) -> str:
+def _plain_link(href: str, piece: str) -> str:
+    return f'<a href="{href}">{piece}</a>'
+
+
+def inline_to_html(spans: Inline, *, escape: Callable[[str], str] = _escape,
+                   link: Callable[[str, str], str] = _plain_link) -> str:
+    """Spans as ``b``/``i``/``a`` markup. ``escape`` turns a span's text into markup and
+    ``link(href, piece)`` wraps a linked piece (``href`` already escaped): the report
+    writer prints the same markup with its own escaping and link colour."""
     parts: list[str] = []
     for span in spans:
-        piece = _escape(span.text)
+        piece = escape(span.text)
         if span.italic:
             piece = f"<i>{piece}</i>"
         if span.bold:
             piece = f"<b>{piece}</b>"
         if span.href:
-            piece = f'<a href="{html.escape(span.href, quote=True)}">{piece}</a>'
+            piece = link(html.escape(span.href, quote=True), piece)
         parts.append(piece)
     return "".join(parts)
 

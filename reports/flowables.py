@@ -124,19 +124,13 @@ def escape(text: str) -> str:
     return html.escape(text, quote=False).replace("\n", "<br/>")
 
 
+def _coloured_link(href: str, piece: str) -> str:
+    return f'<a href="{href}" color="#{LINK.hexval()[2:]}"><u>{piece}</u></a>'
+
+
 def inline_markup(spans: Inline) -> str:
-    parts: list[str] = []
-    for span in spans:
-        piece = escape(span.text)
-        if span.italic:
-            piece = f"<i>{piece}</i>"
-        if span.bold:
-            piece = f"<b>{piece}</b>"
-        if span.href:
-            href = html.escape(span.href, quote=True)
-            piece = f'<a href="{href}" color="#{LINK.hexval()[2:]}"><u>{piece}</u></a>'
-        parts.append(piece)
-    return "".join(parts)
+    """Rich-text spans as ReportLab paragraph markup: links coloured and underlined."""
+    return richtext.inline_to_html(spans, escape=escape, link=_coloured_link)
 
 
 def para(text: str, style: Any, *, bold: bool = False) -> Paragraph:
