@@ -27,7 +27,7 @@ FRONT_ENDS: dict[str, str] = {
     "report": "ragdesk.reports.cli:add_arguments",
 }
 
-COMMANDS = ("open", "new", "sample", "check", "export", "import-json", "report")
+COMMANDS = ("open", "new", "sample", "check", "export", "import", "import-json", "report")
 
 
 def _new(args: argparse.Namespace) -> int:
@@ -137,6 +137,12 @@ def build_parser(*, load_front_end: str | None = None) -> argparse.ArgumentParse
     p.add_argument("-o", "--output", help="file to write (default: standard output)")
     p.add_argument("--no-audit", action="store_true", help="leave the audit log out of JSON")
     p.set_defaults(func=_export)
+
+    p = sub.add_parser("import", help="bring in a Word appendix, an Excel/CSV tracker, a JSON "
+                                      "export or an inspection report (PDF), after --dry-run")
+    from .importing.command import add_arguments as add_import_arguments
+
+    add_import_arguments(p)
 
     p = sub.add_parser("import-json", help="add the contents of a JSON file to DB (all or nothing)")
     p.add_argument("db")
