@@ -123,10 +123,19 @@ def compare_periods(store: Store, since_id: int, period_id: int, *,
     after = _narratives_by_item(store, period.id, wanted if item_ids is not None else None)
     dirs_before = store.directions(since.id, item_ids)
     dirs_after = store.directions(period.id, item_ids)
-    earlier = [p.id for p in store.periods() if p.position <= since.position]
-    ever_before: set[int] = set()
-    for rags, _drafts in store.rating_columns(earlier).values():
-        ever_before.update(rags)
+    earlier = [p.id for p in store.periods() if p.position < since.position]
+    columns = store.rating_columns(earlier)
+    ever_before: set[int] = set(before)
+    # An item not reported in ``since`` is compared with what the board last saw of it:
+    # its latest earlier assessment (few items; one indexed read each).
+    for pid in reversed(earlier):
+        for item_id in columns[pid][0]:
+            if item_id in wanted and item_id not in ever_before:
+                ever_before.add(item_id)
+                if item_id in after:
+                    last = store.assessment(item_id, pid)
+                    if last is not None:
+                        before[item_id] = last
     closed = _closed_between(store, since, period)
 
     found: list[ItemChange] = []
@@ -145,7 +154,9 @@ def compare_periods(store: Store, since_id: int, period_id: int, *,
             changed.append("rag")
         d_before = _dot(dirs_before.get(r.id))
         d_after = _dot(dirs_after.get(r.id))
-        if d_before and d_after and d_before != d_after:
+        # A direction that follows from the ratings says nothing the move does not; one
+        # somebody set by hand ("+" while still AMBER) is news.
+        if new is not None and new.dot is not None and d_before != d_after:
             changed.append("direction")
         narratives: list[NarrativeChange] = []
         for attr, name, label in NARRATIVES:
