@@ -174,6 +174,8 @@ class MainWindow(QMainWindow):
             toggle = dock.toggleViewAction()
             toggle.setText(text)
             toggle.setShortcut(QKeySequence(keys))
+            # tabbed with History: showing one brings it to the front
+            toggle.triggered.connect(lambda on, d=dock: on and d.raise_())
             self.view_menu.insertAction(self._history_place, toggle)
         self.view_menu.insertAction(self._history_place, self.act_compare)
         self.history_dock.view.compare_requested.connect(self.compare_periods)
