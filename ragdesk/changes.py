@@ -28,6 +28,7 @@ NARRATIVES: tuple[tuple[str, str, str], ...] = (
     ("intent_and_implementation", "intent_and_implementation", "Intent and implementation"),
     ("impact", "impact", "Impact"),
 )
+WORD_COMPARE_LIMIT = 200  # items; above this a narrative "changed" when its stored text did
 CHANGE_LABELS = {
     "new": "New", "closed": "Closed", "rag": "Rating", "direction": "Direction",
     "status": "Status", "update": "Update",
@@ -37,12 +38,30 @@ CHANGE_LABELS = {
 
 @dataclass(frozen=True)
 class NarrativeChange:
-    """One narrative that reads differently in the later period (plain text, paragraphs kept)."""
+    """One narrative that reads differently in the later period.
+
+    Holds the stored rich text; ``before`` and ``after`` are its plain text (paragraphs
+    and list bullets kept), made only when someone looks at the diff: parsing every
+    narrative of 3,000 items would take seconds.
+    """
 
     name: str
     label: str
-    before: str
-    after: str
+    stored_before: str
+    stored_after: str
+
+    @property
+    def before(self) -> str:
+        return _plain(self.stored_before)
+
+    @property
+    def after(self) -> str:
+        return _plain(self.stored_after)
+
+    @property
+    def formatting_only(self) -> bool:
+        """The same words, only formatted differently (bold, a link, a list)."""
+        return _words(self.stored_before) == _words(self.stored_after)
 
 
 @dataclass(frozen=True)
@@ -123,21 +142,27 @@ def compare_periods(store: Store, since_id: int, period_id: int, *,
     after = _narratives_by_item(store, period.id, wanted if item_ids is not None else None)
     dirs_before = store.directions(since.id, item_ids)
     dirs_after = store.directions(period.id, item_ids)
-    earlier = [p.id for p in store.periods() if p.position < since.position]
-    columns = store.rating_columns(earlier)
-    ever_before: set[int] = set(before)
     # An item not reported in ``since`` is compared with what the board last saw of it:
-    # its latest earlier assessment (few items; one indexed read each).
-    for pid in reversed(earlier):
-        for item_id in columns[pid][0]:
-            if item_id in wanted and item_id not in ever_before:
-                ever_before.add(item_id)
-                if item_id in after:
-                    last = store.assessment(item_id, pid)
-                    if last is not None:
-                        before[item_id] = last
-    closed = _closed_between(store, since, period)
+    # its latest earlier assessment. Walk back a period at a time only for such items
+    # (usually none: every item is reported every period).
+    ever_before: set[int] = set(before)
+    missing = {i for i in after if i in wanted and i not in before}
+    for p in reversed([p for p in store.periods() if p.position < since.position]):
+        if not missing:
+            break
+        rags, _drafts = store.rating_columns([p.id])[p.id]
+        for item_id in missing & rags.keys():
+            ever_before.add(item_id)
+            last = store.assessment(item_id, p.id)
+            if last is not None:
+                before[item_id] = last
+        missing -= rags.keys()
+    closed = _closed_between(store, since, period, {r.id: r.status for r in rows})
 
+    # Comparing the words of every narrative of a force-sized file costs ten times
+    # reading them, so a big comparison lists any edit of the stored text (the diff view
+    # then says when only the formatting changed); a few items compare words.
+    small = len(rows) <= WORD_COMPARE_LIMIT
     found: list[ItemChange] = []
     for r in rows:
         old, new = before.get(r.id), after.get(r.id)
@@ -152,21 +177,20 @@ def compare_periods(store: Store, since_id: int, period_id: int, *,
         rag_after = new.rag if new else None
         if rag_before != rag_after and "new" not in changed:
             changed.append("rag")
-        d_before = _dot(dirs_before.get(r.id))
-        d_after = _dot(dirs_after.get(r.id))
+        d_before = dirs_before.get(r.id)
+        d_after = dirs_after.get(r.id)
         # A direction that follows from the ratings says nothing the move does not; one
         # somebody set by hand ("+" while still AMBER) is news.
         if new is not None and new.dot is not None and d_before != d_after:
             changed.append("direction")
+        was_texts = _texts(old)
+        now_texts = _texts(new)
         narratives: list[NarrativeChange] = []
-        for attr, name, label in NARRATIVES:
-            was = getattr(old, attr) if old else ""
-            now = getattr(new, attr) if new else ""
-            if was == now:
-                continue
-            plain_was, plain_now = _plain(was), _plain(now)
-            if _words(plain_was) != _words(plain_now):
-                narratives.append(NarrativeChange(name, label, plain_was, plain_now))
+        if was_texts != now_texts:
+            for (_attr, name, label), was, now in zip(NARRATIVES, was_texts, now_texts, strict=True):
+                if was == now or (small and _words(was) == _words(now)):
+                    continue
+                narratives.append(NarrativeChange(name, label, was, now))
                 if name not in changed:
                     changed.append(name)
         if r.id in closed and "status" not in changed:
@@ -176,7 +200,7 @@ def compare_periods(store: Store, since_id: int, period_id: int, *,
         found.append(ItemChange(
             item_id=r.id, inspection_id=r.inspection_id, inspection=inspections.get(r.inspection_id, ""),
             kind=r.kind, number=r.number, title=r.title, rag_before=rag_before, rag_after=rag_after,
-            direction_before=d_before, direction_after=d_after, status=r.status,
+            direction_before=_dot(d_before), direction_after=_dot(d_after), status=r.status,
             status_note=_plain(new.status_note) if new else "", changed=tuple(changed),
             narratives=tuple(narratives)))
     return Changes(since, period, found)
@@ -197,7 +221,8 @@ def _narratives_by_item(store: Store, period_id: int, item_ids: set[int] | None
     return {a.item_id: a for a in store.assessments(period_id=period_id)}
 
 
-def _closed_between(store: Store, since: Period, period: Period) -> set[int]:
+def _closed_between(store: Store, since: Period, period: Period,
+                    current: dict[int, str]) -> set[int]:
     """Items whose status became a finished one after ``since``'s board and are still finished.
 
     Without dates the whole audit log counts (a file imported without history has no
@@ -213,9 +238,14 @@ def _closed_between(store: Store, since: Period, period: Period) -> set[int]:
         if end is None or at < end:
             first_old = last.get(item_id, (old, None))[0]
             last[item_id] = (first_old, new)
-    current = {r.id: r.status for r in store.item_rows()}
     return {item_id for item_id, (old, new) in last.items()
             if new in finished and old not in finished and current.get(item_id) in finished}
+
+
+def _texts(a: Assessment | None) -> tuple[str, str, str, str]:
+    if a is None:
+        return ("", "", "", "")
+    return (a.status_note or "", a.update or "", a.intent_and_implementation or "", a.impact or "")
 
 
 def _dot(value: Any) -> str | None:
@@ -231,8 +261,14 @@ def _plain(stored: str | None) -> str:
     return richtext.to_plain(stored)
 
 
-def _words(text: str) -> list[list[str]]:
-    return [line.split() for line in text.splitlines() if line.strip()]
+def _words(stored: str | None) -> list[str]:
+    """The words of stored rich text: what a reader compares.
+
+    :func:`richtext.searchable` drops the tags without parsing (fast enough for every
+    narrative of a force-sized file); formatting, spacing and line breaks alone are no
+    change to a board.
+    """
+    return richtext.searchable(stored).split()
 
 
 # -- word diff -------------------------------------------------------------------

@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from .domain import Inspection, ItemKind, ItemRow, Period
+from .domain import Deadline, Inspection, ItemKind, ItemRow, Period
 from .store import Store
 
 NONE = "none"  # the key of "not rated" in every counts dict (JSON and window alike)
@@ -29,7 +29,7 @@ class Tally:
     in scale order, so charts and tables line up across periods.
     """
 
-    items: dict[str, tuple[int, ...]]
+    items: dict[str, list[int]]  # never changed once built
 
     @property
     def counts(self) -> dict[str, int]:
@@ -60,7 +60,7 @@ class GroupTally:
 
     name: str
     tally: Tally
-    overdue: tuple[int, ...]
+    overdue: list[int]
 
 
 @dataclass(frozen=True)
@@ -82,8 +82,7 @@ class ListedItem:
     number: str
     title: str
     rag: str | None
-    deadline: str  # as printed ("30 April 2023", "With immediate effect", "")
-    deadline_iso: str | None
+    due: Deadline
     review_date: dt.date | None
     board: str
     lead: str
@@ -92,6 +91,15 @@ class ListedItem:
     @property
     def label(self) -> str:
         return f"{self.kind.short} {self.number}".strip()
+
+    @property
+    def deadline(self) -> str:
+        """As printed: "30 April 2023", "With immediate effect" or ""."""
+        return str(self.due)
+
+    @property
+    def deadline_iso(self) -> str | None:
+        return self.due.to_text()
 
 
 @dataclass(frozen=True)
@@ -148,16 +156,12 @@ def _empty_tally(codes: list[str]) -> dict[str, list[int]]:
 
 
 def _freeze(buckets: dict[str, list[int]]) -> Tally:
-    return Tally({k: tuple(v) for k, v in buckets.items()})
-
-
-def _bucket(codes: set[str], rag: str | None) -> str:
-    return rag if rag in codes else NONE
+    return Tally(buckets)
 
 
 def build_overview(store: Store, *, inspection_id: int | None = None,
                    today: dt.date | None = None, review_days: int = DEFAULT_REVIEW_DAYS,
-                   current_period_id: int | None = None) -> Overview:
+                   current_period_id: int | None = None, last_periods: int | None = None) -> Overview:
     """The overview of one inspection (or all, ``None``) as of ``today``.
 
     A period counts for an inspection once any of its items has an assessment in it;
@@ -166,6 +170,7 @@ def build_overview(store: Store, *, inspection_id: int | None = None,
     the tree's rule: deadline passed, not GREEN/BLUE, status not finished.
     ``current_period_id`` (default: the last period) is the one "no update" is about:
     an unfinished item with no assessment there, or only the draft carried forward.
+    ``last_periods`` limits the trend to the latest N periods (None: all).
     """
     today = today or dt.date.today()
     inspections = store.inspections()
@@ -176,46 +181,63 @@ def build_overview(store: Store, *, inspection_id: int | None = None,
     codes = set(ratings)
     statuses = store.statuses()
     finished = {s.code for s in statuses if s.finished}
-    periods = store.periods()
-    columns = store.rating_columns()
+    all_periods = store.periods()
+    current = next((p for p in all_periods if p.id == current_period_id), None) \
+        if current_period_id is not None else (all_periods[-1] if all_periods else None)
+    periods = all_periods[-last_periods:] if last_periods else all_periods
+    wanted = [p.id for p in periods]
+    if current is not None and current.id not in wanted:
+        wanted.append(current.id)
+    columns = store.rating_columns(wanted)  # one index-only read per period shown
 
     per_inspection: dict[int, list[ItemRow]] = {}
     for r in rows:
         per_inspection.setdefault(r.inspection_id, []).append(r)
+    inspection_of = {r.id: r.inspection_id for r in rows}
     ordered: list[Inspection] = [i for i in inspections if i.id in per_inspection]
 
     period_tallies: list[PeriodTally] = []
     trend: list[PeriodTally] = []
     for period in periods:
         rags, _drafts = columns.get(period.id, ({}, set()))
-        whole = _empty_tally(ratings)
-        active = False
-        for inspection in ordered:
-            its = per_inspection[inspection.id]
-            if not any(r.id in rags for r in its):
+        found: dict[int, dict[str, list[int]]] = {}
+        for item_id, rag in rags.items():
+            owner = inspection_of.get(item_id)
+            if owner is None:
                 continue
-            active = True
-            buckets = _empty_tally(ratings)
-            for r in its:
-                key = _bucket(codes, rags.get(r.id))
-                buckets[key].append(r.id)
-                whole[key].append(r.id)
+            buckets = found.get(owner)
+            if buckets is None:
+                buckets = found[owner] = _empty_tally(ratings)
+            buckets[rag if rag in codes else NONE].append(item_id)
+        if not found:
+            continue
+        whole = _empty_tally(ratings)
+        for inspection in ordered:
+            buckets = found.get(inspection.id)
+            if buckets is None:
+                continue  # not reported on in this period
+            # an item of an inspection reported on, without an assessment: not rated
+            buckets[NONE] += [r.id for r in per_inspection[inspection.id] if r.id not in rags]
+            for code, ids in buckets.items():
+                whole[code] += ids
             period_tallies.append(PeriodTally(inspection.id, inspection.title, period.id,
                                               period.label, _freeze(buckets)))
-        if active:
-            title = titles.get(inspection_id, "") if inspection_id is not None else "All inspections"
-            trend.append(PeriodTally(inspection_id, title, period.id, period.label, _freeze(whole)))
+        title = titles.get(inspection_id, "") if inspection_id is not None else "All inspections"
+        trend.append(PeriodTally(inspection_id, title, period.id, period.label, _freeze(whole)))
 
     def grouped(attr: str) -> list[GroupTally]:
         buckets: dict[str, dict[str, list[int]]] = {}
         late: dict[str, list[int]] = {}
         for r in rows:
             name = getattr(r, attr)
-            buckets.setdefault(name, _empty_tally(ratings))[_bucket(codes, r.rag)].append(r.id)
+            tally = buckets.get(name)
+            if tally is None:
+                tally = buckets[name] = _empty_tally(ratings)
+            tally[r.rag if r.rag in codes else NONE].append(r.id)
             if r.overdue:
                 late.setdefault(name, []).append(r.id)
         names = sorted(buckets, key=lambda n: (n == "", n.lower()))
-        return [GroupTally(n, _freeze(buckets[n]), tuple(late.get(n, ()))) for n in names]
+        return [GroupTally(n, _freeze(buckets[n]), late.get(n, [])) for n in names]
 
     by_status: dict[str, list[int]] = {}
     for r in rows:
@@ -223,16 +245,14 @@ def build_overview(store: Store, *, inspection_id: int | None = None,
     status_counts = [StatusCount(s.code, s.label, s.finished, tuple(by_status.get(s.code, ())))
                      for s in statuses]
 
-    current = next((p for p in periods if p.id == current_period_id), None) if current_period_id \
-        else (periods[-1] if periods else None)
-    review_dates = {i.id: i.review_date for i in store.items(inspection_id)}
+    review_dates = store.review_dates()
     horizon = today + dt.timedelta(days=review_days)
 
     def listed(r: ItemRow) -> ListedItem:
         return ListedItem(
             id=r.id, inspection_id=r.inspection_id, inspection=titles.get(r.inspection_id, ""),
-            kind=r.kind, number=r.number, title=r.title, rag=r.rag, deadline=str(r.deadline),
-            deadline_iso=r.deadline.to_text(), review_date=review_dates.get(r.id),
+            kind=r.kind, number=r.number, title=r.title, rag=r.rag, due=r.deadline,
+            review_date=review_dates.get(r.id),
             board=r.board, lead=r.lead, status=r.status)
 
     overdue = sorted((listed(r) for r in rows if r.overdue),

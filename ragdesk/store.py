@@ -1641,6 +1641,12 @@ class Store:
                + (" AND at >= ?" if since else "") + " ORDER BY id")
         return [(r[0], r[1], r[2], r[3]) for r in self.conn.execute(sql, (since,) if since else ())]
 
+    def review_dates(self) -> dict[ItemId, dt.date]:
+        """Item -> its review date, for the items that have one: the "review due" list
+        without reading every item's text."""
+        return {ItemId(item_id): dt.date.fromisoformat(when) for item_id, when in self.conn.execute(
+            "SELECT id, review_date FROM items WHERE review_date IS NOT NULL AND review_date != ''")}
+
     # -- facts about the file -----------------------------------------------------
 
     def counts(self) -> dict[str, int]:

@@ -114,6 +114,9 @@ def change_html(change: ItemChange | None, since: Period, period: Period) -> str
         parts.append("<p><i>The narratives read the same.</i></p>")
     for n in change.narratives:
         parts.append(f"<h4>{html.escape(n.label)}</h4>")
+        if n.formatting_only:
+            parts.append("<p><i>The same words; only the formatting changed.</i></p>")
+            continue
         parts.append(diff_html(word_diff(n.before, n.after)))
     parts.append('<p style="color:#555"><small>Inserted words are underlined and marked +; '
                  "deleted words are struck through and marked −.</small></p>")
@@ -176,6 +179,7 @@ class ChangesPanel(QWidget):
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setResizeContentsPrecision(40)  # fit to the first rows, not to thousands
         header.setStretchLastSection(True)
         self.diff = QTextBrowser(self)
         self.diff.setAccessibleName("Word differences")
@@ -260,8 +264,8 @@ class ChangesPanel(QWidget):
             self.diff.setHtml(f"<p>Nothing changed between {html.escape(since.label)} and "
                               f"{html.escape(period.label)}.</p>")
         else:
-            self.table.selectRow(at)
-            self._show_diff(self.model.index(at, 0))
+            # the model was reset: making the row current shows its diff (currentRowChanged)
+            self.table.setCurrentIndex(self.model.index(at, 0))
 
     def _selected_item(self) -> int | None:
         index = self.table.currentIndex()

@@ -55,6 +55,7 @@ Index = QModelIndex | QPersistentModelIndex
 NOT_RATED_COLOUR = QColor("#D0D0D0")
 STATUS_COLOUR = QColor("#9DB3D1")
 FINISHED_COLOUR = QColor("#5F7A99")
+DEFAULT_PERIODS_SHOWN = 8  # two years of quarterly boards; the spin box shows more
 
 
 class ListedItemsModel(QAbstractTableModel):
@@ -124,6 +125,7 @@ class _ListPane(QWidget):
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setResizeContentsPrecision(40)  # fit to the first rows, not to thousands
         header.setStretchLastSection(True)
         self.show_all = QPushButton("Show these in the tree", self)
         self.show_all.setAccessibleName(f"Show {name.lower()} in the tree")
@@ -161,6 +163,12 @@ class OverviewPanel(QWidget):
         self.review_days.setValue(DEFAULT_REVIEW_DAYS)
         self.review_days.setSuffix(" days")
         self.review_days.setAccessibleName("Review due within")
+        self.last_periods = QSpinBox(self)
+        self.last_periods.setRange(0, 99)
+        self.last_periods.setSpecialValueText("all")
+        self.last_periods.setValue(DEFAULT_PERIODS_SHOWN)
+        self.last_periods.setAccessibleName("Periods in the trend")
+        self.last_periods.setToolTip("How many of the latest reporting periods the trend shows")
         top = QHBoxLayout()
         top.setContentsMargins(4, 4, 4, 0)
         label = QLabel("&Inspection:", self)
@@ -171,6 +179,10 @@ class OverviewPanel(QWidget):
         days.setBuddy(self.review_days)
         top.addWidget(days)
         top.addWidget(self.review_days)
+        shown = QLabel("&Periods:", self)
+        shown.setBuddy(self.last_periods)
+        top.addWidget(shown)
+        top.addWidget(self.last_periods)
         self.hint = QLabel("Click a bar or a number to show those items in the tree.", self)
         self.hint.setStyleSheet("color: palette(placeholder-text)")
         top.addWidget(self.hint)
@@ -213,6 +225,7 @@ class OverviewPanel(QWidget):
         layout.addWidget(split, 1)
         self.inspection.currentIndexChanged.connect(lambda _i: self.refresh())
         self.review_days.valueChanged.connect(lambda _v: self.refresh())
+        self.last_periods.valueChanged.connect(lambda _v: self.refresh())
 
     @property
     def panes(self) -> list[_ListPane]:
@@ -264,7 +277,8 @@ class OverviewPanel(QWidget):
             return
         self.scale = RatingScale(store.ratings(include_disabled=True))
         overview = build_overview(store, inspection_id=self.inspection.currentData(),
-                                  review_days=self.review_days.value())
+                                  review_days=self.review_days.value(),
+                                  last_periods=self.last_periods.value() or None)
         self.overview = overview
         legend = self._legend(overview)
         self.trend.set_bars([Bar(t.period, self._segments(t.tally)) for t in overview.trend], legend)

@@ -1,0 +1,96 @@
+"""Time the Overview and the "What changed" list on a big file (issue 15: < 100 ms each).
+
+``python benchmarks/overview_probe.py DB.db [--repeat 7]`` prints one JSON object
+``{"figures": {name: [ms, ...]}, "items": n, "changed": n}``:
+
+- ``overview_core`` / ``changes_core``: :func:`ragdesk.overview.build_overview` (the
+  last 8 periods, as the window shows) and :func:`ragdesk.changes.compare_periods`
+  (the last two periods), with the item rows already read (the window's tree has
+  read them when the file opened; ``Store.item_rows`` answers from that read);
+- ``overview_shown`` / ``changes_shown``: the same through the Overview and What
+  Changed panels, until painted (models reset, charts laid out, offscreen);
+- ``overview_cli``: ``build_overview`` on a fresh connection, every period (what
+  ``ragdesk overview`` does after opening the file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def _times(fn: Callable[[], object], repeat: int) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("db")
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args(argv)
+
+    from ragdesk.changes import compare_periods
+    from ragdesk.overview import build_overview
+    from ragdesk.store import Store
+
+    figures: dict[str, list[float]] = {}
+    cli = []
+    for _ in range(max(1, args.repeat // 2)):
+        with Store.open(args.db, read_only=True) as fresh:
+            start = time.perf_counter()
+            build_overview(fresh)
+            cli.append((time.perf_counter() - start) * 1000)
+    figures["overview_cli"] = cli
+
+    store = Store.open(args.db, read_only=True)
+    store.item_rows()  # what the tree read when the file opened
+    periods = store.periods()
+    since, period = periods[-2].id, periods[-1].id
+    figures["overview_core"] = _times(lambda: build_overview(store, last_periods=8), args.repeat)
+    figures["changes_core"] = _times(lambda: compare_periods(store, since, period), args.repeat)
+
+    from PySide6.QtWidgets import QApplication
+
+    from ragdesk.ui.changes_view import ChangesPanel
+    from ragdesk.ui.overview_view import OverviewPanel
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    overview = OverviewPanel()
+    overview.resize(1400, 420)
+    overview.show()
+    overview.set_store(store)
+    changes = ChangesPanel()
+    changes.resize(1400, 420)
+    changes.show()
+    changes.set_store(store)
+    app.processEvents()
+
+    def shown(panel: OverviewPanel | ChangesPanel) -> None:
+        panel.refresh()
+        panel.repaint()
+        app.processEvents()
+
+    figures["overview_shown"] = _times(lambda: shown(overview), args.repeat)
+    figures["changes_shown"] = _times(lambda: shown(changes), args.repeat)
+    result = {"figures": figures, "items": len(store.item_rows()),
+              "changed": changes.model.rowCount(),
+              "median": {k: round(statistics.median(v), 1) for k, v in figures.items()}}
+    print(json.dumps(result))
+    store.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
