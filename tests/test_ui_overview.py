@@ -130,7 +130,8 @@ def test_what_changed_defaults_to_the_last_two_periods_and_shows_the_diff(qtbot,
     window.changes_dock.toggleViewAction().trigger()
     qtbot.waitUntil(lambda: panel.model.rowCount() > 0)
     assert (panel.since.currentText(), panel.period.currentText()) == ("Jan 2024", "Jun 2024")
-    panel.only_moves.setChecked(True)
+    panel.only_moves.setChecked(True)  # compared on a worker thread: the window does not wait
+    qtbot.waitUntil(lambda: not panel.busy)
     assert {c.label for c in panel.model.rows} == _sample_moves()
     # the first row is shown: its rating move and the narratives' words marked
     text = panel.diff.toPlainText()

@@ -10,6 +10,9 @@ two periods (from the History dock or the Edit menu).
 from __future__ import annotations
 
 import html
+import sqlite3
+import threading
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
@@ -38,8 +41,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ragdesk.changes import CHANGE_LABELS, ItemChange, compare_periods, diff_html, word_diff
+from ragdesk.changes import (
+    CHANGE_LABELS,
+    Changes,
+    ItemChange,
+    compare_periods,
+    diff_html,
+    word_diff,
+)
 from ragdesk.domain import Period
+from ragdesk.errors import RagdeskError
 from ragdesk.store import Store
 
 from .rag_style import RatingScale
@@ -133,6 +144,108 @@ def _fill_periods(combo: QComboBox, periods: list[Period], chosen: int | None) -
     combo.blockSignals(False)
 
 
+_ON_GUI_THREAD = "\0compare on the GUI thread"
+
+
+class Comparer:
+    """Compares two periods on a worker thread, so the window never waits for it.
+
+    Comparing reads both periods' narratives (about 12 MB on a force-sized file): a
+    few hundred milliseconds the window would otherwise freeze for after every save
+    while the dock is open. The worker has its own read-only connection (SQLite
+    connections belong to one thread at a time), opened once per file; requests that
+    arrive while one runs are merged into one more run. ``done(changes, error)`` is
+    called on the GUI thread.
+    """
+
+    def __init__(self, parent: QWidget, done: Callable[[Changes | None, str | None], None]) -> None:
+        self._done = done
+        self._thread: threading.Thread | None = None
+        self._pending: tuple[Store, int, int, int | None] | None = None
+        self._job: tuple[Store, int, int, int | None] | None = None
+        self._running = False  # from a request until its result is handed over
+        self._reader: Store | None = None
+        self._reader_path = ""
+        self._result: tuple[Changes | None, str | None] = (None, None)
+        self._timer = QTimer(parent)
+        self._timer.setInterval(15)
+        self._timer.timeout.connect(self._check)
+        parent.destroyed.connect(self.close)
+
+    @property
+    def busy(self) -> bool:
+        return self._running
+
+    def request(self, store: Store, since_id: int, period_id: int, inspection_id: int | None) -> None:
+        self._pending = (store, since_id, period_id, inspection_id)
+        self._running = True
+        if self._thread is None or not self._thread.is_alive():
+            self._start()
+
+    def _start(self) -> None:
+        assert self._pending is not None
+        store, since_id, period_id, inspection_id = self._pending
+        self._pending = None
+        path = store.path
+
+        self._job = (store, since_id, period_id, inspection_id)
+
+        def work() -> None:
+            try:
+                reader = self._reader_for(path)
+                if reader is None:  # no second connection (an old file opened read-only...)
+                    self._result = (None, _ON_GUI_THREAD)
+                    return
+                self._result = (compare_periods(reader, since_id, period_id,
+                                                inspection_id=inspection_id), None)
+            except (RagdeskError, sqlite3.Error) as e:
+                self._result = (None, str(e))
+
+        self._thread = threading.Thread(target=work, daemon=True, name="ragdesk-compare")
+        self._thread.start()
+        self._timer.start()
+
+    def _reader_for(self, path: str) -> Store | None:
+        if self._reader is not None and self._reader_path == path:
+            return self._reader
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
+        try:
+            self._reader = Store.open(path, read_only=True)
+        except RagdeskError:
+            return None
+        self._reader_path = path
+        return self._reader
+
+    def _check(self) -> None:
+        if self._thread is not None and self._thread.is_alive():
+            return
+        self._timer.stop()
+        if self._pending is not None:
+            self._start()  # newer pickers or data: this result is already stale
+            return
+        changes, error = self._result
+        if error == _ON_GUI_THREAD:
+            assert self._job is not None
+            store, since_id, period_id, inspection_id = self._job
+            try:  # the window's own connection belongs to this thread
+                changes, error = compare_periods(store, since_id, period_id,
+                                                 inspection_id=inspection_id), None
+            except (RagdeskError, sqlite3.Error) as e:
+                changes, error = None, str(e)
+        self._running = False
+        self._done(changes, error)
+
+    def close(self, *_args: object) -> None:
+        """Let go of the file (another file is opened, or a backup restored over it)."""
+        if self._thread is not None:
+            self._thread.join()
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
+
+
 class ChangesPanel(QWidget):
     """Pick two periods; the items that changed; the selected item's diff.
 
@@ -201,6 +314,7 @@ class ChangesPanel(QWidget):
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._show_diff(cur))
         self.table.doubleClicked.connect(self._open_in_tree)
         self.show_button.clicked.connect(self._show_all)
+        self.comparer = Comparer(self, self._compared)
 
     def set_store(self, store: Store | None) -> None:
         self.store = store
@@ -249,8 +363,23 @@ class ChangesPanel(QWidget):
             self.diff.clear()
             return
         self.scale = RatingScale(store.ratings(include_disabled=True))
-        changes = compare_periods(store, since_id, period_id,
-                                  inspection_id=self.inspection.currentData())
+        self.summary.setText(f"  Comparing {since.label} with {period.label}…")
+        self.comparer.request(store, since_id, period_id, self.inspection.currentData())
+
+    @property
+    def busy(self) -> bool:
+        """A comparison is running or waiting (tests wait for this to end)."""
+        return self.comparer.busy
+
+    def _compared(self, changes: Changes | None, error: str | None) -> None:
+        if error is not None or changes is None:
+            self.model.set_rows([], self.scale)
+            self.summary.setText(f"  Could not compare the periods: {error}")
+            return
+        if (changes.since.id, changes.period.id) != (self.since.currentData(),
+                                                     self.period.currentData()):
+            return  # the pickers moved on; their own comparison is on its way
+        since, period = changes.since, changes.period
         rows = [c for c in changes.items if not self.only_moves.isChecked()
                 or "rag" in c.changed or "new" in c.changed]
         selected = self._selected_item()
@@ -374,9 +503,13 @@ def attach_changes_dock(window: Any) -> QDockWidget:
         stale[0] = True
         timer.start()
 
+    def replaced(*_args: object) -> None:
+        panel.comparer.close()  # never keep the old file open (a restore replaces it)
+        changed()
+
     timer.timeout.connect(update)
     window.bridge.changed.connect(changed)
-    window.bridge.store_replaced.connect(changed)
+    window.bridge.store_replaced.connect(replaced)
     dock.visibilityChanged.connect(lambda shown: shown and stale[0] and timer.start(0))
     panel.show_items.connect(window.show_items_in_tree)
     return dock
