@@ -135,6 +135,7 @@ def change_html(change: ItemChange | None, since: Period, period: Period) -> str
 
 
 def _fill_periods(combo: QComboBox, periods: list[Period], chosen: int | None) -> None:
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
     combo.blockSignals(True)
     combo.clear()
     for p in periods:
