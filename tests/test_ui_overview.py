@@ -204,3 +204,22 @@ def test_report_dialog_summary_and_changes_options(qtbot, sample_store: Store) -
     options = dialog.options()
     assert options.summary is True
     assert options.changes_since == sample_store.period_by_label("Jan 2024").id
+
+
+def test_history_dock_button_compares_the_current_items_periods(qtbot, window: MainWindow,
+                                                                 monkeypatch) -> None:
+    store = window.store
+    afi5 = next(i.id for i in store.items(_peel_id(store)) if i.number == "5")
+    assert window.select_item(afi5, None)
+    shown: list[str] = []
+
+    def exec_(dialog: ItemDiffDialog) -> int:
+        shown.append(dialog.view.toPlainText())
+        return 0
+
+    monkeypatch.setattr(ItemDiffDialog, "exec", exec_)
+    window.history_dock.toggleViewAction().trigger()
+    qtbot.waitUntil(window.history_dock.isVisible)
+    qtbot.mouseClick(window.history_dock.view.compare, Qt.MouseButton.LeftButton)
+    assert len(shown) == 1
+    assert "AFI 5" in shown[0] and "AMBER → Jun 2024 GREEN" in shown[0]
