@@ -156,11 +156,14 @@ class ReportDialog(QDialog):
         self.team = QLineEdit(settings.get("team", ""), self)
         self.team.setAccessibleName("Team")
         # issue 15: what a board reads first (reports/summary.py)
-        self.summary = QCheckBox("Start with a &summary page: ratings per period, overdue "
-                                 "and proposed-for-closure items", self)
+        self.summary = QCheckBox("Start with a &summary page", self)
         self.summary.setAccessibleName("Summary page")
+        self.summary.setToolTip("Ratings per period (chart and table), the overdue items and "
+                                "those proposed for closure, before the report")
         self.changes = QCheckBox("Start with the rating &changes since:", self)
         self.changes.setAccessibleName("Changes since")
+        self.changes.setToolTip("Each item whose rating moved since that period, before → "
+                                "after, with its status note")
         self.changes_since = QComboBox(self)
         self.changes_since.setAccessibleName("Changes since period")
         for period in self._periods:
