@@ -56,6 +56,8 @@ TARGETS: dict[str, tuple[str, str, float]] = {
     "add_period": ("ms", "<", 100.0),
     "report_ratio": ("x bare ReportLab", ">=", 0.7),
     "peak_rss_mb": ("MB", "<", 300.0),
+    "overview_shown": ("ms", "<", 100.0),
+    "changes_shown": ("ms", "<", 100.0),
 }
 
 LABELS = {
@@ -81,6 +83,11 @@ LABELS = {
     "report_bare": "same text, bare ReportLab (s)",
     "report_ratio": "report throughput, ragdesk / bare ReportLab",
     "peak_rss_mb": "peak memory (interactive session)",
+    "overview_core": "overview computed (8 periods, rows read)",
+    "overview_shown": "Overview dock refreshed and painted",
+    "overview_cli": "ragdesk overview (fresh connection, all periods)",
+    "changes_core": "changes between the last two periods computed",
+    "changes_shown": "What Changed dock refreshed and painted",
 }
 
 
@@ -216,6 +223,16 @@ def collect(db: Path, *, repeat: int, report: bool, work: Path) -> list[Figure]:
             notes["report_app"] = rep.get("missing") or rep.get("error", "")
         elif rep.get("pages"):
             notes["report_app"] = f"{rep['pages']} pages (bare: {rep.get('bare_pages')})"
+
+    over = _child_json([PY, str(HERE / "overview_probe.py"), str(fresh_copy(db, work)),
+                        "--repeat", str(repeat)], env, timeout=1800)
+    if "error" in over:
+        for name in ("overview_core", "overview_shown", "overview_cli", "changes_core",
+                     "changes_shown"):
+            notes[name] = over["error"]
+    else:
+        raw.update(over["figures"])
+        notes["changes_shown"] = f"{over.get('changed')} of {over.get('items')} items changed"
 
     def med(name: str) -> float | None:
         values = raw.get(name) or []

@@ -27,7 +27,8 @@ FRONT_ENDS: dict[str, str] = {
     "report": "ragdesk.reports.cli:add_arguments",
 }
 
-COMMANDS = ("open", "new", "sample", "check", "export", "import", "import-json", "report")
+COMMANDS = ("open", "new", "sample", "check", "export", "import", "import-json", "report",
+            "overview", "changes")
 
 
 def _new(args: argparse.Namespace) -> int:
@@ -148,6 +149,13 @@ def build_parser(*, load_front_end: str | None = None) -> argparse.ArgumentParse
     p.add_argument("db")
     p.add_argument("file")
     p.set_defaults(func=_import)
+
+    from .overview_cli import add_changes_arguments, add_overview_arguments
+
+    add_overview_arguments(sub.add_parser(
+        "overview", help="ratings per period, per board and per lead; overdue and review-due lists"))
+    add_changes_arguments(sub.add_parser(
+        "changes", help="what changed between two reporting periods (ratings, narratives, status)"))
 
     p = sub.add_parser("report", help="write an Appendix 1 report to PDF")
     if load_front_end == "report":

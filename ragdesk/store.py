@@ -1630,6 +1630,23 @@ class Store:
         sql = "SELECT * FROM audit WHERE item_id = ? ORDER BY id"
         return [AuditEntry(**dict(r)) for r in self.conn.execute(sql, (item_id,))]
 
+    def status_changes(self, since: str | None = None) -> list[tuple[int, str | None, str | None, str]]:
+        """(item, old status, new status, when) for every change of an item's status since
+        ``since`` (ISO date or time; None: ever), oldest first.
+
+        "Closed since the last board" needs when each item was closed, and only the
+        audit log knows; one indexed read instead of every item's whole history.
+        """
+        sql = ("SELECT record_id, old, new, at FROM audit WHERE entity = 'item' AND field = 'status'"
+               + (" AND at >= ?" if since else "") + " ORDER BY id")
+        return [(r[0], r[1], r[2], r[3]) for r in self.conn.execute(sql, (since,) if since else ())]
+
+    def review_dates(self) -> dict[ItemId, dt.date]:
+        """Item -> its review date, for the items that have one: the "review due" list
+        without reading every item's text."""
+        return {ItemId(item_id): dt.date.fromisoformat(when) for item_id, when in self.conn.execute(
+            "SELECT id, review_date FROM items WHERE review_date IS NOT NULL AND review_date != ''")}
+
     # -- facts about the file -----------------------------------------------------
 
     def counts(self) -> dict[str, int]:

@@ -14,6 +14,7 @@ from ragdesk.store import Store
 from . import peel, recommendations
 from .document import Cancelled, Progress, build
 from .options import ReportCancelled, ReportError, ReportOptions, Resolved, default_kind, resolve
+from .summary import front_matter
 
 __all__ = ["ReportCancelled", "ReportError", "ReportOptions", "Resolved", "build_report",
            "default_kind", "resolve"]
@@ -35,7 +36,7 @@ def build_report(store: Store, options: ReportOptions, out: str | os.PathLike[st
         module = recommendations  # type: ignore[assignment]
 
     def factory(width: float, tick):  # type: ignore[no-untyped-def]
-        return module.story(store, resolved, width, tick)
+        return front_matter(store, resolved, width) + module.story(store, resolved, width, tick)
 
     build(resolved, factory, out, title=title, wide=options.kind == "peel",
           progress=progress, cancelled=cancelled)

@@ -33,6 +33,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--paper", choices=list(PAPERS), default="A4")
     parser.add_argument("--meeting", help="board and meeting date, e.g. \"P&RSB 26 June 2024\" "
                                           "(default: the current period's meeting)")
+    parser.add_argument("--summary", action="store_true",
+                        help="start with a summary page: ratings per period (chart and table), "
+                             "overdue and proposed-for-closure items")
+    parser.add_argument("--changes-since", metavar="P",
+                        help="start with \"Changes since P\": each item whose rating moved since "
+                             "period P, before → after, with its status note")
     parser.add_argument("-o", "--output", required=True, help="the PDF file to write")
     parser.set_defaults(func=run)
 
@@ -50,7 +56,9 @@ def run(args: argparse.Namespace) -> int:
             options = ReportOptions(
                 kind=kind, inspection_ids=tuple(i.id for i in inspections),
                 period_ids=tuple(p.id for p in periods), marking=args.marking, paper=args.paper,
-                meeting=args.meeting)
+                meeting=args.meeting, summary=args.summary,
+                changes_since=find_period(store, args.changes_since).id if args.changes_since
+                else None)
             resolved = build_report(store, options, args.output)
     except ReportError as e:
         print(f"ragdesk: {e}", file=sys.stderr)

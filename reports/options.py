@@ -48,6 +48,8 @@ class ReportOptions:
     team: str | None = None
     meeting: str | None = None  # "P&RSB 26 June 2024"; default from the current period
     generated: dt.date | None = None  # default today (a parameter so tests can fix it)
+    summary: bool = False  # a summary page first (reports/summary.py)
+    changes_since: int | None = None  # period id: a "Changes since" section first
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QToolButton,
     QVBoxLayout,
@@ -51,6 +52,19 @@ class FilterBar(QWidget):
         self.clear_button.setAccessibleName("Clear filters")
         self.clear_button.setToolTip("Show every item again")
         self.clear_button.clicked.connect(self.clear)
+        # the set the Overview chose (a bar, a count, a list), shown so it can be cleared
+        self._item_ids: frozenset[int] | None = None
+        self.picked = QLabel(self)
+        self.picked.setAccessibleName("Items picked in the Overview")
+        self.picked.setStyleSheet("QLabel { background: #fff4c2; border: 1px solid #b59a00; "
+                                  "border-radius: 3px; padding: 1px 4px; }")
+        self.picked.hide()
+        self.picked_clear = QToolButton(self)
+        self.picked_clear.setText("✕")
+        self.picked_clear.setAccessibleName("Show all items again")
+        self.picked_clear.setToolTip("Stop showing only the items picked in the Overview")
+        self.picked_clear.clicked.connect(lambda: self.set_item_set(None))
+        self.picked_clear.hide()
 
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
@@ -61,11 +75,16 @@ class FilterBar(QWidget):
         for w in (self.rag, self.status, self.board, self.lead):
             row.addWidget(w, 1)
         row.addWidget(self.overdue)
+        picked = QHBoxLayout()
+        picked.setContentsMargins(0, 0, 0, 0)
+        picked.addWidget(self.picked, 1)
+        picked.addWidget(self.picked_clear)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 2)
         layout.setSpacing(3)
         layout.addLayout(top)
         layout.addLayout(row)
+        layout.addLayout(picked)
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -116,7 +135,16 @@ class FilterBar(QWidget):
             return None if data in (None, ANY) else str(data)
         return ItemFilter(text=self.text.text(), rag=value(self.rag), status=value(self.status),
                           board=value(self.board), lead=value(self.lead),
-                          overdue=self.overdue.isChecked())
+                          overdue=self.overdue.isChecked(), item_ids=self._item_ids,
+                          item_ids_label=self.picked.text() if self._item_ids is not None else "")
+
+    def set_item_set(self, ids: frozenset[int] | None, label: str = "") -> None:
+        """Show only ``ids`` (what the Overview picked), named by ``label``; None: all again."""
+        self._item_ids = ids
+        self.picked.setText(f"Showing {label} ({len(ids)})" if ids is not None else "")
+        self.picked.setVisible(ids is not None)
+        self.picked_clear.setVisible(ids is not None)
+        self._emit()
 
     def _emit(self) -> None:
         self._timer.stop()
@@ -136,6 +164,9 @@ class FilterBar(QWidget):
         for combo in (self.rag, self.status, self.board, self.lead):
             combo.setCurrentIndex(0)
         self.overdue.setChecked(False)
+        self._item_ids = None
+        self.picked.hide()
+        self.picked_clear.hide()
         for w in (self.text, self.rag, self.status, self.board, self.lead, self.overdue):
             w.blockSignals(False)
         self._emit()

@@ -11,11 +11,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDockWidget,
     QHeaderView,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -118,6 +126,8 @@ class HistoryModel(QAbstractTableModel):
 class HistoryView(QWidget):
     """The timeline widget for a dock or tab: call :meth:`show_item` when the selection moves."""
 
+    compare_requested = Signal()
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = HistoryModel(parent=self)
@@ -132,9 +142,13 @@ class HistoryView(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
         self.table.setAccessibleName("Change history of the selected item")
+        self.compare = QPushButton("Compare Periods…", self)
+        self.compare.setToolTip("Word differences of this item's narratives between two periods")
+        self.compare.clicked.connect(self.compare_requested)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.table)
+        layout.addWidget(self.compare, 0, Qt.AlignmentFlag.AlignRight)
 
     def show_item(self, store: Store | None, item_id: int | None) -> None:
         self.model.set_item(store, item_id)

@@ -162,6 +162,23 @@ class MainWindow(QMainWindow):
         history.setText("&History of the Selected Item")
         history.setShortcut(QKeySequence("Alt+4"))
         self.view_menu.insertAction(self._history_place, history)
+        from .changes_view import attach_changes_dock
+        from .overview_view import attach_overview_dock
+
+        self.overview_dock = attach_overview_dock(self)
+        self.changes_dock = attach_changes_dock(self)
+        self.tabifyDockWidget(self.history_dock, self.overview_dock)
+        self.tabifyDockWidget(self.overview_dock, self.changes_dock)
+        for dock, text, keys in ((self.overview_dock, "&Overview", "Alt+5"),
+                                 (self.changes_dock, "&What Changed", "Alt+6")):
+            toggle = dock.toggleViewAction()
+            toggle.setText(text)
+            toggle.setShortcut(QKeySequence(keys))
+            # tabbed with History: showing one brings it to the front
+            toggle.triggered.connect(lambda on, d=dock: on and d.raise_())
+            self.view_menu.insertAction(self._history_place, toggle)
+        self.view_menu.insertAction(self._history_place, self.act_compare)
+        self.history_dock.view.compare_requested.connect(self.compare_periods)
         self.bridge.changed.connect(self._on_change)
         self.bridge.external_change.connect(self._on_external_change)
         self._restore_pane_state()
@@ -346,6 +363,8 @@ class MainWindow(QMainWindow):
         self.act_focus_tree = a("Go to &Tree", lambda: self.tree.setFocus(), "Alt+1")
         self.act_focus_editor = a("Go to &Editor", self._focus_editor, "Alt+2")
         self.act_focus_grid = a("Go to G&rid", lambda: self.grid.setFocus(), "Alt+3")
+        self.act_compare = a("&Compare Periods of This Item…", self.compare_periods, "Ctrl+Alt+D",
+                             "What changed in the selected item between two reporting periods")
         self.act_refresh = a("&Reload from File", self.reload, SK.Refresh,
                              "Show changes other people have saved")
         self.act_about = a("&About ragdesk", self._about, None)
@@ -987,6 +1006,24 @@ class MainWindow(QMainWindow):
             self.tree.setCurrentIndex(self.tree_model.index_for_item(visible[0]))
         elif visible == []:
             self._status("No item matches the filter.")
+
+    def show_items_in_tree(self, description: str, ids: Any, current: int | None = None) -> None:
+        """Show only ``ids`` in the tree (a bar, a count or a list of the Overview), named in
+        the filter bar where the person can clear it; ``current`` becomes the current item."""
+        self.filter_bar.set_item_set(frozenset(ids), description)
+        if current is not None and self.tree_model.has_item(current):
+            self.select_item(current, self.current_period)
+        self.tree.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def compare_periods(self) -> None:
+        """The selected item's word diff between two reporting periods."""
+        store = self.store
+        if store is None or self.current_item is None:
+            self._status("Select an item to compare its reporting periods.")
+            return
+        from .changes_view import ItemDiffDialog
+
+        ItemDiffDialog(self, store, self.current_item).exec()
 
     def set_grouping(self, grouping: str) -> None:
         self.tree_model.set_grouping(grouping)

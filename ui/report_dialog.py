@@ -155,6 +155,22 @@ class ReportDialog(QDialog):
         self.owner.setAccessibleName("Document owner")
         self.team = QLineEdit(settings.get("team", ""), self)
         self.team.setAccessibleName("Team")
+        # issue 15: what a board reads first (reports/summary.py)
+        self.summary = QCheckBox("Start with a &summary page", self)
+        self.summary.setAccessibleName("Summary page")
+        self.summary.setToolTip("Ratings per period (chart and table), the overdue items and "
+                                "those proposed for closure, before the report")
+        self.changes = QCheckBox("Start with the rating &changes since:", self)
+        self.changes.setAccessibleName("Changes since")
+        self.changes.setToolTip("Each item whose rating moved since that period, before → "
+                                "after, with its status note")
+        self.changes_since = QComboBox(self)
+        self.changes_since.setAccessibleName("Changes since period")
+        for period in self._periods:
+            self.changes_since.addItem(period.label, period.id)
+        self.changes_since.setCurrentIndex(max(0, len(self._periods) - 2))
+        self.changes_since.setEnabled(False)
+        self.changes.toggled.connect(self.changes_since.setEnabled)
         self.problem = QLabel(self)
         self.problem.setStyleSheet("color: #a00000")
         self.problem.setWordWrap(True)
@@ -174,6 +190,11 @@ class ReportDialog(QDialog):
         form.addRow("&Team:", self.team)
         form.addRow("Protective &marking:", self.marking)
         form.addRow("P&aper:", self.paper)
+        form.addRow("", self.summary)
+        changes_row = QHBoxLayout()
+        changes_row.addWidget(self.changes)
+        changes_row.addWidget(self.changes_since, 1)
+        form.addRow("", changes_row)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel, self)
         ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -270,7 +291,9 @@ class ReportDialog(QDialog):
                              marking=self.marking.currentData(), paper=self.paper.currentData(),
                              meeting=self.meeting.text().strip() or None,
                              document_owner=self.owner.text().strip(),
-                             team=self.team.text().strip())
+                             team=self.team.text().strip(), summary=self.summary.isChecked(),
+                             changes_since=(self.changes_since.currentData()
+                                            if self.changes.isChecked() else None))
 
     def accept(self) -> None:
         if not self._chosen_inspections():
@@ -285,6 +308,12 @@ class ReportDialog(QDialog):
         if self.kind.currentData() == "peel" and not self.options().period_ids:
             self.problem.setText("Choose at least one period for the matrix.")
             return
+        options = self.options()
+        if options.changes_since is not None and options.period_ids:
+            position = {p.id: n for n, p in enumerate(self._periods)}
+            if position[options.changes_since] >= max(position[p] for p in options.period_ids):
+                self.problem.setText("Show changes since a period before the report's period.")
+                return
         if self.qsettings is not None:
             self.qsettings.setValue("reports/marking", self.marking.currentData() or "")
             self.qsettings.setValue("reports/paper", self.paper.currentData())

@@ -56,11 +56,14 @@ class ItemFilter:
     board: str | None = None
     lead: str | None = None
     overdue: bool = False
+    # a set the Overview picked (a bar, a count, a list): only these items, named for the bar
+    item_ids: frozenset[int] | None = None
+    item_ids_label: str = ""
 
     @property
     def active(self) -> bool:
         return bool(self.text.strip() or self.rag or self.status or self.board is not None
-                    or self.lead is not None or self.overdue)
+                    or self.lead is not None or self.overdue or self.item_ids is not None)
 
     def but(self, **changes: Any) -> ItemFilter:
         return replace(self, **changes)
@@ -264,6 +267,8 @@ class TreeModel(QAbstractItemModel):
         if f.lead is not None and row.lead != f.lead:
             return False
         if f.overdue and not row.overdue:
+            return False
+        if f.item_ids is not None and row.id not in f.item_ids:
             return False
         return self._search_hits is None or row.id in self._search_hits
 

@@ -1,0 +1,391 @@
+"""What changed between two reporting periods, and a word-level diff of the narratives.
+
+"What moved since the last board, and why?" The comparison reads each period's
+ratings, directions and narratives once through the Store's public reads and
+compares them item by item; the narratives are compared as plain words (a change of
+bold or a link is not news to a board), and :func:`word_diff` shows the words that
+went and came, paragraph by paragraph, as a tracked-changes view does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import html
+import re
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from . import richtext
+from .domain import Assessment, ItemKind, Period
+from .store import Store
+
+# The narratives of an assessment, in the order the editor and the reports show them.
+NARRATIVES: tuple[tuple[str, str, str], ...] = (
+    # attribute of Assessment, name in ``changed``, label for a person
+    ("status_note", "status", "Status"),
+    ("update", "update", "Update"),
+    ("intent_and_implementation", "intent_and_implementation", "Intent and implementation"),
+    ("impact", "impact", "Impact"),
+)
+WORD_COMPARE_LIMIT = 200  # items; above this a narrative "changed" when its stored text did
+CHANGE_LABELS = {
+    "new": "New", "closed": "Closed", "rag": "Rating", "direction": "Direction",
+    "status": "Status", "update": "Update",
+    "intent_and_implementation": "Intent and implementation", "impact": "Impact",
+}
+
+
+@dataclass(frozen=True)
+class NarrativeChange:
+    """One narrative that reads differently in the later period.
+
+    Holds the stored rich text; ``before`` and ``after`` are its plain text (paragraphs
+    and list bullets kept), made only when someone looks at the diff: parsing every
+    narrative of 3,000 items would take seconds.
+    """
+
+    name: str
+    label: str
+    stored_before: str
+    stored_after: str
+
+    @property
+    def before(self) -> str:
+        return _plain(self.stored_before)
+
+    @property
+    def after(self) -> str:
+        return _plain(self.stored_after)
+
+    @property
+    def formatting_only(self) -> bool:
+        """The same words, only formatted differently (bold, a link, a list)."""
+        return _words(self.stored_before) == _words(self.stored_after)
+
+
+@dataclass(frozen=True)
+class ItemChange:
+    """How one item differs between the two periods.
+
+    ``changed`` names what differs, in a fixed order: ``new`` (first assessed in the
+    later period), ``closed`` (its status became a finished one in between), ``rag``,
+    ``direction``, ``status`` (the status note, or the item's status), ``update``,
+    ``intent_and_implementation``, ``impact``.
+    """
+
+    item_id: int
+    inspection_id: int
+    inspection: str
+    kind: ItemKind
+    number: str
+    title: str
+    rag_before: str | None
+    rag_after: str | None
+    direction_before: str | None
+    direction_after: str | None
+    status: str  # the item's status now
+    status_note: str  # the later period's status note, plain text
+    changed: tuple[str, ...]
+    narratives: tuple[NarrativeChange, ...]
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind.short} {self.number}".strip()
+
+    @property
+    def rating_moved(self) -> bool:
+        return "rag" in self.changed
+
+    @property
+    def move(self) -> str:
+        """"AMBER → GREEN" (or "not rated → AMBER")."""
+        return f"{self.rag_before or 'not rated'} → {self.rag_after or 'not rated'}"
+
+
+@dataclass(frozen=True)
+class Changes:
+    since: Period
+    period: Period
+    items: list[ItemChange]
+
+    def to_json(self) -> dict[str, Any]:
+        """The shape ``ragdesk changes --format json`` prints (documented in README)."""
+        return {"since": self.since.label, "period": self.period.label, "items": [
+            {"inspection": c.inspection, "kind": c.kind.value, "number": c.number,
+             "rag_before": c.rag_before, "rag_after": c.rag_after, "changed": list(c.changed)}
+            for c in self.items]}
+
+
+def previous_period(store: Store, period_id: int) -> Period | None:
+    """The period just before ``period_id`` in the grid's order (the default "since")."""
+    periods = store.periods()
+    at = next((n for n, p in enumerate(periods) if p.id == period_id), None)
+    return periods[at - 1] if at else None
+
+
+def compare_periods(store: Store, since_id: int, period_id: int, *,
+                    inspection_id: int | None = None,
+                    item_ids: set[int] | None = None) -> Changes:
+    """Every item that reads differently in ``period_id`` than in ``since_id``.
+
+    Items with no assessment in the later period are left out (nobody reported on
+    them) unless they were closed in between. ``item_ids`` limits the comparison
+    (the per-item view in the editor and the history dock).
+    """
+    since, period = store.period(since_id), store.period(period_id)
+    inspections = {i.id: i.title for i in store.inspections()}
+    rows = [r for r in store.item_rows(item_ids=item_ids)
+            if (inspection_id is None or r.inspection_id == inspection_id)]
+    wanted = {r.id for r in rows}
+    before = _narratives_by_item(store, since.id, wanted if item_ids is not None else None)
+    after = _narratives_by_item(store, period.id, wanted if item_ids is not None else None)
+    dirs_before = store.directions(since.id, item_ids)
+    dirs_after = store.directions(period.id, item_ids)
+    # An item not reported in ``since`` is compared with what the board last saw of it:
+    # its latest earlier assessment. Walk back a period at a time only for such items
+    # (usually none: every item is reported every period).
+    ever_before: set[int] = set(before)
+    missing = {i for i in after if i in wanted and i not in before}
+    for p in reversed([p for p in store.periods() if p.position < since.position]):
+        if not missing:
+            break
+        rags, _drafts = store.rating_columns([p.id])[p.id]
+        for item_id in missing & rags.keys():
+            ever_before.add(item_id)
+            last = store.assessment(item_id, p.id)
+            if last is not None:
+                before[item_id] = last
+        missing -= rags.keys()
+    closed = _closed_between(store, since, period, {r.id: r.status for r in rows})
+
+    # Comparing the words of every narrative of a force-sized file costs ten times
+    # reading them, so a big comparison lists any edit of the stored text (the diff view
+    # then says when only the formatting changed); a few items compare words.
+    small = len(rows) <= WORD_COMPARE_LIMIT
+    found: list[ItemChange] = []
+    for r in rows:
+        old, new = before.get(r.id), after.get(r.id)
+        if new is None and r.id not in closed:
+            continue
+        changed: list[str] = []
+        if new is not None and r.id not in ever_before:
+            changed.append("new")
+        if r.id in closed:
+            changed.append("closed")
+        rag_before = old.rag if old else None
+        rag_after = new.rag if new else None
+        if rag_before != rag_after and "new" not in changed:
+            changed.append("rag")
+        d_before = dirs_before.get(r.id)
+        d_after = dirs_after.get(r.id)
+        # A direction that follows from the ratings says nothing the move does not; one
+        # somebody set by hand ("+" while still AMBER) is news.
+        if new is not None and new.dot is not None and d_before != d_after:
+            changed.append("direction")
+        was_texts = _texts(old)
+        now_texts = _texts(new)
+        narratives: list[NarrativeChange] = []
+        if was_texts != now_texts:
+            for (_attr, name, label), was, now in zip(NARRATIVES, was_texts, now_texts, strict=True):
+                if was == now or (small and _words(was) == _words(now)):
+                    continue
+                narratives.append(NarrativeChange(name, label, was, now))
+                if name not in changed:
+                    changed.append(name)
+        if r.id in closed and "status" not in changed:
+            changed.insert(changed.index("closed") + 1, "status")
+        if not changed:
+            continue
+        found.append(ItemChange(
+            item_id=r.id, inspection_id=r.inspection_id, inspection=inspections.get(r.inspection_id, ""),
+            kind=r.kind, number=r.number, title=r.title, rag_before=rag_before, rag_after=rag_after,
+            direction_before=_dot(d_before), direction_after=_dot(d_after), status=r.status,
+            status_note=_plain(new.status_note) if new else "", changed=tuple(changed),
+            narratives=tuple(narratives)))
+    return Changes(since, period, found)
+
+
+def item_changes(store: Store, item_id: int, since_id: int, period_id: int) -> ItemChange | None:
+    """One item's changes between any two periods (None: it reads the same in both)."""
+    result = compare_periods(store, since_id, period_id, item_ids={item_id})
+    return result.items[0] if result.items else None
+
+
+def _narratives_by_item(store: Store, period_id: int, item_ids: set[int] | None
+                        ) -> dict[int, Assessment]:
+    if item_ids is not None and len(item_ids) == 1:
+        (only,) = item_ids
+        one = store.assessment(only, period_id)
+        return {only: one} if one else {}
+    return {a.item_id: a for a in store.assessments(period_id=period_id)}
+
+
+def _closed_between(store: Store, since: Period, period: Period,
+                    current: dict[int, str]) -> set[int]:
+    """Items whose status became a finished one after ``since``'s board and are still finished.
+
+    Without dates the whole audit log counts (a file imported without history has no
+    status changes in it: then nothing is reported closed rather than guessed).
+    """
+    finished = {s.code for s in store.statuses() if s.finished}
+    start = since.date.isoformat() if since.date else None
+    periods = store.periods()
+    end = (period.date + dt.timedelta(days=1)).isoformat() \
+        if period.date and periods and periods[-1].id != period.id else None
+    last: dict[int, tuple[str | None, str | None]] = {}
+    for item_id, old, new, at in store.status_changes(start):
+        if end is None or at < end:
+            first_old = last.get(item_id, (old, None))[0]
+            last[item_id] = (first_old, new)
+    return {item_id for item_id, (old, new) in last.items()
+            if new in finished and old not in finished and current.get(item_id) in finished}
+
+
+def _texts(a: Assessment | None) -> tuple[str, str, str, str]:
+    if a is None:
+        return ("", "", "", "")
+    return (a.status_note or "", a.update or "", a.intent_and_implementation or "", a.impact or "")
+
+
+def _dot(value: Any) -> str | None:
+    return None if value is None else str(getattr(value, "value", value))
+
+
+def _plain(stored: str | None) -> str:
+    """Plain text of stored rich text, one line per paragraph (or list entry)."""
+    if not stored:
+        return ""
+    if "<" not in stored and "&" not in stored:
+        return stored
+    return richtext.to_plain(stored)
+
+
+def _words(stored: str | None) -> list[str]:
+    """The words of stored rich text: what a reader compares.
+
+    :func:`richtext.searchable` drops the tags without parsing (fast enough for every
+    narrative of a force-sized file); formatting, spacing and line breaks alone are no
+    change to a board.
+    """
+    return richtext.searchable(stored).split()
+
+
+# -- word diff -------------------------------------------------------------------
+
+Op = Literal["equal", "insert", "delete"]
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A run of words the diff keeps, inserts or deletes (with their spacing, and "\\n"
+    between paragraphs)."""
+
+    op: Op
+    text: str
+
+
+_TOKEN = re.compile(r"\n|[^\S\n]+|[^\s]+")
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    """(key, text): each word with the spaces after it; a paragraph break is its own token."""
+    out: list[tuple[str, str]] = []
+    for m in _TOKEN.finditer(text.replace("\r\n", "\n")):
+        piece = m.group()
+        if piece == "\n":
+            out.append(("\n", "\n"))
+        elif piece.isspace():
+            if out and out[-1][0] != "\n":
+                out[-1] = (out[-1][0], out[-1][1] + piece)
+        else:
+            out.append((piece, piece))
+    return out
+
+
+def word_diff(before: str, after: str) -> list[Piece]:
+    """The words of ``after`` against ``before``: kept, inserted and deleted runs, in reading
+    order (a deletion before the insertion that replaces it), paragraph breaks kept."""
+    a, b = _tokens(before), _tokens(after)
+    matcher = difflib.SequenceMatcher(None, [k for k, _ in a], [k for k, _ in b], autojunk=False)
+    pieces: list[Piece] = []
+
+    def add(op: Op, tokens: list[tuple[str, str]]) -> None:
+        text = "".join(t for _, t in tokens)
+        if not text:
+            return
+        if pieces and pieces[-1].op == op:
+            pieces[-1] = Piece(op, pieces[-1].text + text)
+        else:
+            pieces.append(Piece(op, text))
+
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            add("equal", b[j1:j2])
+        else:
+            if i2 > i1:
+                add("delete", a[i1:i2])
+            if j2 > j1:
+                add("insert", b[j1:j2])
+    return pieces
+
+
+def diff_text(pieces: list[Piece]) -> str:
+    """The diff as plain text: ``[-deleted-]`` and ``{+inserted+}`` (git's word-diff marks)."""
+    out = []
+    for p in pieces:
+        if p.op == "equal":
+            out.append(p.text)
+        else:
+            core = p.text.rstrip()
+            tail = p.text[len(core):]
+            mark = ("[-", "-]") if p.op == "delete" else ("{+", "+}")
+            out.append(f"{mark[0]}{core}{mark[1]}{tail}" if core else p.text)
+    return "".join(out)
+
+
+INSERT_COLOUR = "#0b5e1f"
+DELETE_COLOUR = "#a4161a"
+
+
+def diff_html(pieces: list[Piece]) -> str:
+    """The diff as HTML for a text view, tracked-changes style and readable without colour:
+    insertions underlined and marked "+", deletions struck through and marked "−"."""
+    out = ["<p>"]
+    for p in pieces:
+        parts = p.text.split("\n")
+        for n, part in enumerate(parts):
+            if n:
+                out.append("</p><p>")
+            if not part:
+                continue
+            text = html.escape(part)
+            if p.op == "equal":
+                out.append(text)
+            elif p.op == "insert":
+                out.append(f'<span style="color:{INSERT_COLOUR}; text-decoration: underline; '
+                           f'background-color:#e3f4e6" title="inserted">'
+                           f'<sup>+</sup>{text}</span>')
+            else:
+                out.append(f'<span style="color:{DELETE_COLOUR}; text-decoration: line-through; '
+                           f'background-color:#fbe4e4" title="deleted"><sup>−</sup>{text}</span>')
+    out.append("</p>")
+    return "".join(out).replace("<p></p>", "")
+
+
+def format_text(changes: Changes, *, diffs: bool = False) -> str:
+    """The changes as plain text for a terminal (``ragdesk changes``)."""
+    lines = [f"Changes from {changes.since.label} to {changes.period.label}: "
+             f"{len(changes.items)} items"]
+    inspection = None
+    for c in changes.items:
+        if c.inspection != inspection:
+            lines.extend(["", c.inspection])
+            inspection = c.inspection
+        what = ", ".join(CHANGE_LABELS.get(x, x).lower() for x in c.changed)
+        lines.append(f"  {c.label:<10} {c.move:<22} {what}")
+        if diffs:
+            for n in c.narratives:
+                lines.append(f"    {n.label}: " + diff_text(word_diff(n.before, n.after))
+                             .replace("\n", "\n      "))
+    return "\n".join(lines) + "\n"

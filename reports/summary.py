@@ -1,0 +1,257 @@
+"""The front of a report for a board: a summary page and a "Changes since PERIOD" section.
+
+``--summary`` puts first the counts of each rating per period (a stacked bar chart
+drawn with ReportLab's graphics, every segment labelled with its letter and number
+so it reads on a grey printer, and the same numbers as a table), then the overdue
+and proposed-for-closure lists. ``--changes-since P`` adds each item whose rating
+moved since P, before → after, with its status note. Both are computed by the core
+(:mod:`ragdesk.overview`, :mod:`ragdesk.changes`) so the window, the CLI and the
+paper agree; here they are only limited to the report's items and laid out.
+"""
+
+from __future__ import annotations
+
+from reportlab.graphics.charts.barcharts import VerticalBarChart
+from reportlab.graphics.charts.legends import Legend
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, PageBreak, Table, TableStyle
+
+from ragdesk.changes import compare_periods
+from ragdesk.domain import Rating
+from ragdesk.overview import NONE, ListedItem, build_overview
+from ragdesk.store import Store
+
+from .flowables import Gap, Para, escape, para
+from .fonts import printable, register
+from .options import ReportError, Resolved
+from .styles import HEADER_FILL, RULE, Styles, hex_colour, make_styles
+
+MAX_PERIODS = 8  # bars that still read on a portrait page
+NOT_RATED = "Not rated"
+GREY = colors.HexColor("#D0D0D0")
+
+
+def front_matter(store: Store, resolved: Resolved, width: float) -> list[Flowable]:
+    """The summary page and/or the changes section the options ask for (else nothing)."""
+    options = resolved.options
+    summary = options.summary
+    since_id = options.changes_since
+    if not summary and since_id is None:
+        return []
+    styles = make_styles(9.5)
+    out: list[Flowable] = []
+    if summary:
+        out += summary_page(store, resolved, styles, width)
+    if since_id is not None:
+        if out:
+            out.append(PageBreak())
+        out += changes_section(store, resolved, since_id, styles, width)
+    out.append(PageBreak())
+    return out
+
+
+def _scope(resolved: Resolved) -> tuple[set[int], int | None]:
+    ids = {i.id for i in resolved.items}
+    one = resolved.inspections[0].id if len(resolved.inspections) == 1 else None
+    return ids, one
+
+
+def summary_page(store: Store, resolved: Resolved, styles: Styles, width: float) -> list[Flowable]:
+    ids, inspection_id = _scope(resolved)
+    overview = build_overview(store, inspection_id=inspection_id, today=resolved.generated,
+                              current_period_id=resolved.current.id)
+    ratings = [r for r in store.ratings(include_disabled=True)]
+    current_pos = resolved.current.position
+    trend = [t for t in overview.trend
+             if t.period_id in {p.id for p in store.periods() if p.position <= current_pos}]
+    rows: list[tuple[str, dict[str, int]]] = []
+    for t in trend:
+        counts = {code: sum(1 for i in items if i in ids) for code, items in t.tally.items.items()}
+        if sum(counts.values()):
+            rows.append((t.period, counts))
+    rows = rows[-MAX_PERIODS:]
+    used = [r for r in ratings if r.enabled or any(c.get(r.code) for _, c in rows)]
+    show_none = any(c.get(NONE) for _, c in rows)
+
+    title = ", ".join(i.title for i in resolved.inspections) if len(resolved.inspections) <= 2 \
+        else f"{len(resolved.inspections)} inspections"
+    out: list[Flowable] = [
+        Para("Summary", styles.title),
+        para(f"{title} · {len(ids)} items · as at {resolved.current.label}", styles.body),
+    ]
+    if rows:
+        out.append(Para("Ratings per reporting period", styles.subtitle))
+        out.append(_chart(rows, used, show_none, width))
+        out.append(Gap(1, 6))
+        out.append(_counts_table(rows, used, show_none, styles, width))
+    else:
+        out.append(para("No ratings yet for these items.", styles.empty))
+    overdue = [x for x in overview.overdue if x.id in ids]
+    proposed = [x for x in overview.proposed if x.id in ids]
+    out.append(Para(f"Overdue ({len(overdue)})", styles.heading))
+    out.append(_list_table(overdue, "Deadline", styles, width, ratings) if overdue
+               else para("No item is overdue.", styles.empty))
+    out.append(Para(f"Proposed for closure ({len(proposed)})", styles.heading))
+    out.append(_list_table(proposed, "Deadline", styles, width, ratings) if proposed
+               else para("No item is proposed for closure.", styles.empty))
+    return out
+
+
+def _chart(rows: list[tuple[str, dict[str, int]]], used: list[Rating], show_none: bool,
+           width: float) -> Drawing:
+    regular, bold = register()
+    height = 62 * mm
+    legend_w = 42 * mm
+    drawing = Drawing(width, height)
+    chart = VerticalBarChart()
+    chart.x, chart.y = 12 * mm, 9 * mm
+    chart.width = width - legend_w - chart.x - 6 * mm
+    chart.height = height - chart.y - 4 * mm
+    series_codes = [r.code for r in used] + ([NONE] if show_none else [])
+    chart.data = [[counts.get(code, 0) for _, counts in rows] for code in series_codes]
+    chart.categoryAxis.categoryNames = [printable(label) for label, _ in rows]
+    chart.categoryAxis.style = "stacked"
+    chart.categoryAxis.labels.fontName = regular
+    chart.categoryAxis.labels.fontSize = 8
+    chart.valueAxis.labels.fontName = regular
+    chart.valueAxis.labels.fontSize = 7
+    chart.valueAxis.valueMin = 0
+    top = max((sum(c.get(code, 0) for code in series_codes) for _, c in rows), default=1)
+    chart.valueAxis.valueMax = max(1, top)
+    chart.valueAxis.valueStep = max(1, round(top / 5))
+    chart.valueAxis.visibleGrid = True
+    chart.valueAxis.gridStrokeColor = colors.HexColor("#E4E4E4")
+    chart.barWidth = 10
+    chart.groupSpacing = 10
+    chart.bars.strokeColor = colors.white
+    chart.bars.strokeWidth = 0.6
+    by_code = {r.code: r for r in used}
+    letters = []
+    for n, code in enumerate(series_codes):
+        rating = by_code.get(code)
+        chart.bars[n].fillColor = hex_colour(rating.colour, GREY) if rating else GREY
+        letters.append(rating.letter if rating else "–")
+    # each segment says its letter and count ("A 5"): the chart reads without colour
+    chart.barLabelArray = [[f"{letters[n]} {v}" if v else "" for v in series]
+                           for n, series in enumerate(chart.data)]
+    chart.barLabelFormat = "values"
+    chart.barLabels.fontName = bold
+    chart.barLabels.fontSize = 7.5
+    chart.barLabels.boxTarget = "mid"
+    chart.barLabels.fillColor = colors.black
+    for n, code in enumerate(series_codes):
+        rating = by_code.get(code)
+        chart.barLabels[n].fillColor = hex_colour(rating.text_colour, colors.black) \
+            if rating else colors.black
+    drawing.add(chart)
+    legend = Legend()
+    legend.x = width - legend_w + 4 * mm
+    legend.y = height - 6 * mm
+    legend.fontName = regular
+    legend.fontSize = 8
+    legend.alignment = "right"
+    legend.dx = legend.dy = 8
+    legend.deltay = 12
+    legend.colorNamePairs = [
+        (chart.bars[n].fillColor, f"{letters[n]}  {by_code[c].code if c in by_code else NOT_RATED}")
+        for n, c in reversed(list(enumerate(series_codes)))]
+    drawing.add(legend)
+    drawing.add(String(0, height - 3 * mm, "Items", fontName=regular, fontSize=7))
+    return drawing
+
+
+def _counts_table(rows: list[tuple[str, dict[str, int]]], used: list[Rating], show_none: bool,
+                  styles: Styles, width: float) -> Table:
+    codes = [r.code for r in used] + ([NONE] if show_none else [])
+    head = ["Period", *[c if c != NONE else NOT_RATED for c in codes], "Total"]
+    data: list[list[object]] = [[para(h, styles.cell_bold) for h in head]]
+    for label, counts in rows:
+        data.append([para(label, styles.cell)] + [para(str(counts.get(c, 0)), styles.cell_centre)
+                                                  for c in codes]
+                    + [para(str(sum(counts.get(c, 0) for c in codes)), styles.cell_centre)])
+    first = 34 * mm
+    rest = (width - first) / (len(head) - 1)
+    style = [("GRID", (0, 0), (-1, -1), 0.5, RULE), ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
+             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("TOPPADDING", (0, 0), (-1, -1), 2),
+             ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]
+    return Table(data, colWidths=[first] + [rest] * (len(head) - 1), style=TableStyle(style),
+                 repeatRows=1)
+
+
+def _rag_cell(code: str | None, ratings: list[Rating], styles: Styles) -> tuple[object, object]:
+    rating = next((r for r in ratings if r.code == code), None)
+    if rating is None:
+        return para(code or "–", styles.cell_centre), None
+    text = rating.text_colour if rating.text_colour.startswith("#") else "#000000"
+    return Para(f'<font color="{text}">{escape(rating.code)}</font>', styles.cell_centre), \
+        hex_colour(rating.colour)
+
+
+def _list_table(rows: list[ListedItem], date_title: str, styles: Styles, width: float,
+                ratings: list[Rating]) -> Table:
+    data: list[list[object]] = [[para(h, styles.cell_bold) for h in
+                                 ("Item", "About", "RAG", date_title, "Lead")]]
+    style: list[tuple[object, ...]] = [
+        ("GRID", (0, 0), (-1, -1), 0.5, RULE), ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]
+    for n, r in enumerate(rows, start=1):
+        cell, fill = _rag_cell(r.rag, ratings, styles)
+        if fill is not None:
+            style.append(("BACKGROUND", (2, n), (2, n), fill))
+        data.append([para(r.label, styles.cell_bold), para(r.title, styles.cell), cell,
+                     para(r.deadline or "–", styles.cell), para(r.lead or "–", styles.cell)])
+    widths = [20 * mm, 0, 20 * mm, 32 * mm, 32 * mm]
+    widths[1] = width - sum(widths)
+    return Table(data, colWidths=widths, style=TableStyle(style), repeatRows=1)
+
+
+def changes_section(store: Store, resolved: Resolved, since_id: int, styles: Styles,
+                    width: float) -> list[Flowable]:
+    """"Changes since PERIOD": each of the report's items whose rating moved."""
+    periods = {p.id: p for p in store.periods()}
+    since = periods.get(since_id)
+    if since is None:
+        raise ReportError("The period to show changes since no longer exists.")
+    current = resolved.current
+    if since.position >= current.position:
+        raise ReportError(f"“{since.label}” is not before the report's period “{current.label}”: "
+                          "changes are shown since an earlier period.")
+    ids, inspection_id = _scope(resolved)
+    changes = compare_periods(store, since.id, current.id, inspection_id=inspection_id)
+    moved = [c for c in changes.items if c.item_id in ids and ("rag" in c.changed or "new" in c.changed)]
+    ratings = store.ratings(include_disabled=True)
+    out: list[Flowable] = [Para(f"Changes since {escape(since.label)}", styles.title),
+                           para(f"Items whose rating moved between {since.label} and {current.label}: "
+                                f"{len(moved)}", styles.body)]
+    if not moved:
+        out.append(para(f"No rating moved since {since.label}.", styles.empty))
+        return out
+    data: list[list[object]] = [[para(h, styles.cell_bold) for h in
+                                 ("Item", since.label, "", current.label, "Status note")]]
+    style: list[tuple[object, ...]] = [
+        ("GRID", (0, 0), (-1, -1), 0.5, RULE), ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]
+    multi = len({c.inspection_id for c in moved}) > 1
+    for n, c in enumerate(moved, start=1):
+        before, fill_b = _rag_cell(c.rag_before, ratings, styles)
+        after, fill_a = _rag_cell(c.rag_after, ratings, styles)
+        for col, fill in ((1, fill_b), (3, fill_a)):
+            if fill is not None:
+                style.append(("BACKGROUND", (col, n), (col, n), fill))
+        label = f"<b>{escape(c.label)}</b>"
+        if multi:
+            label += f"<br/><font size=7>{escape(c.inspection[:60])}</font>"
+        note = c.status_note or ("New in this period." if "new" in c.changed else "–")
+        data.append([Para(label, styles.cell), before, para("→", styles.cell_centre), after,
+                     para(note, styles.cell)])
+    widths = [28 * mm, 22 * mm, 8 * mm, 22 * mm, 0]
+    widths[-1] = width - sum(widths)
+    out.append(Table(data, colWidths=widths, style=TableStyle(style), repeatRows=1))
+    out.append(Gap(1, 4))
+    key = " · ".join(f"{r.letter} = {r.code}" for r in ratings if r.enabled)
+    out.append(Para(f"Ratings: {escape(key)}", styles.furniture))
+    return out
