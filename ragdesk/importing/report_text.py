@@ -50,7 +50,7 @@ _MARKER_RE = re.compile(
 _TERMINAL = (".", "!", "?", ":", ";")
 _SUPERSCRIPTS = re.compile(r"[\u00b9\u00b2\u00b3\u2070-\u2079]+")
 # a footnote number glued to the word before it: "adverse information.12 The..."
-_GLUED_FOOTNOTE = re.compile(r"(?<=[a-z.,;:)’”'])(\d{1,3})(?=[\s]|$)")
+_GLUED_FOOTNOTE = re.compile(r"(?<=[a-z.,;:)’”'])(\d{1,3})(?=[\s).,;:]|$)")
 _PAGE_NUMBER = re.compile(r"^(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$|^[ivxlc]{1,6}$",
                           re.IGNORECASE)
 _SECTION_WORDS = re.compile(
@@ -100,12 +100,16 @@ def lines_from_text(text: str) -> list[Line]:
     lines: list[Line] = []
     for page_no, page in enumerate(text.split("\f"), start=1):
         gap = True
+        bullet = ""
         for raw in page.split("\n"):
             if not raw.strip():
-                gap = True
+                gap = gap or not bullet
                 continue
-            lines.append(Line(raw, page_no, gap_before=gap if has_blanks else None))
-            gap = False
+            if len(raw.strip()) == 1 and raw.strip() in BULLETS[:-3]:
+                bullet = raw.strip() + " "  # a PDF reader copies a list's bullet on a line of its own
+                continue
+            lines.append(Line(bullet + raw, page_no, gap_before=gap if has_blanks else None))
+            gap, bullet = False, ""
     return lines
 
 
