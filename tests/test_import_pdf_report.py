@@ -327,3 +327,21 @@ def test_cli_json_export_shows_the_imported_items(pdfs, tmp_path):
     data = json.loads(out.read_text(encoding="utf-8"))
     kinds = [i["kind"] for i in data["inspections"][0]["items"]]
     assert kinds.count("cause_of_concern") == 2 and kinds.count("afi") == 14
+
+
+def test_numbers_in_pasted_text_are_not_taken_for_footnote_markers():
+    text = ("Recommendation 1\nBy 30 April 2023, forces should spend £1.5 million on version "
+            "2.0 of the system, as the review said.4 Regulation 13 applies.\n")
+    plain = parse_text(text).items[0].plain
+    assert plain == ("By 30 April 2023, forces should spend £1.5 million on version 2.0 of the "
+                     "system, as the review said. Regulation 13 applies.")
+
+
+def test_a_cause_with_a_singular_recommendation_heading_in_pasted_text():
+    text = ("Causes of concern\nCause of concern\nThe force doesn’t answer calls quickly enough.\n"
+            "Recommendation\nWithin three months, the force should answer calls faster.\n"
+            "Areas for improvement\nArea for improvement 1\nThe force needs to do more.\n")
+    report = parse_text(text, published=dt.date(2024, 1, 31))
+    assert [(i.label, i.reference) for i in report.items] == [
+        ("CoC 1", ""), ("Rec 1.1", "Cause of concern 1"), ("AFI 1", "")]
+    assert report.items[1].deadline == Deadline(dt.date(2024, 4, 30))

@@ -50,12 +50,12 @@ _MARKER_RE = re.compile(
 _TERMINAL = (".", "!", "?", ":", ";")
 _SUPERSCRIPTS = re.compile(r"[\u00b9\u00b2\u00b3\u2070-\u2079]+")
 # a footnote number glued to the word before it: "adverse information.12 The..."
-_GLUED_FOOTNOTE = re.compile(r"(?<=[a-z.,;:)’”'])(\d{1,3})(?=[\s).,;:]|$)")
+_GLUED_FOOTNOTE = re.compile(r"(?:(?<=[a-z][.,;:])|(?<=[a-z)’”']))(\d{1,3})(?=[\s).,;:]|$)")
 _PAGE_NUMBER = re.compile(r"^(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$|^[ivxlc]{1,6}$",
                           re.IGNORECASE)
 _SECTION_WORDS = re.compile(
     r"^(?:summary|contents|foreword|introduction|conclusions?|annex|appendix|chapter|part|"
-    r"about (?:us|this|the)|recommendations|areas for improvement|causes of concern|"
+    r"about (?:us|this|the)|recommendations?|areas for improvement|causes of concern|"
     r"our (?:findings|recommendations)|key findings|background|methodology|glossary|"
     r"terms of reference|next steps|overall|findings)\b", re.IGNORECASE)
 
@@ -200,10 +200,16 @@ def strip_running_lines(lines: Sequence[Line], *, edge: int = 3) -> list[Line]:
     return out
 
 
-def clean_text(text: str) -> str:
-    """One line's words: no footnote markers, one space between words."""
+def clean_text(text: str, *, glued_markers: bool = True) -> str:
+    """One line's words: no footnote markers, one space between words.
+
+    ``glued_markers``: also drop a number stuck to the word before it ("information.12 "),
+    which is how copied text shows a footnote; a PDF's markers are dropped by their size
+    instead, so its text is left alone (e.g. "Covid19").
+    """
     text = _SUPERSCRIPTS.sub("", text)
-    text = _GLUED_FOOTNOTE.sub("", text)
+    if glued_markers:
+        text = _GLUED_FOOTNOTE.sub("", text)
     return _norm(text.replace("\u00ad", "").replace("\ufb01", "fi").replace("\ufb02", "fl"))
 
 
@@ -266,7 +272,7 @@ def _blocks(lines: Sequence[Line]) -> list[_Block]:
     current: _Block | None = None
     prev: Line | None = None
     for n, line in enumerate(lines):
-        text = clean_text(line.text)
+        text = clean_text(line.text, glued_markers=line.heading is None)
         if not text:
             continue
         nxt = lines[n + 1] if n + 1 < len(lines) else None
