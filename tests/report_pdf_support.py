@@ -234,8 +234,9 @@ COMMENTARY = [
 ]
 
 
-def build_report(path: Path, report: Report) -> Path:
-    """Write ``report`` as a report-like PDF at ``path``."""
+def build_report(path: Path, report: Report, *, padding: int = 0) -> Path:
+    """Write ``report`` as a report-like PDF at ``path``; ``padding`` more paragraphs of
+    commentary after each item make a report of the inspectorate's usual 100-200 pages."""
     doc = ReportDoc(path, report.running_header)
     st = doc.styles
     story: list = [Spacer(1, 40 * mm), Paragraph(html.escape(report.title), st["cover"]),
@@ -294,6 +295,7 @@ def build_report(path: Path, report: Report) -> Path:
             body = COMMENTARY[(footnotes + number) % 3]
             story.append(Paragraph(_inline(body, footnotes, "inspection"), st["body"]))
             story.append(_Footnote(doc, footnotes, "HMICFRS inspection fieldwork, 2022."))
+            story += [Paragraph(COMMENTARY[(n + number) % 3], st["body"]) for n in range(padding)]
         story.append(Paragraph(COMMENTARY[number % 2], st["body"]))
     doc.build(story)
     return path
