@@ -345,3 +345,13 @@ def test_a_cause_with_a_singular_recommendation_heading_in_pasted_text():
     assert [(i.label, i.reference) for i in report.items] == [
         ("CoC 1", ""), ("Rec 1.1", "Cause of concern 1"), ("AFI 1", "")]
     assert report.items[1].deadline == Deadline(dt.date(2024, 4, 30))
+
+
+def test_a_cause_whose_recommendations_are_a_list_each_with_its_deadline():
+    text = ("Cause of concern\nThe force isn’t managing risk well enough.\n"
+            "Recommendations\n• Within three months, the force should review its risk "
+            "assessments.\n• By 31 March 2024, the force should train its supervisors.\n"
+            "Overview of the force\nThe force serves a large county.\n")
+    report = parse_text(text, published=dt.date(2023, 10, 31))
+    assert [(i.label, str(i.deadline)) for i in report.items] == [
+        ("CoC 1", ""), ("Rec 1.1", "31 January 2024"), ("Rec 1.2", "31 March 2024")]

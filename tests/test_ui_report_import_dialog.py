@@ -163,3 +163,15 @@ def test_pasted_text_fills_the_same_preview(qtbot, window: MainWindow, monkeypat
     assert new.title == "Force report"
     rec = window.store.items(new.id)[1]
     assert rec.deadline.immediate and "<ul><li>act; and</li><li>report.</li></ul>" in rec.text
+
+
+def test_text_typed_just_before_choosing_another_row_is_kept(qtbot, window: MainWindow,
+                                                            monkeypatch, peel_pdf) -> None:
+    dialog = _open_dialog(qtbot, window, monkeypatch, peel_pdf)
+    first = _row(dialog, "AFI 1")
+    dialog.table.selectRow(first)
+    dialog.text.selectAll()
+    qtbot.keyClicks(dialog.text, "Edited at once")
+    dialog.table.selectRow(_row(dialog, "AFI 2"))  # before the edit timer fired
+    assert dialog.model.rows[first].item.text == "<p>Edited at once</p>"
+    assert "AFI 2" in dialog.detail.title()

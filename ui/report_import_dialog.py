@@ -284,19 +284,19 @@ class ReportImportDialog(QDialog):
         self.kind.activated.connect(lambda _i: self._apply_edit())
         self.number = QLineEdit(self)
         self.number.setAccessibleName("Number of the selected item")
-        self.number.editingFinished.connect(self._apply_edit)
+        self.number.editingFinished.connect(lambda: self._apply_edit())
         self.deadline = QLineEdit(self)
         self.deadline.setAccessibleName("Deadline of the selected item")
         self.deadline.setPlaceholderText("30/04/2023 or with immediate effect")
         self.deadline.editingFinished.connect(self._apply_deadline)
         self.text = RichTextEdit(self)
         self.text.setAccessibleName("Text of the selected item")
-        self.text.editing_finished.connect(self._apply_edit)
+        self.text.editing_finished.connect(lambda: self._apply_edit())
         self.text.textChanged.connect(self._apply_edit_soon)
         self._edit_timer = QTimer(self)
         self._edit_timer.setSingleShot(True)
         self._edit_timer.setInterval(300)
-        self._edit_timer.timeout.connect(self._apply_edit)
+        self._edit_timer.timeout.connect(lambda: self._apply_edit())
         self._showing = False
         self.detail = QGroupBox("Selected item", self)
         fields = QHBoxLayout()
@@ -450,7 +450,10 @@ class ReportImportDialog(QDialog):
         index = self.table.currentIndex()
         return index.row() if index.isValid() else -1
 
-    def _show_row(self, current: QModelIndex, _previous: QModelIndex | None = None) -> None:
+    def _show_row(self, current: QModelIndex, previous: QModelIndex | None = None) -> None:
+        if previous is not None and previous.isValid() and self._edit_timer.isActive():
+            self._edit_timer.stop()
+            self._apply_edit(previous.row())  # typed just before another row was chosen
         if not current.isValid() or current.row() >= len(self.model.rows):
             self.detail.setEnabled(False)
             return
@@ -470,9 +473,9 @@ class ReportImportDialog(QDialog):
         if not self._showing:
             self._edit_timer.start()
 
-    def _apply_edit(self) -> None:
-        row = self._current_row()
-        if self._showing or row < 0:
+    def _apply_edit(self, row: int | None = None) -> None:
+        row = self._current_row() if row is None else row
+        if self._showing or row < 0 or row >= len(self.model.rows):
             return
         item = self.model.rows[row].item
         text = self.text.stored()

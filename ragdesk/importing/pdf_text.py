@@ -202,8 +202,20 @@ def read_pdf(source: str | Path | bytes, *, name: str = "The file",
             indented = row.x > left + 4
             lines.append(Line(text, page_no, gap_before=gap, heading=heading, indented=indented))
             prev = row
-    title = _title(pages[0][0], body)
+    title = _title(pages[0][0], body) or _metadata_title(reader)
     return PdfText(lines, title, total)
+
+
+def _metadata_title(reader) -> str:  # reader: pypdf.PdfReader
+    """The document's own title, when the first page has no title type (and it is not a
+    word processor's file name)."""
+    try:
+        title = str((reader.metadata or {}).get("/Title") or "").strip()
+    except Exception:  # noqa: BLE001 - a damaged info dictionary: no title, not an error
+        return ""
+    if re.match(r"(microsoft word|untitled)\b|.*\.(docx?|indd|pdf)$", title, re.IGNORECASE):
+        return ""
+    return " ".join(title.split())
 
 
 def _title(rows: list[_Row], body: float) -> str:

@@ -405,7 +405,11 @@ def _occurrences(blocks: Sequence[_Block]) -> list[_Occurrence]:
             while i < len(blocks) and blocks[i].kind in ("para", "bullet"):
                 if not first and not _starts_deadline(blocks[i].text):
                     break
-                taken, i = _take_item(blocks, i)
+                if blocks[i].kind == "bullet" and _starts_deadline(blocks[i].text):
+                    # a list of recommendations, each with its own deadline
+                    taken, i = [_Block("para", blocks[i].text, blocks[i].page)], i + 1
+                else:
+                    taken, i = _take_item(blocks, i)
                 found.append(_Occurrence(ItemKind.RECOMMENDATION, "", taken, taken[0].page,
                                          cause_key=_key(cause)))
                 first = False
@@ -437,7 +441,10 @@ def _key(occ: _Occurrence) -> tuple[str, ...]:
     text = _norm(" ".join(b.text for b in occ.blocks)).lower()
     if occ.number:
         return (occ.kind.value, occ.number)
-    return (occ.kind.value, *(occ.cause_key or ()), re.sub(r"\W+", "", text)[:60])
+    # a cause's unnumbered recommendation by its own words: the cause's wording may differ
+    # between the summary and the chapter, the recommendation's rarely does
+    under = ("under a cause",) if occ.cause_key is not None else ()
+    return (occ.kind.value, *under, re.sub(r"\W+", "", text)[:60])
 
 
 # =========================================================================== deadlines
