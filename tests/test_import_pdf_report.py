@@ -355,3 +355,18 @@ def test_a_cause_whose_recommendations_are_a_list_each_with_its_deadline():
     report = parse_text(text, published=dt.date(2023, 10, 31))
     assert [(i.label, str(i.deadline)) for i in report.items] == [
         ("CoC 1", ""), ("Rec 1.1", "31 January 2024"), ("Rec 1.2", "31 March 2024")]
+
+
+def test_cli_says_when_the_publication_date_is_not_known(tmp_path, capsys):
+    report = peel_report()
+    report.published = None  # the cover gives only the month
+    pdf = build_report(tmp_path / "peel.pdf", report)
+    db = tmp_path / "t.db"
+    main(["new", str(db)])
+    assert main(["import", str(db), str(pdf), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "Published: unknown (page 1 gives only “September 2022”" in out
+    assert "give it with --published DATE" in out
+    parsed = read_report(pdf)
+    rec = next(i for i in parsed.items if i.number == "1.1")
+    assert rec.deadline == Deadline() and "publication date" in rec.note

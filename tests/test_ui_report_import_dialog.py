@@ -175,3 +175,15 @@ def test_text_typed_just_before_choosing_another_row_is_kept(qtbot, window: Main
     dialog.table.selectRow(_row(dialog, "AFI 2"))  # before the edit timer fired
     assert dialog.model.rows[first].item.text == "<p>Edited at once</p>"
     assert "AFI 2" in dialog.detail.title()
+
+
+def test_cancelling_the_reading_shows_nothing_and_says_nothing(qtbot, peel_pdf, warnings) -> None:
+    dialog = ReportImportDialog()
+    qtbot.addWidget(dialog)
+    reading = report_import_dialog._Reading(dialog, str(peel_pdf), None)
+    reading.cancel.set()  # as if Cancel was pressed on the progress dialog
+    dialog.reading = reading.start()
+    qtbot.waitUntil(lambda: reading.finished, timeout=20000)
+    assert isinstance(reading.error, report_import_dialog._Reading.Cancelled)
+    assert dialog.model.rowCount() == 0 and warnings == []
+    assert dialog.open_button.isEnabled() and not dialog.create_button.isEnabled()
