@@ -370,3 +370,18 @@ def test_cli_says_when_the_publication_date_is_not_known(tmp_path, capsys):
     parsed = read_report(pdf)
     rec = next(i for i in parsed.items if i.number == "1.1")
     assert rec.deadline == Deadline() and "publication date" in rec.note
+
+
+def test_a_body_line_that_wraps_onto_recommendation_n_is_not_an_item():
+    from ragdesk.importing.report_text import Line, parse_lines
+
+    def body(text, gap=False):
+        return Line(text, 3, gap_before=gap, heading=False, indented=False)
+
+    lines = [Line("Recommendation 1", 3, gap_before=True, heading=True, indented=False),
+             body("By 30 April 2023, forces should act."),
+             body("We explain why in detail in the chapter about vetting, as we set out in", True),
+             body("Recommendation 2."),
+             body("This matters to the public.")]
+    report = parse_lines(lines)
+    assert [i.label for i in report.items] == ["Rec 1"]

@@ -223,7 +223,6 @@ class _Block:
     page: int
     item_kind: ItemKind | None = None
     number: str = ""
-    heading_hint: bool | None = None
 
 
 def _marker(text: str) -> tuple[ItemKind, str, str] | None:
@@ -279,6 +278,9 @@ def _blocks(lines: Sequence[Line]) -> list[_Block]:
         found = _marker(text)
         bullet = _BULLET_RE.match(text)
         heading = line.heading if line.heading is not None else _looks_like_heading(line, prev, nxt)
+        if (found is not None and line.heading is False and current is not None
+                and current.kind == "para" and not _ends_sentence(current.text)):
+            found = None  # "... as we set out in / Recommendation 3." wrapped in body type
         if found is not None:
             kind, number, rest = found
             blocks.append(_Block("marker", text, line.page, kind, number))
@@ -289,8 +291,10 @@ def _blocks(lines: Sequence[Line]) -> list[_Block]:
         elif bullet:
             current = _Block("bullet", text[bullet.end():].strip(), line.page)
             blocks.append(current)
-        elif heading and not (current is not None and not _ends_sentence(current.text)
-                              and line.heading is None and not _SECTION_WORDS.match(text)):
+        elif heading and not (line.heading is None and current is not None
+                              and not _ends_sentence(current.text)
+                              and not _SECTION_WORDS.match(text)):
+            # (in pasted text a short line after an unfinished sentence is its wrapped end)
             blocks.append(_Block("heading", text, line.page))
             current = None
         elif current is not None and _continues(current, line, prev):
@@ -592,7 +596,8 @@ def _merge(occurrences: Iterable[_Occurrence], published: dt.date | None,
     for occ in occurrences:
         groups.setdefault(_key(occ), []).append(occ)
     cause_numbers: dict[tuple[str, ...], str] = {}
-    used = {k[1] for k in groups if k[0] == ItemKind.CAUSE_OF_CONCERN.value and len(k) == 2}
+    used = {occs[0].number for occs in groups.values()
+            if occs[0].kind is ItemKind.CAUSE_OF_CONCERN and occs[0].number}
     counter = 0
     for key, occs in groups.items():
         if occs[0].kind is ItemKind.CAUSE_OF_CONCERN:
