@@ -61,6 +61,10 @@ def create_inspection(store, report: ParsedReport, items: Iterable[ParsedItem] |
     return store.inspection(inspection.id)
 
 
+_NAMES = {"recommendation": ("recommendation", "recommendations"), "afi": ("AFI", "AFIs"),
+          "cause_of_concern": ("cause of concern", "causes of concern")}
+
+
 def summary_lines(report: ParsedReport) -> list[str]:
     """What was found, a line per item, for the command line."""
     out = []
@@ -99,10 +103,7 @@ def cli_import(args: argparse.Namespace) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 1
     title = args.new_inspection or report.title or path.stem
-    counts = report.counts()
-    found = ", ".join(f"{n} {k.replace('_', ' ')}{'s' if n != 1 else ''}".replace("afis", "AFIs")
-                      .replace("afi", "AFI").replace("cause of concerns", "causes of concern")
-                      for k, n in counts.items())
+    found = ", ".join(f"{n} {_NAMES[k][n != 1]}" for k, n in report.counts().items())
     print(f"{path.name}: {report.pages} pages, {found}.")
     print(f"Title: {title}")
     when = report.published.strftime("%d %B %Y").lstrip("0") if report.published else "unknown"

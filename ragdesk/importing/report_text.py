@@ -530,14 +530,14 @@ def find_published(lines: Sequence[Line], *, first_pages: int = 4) -> tuple[dt.d
         m = _PUBLISHED_RE.search(line.text)
         if m:
             try:
-                return parse_date(m[1]), f"from page {line.page} (“{_norm(line.text)}”)"
+                return parse_date(m[1]), f"page {line.page}: “{_norm(line.text)}”"
             except ValueError:
                 pass
     for line in early:
         m = _DATE_LINE.match(_norm(line.text))
         if m:
             try:
-                return parse_date(m[1]), f"from page {line.page} (“{m[1]}”)"
+                return parse_date(m[1]), f"page {line.page}: “{m[1]}”"
             except ValueError:
                 pass
     for line in early:
