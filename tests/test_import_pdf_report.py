@@ -385,3 +385,13 @@ def test_a_body_line_that_wraps_onto_recommendation_n_is_not_an_item():
              body("This matters to the public.")]
     report = parse_lines(lines)
     assert [i.label for i in report.items] == ["Rec 1"]
+
+
+def test_an_annex_table_row_is_read_as_the_same_item():
+    text = ("Annex A: Recommendations\n"
+            "Recommendation 4 By 30 April 2023, chief constables should act.\n"
+            "Recommendation 5 With immediate effect, forces must stop.\n"
+            "Recommendation 6 asks forces to review.\n")
+    report = parse_text(text)
+    assert [(i.label, str(i.deadline)) for i in report.items] == [
+        ("Rec 4", "30 April 2023"), ("Rec 5", "With immediate effect")]

@@ -46,7 +46,9 @@ _NUMBER = r"(\d{1,3}(?:\.\d{1,2})?[a-z]?)"
 _MARKER_RE = re.compile(
     r"^(?P<kind>Recommendation|Areas? for improvement|AFI|Cause of concern)"
     rf"(?:\s+(?:no\.?\s*)?{_NUMBER})?"
-    r"\s*(?:(?P<sep>[:.–—-])\s*(?P<rest>.*))?$")
+    r"\s*(?:(?P<sep>[:.–—-])\s*(?P<rest>.*)"
+    # a table row of an annex: "Recommendation 4   By 30 April 2023, chief constables..."
+    r"|(?P<table>(?:By|Within|With immediate effect|Immediately)\b.*))?$")
 _TERMINAL = (".", "!", "?", ":", ";")
 _SUPERSCRIPTS = re.compile(r"[\u00b9\u00b2\u00b3\u2070-\u2079]+")
 # a footnote number glued to the word before it: "adverse information.12 The..."
@@ -232,8 +234,10 @@ def _marker(text: str) -> tuple[ItemKind, str, str] | None:
         return None
     word = m["kind"].lower()
     number = m[2] or ""
-    rest = (m["rest"] or "").strip()
-    sep = m["sep"]
+    rest = (m["rest"] or m["table"] or "").strip()
+    sep = m["sep"] or (" " if m["table"] else None)
+    if m["table"] and not number:
+        return None
     if word.startswith("areas") and number:
         return None  # "Areas for improvement 3" is not how an item is introduced
     if word == "areas for improvement":
