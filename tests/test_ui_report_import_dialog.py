@@ -187,3 +187,22 @@ def test_cancelling_the_reading_shows_nothing_and_says_nothing(qtbot, peel_pdf, 
     assert isinstance(reading.error, report_import_dialog._Reading.Cancelled)
     assert dialog.model.rowCount() == 0 and warnings == []
     assert dialog.open_button.isEnabled() and not dialog.create_button.isEnabled()
+
+
+def test_a_refused_save_keeps_the_dialog_open_and_writes_nothing(
+        qtbot, window: MainWindow, monkeypatch, peel_pdf, warnings) -> None:
+    from ragdesk.errors import Locked
+    from ragdesk.importing import pdf_report
+
+    dialog = _open_dialog(qtbot, window, monkeypatch, peel_pdf)
+    counts = window.store.counts()
+
+    def locked(*_args, **_kwargs):
+        raise Locked("unit.db", "The file is locked: Jo Bloggs is saving.")
+
+    monkeypatch.setattr(pdf_report, "create_inspection", locked)
+    dialog.title.setText("My edited title")
+    qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and dialog.title.text() == "My edited title"
+    assert any("Nothing was created" in w and "locked" in w for w in warnings)
+    assert window.store.counts() == counts and window.undo_stack.count() == 0

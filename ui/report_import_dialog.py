@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -222,6 +223,8 @@ class ReportImportDialog(QDialog):
         self.source = ""
         self.reading: _Reading | None = None
         self.errors: list[str] = []  # every refusal shown, for the tests and the status bar
+        # writes what the dialog shows; True when done (set by open_report_import)
+        self.create: Callable[[], bool] | None = None
 
         self.open_button = QPushButton("&Open PDF…", self)
         self.open_button.clicked.connect(self.choose_pdf)
@@ -511,6 +514,8 @@ class ReportImportDialog(QDialog):
         if not self.model.chosen():
             self._refuse("No item is ticked: nothing to create.")
             return
+        if self.create is not None and not self.create():
+            return  # refused (the message is shown); the dialog stays open with every edit
         self.accept()
 
     def values(self) -> dict[str, Any]:
@@ -538,7 +543,7 @@ def create_from_dialog(window: Any, store: Any, dialog: ReportImportDialog) -> I
                                        title=values["title"], published=values["published"],
                                        inspectorate=values["inspectorate"])
     except RagdeskError as e:
-        window.show_error(f"Nothing was created: {e}")
+        dialog._refuse(f"Nothing was created: {e}")
         return None
     window.undo_stack.push(added_inspection(store, inspection, window.show_error))
     window.select_inspection(inspection.id)
@@ -553,7 +558,7 @@ def open_report_import(window: Any, store: Any, *, path: str | None = None,
     """Show the dialog (window-modal, not blocking); ask for the PDF at once unless given."""
     dialog = ReportImportDialog(window, folder=folder)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.accepted.connect(lambda: create_from_dialog(window, store, dialog))
+    dialog.create = lambda: create_from_dialog(window, store, dialog) is not None
     dialog.open()
     if path:
         dialog.load_pdf(path)
