@@ -303,6 +303,9 @@ class MainWindow(QMainWindow):
                                     "Replace this file with one of its automatic backups")
         self.act_import = a("&Import JSON…", self.import_json_dialog, None,
                             "Add the contents of a ragdesk JSON file to this file")
+        self.act_new_from_report = a(
+            "New Inspection from &Report…", self.new_inspection_from_report, None,
+            "Read the recommendations, AFIs and causes of concern from a published report (PDF)")
         self.act_export_json = a("Export &JSON…", lambda: self.export_dialog("json"), None,
                                  "Write everything in this file as JSON")
         self.act_export_csv = a("Export CS&V…", lambda: self.export_dialog("csv"), None,
@@ -380,7 +383,8 @@ class MainWindow(QMainWindow):
         m.addAction(self.act_save_copy)
         m.addAction(self.act_restore_backup)
         m.addSeparator()
-        m.addActions([self.act_import, self.act_export_json, self.act_export_csv])
+        m.addActions([self.act_import, self.act_new_from_report, self.act_export_json,
+                      self.act_export_csv])
         m.addSeparator()
         m.addActions([self.act_preview, self.act_print, self.act_pdf])
         m.addSeparator()
@@ -482,7 +486,7 @@ class MainWindow(QMainWindow):
                     self.act_refresh):
             act.setEnabled(has_file)
         for act in (self.act_import, self.act_add_inspection, self.act_new_period,
-                    self.act_restore_backup):
+                    self.act_restore_backup, self.act_new_from_report):
             act.setEnabled(writable)
         self.act_add_item.setEnabled(writable and self._panes_built and bool(self.tree_model.rowCount()))
         self.act_duplicate.setEnabled(writable and has_item)
@@ -742,6 +746,15 @@ class MainWindow(QMainWindow):
             self._status("Imported " + ", ".join(f"{n} {k}" for k, n in counts.items()))
 
         return self._run(f"Importing {os.path.basename(path)}…", work, done)
+
+    def new_inspection_from_report(self, path: str | None = None) -> QWidget | None:
+        """File > New Inspection from Report…: preview the report's items, then create them."""
+        store = self._writable()
+        if store is None or not self._can_leave():
+            return None
+        from .report_import_dialog import open_report_import
+        self.report_import = open_report_import(self, store, path=path, folder=self._dialog_dir())
+        return self.report_import
 
     def export_dialog(self, kind: str) -> None:
         store = self.store
