@@ -22,6 +22,8 @@ from ..domain import Assessment, Deadline, Dot, Inspection, Item, ItemKind
 from ..errors import RagdeskError
 from ..store import Store
 
+_PLURAL = {ItemKind.RECOMMENDATION: "recommendations", ItemKind.AFI: "areas for improvement",
+           ItemKind.CAUSE_OF_CONCERN: "causes of concern"}
 ITEM_TEXT_FIELDS = ("text", "area", "board", "lead", "dashboard")
 NARRATIVES = ("status_note", "update", "intent_and_implementation", "impact")
 
@@ -123,11 +125,12 @@ class ImportPlan:
 
     def summary(self) -> str:
         items = self.included()
-        kinds: dict[str, int] = {}
+        kinds: dict[ItemKind, int] = {}
         for i in items:
-            kinds[i.kind.heading.lower()] = kinds.get(i.kind.heading.lower(), 0) + 1
+            kinds[i.kind] = kinds.get(i.kind, 0) + 1
         ratings = sum(1 for i in items for a in i.assessments.values() if a.rag)
-        parts = ", ".join(f"{n} {k}{'s' if n != 1 else ''}" for k, n in kinds.items()) or "no items"
+        parts = ", ".join(f"{n} {_PLURAL[k] if n != 1 else k.heading.lower()}"
+                          for k, n in kinds.items()) or "no items"
         return (f"{parts}; {ratings} rating{'s' if ratings != 1 else ''} in "
                 f"{len(self.periods)} period{'s' if len(self.periods) != 1 else ''}")
 
@@ -168,6 +171,11 @@ def match_inspection(store: Store, title: str) -> Inspection | None:
         have = _norm_title(ins.title)
         if have and (have in wanted or wanted in have):
             return ins
+    # A PEEL update names no inspection ("PEEL AFI Performance Update"): the one PEEL there is.
+    if "peel" in wanted.split():
+        peel = [i for i in store.inspections() if "peel" in _norm_title(i.title).split()]
+        if len(peel) == 1:
+            return peel[0]
     return None
 
 

@@ -183,11 +183,17 @@ def read_csv(path: Path) -> Sheet:
     text = decode(path.read_bytes())
     if "\x00" in text[:4096]:
         raise RagdeskError(f"{path.name} is not a text (CSV) file.")
-    try:
-        dialect: Any = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    rows = [[Cell(v) for v in r] for r in csv.reader(io.StringIO(text), dialect)]
+    # The delimiter under which some row reads as a header (Excel writes ";" in some locales);
+    # csv.Sniffer guesses wrong on narratives full of commas and tabs.
+    best: list[list[Cell]] = []
+    best_score = -1
+    for delimiter in (",", ";", "\t"):
+        rows = [[Cell(v) for v in r] for r in csv.reader(io.StringIO(text), delimiter=delimiter)]
+        header = find_header(rows)
+        score = sum(1 for c in rows[header] if _field_of(c.text)) if header >= 0 else 0
+        if score > best_score:
+            best, best_score = rows, score
+    rows = best
     return _sheet(path.stem, rows, path.name)
 
 

@@ -43,7 +43,7 @@ KINDS = {"recommendation": ItemKind.RECOMMENDATION, "rec": ItemKind.RECOMMENDATI
          "rec.": ItemKind.RECOMMENDATION, "area for improvement": ItemKind.AFI,
          "afi": ItemKind.AFI, "cause of concern": ItemKind.CAUSE_OF_CONCERN}
 # Typed bullets: "o ", "•", "-", "○", "▪", Symbol-font bullets (U+F0B7, U+F0A7) ...
-TYPED_BULLET = re.compile(r"^\s*(?:[•○◦▪▫·●\uf0b7\uf0a7\uf076\uf0d8–-]|o(?=\s))\s*")
+TYPED_BULLET = re.compile(r"\s*(?:[•○◦▪▫·●\uf0b7\uf0a7\uf076\uf0d8]|[o–-](?=\s))\s*")
 MAX_BYTES = 60 * 1024 * 1024
 
 
@@ -140,21 +140,22 @@ def _is_word_list(paragraph: Any) -> bool:
 
 
 def _strip_typed_bullet(spans: tuple[Span, ...]) -> tuple[tuple[Span, ...], bool]:
-    """Remove a typed bullet ("o ", "•", "- ") at the start; say whether there was one."""
-    if not spans:
-        return spans, False
-    first = spans[0]
-    found = False
-    text = first.text
-    while True:
-        m = TYPED_BULLET.match(text)
-        if not m or m.end() == 0 or m.end() >= len(text.rstrip()) + (0 if text.strip() else 1):
+    """Remove typed bullets ("o ", "•", "- ", also "- o ") at the start, even when the bullet
+    is a run of its own; say whether there was one. A line that is only a dash stays."""
+    text = "".join(s.text for s in spans)
+    cut = 0
+    while m := TYPED_BULLET.match(text, cut):
+        if m.end() == cut or not text[m.end():].strip():
             break
-        text, found = text[m.end():], True
-    if not found:
+        cut = m.end()
+    if not cut:
         return spans, False
-    return richtext.normalise_inline((Span(text, first.bold, first.italic, first.href),
-                                      *spans[1:])), True
+    out: list[Span] = []
+    for s in spans:
+        drop = min(cut, len(s.text))
+        cut -= drop
+        out.append(Span(s.text[drop:], s.bold, s.italic, s.href))
+    return richtext.normalise_inline(out), True
 
 
 def _para(paragraph: Any) -> Para:
@@ -410,7 +411,8 @@ def _add_to_item(d: _Draft, ev: Para | DataTable) -> None:
     starts = last is None
     continues_list = isinstance(last, Para) and (
         (ev.is_list and (last.is_list or last.text.endswith(":")))  # the list it introduces
-        or (last.is_list and not ev.is_list and ev.text.endswith(":")))  # "…, these should:"
+        or (last.is_list and not ev.is_list and ev.text.endswith(":")  # "…, these should:"
+            and re.search(r"\b(should|must)\b", ev.text) is not None))
     if starts or continues_list:
         d.text.append(ev)
     else:
@@ -695,7 +697,8 @@ def _afi_item(afi: _Afi, labels: list[str], latest: str, plan: ImportPlan) -> Pl
     item = PlanItem(ItemKind.AFI, afi.number, text=richtext.to_html((Paragraph((Span(text),)),))
                     if text else "", area=area, board=board, lead=lead,
                     dashboard=to_rich(list(dashboard)) if dashboard else "",
-                    status=_status_of(marker[1], note) if marker else None,
+                    status=_status_of(marker[1], " ".join([note] + [
+                        p.text for p in afi.update_paras if isinstance(p, Para)])) if marker else None,
                     source=f"AFI {afi.number}")
     for label in labels:
         rag = afi.ratings.get(label)
