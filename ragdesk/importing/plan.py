@@ -275,6 +275,8 @@ def diff(store: Store, plan: ImportPlan, target: Target) -> Diff:
                 elif str(before or "") != str(value):
                     notes.append(f"{name}: {before or '—'} → {value}")
             for label, a in item.assessments.items():
+                if not label:  # the period is not named yet: nothing to compare with
+                    continue
                 period = periods.get(label)
                 was = store.assessment(old.id, period.id) if period else None
                 notes += _assessment_changes(label, was, a)
