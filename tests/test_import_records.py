@@ -313,8 +313,11 @@ def _bad_files(tmp: Path) -> dict[str, tuple[Path, str]]:
     files["unknown table shape"] = (tmp / "other.docx", "layout ragdesk does not know")
     (tmp / "shopping.csv").write_text("apples,pears\n1,2\n", encoding="utf-8")
     files["csv with no known columns"] = (tmp / "shopping.csv", "no header row")
-    with zipfile.ZipFile(tmp / "bomb.docx", "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("word/document.xml", b"\0" * (500 * 2**20))
+    with zipfile.ZipFile(tmp / "bomb.docx", "w", zipfile.ZIP_DEFLATED) as z, \
+            z.open("word/document.xml", "w", force_zip64=True) as member:
+        block = b"\0" * 2**20
+        for _ in range(500):  # 500 MB unpacked, under 1 MB on disk
+            member.write(block)
     files["huge"] = (tmp / "bomb.docx", "too large")
     return files
 

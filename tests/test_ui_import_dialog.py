@@ -48,6 +48,8 @@ def test_preview_shows_items_unticking_leaves_one_out_and_undo_removes_all(
     assert dialog.model.rowCount() == 33
     assert _cells(dialog, 4)[:3] == ["GREEN", "GREEN", "GREEN"]  # the word, not only colour
     assert "new inspection" in dialog.summary.text()
+    shown = dialog.detail.toPlainText()  # the selected item in full, narratives included
+    assert "Recommendation 2" in shown and "Corevet, Centurion and CCU Intelligence" in shown
     dialog.grab().save(str(tmp_path / "preview.png"))
 
     # the file names no period: Import refuses until one is typed

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import hashlib
+import html
 import json
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSplitter,
     QTableView,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -57,6 +59,8 @@ from . import qt_compat  # noqa: F401  (PySide6 work-around, see there)
 from .commands import ErrorHandler, StoreCommand, ignore_error
 
 KEY_MAPPING = "import/mapping/"
+SHORT = {"status_note": "note", "update": "update", "intent_and_implementation": "intent",
+         "impact": "impact"}
 NEW_INSPECTION = -1
 Index = QModelIndex | QPersistentModelIndex
 
@@ -80,7 +84,8 @@ class PlanModel(QAbstractTableModel):
         self.endResetModel()
 
     def _columns(self) -> list[str]:
-        return [*self.FIXED, *(p or "Rating" for p in self.periods), "Narratives", "Changes"]
+        return [*self.FIXED, *(p or "Rating" for p in self.periods), "Narratives", "Details",
+                "Changes"]
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.plan.items)
@@ -126,9 +131,10 @@ class PlanModel(QAbstractTableModel):
             if period_col:
                 return rag or "—"  # the word, never the colour alone
             if name == "Narratives":
-                found = sorted({k.replace("_", " ") for a in item.assessments.values()
-                                for k in a.values() if k in NARRATIVES})
-                return ", ".join(found)
+                found = {k for a in item.assessments.values() for k in a.values()}
+                return ", ".join(SHORT[k] for k in NARRATIVES if k in found)
+            if name == "Details":
+                return item.details()
             if name == "Changes":
                 change = self._change(index.row())
                 return "; ".join(change.changes) if change and change.existing else ""
@@ -211,13 +217,18 @@ class ImportDialog(QDialog):
         self.problems = QListWidget()
         self.problems.setAccessibleName("What could not be read")
         split.addWidget(self.table)
+        self.detail = QTextBrowser()
+        self.detail.setAccessibleName("The selected item as it will be imported")
+        self.detail.setOpenLinks(False)
+        split.addWidget(self.detail)
+        self.table.selectionModel().currentRowChanged.connect(self._show_detail)
         holder = QWidget()
         hl = QVBoxLayout(holder)
         hl.setContentsMargins(0, 0, 0, 0)
         hl.addWidget(QLabel("What could not be read, and why:"))
         hl.addWidget(self.problems)
         split.addWidget(holder)
-        split.setSizes([480, 140])
+        split.setSizes([330, 170, 110])
         layout.addWidget(split, 1)
 
         self.summary = QLabel()
@@ -312,6 +323,27 @@ class ImportDialog(QDialog):
 
     # ------------------------------------------------------------------ state
 
+    def _show_detail(self, current: QModelIndex, _previous: QModelIndex | None = None) -> None:
+        """The selected item in full: its text and every narrative, per period, as imported."""
+        if not current.isValid() or current.row() >= len(self.plan.items):
+            self.detail.clear()
+            return
+        item = self.plan.items[current.row()]
+        parts = [f"<h3>{html.escape(item.kind.heading)} {html.escape(item.number)}</h3>", item.text]
+        if item.details():
+            parts.append(f"<p><i>{html.escape(item.details())}</i></p>")
+        for label, a in item.assessments.items():
+            parts.append(f"<h4>{html.escape(label or 'Period not named yet')}: "
+                         f"{html.escape(a.rag or 'no rating')}"
+                         f"{' (DoT ' + html.escape(a.dot) + ')' if a.dot else ''}</h4>")
+            if a.status_note:
+                parts.append(f"<p><b>Status:</b> {html.escape(a.status_note)}</p>")
+            for name, title in (("update", "Update"), ("intent_and_implementation",
+                                 "Intent and implementation"), ("impact", "Impact")):
+                if getattr(a, name):
+                    parts.append(f"<p><b>{title}</b></p>{getattr(a, name)}")
+        self.detail.setHtml("".join(parts))  # stored rich text: the sanitised subset only
+
     def target(self) -> Target:
         data = self.inspection_box.currentData()
         if data == NEW_INSPECTION:
@@ -350,11 +382,18 @@ class ImportDialog(QDialog):
                                   "Nothing is written until you press Import.")
         self.problems.clear()
         self.problems.addItems(self.plan.problems or ["(nothing: every part was read)"])
+        row = self.table.currentIndex().row()
         self.model.set_plan(self.plan, self._diff())
+        if self.plan.items:
+            self.table.setCurrentIndex(self.model.index(max(row, 0), 1))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
-        self.table.setColumnWidth(3, 380)
+        self.table.setColumnWidth(3, 340)
+        details = self.model.columnCount() - 2
+        header.setSectionResizeMode(details, QHeaderView.ResizeMode.Interactive)
+        self.table.setColumnWidth(details, 240)
+        header.setStretchLastSection(True)
         self._update_summary()
 
     def _diff(self) -> Diff | None:

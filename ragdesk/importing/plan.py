@@ -74,6 +74,15 @@ class PlanItem:
     def key(self) -> tuple[str, str]:
         return (self.kind.value, self.number.strip().lower())
 
+    def details(self) -> str:
+        """Lead, deadline, board and status in one line, for the preview."""
+        parts = [self.lead, self.area, self.board]
+        if self.deadline:
+            parts.append(f"due {Deadline.parse(self.deadline)}")
+        if self.status:
+            parts.append(self.status.replace("_", " "))
+        return " · ".join(p for p in parts if p)
+
     def text_start(self, limit: int = 70) -> str:
         plain = " ".join(richtext.to_plain(self.text, bullets=False).split())
         return plain if len(plain) <= limit else plain[: limit - 1] + "…"
@@ -131,8 +140,9 @@ class ImportPlan:
         ratings = sum(1 for i in items for a in i.assessments.values() if a.rag)
         parts = ", ".join(f"{n} {_PLURAL[k] if n != 1 else k.heading.lower()}"
                           for k, n in kinds.items()) or "no items"
-        return (f"{parts}; {ratings} rating{'s' if ratings != 1 else ''} in "
-                f"{len(self.periods)} period{'s' if len(self.periods) != 1 else ''}")
+        where = ("in a period the file does not name" if self.needs_period else
+                 f"in {len(self.periods)} period{'s' if len(self.periods) != 1 else ''}")
+        return f"{parts}; {ratings} rating{'s' if ratings != 1 else ''} {where}"
 
 
 # --------------------------------------------------------------------------- targets
