@@ -158,9 +158,32 @@ def _area_line(item: dict[str, Any]) -> str:
     return f"{item['board']} – {item['lead']}"
 
 
+def _loose_afi(doc: Any, item: dict[str, Any]) -> None:
+    """An AFI as the seed renders AFIs 4-8: a header-only table, then loose paragraphs (the
+    area line twice, a dashboard link, the status note, "AFI N … Intent and Implementation")."""
+    latest = item["assessments"][-1]
+    header = doc.add_table(rows=1, cols=3)
+    for n, h in enumerate(("Area", "ACC RAG / DoT", "Update")):
+        header.cell(0, n).text = h
+    _bold(doc, _area_line(item))
+    doc.add_paragraph(_area_line(item))
+    if item["dashboard"]:
+        doc.add_paragraph(richtext.to_plain(item["dashboard"]))
+    for line in latest["status_note"].split("\n"):
+        _bold(doc, line)
+    marker = MARKERS.get(item["status"], "")
+    _bold(doc, f"AFI {item['number']} {richtext.to_plain(item['text'])}"
+               + (f" {marker}" if marker else "") + ". Intent and Implementation")
+    write_rich(doc, latest["intent_and_implementation"], "list")
+    doc.add_paragraph("Impact")
+    write_rich(doc, latest["impact"], "-")
+
+
 def peel_update_docx(path: Path, inspection: dict[str, Any], *,
-                     continuation: tuple[str, ...] = ("9", "11")) -> Path:
-    """The seed 004 layout: matrix rated by shading only, then one table per AFI."""
+                     continuation: tuple[str, ...] = ("9", "11"),
+                     loose: tuple[str, ...] = ("4", "5")) -> Path:
+    """The seed 004 layout: matrix rated by shading only, then one table per AFI (those in
+    ``loose`` as paragraphs after a header-only table, as the seed shows AFIs 4-8)."""
     doc = Document()
     for text in ("Appendix 1", "For P&RSB 26th June 2024", "PEEL AFI Performance Update",
                  "Document Owner: Claire Heath", "Continuous Improvement Team"):
@@ -183,6 +206,9 @@ def peel_update_docx(path: Path, inspection: dict[str, Any], *,
         row[base + 4].text = "=" if ratings[0] == ratings[-1] else "+"
     doc.add_paragraph("")
     for item in items:
+        if item["number"] in loose:
+            _loose_afi(doc, item)
+            continue
         latest = item["assessments"][-1]
         table = doc.add_table(rows=2, cols=3)
         table.style = "Table Grid"

@@ -643,8 +643,13 @@ def _read_loose_afis(stream: list[Event], afis: dict[str, _Afi], plan: ImportPla
     for ev in stream:
         if isinstance(ev, Box):
             continue
-        if isinstance(ev, Para) and (number := _afi_number(ev)) and number in afis \
-                and not afis[number].update_paras:
+        if isinstance(ev, DataTable) and ev.table.rows and _is_afi_table_header(
+                [richtext.inline_plain(c).strip() for c in ev.table.rows[0]]):
+            current = None  # the AFI's own table (read as one), or the header of loose paragraphs
+            area = []
+            continue
+        if isinstance(ev, Para) and not ev.is_list and (number := _afi_number(ev)) \
+                and number in afis and not afis[number].update_paras:
             current = afis[number]
             current.area_paras = [p for p in area if not re.fullmatch(r"area|.*rag\s*/\s*dot|update",
                                                                        p.text, re.IGNORECASE)]
@@ -669,7 +674,8 @@ def _afi_item(afi: _Afi, labels: list[str], latest: str, plan: ImportPlan) -> Pl
     area, board, lead = _split_area(area_line) if area_line else ("", "", "")
     dashboard = [p for p in afi.area_paras[1:] if any(s.href for s in p.spans)
                  or re.search(r"power\s?bi|dashboard", p.text, re.IGNORECASE)]
-    note = "\n".join(p.text for p in afi.area_paras[1:] if p not in dashboard)
+    note = "\n".join(p.text for p in afi.area_paras[1:]
+                     if p not in dashboard and p.text != area_line)  # Word often repeats it
     # The update cell: "AFI N <text>", then sections "Intent and Implementation" / "Impact".
     sections: dict[str, list[Para | DataTable]] = {}
     section = "update"
