@@ -132,11 +132,18 @@ def _spans(paragraph: Any) -> tuple[Span, ...]:
 
 
 def _is_word_list(paragraph: Any) -> bool:
+    """Numbered/bulleted in Word, or in a list style ("List Bullet", "List Paragraph").
+
+    The style id is read from the XML: python-docx's ``paragraph.style`` searches the
+    styles part on every call, which made a 300-item appendix take seconds.
+    """
     p_pr = paragraph._p.pPr
-    if p_pr is not None and p_pr.numPr is not None:
+    if p_pr is None:
+        return False
+    if p_pr.numPr is not None:
         return True
-    name = (paragraph.style.name if paragraph.style is not None else "") or ""
-    return name.lower().startswith("list")
+    style = p_pr.pStyle
+    return style is not None and (style.val or "").lower().startswith("list")
 
 
 def _strip_typed_bullet(spans: tuple[Span, ...]) -> tuple[tuple[Span, ...], bool]:
@@ -182,12 +189,14 @@ def _split_lines(p: Para) -> list[Para]:
 
 
 def _unique_cells(row: Any) -> list[Any]:
-    """A row's cells with horizontally merged ones once (python-docx repeats them)."""
-    seen: list[Any] = []
-    for cell in row.cells:
-        if not any(cell._tc is c._tc for c in seen):
-            seen.append(cell)
-    return seen
+    """A row's cells, a horizontally merged one once, from the row's own XML.
+
+    python-docx's ``row.cells`` rebuilds the whole table's cell grid on every call (so
+    reading a table row by row is quadratic) and repeats merged cells.
+    """
+    from docx.table import _Cell
+
+    return [_Cell(tc, row.table) for tc in row._tr.tc_lst]
 
 
 def _cell_paras(cell: Any) -> list[Para]:
