@@ -339,3 +339,15 @@ def test_nothing_selected_is_refused(db: Path) -> None:
     with Store.open(db) as store, pytest.raises(RagdeskError, match="No items"):
         plan = ImportPlan("x", inspection_title="T")
         apply(store, plan, choose_target(store, plan))
+
+
+def test_an_item_found_twice_is_imported_once(tmp_path: Path, db: Path) -> None:
+    items = VETTING["items"][:3] + [VETTING["items"][0]]
+    plan, _ = read_plan(update_report_docx(tmp_path / "twice.docx", {**VETTING, "items": items}))
+    assert [i.include for i in plan.items] == [True, True, True, False]
+    assert any("Rec 2 appears twice" in p for p in plan.problems)
+    plan.name_period("Jul 2023")
+    plan.items[3].include = True  # even if the user ticks it again: updated, not duplicated
+    with Store.open(db) as store:
+        apply(store, plan, choose_target(store, plan))
+        assert store.counts()["items"] == 3

@@ -717,8 +717,12 @@ class MainWindow(QMainWindow):
 
         try:
             fmt = detect_format(Path(path))
-            if fmt == "json":
-                self.import_json(path)
+            if fmt == "json":  # a ragdesk export: all or nothing, adds what it holds
+                answer = QMessageBox.question(
+                    self, "Import", f"Add everything in {os.path.basename(path)} (a ragdesk "
+                    "export) to this file? Its inspections are added as new ones.")
+                if answer == QMessageBox.StandardButton.Yes:
+                    self.import_json(path)
                 return None
             if fmt == "pdf":
                 raise RagdeskError("PDF inspection reports are imported with "

@@ -132,6 +132,16 @@ class ImportPlan:
                 item.assessments[label] = item.assessments.pop("")
         self.needs_period = False
 
+    def leave_out_repeats(self) -> None:
+        """An item found twice (same kind and number): keep the first, say so, untick the rest."""
+        seen: set[tuple[str, str]] = set()
+        for item in self.items:
+            if item.key in seen and item.include:
+                item.include = False
+                self.problems.append(f"{item.label} appears twice; the second ({item.source}) "
+                                     "is unticked.")
+            seen.add(item.key)
+
     def summary(self) -> str:
         items = self.included()
         kinds: dict[ItemKind, int] = {}
@@ -363,6 +373,7 @@ def apply(store: Store, plan: ImportPlan, target: Target,
             if old is None:
                 new = store.add_item(inspection_id, item.kind, item.number.strip(), **fields)
                 result.created_items.append(new.id)
+                existing[item.key] = new  # a second row for it updates, never duplicates
                 item_id = new.id
             else:
                 item_id = old.id

@@ -329,6 +329,7 @@ def read_docx(path: Path) -> ImportPlan:
         _read_peel(document, stream, plan)
     else:
         _read_update_report(stream, plan)
+    plan.leave_out_repeats()
     if not plan.items:
         plan.problems.insert(0, "No recommendations or areas for improvement were found: the "
                                 "document is in a layout ragdesk does not know.")
