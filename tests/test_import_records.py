@@ -296,8 +296,8 @@ def test_unticked_items_are_left_out(tmp_path: Path, db: Path) -> None:
 
 def _bad_files(tmp: Path) -> dict[str, tuple[Path, str]]:
     files: dict[str, tuple[Path, str]] = {}
-    (tmp / "empty.docx").write_bytes(b"")
-    files["empty"] = (tmp / "empty.docx", "empty")
+    (tmp / "blank.docx").write_bytes(b"")
+    files["empty"] = (tmp / "blank.docx", "is empty")
     (tmp / "fake.docx").write_bytes(b"PK\x03\x04 this is not really a zip")
     files["not a real docx"] = (tmp / "fake.docx", "not a readable Word document")
     (tmp / "fake.xlsx").write_bytes(b"PK\x03\x04 nor this")
