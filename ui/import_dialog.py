@@ -246,6 +246,8 @@ class ImportDialog(QDialog):
         self.model.dataChanged.connect(self._ticked)
         self._build_periods()
         self.refresh()
+        if self._read.needs_period and self.period_edits:
+            next(iter(self.period_edits.values())).setFocus()  # the one thing left to say
 
     # ------------------------------------------------------------------ building
 
