@@ -351,3 +351,24 @@ def test_an_item_found_twice_is_imported_once(tmp_path: Path, db: Path) -> None:
     with Store.open(db) as store:
         apply(store, plan, choose_target(store, plan))
         assert store.counts()["items"] == 3
+
+
+@pytest.mark.parametrize("builder", ["appendix", "peel", "tracker"])
+def test_reimporting_the_samples_own_content_changes_nothing(
+        tmp_path: Path, sample_path: Path, builder: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """The sample's content written as a unit's file and imported back over the sample:
+    matched to its inspection by title, every item unchanged, formatting kept (a tracker
+    cell has no bold, but the same words do not overwrite the stored text)."""
+    from ragdesk.jsonio import export_data
+
+    path = {"appendix": lambda: update_report_docx(tmp_path / "a.docx", VETTING),
+            "peel": lambda: peel_update_docx(tmp_path / "p.docx", PEEL),
+            "tracker": lambda: tracker_xlsx(tmp_path / "t.xlsx", VETTING)}[builder]()
+    with Store.open(sample_path) as store:
+        before = export_data(store, with_audit=False)
+    args = [] if builder == "peel" else ["--period", "Jul 2023"]
+    assert run(sample_path, path, *args) == 0
+    n = len((PEEL if builder == "peel" else VETTING)["items"])
+    assert f"0 new, 0 updated, {n} unchanged" in capsys.readouterr().out
+    with Store.open(sample_path) as store:
+        assert export_data(store, with_audit=False) == before

@@ -26,6 +26,7 @@ _PLURAL = {ItemKind.RECOMMENDATION: "recommendations", ItemKind.AFI: "areas for 
            ItemKind.CAUSE_OF_CONCERN: "causes of concern"}
 ITEM_TEXT_FIELDS = ("text", "area", "board", "lead", "dashboard")
 NARRATIVES = ("status_note", "update", "intent_and_implementation", "impact")
+RICH = ("text", "dashboard", "update", "intent_and_implementation", "impact")
 
 
 @dataclass
@@ -377,6 +378,10 @@ def apply(store: Store, plan: ImportPlan, target: Target,
                 item_id = new.id
             else:
                 item_id = old.id
+                # Same words, other formatting (a tracker cell has no bold): keep the stored
+                # text, as the diff promised "unchanged".
+                fields = {k: v for k, v in fields.items() if not (
+                    k in RICH and _plain(str(v)) == _plain(str(getattr(old, k) or "")))}
                 if store.update_item(old.id, **fields).version != old.version:
                     result.updated_items.append(old)
             for label, a in item.assessments.items():
@@ -384,7 +389,11 @@ def apply(store: Store, plan: ImportPlan, target: Target,
                     raise RagdeskError(f"{item.label}: period “{label}” is not among the "
                                        "periods of this import.")
                 before = store.assessment(item_id, period_ids[label]) if old else None
-                after = store.save_assessment(item_id, period_ids[label], **a.values())
+                values = a.values()
+                if before is not None:
+                    values = {k: v for k, v in values.items() if not (
+                        k in RICH and _plain(str(v)) == _plain(str(getattr(before, k) or "")))}
+                after = store.save_assessment(item_id, period_ids[label], **values)
                 if old is not None and (before is None or before.version != after.version):
                     result.touched_assessments.append((item_id, period_ids[label], before))
             if progress:
