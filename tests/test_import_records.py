@@ -372,3 +372,17 @@ def test_reimporting_the_samples_own_content_changes_nothing(
     assert f"0 new, 0 updated, {n} unchanged" in capsys.readouterr().out
     with Store.open(sample_path) as store:
         assert export_data(store, with_audit=False) == before
+
+
+def test_inspection_chosen_by_words_or_refused_when_ambiguous(
+        tmp_path: Path, sample_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    sheet = tracker_csv(tmp_path / "t.csv", VETTING)
+    before = sample_path.read_bytes()
+    assert run(sample_path, sheet, "--inspection", "police", "--period", "Jul 2023") == 1
+    assert "matches 2 inspections" in capsys.readouterr().err
+    assert run(sample_path, sheet, "--inspection", "nonexistent words", "--period", "Jul 2023") == 1
+    assert "No inspection matches" in capsys.readouterr().err
+    assert sample_path.read_bytes() == before
+    assert run(sample_path, sheet, "--inspection", "vetting misogyny", "--period", "Jul 2023") == 0
+    with Store.open(sample_path) as store:
+        assert store.counts()["items"] == 47

@@ -135,3 +135,31 @@ def test_a_bad_file_is_refused_with_a_message(window: MainWindow, tmp_path: Path
     bad.write_bytes(b"PK\x03\x04 not really")
     assert window.import_file(str(bad)) is None
     assert warnings and "not a readable Word document" in warnings[-1]
+
+
+def test_a_json_export_is_added_after_a_question(qtbot, window: MainWindow, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from ragdesk.jsonio import export_json
+    from ragdesk.sample import build_sample
+
+    source = build_sample(tmp_path / "s.db")
+    export = tmp_path / "unit.json"
+    export.write_text(export_json(source), encoding="utf-8")
+    source.close()
+    asked: list[str] = []
+
+    def question(_parent, _title, text, *args, **kwargs):
+        asked.append(text)
+        return QMessageBox.StandardButton.No if len(asked) == 1 else QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    assert window.import_file(str(export)) is None  # answered No: nothing happens
+    with _reader(window) as db:
+        assert db.counts()["items"] == 0
+    window.import_file(str(export))
+    qtbot.waitUntil(lambda: window._tasks and all(t.finished for t in window._tasks), timeout=20000)
+    with _reader(window) as db:
+        assert db.counts()["items"] == 47
+    assert "unit.json" in asked[0]
