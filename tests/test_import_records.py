@@ -386,3 +386,39 @@ def test_inspection_chosen_by_words_or_refused_when_ambiguous(
     assert run(sample_path, sheet, "--inspection", "vetting misogyny", "--period", "Jul 2023") == 0
     with Store.open(sample_path) as store:
         assert store.counts()["items"] == 47
+
+
+def test_fill_colours_of_every_usual_kind_give_ratings(tmp_path: Path) -> None:
+    from docx import Document
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from openpyxl import Workbook
+    from openpyxl.styles import PatternFill
+    from openpyxl.styles.colors import Color
+
+    from ragdesk.importing.word import cell_fill, rating_of_colour
+
+    assert [rating_of_colour(c) for c in ("FF0000", "C00000", "FFC000", "FFFF00", "00B050",
+                                          "92D050", "0070C0", "FFFFFF", "D9D9D9", None)] == [
+        "RED", "RED", "AMBER", "AMBER", "GREEN", "GREEN", "BLUE", None, None, None]
+    table = Document().add_table(rows=1, cols=2)
+    for cell, attrs in zip(table.rows[0].cells, ({"w:val": "solid", "w:color": "00B050",
+                                                  "w:fill": "auto"},
+                                                 {"w:val": "clear", "w:themeFill": "accent6"}),
+                           strict=True):
+        shd = OxmlElement("w:shd")
+        for k, v in attrs.items():
+            shd.set(qn(k), v)
+        cell._tc.get_or_add_tcPr().append(shd)
+    assert [cell_fill(c) for c in table.rows[0].cells] == ["00B050", None]
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Ref", "Recommendation", "RAG"])
+    for n, colour in enumerate((Color(indexed=11), Color(rgb="FFFFC000"), Color(theme=5)), start=1):
+        ws.append([f"Rec {n}", "Text", None])
+        ws.cell(n + 1, 3).fill = PatternFill("solid", fgColor=colour)
+    wb.save(str(tmp_path / "fills.xlsx"))
+    plan, _ = read_plan(tmp_path / "fills.xlsx")
+    assert [i.assessments.get("", None) and i.assessments[""].rag for i in plan.items] == [
+        "GREEN", "AMBER", None]  # indexed 11 is green; a theme colour cannot be told

@@ -201,7 +201,14 @@ def _fill(cell: Any) -> str | None:
     fill = getattr(cell, "fill", None)
     if fill is None or fill.fill_type not in ("solid",):
         return None
-    rgb = getattr(fill.fgColor, "rgb", None)
+    colour = fill.fgColor
+    if getattr(colour, "type", None) == "indexed":  # the old 56-colour palette
+        from openpyxl.styles.colors import COLOR_INDEX
+
+        index = colour.indexed
+        rgb = COLOR_INDEX[index] if isinstance(index, int) and index < len(COLOR_INDEX) else None
+    else:
+        rgb = getattr(colour, "rgb", None)  # a theme colour has no rgb: no rating
     if isinstance(rgb, str) and re.fullmatch(r"[0-9A-Fa-f]{8}", rgb):
         return rgb[2:].upper()
     return None

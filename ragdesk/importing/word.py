@@ -79,7 +79,8 @@ def cell_fill(cell: Any) -> str | None:
     """The cell's shading colour as "RRGGBB", or None.
 
     python-docx has no API for shading: it is ``<w:tcPr><w:shd w:fill="FFC000"/>`` in the
-    cell's XML (``w:val="clear"`` with the colour in ``fill``; "auto" means none).
+    cell's XML (``w:val="clear"`` with the colour in ``fill``; ``w:val="solid"`` with it in
+    ``color``; "auto" means none). A theme colour alone cannot be resolved: no rating.
     """
     tc_pr = cell._tc.tcPr
     if tc_pr is None:
@@ -87,7 +88,10 @@ def cell_fill(cell: Any) -> str | None:
     shd = tc_pr.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}shd")
     if shd is None:
         return None
-    fill = shd.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}fill")
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    fill = shd.get(f"{w}fill")
+    if shd.get(f"{w}val") == "solid":  # a solid pattern shows the pattern colour, not the fill
+        fill = shd.get(f"{w}color") or fill
     if not fill or fill.lower() == "auto" or not re.fullmatch(r"[0-9A-Fa-f]{6}", fill):
         return None
     return fill.upper()
