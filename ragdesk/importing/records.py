@@ -90,11 +90,11 @@ def cli_import(args: argparse.Namespace) -> int:
     if not plan.items:
         raise RagdeskError(f"Nothing usable found in {path.name}: "
                            + (plan.problems[0] if plan.problems else "no items."))
+    for line in describe(plan):  # what was read, even when the period is still missing
+        print(line)
     if plan.needs_period and any(i.assessments for i in plan.items):
         raise RagdeskError(f"{path.name} does not name its reporting period: give it with "
                            "--period (e.g. --period \"Jul 2023\").")
-    for line in describe(plan):
-        print(line)
     with Store.open(args.db, read_only=args.dry_run) as store:
         target = choose_target(store, plan, inspection=args.inspection,
                                new_inspection=args.new_inspection)
