@@ -422,3 +422,19 @@ def test_fill_colours_of_every_usual_kind_give_ratings(tmp_path: Path) -> None:
     plan, _ = read_plan(tmp_path / "fills.xlsx")
     assert [i.assessments.get("", None) and i.assessments[""].rag for i in plan.items] == [
         "GREEN", "AMBER", None]  # indexed 11 is green; a theme colour cannot be told
+
+
+def test_workbook_says_which_sheets_it_did_not_read(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.title = "Notes"
+    wb.active.append(["Notes for the meeting"])
+    for title, rag in (("Tracker", "Green"), ("Old tracker", "Red")):
+        ws = wb.create_sheet(title)
+        ws.append(["Ref", "Recommendation", "RAG"])
+        ws.append(["Rec 1", "Do it", rag])
+    wb.save(str(tmp_path / "multi.xlsx"))
+    plan, _ = read_plan(tmp_path / "multi.xlsx")
+    assert [(i.label, i.assessments[""].rag) for i in plan.items] == [("Rec 1", "GREEN")]
+    assert plan.problems == ["Only sheet “Tracker” was read; “Notes”, “Old tracker” were not."]

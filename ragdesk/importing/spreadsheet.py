@@ -232,6 +232,7 @@ def read_xlsx(path: Path) -> Sheet:
         raise RagdeskError(f"{path.name} is not a readable Excel workbook ({type(e).__name__}: "
                            f"{e}). Open it in Excel and save it again as .xlsx.") from None
     best: Sheet | None = None
+    skipped: list[str] = []
     for ws in book.worksheets:
         if ws.max_row > MAX_ROWS:
             raise RagdeskError(f"{path.name}: sheet “{ws.title}” has {ws.max_row} rows; ragdesk "
@@ -240,10 +241,15 @@ def read_xlsx(path: Path) -> Sheet:
         sheet = _sheet(ws.title, rows, path.name)
         if sheet.header_row >= 0 and best is None:
             best = sheet
+        elif any(c.text for r in rows for c in r):
+            skipped.append(ws.title)
     book.close()
     if best is None:
         raise RagdeskError(f"{path.name}: no sheet has a header row naming at least two known "
                            "columns (such as Ref, Recommendation, Lead, Deadline, RAG, Update).")
+    if skipped:
+        best.problems.append(f"Only sheet “{best.name}” was read; "
+                             + ", ".join(f"“{n}”" for n in skipped) + " were not.")
     return best
 
 
@@ -316,7 +322,8 @@ def _ref(text: str, kind_text: str, default: ItemKind) -> tuple[ItemKind, str] |
 
 def plan_from_sheet(sheet: Sheet, mapping: dict[str, int], source: str) -> ImportPlan:
     """The items of ``sheet`` under ``mapping`` (field -> column; see :func:`guess_mapping`)."""
-    plan = ImportPlan(source=source, inspection_title=sheet.title or Path(source).stem)
+    plan = ImportPlan(source=source, inspection_title=sheet.title or Path(source).stem,
+                      problems=list(sheet.problems))
     headers = sheet.headers
     if "ref" not in mapping:
         plan.problems.append("No column gives the items' numbers (Ref / No. / Recommendation ID): "
