@@ -90,6 +90,10 @@ def test_cancel_writes_nothing(qtbot, window: MainWindow, tmp_path: Path) -> Non
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.model.rowCount() == 14
+    dialog.tick_all(False)
+    assert "0 new" in dialog.summary.text()
+    dialog.tick_all(True)
+    assert "14 new" in dialog.summary.text()
     assert [p for p in dialog.period_edits] == ["Jan 2024", "Jun 2024"]
     dialog.reject()
     assert window.import_task is None

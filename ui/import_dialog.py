@@ -236,6 +236,10 @@ class ImportDialog(QDialog):
         layout.addWidget(self.summary)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.import_button = self.buttons.addButton("&Import", QDialogButtonBox.ButtonRole.AcceptRole)
+        tick_all = self.buttons.addButton("Tick &all", QDialogButtonBox.ButtonRole.ActionRole)
+        tick_none = self.buttons.addButton("Untick a&ll", QDialogButtonBox.ButtonRole.ActionRole)
+        tick_all.clicked.connect(lambda: self.tick_all(True))
+        tick_none.clicked.connect(lambda: self.tick_all(False))
         self.buttons.accepted.connect(self._confirm)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
@@ -324,6 +328,10 @@ class ImportDialog(QDialog):
         self.refresh()
 
     # ------------------------------------------------------------------ state
+
+    def tick_all(self, checked: bool) -> None:
+        self._excluded = set() if checked else {i.key for i in self._read.items}
+        self.refresh()
 
     def _show_detail(self, current: QModelIndex, _previous: QModelIndex | None = None) -> None:
         """The selected item in full: its text and every narrative, per period, as imported."""
