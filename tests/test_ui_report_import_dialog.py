@@ -206,3 +206,14 @@ def test_a_refused_save_keeps_the_dialog_open_and_writes_nothing(
     assert dialog.isVisible() and dialog.title.text() == "My edited title"
     assert any("Nothing was created" in w and "locked" in w for w in warnings)
     assert window.store.counts() == counts and window.undo_stack.count() == 0
+
+
+def test_file_import_of_a_pdf_opens_the_report_preview(qtbot, window: MainWindow,
+                                                       peel_pdf: Path) -> None:
+    """File > Import… takes every kind of file: a published report goes to its own preview."""
+    assert window.import_file(str(peel_pdf)) is None  # no records preview for a PDF
+    dialog = window.report_import
+    assert isinstance(dialog, ReportImportDialog) and dialog.isVisible()
+    qtbot.waitUntil(lambda: dialog.reading is not None and dialog.reading.finished, timeout=20000)
+    assert dialog.model.rowCount() == 19
+    dialog.reject()

@@ -32,6 +32,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDialog,
     QFileDialog,
     QHeaderView,
     QInputDialog,
@@ -124,6 +125,7 @@ class MainWindow(QMainWindow):
         self._syncing = False
         self._collapsed: set[str] = set()
         self._tasks: list[BackgroundTask] = []
+        self.import_task: BackgroundTask | None = None  # the latest File > Import… write
         self.editor: Any = None
         self._pending_open: tuple[str, bool] | None = None  # see open_after_first_paint
         self._panes_built = False
@@ -301,8 +303,9 @@ class MainWindow(QMainWindow):
                                "Write a copy of the whole file (a consistent snapshot)")
         self.act_restore_backup = a("Restore from &Backup…", self._restore_from_backup, None,
                                     "Replace this file with one of its automatic backups")
-        self.act_import = a("&Import JSON…", self.import_json_dialog, None,
-                            "Add the contents of a ragdesk JSON file to this file")
+        self.act_import = a("&Import…", self.import_dialog, None,
+                            "Bring in a Word appendix, an Excel/CSV tracker, a ragdesk JSON "
+                            "file or a published inspection report (PDF), after a preview")
         self.act_new_from_report = a(
             "New Inspection from &Report…", self.new_inspection_from_report, None,
             "Read the recommendations, AFIs and causes of concern from a published report (PDF)")
@@ -717,11 +720,79 @@ class MainWindow(QMainWindow):
             return
         self._status(f"Saved a copy as {path}")
 
-    def import_json_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import JSON", self._dialog_dir(),
-                                              "JSON files (*.json);;All files (*)")
+    def import_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Import", self._dialog_dir(),
+            "Records (*.docx *.xlsx *.csv *.json *.pdf);;Word documents (*.docx);;"
+            "Excel workbooks (*.xlsx);;CSV files (*.csv);;ragdesk JSON (*.json);;"
+            "Inspection reports (*.pdf);;All files (*)")
         if path:
-            self.import_json(path)
+            dialog = self.import_file(path)
+            if dialog is not None:
+                dialog.exec()
+
+    def import_file(self, path: str) -> QDialog | None:
+        """Read ``path`` and open the import preview (not yet shown modally: the caller
+        execs it); a JSON file, which is all or nothing, is imported at once."""
+        store = self._writable()
+        if store is None or (self.editor is not None and not self.editor.flush()):
+            return None
+        from ragdesk.importing import detect_format
+
+        try:
+            fmt = detect_format(Path(path))
+            if fmt == "json":  # a ragdesk export: all or nothing, adds what it holds
+                answer = QMessageBox.question(
+                    self, "Import", f"Add everything in {os.path.basename(path)} (a ragdesk "
+                    "export) to this file? Its inspections are added as new ones.")
+                if answer == QMessageBox.StandardButton.Yes:
+                    self.import_json(path)
+                return None
+            if fmt == "pdf":  # a published report: a new inspection, with its own preview
+                self.new_inspection_from_report(path)
+                return None
+            from ragdesk.importing.records import read_plan
+
+            with busy_cursor():
+                plan, sheet = read_plan(Path(path), fmt)
+        except RagdeskError as e:
+            self.show_error(str(e), "Cannot import")
+            return None
+        from .import_dialog import ImportDialog
+
+        dialog = ImportDialog(store, Path(path), plan, sheet, self.settings, self)
+        dialog.accepted.connect(lambda: self._apply_import(dialog))
+        return dialog
+
+    def _apply_import(self, dialog: QDialog) -> BackgroundTask | None:
+        """Write the confirmed preview in the background: one transaction, then one undo step."""
+        from ragdesk.importing.plan import apply
+        from ragdesk.store import Store
+
+        from .import_dialog import ImportCommand, ImportDialog
+
+        assert isinstance(dialog, ImportDialog)
+        store = self.store
+        if store is None:
+            return None
+        plan, target, source = dialog.plan, dialog.target(), dialog.path.name
+        db_path, identity = store.path, store.identity
+
+        def work() -> object:
+            with Store.open(db_path, identity=identity) as own:
+                return apply(own, plan, target)
+
+        def done(applied: Any) -> None:
+            self.bridge.poll()
+            live = self.store
+            if live is not None:
+                self._push(ImportCommand(live, plan, applied, source, self._command_error))
+            self._status(f"Imported {source}: " + ", ".join(
+                f"{n} {k}" for k, n in applied.counts().items() if n))
+
+        self.import_task = self._run(f"Importing {len(plan.included())} items from {source}…",
+                                     work, done)
+        return self.import_task
 
     def import_json(self, path: str) -> BackgroundTask | None:
         """Import in the background on a connection of its own; one transaction, all or nothing."""

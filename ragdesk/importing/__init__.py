@@ -28,6 +28,8 @@ def detect_format(path: Path) -> str:
     except OSError as e:
         raise RagdeskError(f"Cannot read {path}: {e.strerror or e}") from e
     suffix = path.suffix.lower()
+    if not head:
+        raise RagdeskError(f"{path.name} is empty (0 bytes): nothing to import.")
     if head.startswith(b"%PDF"):
         return "pdf"
     if head.startswith(b"PK\x03\x04"):

@@ -1,0 +1,111 @@
+"""``ragdesk import`` for a unit's own records: Word appendices, Excel/CSV trackers, JSON.
+
+:func:`read_plan` turns a file into an :class:`ImportPlan` (the window's preview uses it
+too); :func:`cli_import` prints the plan and what it would change, and unless
+``--dry-run`` applies it in one transaction. The file is read completely before the
+database is opened, so a bad file never touches it.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..errors import RagdeskError
+from . import detect_format
+from .plan import ImportPlan, apply, choose_target, diff
+from .spreadsheet import Sheet, guess_mapping, plan_from_sheet, read_sheet
+from .word import read_docx
+
+
+def read_plan(path: Path, fmt: str | None = None, *,
+              mapping: dict[str, int] | None = None) -> tuple[ImportPlan, Sheet | None]:
+    """The plan for a .docx, .xlsx or .csv file (and the sheet, for a spreadsheet's mapping)."""
+    fmt = fmt or detect_format(path)
+    if fmt == "docx":
+        return read_docx(path), None
+    if fmt in ("xlsx", "csv"):
+        sheet = read_sheet(path, fmt)
+        return plan_from_sheet(sheet, mapping if mapping is not None else
+                               guess_mapping(sheet.headers), path.name), sheet
+    raise RagdeskError(f"{path.name}: this reader takes .docx, .xlsx and .csv files.")
+
+
+def describe(plan: ImportPlan) -> list[str]:
+    """The plan as lines of text: one per item (number, kind, text start, ratings), then problems."""
+    lines = [f"{plan.source}: {plan.summary()}",
+             f"Inspection: {plan.inspection_title or '(not named in the file)'}",
+             "Periods: " + (", ".join(p.label for p in plan.periods) or "(not named in the file)")]
+    for item in plan.included():
+        ratings = " ".join(f"{label or '?'}={a.rag or '-'}" for label, a in item.assessments.items())
+        narratives = sorted({k for a in item.assessments.values() for k in a.values()
+                             if k not in ("rag", "dot")})
+        lines.append(f"  {item.label:<8} {item.text_start(60):<60} {ratings}"
+                     + (f" [{', '.join(narratives)}]" if narratives else ""))
+    lines += [f"Problem: {p}" for p in plan.problems]
+    return lines
+
+
+def _import_json(args: argparse.Namespace) -> int:
+    from ..jsonio import import_json
+    from ..store import Store
+
+    try:
+        text = Path(args.file).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as e:
+        raise RagdeskError(f"{args.file} could not be read: {e}") from None
+    if args.dry_run:
+        import json
+
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as e:
+            raise RagdeskError(f"The file is not valid JSON (line {e.lineno}: {e.msg}).") from None
+        inspections = data.get("inspections") if isinstance(data, dict) else None
+        if not isinstance(inspections, list):
+            raise RagdeskError("This JSON has no “inspections” list; it is not a ragdesk export.")
+        n = sum(len(i.get("items") or []) for i in inspections if isinstance(i, dict))
+        print(f"Would import {len(inspections)} inspection(s) with {n} item(s) "
+              "(dry run: nothing written).")
+        return 0
+    with Store.open(args.db) as store:
+        counts = import_json(store, text)
+    print("Imported " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+    return 0
+
+
+def cli_import(args: argparse.Namespace) -> int:
+    from ..store import Store
+
+    path = Path(args.file)
+    fmt = detect_format(path)
+    if fmt == "json":
+        return _import_json(args)
+    plan, _sheet = read_plan(path, fmt)
+    if args.period:
+        if plan.needs_period:
+            plan.name_period(args.period)
+        elif len(plan.periods) == 1:
+            plan.rename_period(plan.periods[0].label, args.period)
+    if not plan.items:
+        raise RagdeskError(f"Nothing usable found in {path.name}: "
+                           + (plan.problems[0] if plan.problems else "no items."))
+    for line in describe(plan):  # what was read, even when the period is still missing
+        print(line)
+    if plan.needs_period and any(i.assessments for i in plan.items):
+        raise RagdeskError(f"{path.name} does not name its reporting period: give it with "
+                           "--period (e.g. --period \"Jul 2023\").")
+    with Store.open(args.db, read_only=args.dry_run) as store:
+        target = choose_target(store, plan, inspection=args.inspection,
+                               new_inspection=args.new_inspection)
+        changes = diff(store, plan, target)
+        print(("Would import: " if args.dry_run else "Importing: ") + changes.describe())
+        for c in changes.items:
+            if c.action == "update":
+                print(f"  update {c.item.label}: {'; '.join(c.changes)}")
+        if args.dry_run:
+            print("Dry run: nothing was written.")
+            return 0
+        done = apply(store, plan, target)
+    print("Imported: " + ", ".join(f"{n} {k}" for k, n in done.counts().items()))
+    return 0
