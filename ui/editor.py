@@ -915,6 +915,13 @@ class EditorPane(QWidget):
         self.message.emit(f"Confirmed {self._label()} for this period.")
         return True
 
+    def _undo_refused(self, text: str) -> None:
+        """An undo or redo a colleague's later save made impossible: said in a dialog, not
+        only in the status bar, because the person expected their change to go away."""
+        self.message.emit(text)
+        with self._dialog():
+            self.warn("Not undone", text)
+
     def _label(self) -> str:
         label = self.item.label if self.item is not None else "item"
         return f"{label} ({self.period.label})" if self.period is not None else label
@@ -970,7 +977,7 @@ class EditorPane(QWidget):
             before = {k: stored_form(v) for k, v in before.items()}
             self.undo_stack.push(SaveFields(self.store, text, (target, self._target_key(target)),
                                             before, after, created=created,
-                                            on_error=self.message.emit))
+                                            on_error=self._undo_refused))
         if field is not None:
             field.set_error("")
             stored = getattr(record, field.name)
