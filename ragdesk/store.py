@@ -49,7 +49,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING, Any
 
-from . import presence, richtext, schema
+from . import presence, richtext, schema, validate
 from .domain import (
     Assessment,
     AssessmentId,
@@ -1491,10 +1491,8 @@ class Store:
     @property
     def evidence_limit(self) -> int:
         """Largest evidence file in bytes (setting ``evidence_limit_mb``, default 25 MB)."""
-        try:
-            return int(float(self.setting("evidence_limit_mb", "25")) * 1024 * 1024)
-        except ValueError:
-            return 25 * 1024 * 1024
+        # a file may hold "inf", "-5" or "lots" (an old import, a hand edit): the default then
+        return int(validate.evidence_limit_mb(self.setting("evidence_limit_mb", "")) * 1024 * 1024)
 
     def evidence(self, item_id: int) -> list[Evidence]:
         return [_evidence(r) for r in self.conn.execute(
