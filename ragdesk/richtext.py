@@ -22,7 +22,9 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
-ALLOWED_SCHEMES = ("http://", "https://", "mailto:", "file:")
+# No "file:": a link to a path would open (or run) whatever is at that path on the
+# reader's machine, from the window or from a printed PDF. Evidence is attached instead.
+ALLOWED_SCHEMES = ("http://", "https://", "mailto:")
 
 
 @dataclass(frozen=True, slots=True)
