@@ -193,8 +193,11 @@ _CONSTRUCT = re.compile(r"<[!?/a-zA-Z]")
 _RAW_TEXT = ("script", "style", "title", "textarea", "xmp")
 
 
+_ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
 def _letter(char: str) -> bool:
-    return char.isascii() and char.isalpha()
+    return char in _ASCII_LETTERS  # "" (the end of the text) is not
 
 
 def _attributes(text: str) -> list[tuple[str, str | None]]:

@@ -58,7 +58,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ragdesk import richtext
+from ragdesk import richtext, validate
 from ragdesk.domain import Assessment, Deadline, Dot, Item, ItemKind, Period, stored_form
 from ragdesk.errors import Conflict, InvalidValue, NotFound, RagdeskError
 from ragdesk.store import Change, Store
@@ -1002,6 +1002,11 @@ class EditorPane(QWidget):
         text = (f"Rate {self._label()} {value or 'not rated'}" if isinstance(f, RagField)
                 else f"Edit {self._what(f)}")
         try:
+            if f.rich and isinstance(value, str) and len(value) > validate.MAX_RICH_CHARS:
+                # the same bound as an import: one narrative is not a place for a whole document
+                raise InvalidValue(f.name, f"This text is {len(value):,} characters long; a "
+                                   f"narrative can be at most {validate.MAX_RICH_CHARS:,}. "
+                                   "Shorten it, or attach the document as evidence.")
             self._store_values(f.target, {f.name: value}, expected, text, before, field=f)
         except InvalidValue as e:
             f.set_error(str(e))
