@@ -141,7 +141,9 @@ def number(value: Any, where: str, *, above: float, at_most: float) -> float:
         fail(where, f"must be a number, not {describe(value)}")
     try:
         result = float(value)
-    except (ValueError, OverflowError):
+    except OverflowError:
+        fail(where, f"is far too large (at most {at_most:g})")
+    except ValueError:
         fail(where, f"must be a number, not {describe(value)}")
     if not math.isfinite(result):
         fail(where, f"must be an ordinary number, not {describe(value)}")
