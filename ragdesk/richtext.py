@@ -189,6 +189,8 @@ _ATTRIBUTE = re.compile(r"""([^\t\n\f\r\x20/>"'=][^\t\n\f\r\x20/>=]*+)
                         re.VERBOSE)
 # Where markup can start; any other "<" ("< 5", "<=", "<3") is just a character.
 _CONSTRUCT = re.compile(r"<[!?/a-zA-Z]")
+# A tag's attributes end in "/" after a space, a quote or nothing: a self-closing tag.
+_SELF_CLOSING = re.compile(r"""(?:^|[\t\n\f\r\x20"'])/[\t\n\f\r\x20]*$""")
 # Elements whose content is raw text up to their end tag (never markup).
 _RAW_TEXT = ("script", "style", "title", "textarea", "xmp")
 
@@ -275,7 +277,7 @@ class _Tokenizer:
                     self.handle_endtag(name)
                     continue
                 attrs = _attributes(rest)
-                if rest.rstrip().endswith("/"):
+                if _SELF_CLOSING.search(rest):  # "<br/>", "<br />", '<img src="x"/>'; not href=x/
                     self.handle_startendtag(name, attrs)
                     continue
                 self.handle_starttag(name, attrs)

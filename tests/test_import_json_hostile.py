@@ -194,3 +194,27 @@ def test_fuzz_import_json_is_exit_0_or_one_clear_line(tmp_path_factory, _empty_m
     if code == 1:
         assert err.count("\n") == 1 and err.startswith("ragdesk: ")
         assert _digest(db) == before
+
+
+def test_the_window_names_ignored_keys_and_refuses_utf16_in_one_message(
+        qtbot, sample_path, tmp_path, settings, warnings):
+    from ragdesk.ui.main_window import MainWindow
+
+    window = MainWindow(settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.open_path(sample_path)
+    source = tmp_path / "extra.json"
+    source.write_text(json.dumps({"inspections": [{"title": "Custody", "rating": "RED"}]}),
+                      encoding="utf-8")
+    task = window.import_json(str(source))
+    qtbot.waitUntil(lambda: task.finished, timeout=20000)
+    assert "Ignored 1 key that ragdesk does not know: inspections[0].rating" in \
+        window.statusBar().currentMessage()
+
+    before = _digest(sample_path)
+    source.write_bytes(json.dumps({"inspections": [{"title": "Custody"}]}).encode("utf-16"))
+    task = window.import_json(str(source))
+    qtbot.waitUntil(lambda: task.finished, timeout=20000)
+    assert len(warnings) == 1 and "UTF-16" in warnings[0] and "\n" not in warnings[0]
+    assert _digest(sample_path) == before
