@@ -49,6 +49,8 @@ def test_a_megabyte_of_adversarial_markup_is_read_in_bounded_time(pattern: str) 
     ("<script>if (a<b) alert(1)</script>after", "after"),  # raw text, never markup
     ("<![if !supportLists]>·<![endif]> item", "· item"),  # Word's list markers
     ("x<!---->y<!-->z", "xyz"),
+    ("<a href=http://x.test/>link</a>", '<a href="http://x.test/">link</a>'),  # not self-closing
+    ("a<br/>b<BR >c<br />d", "a<br/>b<br/>c<br/>d"),
 ])
 def test_the_reader_reads_html_as_a_browser_does(text: str, kept: str) -> None:
     assert richtext.sanitise(text) == f"<p>{kept}</p>"
