@@ -79,13 +79,16 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from .jsonio import import_json
+    from .jsonio import describe_ignored, import_data, parse_json
     from .store import Store
 
-    text = Path(args.file).read_text(encoding="utf-8-sig")
+    data = parse_json(Path(args.file).read_bytes())  # checked before the file is opened
+    ignored: list[str] = []
     with Store.open(args.db) as store:
-        counts = import_json(store, text)
+        counts = import_data(store, data, ignored=ignored)
     print("Imported " + ", ".join(f"{n} {k}" for k, n in counts.items()) + f" into {args.db}")
+    if ignored:
+        print(f"ragdesk: {describe_ignored(ignored)}", file=sys.stderr)
     return 0
 
 

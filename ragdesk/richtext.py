@@ -21,9 +21,10 @@ import html
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from html.parser import HTMLParser
 
-ALLOWED_SCHEMES = ("http://", "https://", "mailto:", "file:")
+# No "file:": a link to a path would open (or run) whatever is at that path on the
+# reader's machine, from the window or from a printed PDF. Evidence is attached instead.
+ALLOWED_SCHEMES = ("http://", "https://", "mailto:")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,18 +69,21 @@ Document = tuple[Block, ...]
 
 def normalise_inline(spans: Iterable[Span]) -> Inline:
     """Merge neighbours with the same format and drop empty spans, so equal text compares equal."""
-    out: list[Span] = []
+    # each run's pieces are joined once at the end: adding them one by one copies the growing
+    # text each time, quadratic for 100,000 "<br>" or "<b></b>x" pieces
+    runs: list[tuple[Span, list[str]]] = []
     for span in spans:
         if not span.text:
             continue
         href = safe_href(span.href)
         if href != span.href:
             span = replace(span, href=href)
-        if out and out[-1].same_format(span):
-            out[-1] = replace(out[-1], text=out[-1].text + span.text)
+        if runs and runs[-1][0].same_format(span):
+            runs[-1][1].append(span.text)
         else:
-            out.append(span)
-    return tuple(out)
+            runs.append((span, [span.text]))
+    return tuple(first if len(texts) == 1 else replace(first, text="".join(texts))
+                 for first, texts in runs)
 
 
 def normalise(doc: Sequence[Block]) -> Document:
@@ -165,7 +169,134 @@ _BOLD = {"b", "strong"}
 _ITALIC = {"i", "em", "cite", "var", "dfn"}
 
 
-class _Reader(HTMLParser):
+# --------------------------------------------------------------------------- tokenising
+#
+# Python's html.parser is quadratic on some inputs (1 MB of "<!--" took 302 s, 40 KB of
+# "<a " 20 s), and it runs on every import and paste. This tokenizer reads the same
+# HTML in one pass: each construct is found with one str.find or one regular
+# expression whose quantifiers are possessive (no backtracking), and an unterminated
+# one (a comment, tag or "<!" with no end) ends the input, as it does in a browser
+# (HTML5: "EOF in tag/comment"), so nothing is ever scanned twice.
+
+_START_OR_END_TAG = re.compile(r"""
+    <(/?)([a-zA-Z][^\t\n\f\r\x20/>\x00]*+)      # name
+    ((?:[^>"'=]++                                   # attribute names, spaces, slashes
+       |=[\t\n\f\r\x20]*+(?:"[^"]*+"|'[^']*+'|[^\t\n\f\r\x20>"']*+)  # a value
+       |["'=])*+)                                   # a stray quote or equals sign
+    >""", re.VERBOSE)
+_ATTRIBUTE = re.compile(r"""([^\t\n\f\r\x20/>"'=][^\t\n\f\r\x20/>=]*+)
+    (?:[\t\n\f\r\x20]*+=[\t\n\f\r\x20]*+(?:"([^"]*+)"|'([^']*+)'|([^\t\n\f\r\x20>"']*+)))?""",
+                        re.VERBOSE)
+# Where markup can start; any other "<" ("< 5", "<=", "<3") is just a character.
+_CONSTRUCT = re.compile(r"<[!?/a-zA-Z]")
+# A tag's attributes end in "/" after a space, a quote or nothing: a self-closing tag.
+_SELF_CLOSING = re.compile(r"""(?:^|[\t\n\f\r\x20"'])/[\t\n\f\r\x20]*$""")
+# Elements whose content is raw text up to their end tag (never markup).
+_RAW_TEXT = ("script", "style", "title", "textarea", "xmp")
+
+
+_ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def _letter(char: str) -> bool:
+    return char in _ASCII_LETTERS  # "" (the end of the text) is not
+
+
+def _attributes(text: str) -> list[tuple[str, str | None]]:
+    attrs: list[tuple[str, str | None]] = []
+    for m in _ATTRIBUTE.finditer(text):
+        value = next((v for v in m.groups()[1:] if v is not None), None)
+        attrs.append((m.group(1).lower(), None if value is None else html.unescape(value)))
+    return attrs
+
+
+class _Tokenizer:
+    """Feeds ``handle_starttag/endtag/startendtag/data`` from HTML text in linear time.
+
+    Character references in text and attribute values are decoded; comments,
+    doctypes, processing instructions and CDATA sections are dropped (their text
+    is never content). A ``<`` that starts no construct is text, as in a browser
+    (found by :data:`_CONSTRUCT`, so a megabyte of "<" is one piece of text).
+    """
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        raise NotImplementedError
+
+    def handle_endtag(self, tag: str) -> None:
+        raise NotImplementedError
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        raise NotImplementedError
+
+    def handle_data(self, data: str) -> None:
+        raise NotImplementedError
+
+    def feed(self, text: str) -> None:
+        n = len(text)
+        pos = 0
+        pending: list[str] = []  # text between constructs, handed on in one piece
+
+        def flush() -> None:
+            if pending:
+                self.handle_data(html.unescape("".join(pending)))
+                pending.clear()
+
+        while pos < n:
+            found = _CONSTRUCT.search(text, pos)
+            if found is None:
+                pending.append(text[pos:])
+                break
+            lt = found.start()
+            if lt > pos:
+                pending.append(text[pos:lt])
+            after = text[lt + 1:lt + 2]
+            if text.startswith("<!--", lt):
+                if text.startswith(">", lt + 4) or text.startswith("->", lt + 4):
+                    pos = text.index(">", lt + 4) + 1  # "<!-->" and "<!--->" are empty comments
+                    continue
+                end = text.find("-->", lt + 4)
+                if end < 0:
+                    break  # a comment to the end of the input
+                pos = end + 3
+                continue
+            if after in ("!", "?") or (after == "/" and not _letter(text[lt + 2:lt + 3])):
+                # doctype, CDATA, <![if …]>, <?xml …?>, "</>" or "</ 3": up to the next ">"
+                end = text.find(">", lt + 2)
+                if end < 0:
+                    break
+                pos = end + 1
+                continue
+            if _letter(after) or after == "/":  # "</" is followed by a letter here
+                m = _START_OR_END_TAG.match(text, lt)
+                if m is None:
+                    break  # a tag to the end of the input
+                flush()
+                closing, name, rest = m.group(1), m.group(2).lower(), m.group(3)
+                pos = m.end()
+                if closing:
+                    self.handle_endtag(name)
+                    continue
+                attrs = _attributes(rest)
+                if _SELF_CLOSING.search(rest):  # "<br/>", "<br />", '<img src="x"/>'; not href=x/
+                    self.handle_startendtag(name, attrs)
+                    continue
+                self.handle_starttag(name, attrs)
+                if name in _RAW_TEXT:
+                    close = re.compile(rf"</{name}[\t\n\f\r\x20/>]", re.IGNORECASE).search(text, pos)
+                    if close is None:
+                        break  # raw text to the end of the input
+                    if name in ("textarea", "xmp"):
+                        pending.append(text[pos:close.start()])
+                        flush()
+                    pos = text.find(">", close.start())
+                    pos = n if pos < 0 else pos + 1
+                    self.handle_endtag(name)
+                continue
+            raise AssertionError("unreachable: _CONSTRUCT only finds the cases above")
+        flush()
+
+
+class _Reader(_Tokenizer):
     """Builds a Document from HTML, keeping only what the subset can say.
 
     ``collapse`` folds runs of white space as a browser would: right for HTML
@@ -174,7 +305,6 @@ class _Reader(HTMLParser):
     """
 
     def __init__(self, collapse: bool) -> None:
-        super().__init__(convert_charrefs=True)
         self.collapse = collapse
         self.blocks: list[Block] = []
         self.spans: list[Span] | None = None  # the inline run being filled
@@ -185,7 +315,7 @@ class _Reader(HTMLParser):
         self.row: list[Inline] | None = None
         self.bold = 0
         self.italic = 0
-        self.hrefs: list[str | None] = []
+        self.hrefs: list[str | None] = []  # the link in force after each open a/span/font
         self.drop = 0
         self.span_flags: list[tuple[bool, bool]] = []  # what each open <span> switched on
 
@@ -223,10 +353,10 @@ class _Reader(HTMLParser):
                 return  # formatting white space between blocks
             self._start("li" if self.list_stack else "implicit")
         assert self.spans is not None
-        href = next((h for h in reversed(self.hrefs) if h), None)
+        href = self.hrefs[-1] if self.hrefs else None
         self.spans.append(Span(text, self.bold > 0, self.italic > 0, safe_href(href)))
 
-    # -- HTMLParser hooks
+    # -- tokenizer hooks
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         tag = tag.lower()
         if tag in _DROP_CONTENT:
@@ -242,12 +372,13 @@ class _Reader(HTMLParser):
             # on text that is not bold (it is the weight for right-to-left scripts)
             bold = bool(re.search(r"(?:^|;)font-weight:(bold|[6-9]00)", style))
             italic = bool(re.search(r"(?:^|;)font-style:italic", style))
-            self.hrefs.append(None)  # keep a stack entry so end tags balance
+            self.hrefs.append(self.hrefs[-1] if self.hrefs else None)  # so end tags balance
             self.span_flags.append((bold, italic))
             self.bold += bold
             self.italic += italic
         elif tag == "a":
-            self.hrefs.append(dict(attrs).get("href"))
+            # the innermost link wins; an <a> without one keeps the outer link
+            self.hrefs.append(dict(attrs).get("href") or (self.hrefs[-1] if self.hrefs else None))
         elif tag == "br":
             self._text("\n")
         elif tag in ("ul", "ol"):
@@ -333,7 +464,6 @@ class _Reader(HTMLParser):
         self._text(data)
 
     def close_document(self) -> Document:
-        self.close()
         self._finish()
         while self.list_stack:
             self.handle_endtag("ol" if self.list_stack[-1][0] else "ul")
@@ -344,9 +474,10 @@ class _Reader(HTMLParser):
 
 def _strip_inline(spans: Inline) -> Inline:
     """Trim the white space a browser would not show at the ends of a block."""
-    items = list(spans)
-    while items and not items[0].text.lstrip(" "):
-        items.pop(0)
+    start = 0
+    while start < len(spans) and not spans[start].text.lstrip(" "):
+        start += 1  # by index: popping from the front of a long list is quadratic
+    items = list(spans[start:])
     if items:
         items[0] = replace(items[0], text=items[0].text.lstrip(" "))
     while items and not items[-1].text.rstrip(" "):

@@ -49,7 +49,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING, Any
 
-from . import presence, richtext, schema
+from . import presence, richtext, schema, validate
 from .domain import (
     Assessment,
     AssessmentId,
@@ -1454,15 +1454,33 @@ class Store:
         """
         return self.save_assessment(item_id, period_id, expected_version=expected_version, rag=rag)
 
-    def delete_assessment(self, item_id: int, period_id: int) -> Deleted | None:
+    def delete_assessment(self, item_id: int, period_id: int, *,
+                          expected_version: int | None = None) -> Deleted | None:
+        """Remove an item's assessment for a period; ``None`` if there was none.
+
+        ``expected_version`` makes it compare-and-swap like a save: if someone saved
+        the assessment since that version, :class:`~ragdesk.errors.Conflict` carries
+        the record as it is now and nothing is deleted (undo must never take a
+        colleague's narrative with it). The audit keeps every field that went: one
+        row per non-empty field (old value, new none), then the ``deleted`` row.
+        """
         with self._write():
             rows = self._rows("assessments", "item_id = ? AND period_id = ?", item_id, period_id)
             if not rows:
+                if expected_version not in (None, 0):
+                    raise NotFound("That assessment no longer exists (someone may have removed it).")
                 return None
-            self._free_dependents("id = ?", rows[0][1]["id"])
-            self.conn.execute("DELETE FROM assessments WHERE id = ?", (rows[0][1]["id"],))
-            self._audit("assessment", rows[0][1]["id"], "deleted", rows[0][1]["rag"], None,
-                        item_id=item_id)
+            row = rows[0][1]
+            if expected_version is not None:
+                current = self.assessment(item_id, period_id)
+                self._check_version(current, expected_version, "assessment")
+            self._free_dependents("id = ?", row["id"])
+            self.conn.execute("DELETE FROM assessments WHERE id = ?", (row["id"],))
+            for name in ASSESSMENT_FIELDS:
+                value = row[_ASSESSMENT_COLUMNS.get(name, name)]
+                if value not in (None, "", 0):
+                    self._audit("assessment", row["id"], name, value, None, item_id=item_id)
+            self._audit("assessment", row["id"], "deleted", row["rag"], None, item_id=item_id)
             self._reindex([item_id])
         change = Change(assessments=frozenset({(item_id, period_id)}), items=frozenset({item_id}))
         self._emit(change)
@@ -1473,10 +1491,8 @@ class Store:
     @property
     def evidence_limit(self) -> int:
         """Largest evidence file in bytes (setting ``evidence_limit_mb``, default 25 MB)."""
-        try:
-            return int(float(self.setting("evidence_limit_mb", "25")) * 1024 * 1024)
-        except ValueError:
-            return 25 * 1024 * 1024
+        # a file may hold "inf", "-5" or "lots" (an old import, a hand edit): the default then
+        return int(validate.evidence_limit_mb(self.setting("evidence_limit_mb", "")) * 1024 * 1024)
 
     def evidence(self, item_id: int) -> list[Evidence]:
         return [_evidence(r) for r in self.conn.execute(

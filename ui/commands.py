@@ -9,6 +9,13 @@ with the ids other commands in the stack remember.
 If an undo or redo is refused later (someone else deleted the record), the
 command reports it through ``on_error`` and makes itself obsolete, so the
 stack drops it rather than getting stuck.
+
+Undo goes through the same version check as a save: it takes back only what
+is still this user's. A rating that a colleague has changed since is left alone
+and the refusal names them; an assessment this user created is deleted only
+while nobody else has written in it — if a colleague has added a narrative
+since, undo clears just this user's fields and keeps theirs
+(:func:`undo_creation`).
 """
 
 from __future__ import annotations
@@ -18,9 +25,9 @@ from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
-from ragdesk.domain import Assessment, Inspection, Item, Period
-from ragdesk.errors import RagdeskError
-from ragdesk.store import Deleted, Store
+from ragdesk.domain import Assessment, Inspection, Item, Period, stored_form
+from ragdesk.errors import NotFound, RagdeskError
+from ragdesk.store import ASSESSMENT_FIELDS, Deleted, Store
 
 from . import qt_compat  # noqa: F401  (PySide6 work-around, see there)
 from .busy import busy_cursor
@@ -70,6 +77,46 @@ class StoreCommand(QUndoCommand):
         raise NotImplementedError
 
 
+def check_still(record: Any, expect: dict[str, Any]) -> None:
+    """Refuse (naming who) unless each field in ``expect`` still holds that stored value."""
+    for name, value in expect.items():
+        if stored_form(getattr(record, name)) != value:
+            who = getattr(record, "updated_by", "") or "someone else"
+            raise RagdeskError(f"{name.replace('_', ' ')} has been changed by {who} since.")
+
+
+def _blank(name: str) -> Any:
+    return None if name in ("rag", "dot") else ""
+
+
+def undo_creation(store: Store, item_id: int, period_id: int,
+                  ours: dict[str, Any]) -> tuple[Deleted | None, dict[str, Any]]:
+    """Take back a save that created an assessment, keeping whatever is not ours.
+
+    ``ours`` maps the fields this user's save wrote to the stored values it left
+    (``draft`` is a mark, not content, and is ignored). If one of them has been
+    changed since, the undo is refused with the colleague's name. If nobody has
+    written anything else in the record it is deleted (``expected_version``: a save
+    in between turns into a Conflict, never a loss) and the snapshot is returned;
+    otherwise only our fields are cleared and the record, with the colleague's
+    text, stays. Returns ``(snapshot or None, the values cleared)``.
+    """
+    record = store.assessment(item_id, period_id)
+    if record is None:
+        raise NotFound("That assessment no longer exists (someone may have removed it).")
+    mine = {k: v for k, v in ours.items() if k != "draft"}
+    check_still(record, mine)
+    theirs = [name for name in ASSESSMENT_FIELDS
+              if name not in mine and name != "draft"
+              and stored_form(getattr(record, name)) not in (None, "")]
+    if not theirs:
+        return store.delete_assessment(item_id, period_id, expected_version=record.version), {}
+    cleared = {name: _blank(name) for name in mine}
+    store.save_assessment(item_id, period_id, expected_version=record.version,
+                          draft=record.draft, **cleared)
+    return None, cleared
+
+
 class SetRag(StoreCommand):
     """One rating typed in the grid (R/A/G/B/Delete). Undo puts back rating and draft mark."""
 
@@ -95,15 +142,26 @@ class SetRag(StoreCommand):
 
     def _redo(self) -> None:
         assert self.item_id is not None
-        self.store.set_rag(self.item_id, self.period_id, self.rag)
+        current = self.store.assessment(self.item_id, self.period_id)
+        if current is None:
+            version = 0
+        else:
+            # what undo left there must still be there (a colleague may have rated since)
+            check_still(current, {"rag": self.before.rag if self.before else None})
+            version = current.version
+        self.store.set_rag(self.item_id, self.period_id, self.rag, expected_version=version)
 
     def _undo(self) -> None:
         assert self.item_id is not None
         if self.before is None:
-            self.store.delete_assessment(self.item_id, self.period_id)
-        else:
-            self.store.save_assessment(self.item_id, self.period_id, rag=self.before.rag,
-                                       draft=self.before.draft)
+            undo_creation(self.store, self.item_id, self.period_id, {"rag": self.rag})
+            return
+        current = self.store.assessment(self.item_id, self.period_id)
+        if current is None:
+            raise NotFound("That assessment no longer exists (someone may have removed it).")
+        check_still(current, {"rag": self.rag})
+        self.store.save_assessment(self.item_id, self.period_id, expected_version=current.version,
+                                   rag=self.before.rag, draft=self.before.draft)
 
 
 class Created(StoreCommand):

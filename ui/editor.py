@@ -58,7 +58,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ragdesk import richtext
+from ragdesk import richtext, validate
 from ragdesk.domain import Assessment, Deadline, Dot, Item, ItemKind, Period, stored_form
 from ragdesk.errors import Conflict, InvalidValue, NotFound, RagdeskError
 from ragdesk.store import Change, Store
@@ -915,6 +915,13 @@ class EditorPane(QWidget):
         self.message.emit(f"Confirmed {self._label()} for this period.")
         return True
 
+    def _undo_refused(self, text: str) -> None:
+        """An undo or redo a colleague's later save made impossible: said in a dialog, not
+        only in the status bar, because the person expected their change to go away."""
+        self.message.emit(text)
+        with self._dialog():
+            self.warn("Not undone", text)
+
     def _label(self) -> str:
         label = self.item.label if self.item is not None else "item"
         return f"{label} ({self.period.label})" if self.period is not None else label
@@ -970,7 +977,7 @@ class EditorPane(QWidget):
             before = {k: stored_form(v) for k, v in before.items()}
             self.undo_stack.push(SaveFields(self.store, text, (target, self._target_key(target)),
                                             before, after, created=created,
-                                            on_error=self.message.emit))
+                                            on_error=self._undo_refused))
         if field is not None:
             field.set_error("")
             stored = getattr(record, field.name)
@@ -995,6 +1002,11 @@ class EditorPane(QWidget):
         text = (f"Rate {self._label()} {value or 'not rated'}" if isinstance(f, RagField)
                 else f"Edit {self._what(f)}")
         try:
+            if f.rich and isinstance(value, str) and len(value) > validate.MAX_RICH_CHARS:
+                # the same bound as an import: one narrative is not a place for a whole document
+                raise InvalidValue(f.name, f"This text is {len(value):,} characters long; a "
+                                   f"narrative can be at most {validate.MAX_RICH_CHARS:,}. "
+                                   "Shorten it, or attach the document as evidence.")
             self._store_values(f.target, {f.name: value}, expected, text, before, field=f)
         except InvalidValue as e:
             f.set_error(str(e))

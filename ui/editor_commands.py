@@ -6,7 +6,9 @@ pushes one of these with the values before and after; the first ``redo`` that
 ``QUndoStack.push`` runs is therefore a no-op.
 
 Undo saves the old value back only if the field still holds what the save left
-there, so undo never silently overwrites a colleague who changed it since; if
+there, so undo never silently overwrites a colleague who changed it since (and
+undoing the save that created an assessment keeps a colleague's text written
+into it since: :func:`~ragdesk.ui.commands.undo_creation`); if
 it is refused the command reports why through ``on_error`` and makes itself
 obsolete (the stack drops it instead of getting stuck).
 """
@@ -15,12 +17,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ragdesk.domain import stored_form
 from ragdesk.errors import NotFound, RagdeskError
 from ragdesk.store import Deleted, Store
 
 from . import qt_compat  # noqa: F401  (keeps PySide 6.12 on Python 3.11 from draining None)
-from .commands import ErrorHandler, StoreCommand, ignore_error
+from .commands import ErrorHandler, StoreCommand, check_still, ignore_error, undo_creation
 
 
 class _EditorCommand(StoreCommand):
@@ -35,7 +36,7 @@ class SaveFields(_EditorCommand):
 
     ``target`` is ``("item", id)``, ``("inspection", id)`` or
     ``("assessment", (item_id, period_id))``; ``before``/``after`` map field
-    names to values in stored form (:func:`stored_form`). Undo (and redo) check
+    names to values in stored form (:func:`ragdesk.domain.stored_form`). Undo (and redo) check
     that those fields still hold what this command left there — other fields
     may have been saved since, by us or by a colleague, and that is fine — then
     save with ``expected_version`` = the version just read, so nothing that
@@ -51,6 +52,7 @@ class SaveFields(_EditorCommand):
         self.after = after
         self.created = created  # the save created the assessment: undo deletes it again
         self._deleted: Deleted | None = None
+        self._cleared: dict[str, Any] | None = None  # undo cleared just these (a colleague's text stays)
 
     def _current(self) -> Any:
         kind, key = self.target
@@ -64,10 +66,7 @@ class SaveFields(_EditorCommand):
         return record
 
     def _check(self, record: Any, expect: dict[str, Any]) -> None:
-        for name, value in expect.items():
-            if stored_form(getattr(record, name)) != value:
-                who = getattr(record, "updated_by", "") or "someone else"
-                raise RagdeskError(f"{name.replace('_', ' ')} has been changed by {who} since.")
+        check_still(record, expect)
 
     def _save(self, values: dict[str, Any], expect: dict[str, Any]) -> None:
         record = self._current()
@@ -82,8 +81,8 @@ class SaveFields(_EditorCommand):
 
     def _undo(self) -> None:
         if self.target[0] == "assessment" and self.created:
-            self._check(self._current(), self.after)
-            self._deleted = self.store.delete_assessment(*self.target[1])
+            # delete it again only if nobody else has written in it since; else clear ours
+            self._deleted, self._cleared = undo_creation(self.store, *self.target[1], self.after)
             return
         self._save(self.before, self.after)
 
@@ -91,6 +90,10 @@ class SaveFields(_EditorCommand):
         if self._deleted is not None:
             self.store.restore(self._deleted)
             self._deleted = None
+            return
+        if self._cleared:
+            cleared, self._cleared = self._cleared, None
+            self._save({k: v for k, v in self.after.items() if k in cleared}, cleared)
             return
         self._save(self.after, self.before)
 

@@ -6,6 +6,11 @@ model holds the item's ``Evidence`` records (metadata only; the bytes are read
 when a file is opened or saved). Attaching and removing are commands on the
 window's undo stack; a refused file (``errors.TooLarge``, unreadable) becomes a
 message, never a traceback.
+
+Opening hands a temporary copy to the system's viewer, so a program, script or
+shortcut (:func:`ragdesk.filenames.is_executable`) is never opened: the view
+offers Save a Copy instead. Names are shown without bidirectional control
+characters, so "invoice‮fdp.exe" cannot pose as a PDF.
 """
 
 from __future__ import annotations
@@ -32,12 +37,14 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
+    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from ragdesk import filenames
 from ragdesk.domain import Evidence
 from ragdesk.errors import RagdeskError
 from ragdesk.store import Store
@@ -103,14 +110,15 @@ class EvidenceModel(QAbstractTableModel):
             return None
         e = self.rows[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return (e.name, human_size(e.size), e.added_by, human_time(e.added_at),
-                    e.note)[index.column()]
+            return (filenames.shown_name(e.name), human_size(e.size), e.added_by,
+                    human_time(e.added_at), e.note)[index.column()]
         if role == Qt.ItemDataRole.EditRole and index.column() == NOTE_COLUMN:
             return e.note
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == NOTE_COLUMN:
             return (e.note + "\n\n" if e.note else "") + "Double-click or F2 to write a note."
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{e.name} ({e.mime}, {e.size:,} bytes), added by {e.added_by}"
+            return (f"{filenames.shown_name(e.name)} ({e.mime}, {e.size:,} bytes), added by "
+                    f"{e.added_by}")
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 1:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.UserRole:
@@ -237,6 +245,8 @@ class EvidenceView(QWidget):
         self.choose_files: Callable[[], list[str]] = self._choose_files
         self.choose_save_path: Callable[[str], str | None] = self._choose_save_path
         self.open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl
+        # asked before a program or script is saved instead of opened: True = Save a Copy…
+        self.ask_save_instead: Callable[[str], bool] = self._ask_save_instead
         self._temp_dir: tempfile.TemporaryDirectory[str] | None = None
         self._update_buttons()
 
@@ -289,8 +299,17 @@ class EvidenceView(QWidget):
         return files
 
     def _choose_save_path(self, name: str) -> str | None:
-        path, _filter = QFileDialog.getSaveFileName(self, "Save a copy of evidence", name)
+        path, _filter = QFileDialog.getSaveFileName(self, "Save a copy of evidence",
+                                                    filenames.safe_name(name))
         return path or None
+
+    def _ask_save_instead(self, text: str) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Warning, "Not opened", text,
+                          QMessageBox.StandardButton.Cancel, self)
+        save = box.addButton("Save a &Copy…", QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        return box.clickedButton() is save
 
     def attach_dialog(self) -> None:
         self.attach_files(self.choose_files())
@@ -335,6 +354,17 @@ class EvidenceView(QWidget):
         """Open each selected file with the system's viewer, from a temporary copy."""
         opened = []
         for evidence in self.selected():
+            name = filenames.shown_name(evidence.name)
+            if filenames.is_executable(evidence.name):
+                # the system would run it, not show it: never from here
+                text = (f"“{name}” is a program, script or shortcut "
+                        f"(.{filenames.extension(evidence.name)}): opening it could run it, so "
+                        "ragdesk does not open files of this type. Save a copy and check it "
+                        "(for example with your anti-virus) before opening it.")
+                self.message.emit(text)
+                if self.ask_save_instead(text):
+                    self._save_one(evidence)
+                continue
             data = self._data(evidence)
             if data is None:
                 continue
@@ -343,37 +373,40 @@ class EvidenceView(QWidget):
                     prefix="ragdesk-evidence-", ignore_cleanup_errors=True)  # a viewer may hold one
             folder = Path(self._temp_dir.name) / str(evidence.id)
             folder.mkdir(exist_ok=True)
-            path = folder / _safe_name(evidence.name)
+            path = folder / filenames.safe_name(evidence.name)
             try:
                 path.write_bytes(data)
+                _mark_as_from_elsewhere(path)
             except OSError as e:
-                self.message.emit(f"Could not write a temporary copy of “{evidence.name}”: {e}.")
+                self.message.emit(f"Could not write a temporary copy of “{name}”: {e}.")
                 continue
             if not self.open_url(QUrl.fromLocalFile(str(path))):
-                self.message.emit(f"No program is set up to open “{evidence.name}”; "
+                self.message.emit(f"No program is set up to open “{name}”; "
                                   "use Save a copy instead.")
                 continue
             opened.append(str(path))
         return opened
 
     def save_selected(self) -> list[str]:
-        saved = []
-        for evidence in self.selected():
-            target = self.choose_save_path(evidence.name)
-            if not target:
-                continue
-            data = self._data(evidence)
-            if data is None:
-                continue
-            try:
-                Path(target).write_bytes(data)
-            except OSError as e:
-                self.message.emit(f"Could not save “{evidence.name}” to {target}: "
-                                  f"{e.strerror or e}.")
-                continue
-            saved.append(target)
-            self.message.emit(f"Saved a copy of “{evidence.name}”.")
-        return saved
+        return [target for evidence in self.selected()
+                if (target := self._save_one(evidence)) is not None]
+
+    def _save_one(self, evidence: Evidence) -> str | None:
+        """Ask where, write the bytes there; the path written, or None."""
+        name = filenames.shown_name(evidence.name)
+        target = self.choose_save_path(evidence.name)
+        if not target:
+            return None
+        data = self._data(evidence)
+        if data is None:
+            return None
+        try:
+            Path(target).write_bytes(data)
+        except OSError as e:
+            self.message.emit(f"Could not save “{name}” to {target}: {e.strerror or e}.")
+            return None
+        self.message.emit(f"Saved a copy of “{name}”.")
+        return target
 
     def _double_clicked(self, index: QModelIndex) -> None:
         if index.column() == NOTE_COLUMN and self.model.flags(index) & Qt.ItemFlag.ItemIsEditable:
@@ -419,7 +452,14 @@ class EvidenceView(QWidget):
         return removed
 
 
-def _safe_name(name: str) -> str:
-    """A file name safe to write in our temporary folder (no path parts, nothing empty)."""
-    base = os.path.basename(name.replace("\\", "/")).strip() or "evidence"
-    return "".join(c if c not in '<>:"|?*\x00' else "_" for c in base)
+def _mark_as_from_elsewhere(path: Path, *, windows: bool = os.name == "nt") -> None:
+    """On Windows, give the temporary copy the "downloaded from the internet" mark (the
+    Zone.Identifier stream a browser writes), so Office opens it in Protected View and
+    SmartScreen checks it, as it would the same file received by e-mail."""
+    if not windows:
+        return
+    try:
+        with open(f"{path}:Zone.Identifier", "w", encoding="ascii") as stream:
+            stream.write("[ZoneTransfer]\r\nZoneId=3\r\n")
+    except OSError:
+        pass  # not NTFS (a FAT stick, a share): the copy opens as before

@@ -800,21 +800,25 @@ class MainWindow(QMainWindow):
         if store is None or (self.editor is not None and not self.editor.flush()):
             return None
         try:
-            text = Path(path).read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as e:
-            self.show_error(f"“{path}” could not be read: {e}")
+            text = Path(path).read_bytes()
+        except OSError as e:
+            self.show_error(f"“{path}” could not be read: {e.strerror or e}")
             return None
         db_path, identity = store.path, store.identity
+        from ragdesk.jsonio import describe_ignored
         from ragdesk.jsonio import import_json as add_contents
         from ragdesk.store import Store
 
+        ignored: list[str] = []
+
         def work() -> dict[str, int]:
             with Store.open(db_path, identity=identity) as own:
-                return add_contents(own, text)
+                return add_contents(own, text, ignored=ignored)
 
         def done(counts: dict[str, int]) -> None:
             self.bridge.poll()
-            self._status("Imported " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+            self._status("Imported " + ", ".join(f"{n} {k}" for k, n in counts.items())
+                         + (f". {describe_ignored(ignored)}" if ignored else ""))
 
         return self._run(f"Importing {os.path.basename(path)}…", work, done)
 

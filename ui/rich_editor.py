@@ -662,7 +662,8 @@ class RichTextEdit(QTextEdit):
             address = ("mailto:" if "@" in address and "/" not in address else "https://") + address
         href = richtext.safe_href(address)
         if href is None:
-            self.on_problem("A link must start with http://, https://, mailto: or file:.")
+            self.on_problem("A link must start with http://, https:// or mailto:. To link a "
+                            "file, attach it as evidence instead.")
             return
         fmt = char_format(Span("x", href=href))
         fmt.clearProperty(QTextFormat.Property.FontWeight)
