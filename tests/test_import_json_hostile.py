@@ -40,11 +40,12 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _run(db: Path, tmp_path: Path, content: bytes | str, capsys) -> tuple[int, str, str]:
+def _run(db: Path, tmp_path: Path, content: bytes | str, capsys,
+         command: tuple[str, ...] = ("import-json",)) -> tuple[int, str, str]:
     source = tmp_path / "in.json"
     source.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
     capsys.readouterr()
-    code = main(["import-json", str(db), str(source)])
+    code = main([command[0], str(db), str(source), *command[1:]])
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -98,11 +99,17 @@ REFUSED = [
 ]
 
 
+# `ragdesk import FILE.json` (every format's command) checks a JSON file as import-json does,
+# and its dry run refuses what the real import would refuse.
+COMMANDS = [("import-json",), ("import",), ("import", "--dry-run")]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
 @pytest.mark.parametrize("content, place", [c[1:] for c in REFUSED], ids=[c[0] for c in REFUSED])
 def test_bad_input_is_one_line_naming_the_place_and_the_file_is_unchanged(
-        db, tmp_path, capsys, content, place):
+        db, tmp_path, capsys, content, place, command):
     before = _digest(db)
-    code, out, err = _run(db, tmp_path, content, capsys)
+    code, out, err = _run(db, tmp_path, content, capsys, command)
     assert code == 1
     assert "Traceback" not in err and out == ""
     assert err.count("\n") == 1 and err.startswith("ragdesk: ")

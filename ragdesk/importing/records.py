@@ -9,6 +9,7 @@ database is opened, so a bad file never touches it.
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from ..errors import RagdeskError
@@ -46,31 +47,44 @@ def describe(plan: ImportPlan) -> list[str]:
     return lines
 
 
+class _DryRunDone(Exception):
+    """Raised inside the dry run's transaction so that it rolls back."""
+
+
 def _import_json(args: argparse.Namespace) -> int:
-    from ..jsonio import import_json
+    """A ragdesk JSON export: the same checks as ``import-json`` (every bad value named by
+    its place before anything is written), all or nothing; ``--dry-run`` stops after them."""
+    from ..jsonio import describe_ignored, import_data, parse_json, plan_import
     from ..store import Store
 
     try:
-        text = Path(args.file).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as e:
-        raise RagdeskError(f"{args.file} could not be read: {e}") from None
+        raw = Path(args.file).read_bytes()
+    except OSError as e:
+        raise RagdeskError(f"{args.file} could not be read: {e.strerror or e}") from None
+    data = parse_json(raw)
+    plan = plan_import(data)  # checked before the database is opened
     if args.dry_run:
-        import json
-
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as e:
-            raise RagdeskError(f"The file is not valid JSON (line {e.lineno}: {e.msg}).") from None
-        inspections = data.get("inspections") if isinstance(data, dict) else None
-        if not isinstance(inspections, list):
-            raise RagdeskError("This JSON has no “inspections” list; it is not a ragdesk export.")
-        n = sum(len(i.get("items") or []) for i in inspections if isinstance(i, dict))
-        print(f"Would import {len(inspections)} inspection(s) with {n} item(s) "
-              "(dry run: nothing written).")
+        # Ratings and dates are checked against the file's own scale while importing: a dry
+        # run does the import inside one transaction and rolls it back, so it refuses exactly
+        # what the import would. The file ends byte for byte as it was.
+        with Store.open(args.db) as store:
+            try:
+                with store.batch():
+                    counts = import_data(store, data, ignored=[])
+                    raise _DryRunDone
+            except _DryRunDone:
+                pass
+        print("Would import " + ", ".join(f"{n} {k}" for k, n in counts.items())
+              + " (dry run: nothing written).")
+        if plan.ignored:
+            print(f"ragdesk: {describe_ignored(plan.ignored)}", file=sys.stderr)
         return 0
+    ignored: list[str] = []
     with Store.open(args.db) as store:
-        counts = import_json(store, text)
+        counts = import_data(store, data, ignored=ignored)
     print("Imported " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+    if ignored:
+        print(f"ragdesk: {describe_ignored(ignored)}", file=sys.stderr)
     return 0
 
 
