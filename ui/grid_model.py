@@ -446,7 +446,8 @@ class GridModel(QAbstractTableModel):
             if role == INSPECTION_ID_ROLE:
                 return entry.inspection.id
             if column == 0 and role in (Qt.ItemDataRole.DisplayRole,
-                                        Qt.ItemDataRole.AccessibleTextRole):
+                                        Qt.ItemDataRole.AccessibleTextRole,
+                                        Qt.ItemDataRole.ToolTipRole):
                 return entry.inspection.title
             if role == Qt.ItemDataRole.FontRole:
                 font = QFont()
