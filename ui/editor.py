@@ -368,6 +368,13 @@ class EditorPane(QWidget):
         self.heading.setTextFormat(Qt.TextFormat.RichText)
         self.heading.setAccessibleName("Heading")
         self.heading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # says so when choosing an item moved the reporting period (never silently)
+        self.period_note = QLabel(self)
+        self.period_note.setWordWrap(True)
+        self.period_note.setAccessibleName("Reporting period changed")
+        self.period_note.setStyleSheet(
+            "background: #e3efff; padding: 4px; border: 1px solid #8fb3e6;")
+        self.period_note.hide()
         self.banner = QLabel(self)
         self.banner.setWordWrap(True)
         self.banner.setStyleSheet("background: #fff4ce; padding: 4px; border: 1px solid #e0c060;")
@@ -375,6 +382,7 @@ class EditorPane(QWidget):
         self.placeholder = QLabel("Choose an inspection or an item on the left.", self)
         self.placeholder.setStyleSheet("color: #666;")
         column.addWidget(self.heading)
+        column.addWidget(self.period_note)
         column.addWidget(self.banner)
         column.addWidget(self.placeholder)
 
@@ -631,8 +639,16 @@ class EditorPane(QWidget):
                               "is already saved.")
         return ok
 
+    def show_period_note(self, text: str) -> None:
+        """Say under the heading why the period shown is not the one that was chosen
+        (empty text hides the note)."""
+        self.period_note.setText(text)
+        self.period_note.setVisible(bool(text))
+
     def show_item(self, item_id: int, period_id: int | None) -> None:
         moving = (item_id, period_id) != (self.item_id, self.period_id)
+        if moving:
+            self.show_period_note("")
         if moving and self._dirty_fields() and not self.flush():
             self._rescue_unsaved()
         # the same item again (the window re-selecting it) must not wipe what is being typed
@@ -654,6 +670,7 @@ class EditorPane(QWidget):
         keep = not moving and bool(self._dirty_fields())
         self.item_id = self.period_id = None
         self.inspection_id = inspection_id
+        self.show_period_note("")
         if self.store is None:
             return
         try:
@@ -691,6 +708,7 @@ class EditorPane(QWidget):
             f.load(None, 0)
         self.heading.setText("")
         self.banner.hide()
+        self.period_note.hide()
         self.placeholder.show()
         self.inspection_box.hide()
         self.item_box.hide()

@@ -832,7 +832,10 @@ class MainWindow(QMainWindow):
 
         item_id = current.data(ITEM_ID_ROLE)
         if item_id is not None:
-            self.select_item(int(item_id), self._period_for(int(item_id)))
+            chosen = self.current_period
+            period_id = self._period_for(int(item_id))
+            if self.select_item(int(item_id), period_id) and period_id != chosen:
+                self._say_period_moved(int(item_id), chosen, period_id)
             return
         inspection_id = current.data(INSPECTION_ID_ROLE)
         if inspection_id is not None:
@@ -851,6 +854,22 @@ class MainWindow(QMainWindow):
         if not assessed or self.current_period in assessed:
             return self.current_period
         return assessed[-1]
+
+    def _say_period_moved(self, item_id: int, chosen: int | None, shown: int | None) -> None:
+        """Selecting an item moved the reporting period (it has nothing in the one that was
+        chosen): say so in the editor's heading and the status bar, never silently."""
+        was, now = self._period(chosen), self._period(shown)
+        if was is None or now is None:
+            return
+        row = self.tree_model.item_row(item_id)
+        label = row.label if row else "This item"
+        text = (f"Showing {now.label}: {label} has nothing in {was.label} yet, so the "
+                f"reporting period moved from {was.label} to {now.label}, the last period "
+                "it was reported in. Choose the period at the top to go back.")
+        if self.editor is not None:
+            self.editor.show_period_note(text)
+        self._status(f"Reporting period moved to {now.label} ({label} has nothing in "
+                     f"{was.label}).")
 
     def _grid_cell_chosen(self, item_id: int, period_id: int | None) -> None:
         if self._syncing:
