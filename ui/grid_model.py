@@ -279,6 +279,10 @@ class GridModel(QAbstractTableModel):
         at = self._position.get(item_id)
         return self._items[at] if at is not None else None
 
+    def rating(self, item_id: int, period_id: int) -> str | None:
+        """An item's rating in a period as last read (None: not rated there)."""
+        return self._rags.get(period_id, {}).get(item_id)
+
     def uses_period(self, inspection_id: int, period_id: int) -> bool:
         """Whether any item of the inspection was rated or written in the period."""
         return period_id in self._used.get(inspection_id, ())

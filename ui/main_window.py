@@ -23,6 +23,7 @@ from PySide6.QtGui import (
     QAction,
     QActionGroup,
     QCloseEvent,
+    QFontMetrics,
     QGuiApplication,
     QKeySequence,
     QPaintEvent,
@@ -41,6 +42,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSplitter,
     QStackedWidget,
+    QStyle,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -123,6 +125,7 @@ class MainWindow(QMainWindow):
         self.current_period: int | None = None
         self._syncing = False
         self._collapsed: set[str] = set()
+        self._tree_period: tuple[int, str] | None | bool = False  # what the tree's RAG shows
         self._tasks: list[BackgroundTask] = []
         self.editor: Any = None
         self._pending_open: tuple[str, bool] | None = None  # see open_after_first_paint
@@ -202,13 +205,16 @@ class MainWindow(QMainWindow):
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(COL_ITEM, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((COL_RAG, 80), (COL_STATUS, 110), (COL_DUE, 130)):
+        for col in (COL_RAG, COL_STATUS, COL_DUE):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
-            self.tree.setColumnWidth(col, width)
+        # click a heading to sort the items within their groups (the grouping stays)
+        header.setSortIndicator(COL_ITEM, Qt.SortOrder.AscendingOrder)
+        self.tree.setSortingEnabled(True)
         self.tree.selectionModel().currentChanged.connect(self._tree_current_changed)
         self.tree.expanded.connect(lambda i: self._collapsed.discard(self.tree_model.group_key(i) or ""))
         self.tree.collapsed.connect(lambda i: self._collapsed.add(self.tree_model.group_key(i) or ""))
         self.tree_model.modelReset.connect(self._after_tree_reset)
+        self.tree_model.headerDataChanged.connect(lambda *_: self._fit_tree_columns())
         delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.tree)
         delete.setContext(Qt.ShortcutContext.WidgetShortcut)
         delete.activated.connect(self.delete_selected)
@@ -489,6 +495,20 @@ class MainWindow(QMainWindow):
             text += f" · period {period.label}"
         self.count_label.setText(text)
 
+    def _follow_period(self) -> None:
+        """Point the tree's rating column at the current reporting period (once per change
+        of period or of its label)."""
+        period = self._period(self.current_period)
+        key = (period.id, period.label) if period is not None else None
+        if key == self._tree_period:
+            return
+        self._tree_period = key
+        if period is None:
+            self.tree_model.set_period("", None)
+            return
+        period_id, grid = period.id, self.grid_model
+        self.tree_model.set_period(period.label, lambda item_id: grid.rating(item_id, period_id))
+
     def _period(self, period_id: int | None) -> Period | None:
         return next((p for p in self.grid_model.periods if p.id == period_id), None)
 
@@ -627,6 +647,9 @@ class MainWindow(QMainWindow):
         self._refresh_periods()
         periods = self.grid_model.periods
         self.current_period = periods[-1].id if periods else None
+        self._tree_period = False  # another file: its periods are new to the tree
+        self._follow_period()
+        self._fit_tree_columns()
         self._sync_period_combo()
         self._update_title()
         self._update_actions()
@@ -845,7 +868,8 @@ class MainWindow(QMainWindow):
         """The current period, unless the item has never been rated in it but was earlier:
         then its latest assessed period (so its narrative is what you see first)."""
         store = self.store
-        if store is None or self.current_period is None:
+        if store is None or self.current_period is None or self.tree_model.filter.rag:
+            # a RAG filter means ratings in this period: moving it would hide the item chosen
             return self.current_period
         try:
             assessed = [a.period_id for a in store.assessments(item_id=item_id)]
@@ -887,6 +911,7 @@ class MainWindow(QMainWindow):
         else:
             self.current_period = period_id
             self.grid_model.set_dot_period(period_id)
+            self._follow_period()
             self._update_counts()
 
     def _can_leave(self) -> bool:
@@ -906,6 +931,7 @@ class MainWindow(QMainWindow):
         if self.editor is not None:
             self.editor.show_item(item_id, period_id)
         self.grid_model.set_dot_period(period_id)
+        self._follow_period()
         self._sync_views()
         self._update_actions()
         self._update_counts()
@@ -983,6 +1009,37 @@ class MainWindow(QMainWindow):
             return
         self.filter_bar.set_choices(store.ratings(), store.statuses(), self.tree_model.all_rows())
 
+    def _fit_tree_columns(self) -> None:
+        """The RAG, Status and Deadline columns as wide as what they show at its longest
+        (the widest badge, status label and "⚠ Overdue 31/10/23"), so nothing is cut at
+        the default size; a status label longer than a third of the tree is cut with "…"
+        and shown whole in its tooltip."""
+        from ragdesk.domain import Deadline
+
+        from .tree_model import COL_DUE, COL_RAG, COL_STATUS, short_deadline
+        store = self.store
+        header = self.tree.header()
+        metrics = self.tree.fontMetrics()
+        bold = header.font()
+        bold.setBold(True)
+        heading = QFontMetrics(bold)
+        pad = 2 * self.tree.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin) + 24
+        model = self.tree_model
+
+        def title(col: int) -> int:
+            return heading.horizontalAdvance(str(model.headerData(col, Qt.Orientation.Horizontal)))
+
+        words = [r.code for r in model.scale.enabled] + ["not rated"]
+        badge = max(heading.horizontalAdvance(w) for w in words) + 20
+        self.tree.setColumnWidth(COL_RAG, max(badge, title(COL_RAG)) + pad)
+        labels = [s.label for s in store.statuses()] if store is not None else ["Status"]
+        widest = max(metrics.horizontalAdvance(text) for text in labels)
+        limit = max(140, self.tree.width() // 3)
+        self.tree.setColumnWidth(COL_STATUS, min(limit, max(widest, title(COL_STATUS)) + pad))
+        sample = "⚠ Overdue " + short_deadline(Deadline.parse("28/12/2028"))
+        self.tree.setColumnWidth(COL_DUE, max(metrics.horizontalAdvance(sample),
+                                              title(COL_DUE)) + pad)
+
     def _after_tree_reset(self) -> None:
         root = QModelIndex()
         collapsed = []
@@ -1044,11 +1101,13 @@ class MainWindow(QMainWindow):
             self._status(f"Could not re-read the file: {e}", 15000)
 
     def _refresh_views(self, change: Change) -> None:
+        # the grid first: the tree's rating column (and its RAG filter) reads the grid's cells
+        self.grid_model.refresh(change)
         self.tree_model.refresh(change)
         self.grid_model.set_visible(self.tree_model.visible_item_ids())
-        self.grid_model.refresh(change)
         if change.periods or change.structure:
             self._refresh_periods()
+        self._follow_period()
         # the board and lead lists change with items' fields, not with their ratings
         rated = {item_id for item_id, _period in change.assessments}
         if change.structure or change.settings or (change.items - rated):
@@ -1277,6 +1336,7 @@ class MainWindow(QMainWindow):
             self._push(_commands().added_period(store, period, self._command_error))
             self.current_period = period.id
             self._sync_period_combo()
+            self._follow_period()
             if self.current_item is not None:
                 item_id, self.current_item = self.current_item, None
                 self.select_item(item_id, period.id)
