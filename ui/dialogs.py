@@ -72,6 +72,13 @@ class PeriodDialog(QDialog):
         layout.addWidget(note)
         layout.addWidget(self.error)
         layout.addWidget(_buttons(self))
+        # wide enough for each field's example and for the title (a title bar cuts it to
+        # "New reporti…" on a dialog sized only by its fields)
+        metrics = self.fontMetrics()
+        for edit in (self.label, self.date, self.meeting):
+            edit.setMinimumWidth(metrics.horizontalAdvance(edit.placeholderText()) + 24)
+        self.setMinimumWidth(max(metrics.horizontalAdvance(self.windowTitle()) * 2 + 160,
+                                 self.meeting.minimumWidth() + 120))
 
     def accept(self) -> None:
         if not self.label.text().strip():

@@ -312,6 +312,14 @@ class MainWindow(QMainWindow):
         self.act_redo.setShortcuts([QKeySequence(SK.Redo), QKeySequence("Ctrl+Y")])
         self.addAction(self.act_undo)
         self.addAction(self.act_redo)
+        # The toolbar's own short Undo/Redo: the stack's actions carry the whole command
+        # text ("Undo Rate Rec 13 RED in Jul 2023"), which made the toolbar jump by a
+        # quarter of its width after each change. The full text is in their tooltips and
+        # in the Edit menu.
+        self.tool_undo = self._short_twin(self.act_undo, "Undo", self.undo_stack.undo,
+                                          self.undo_stack.undoTextChanged)
+        self.tool_redo = self._short_twin(self.act_redo, "Redo", self.undo_stack.redo,
+                                          self.undo_stack.redoTextChanged)
         self.act_cut = a("Cu&t", lambda: self._clipboard("cut"), SK.Cut)
         self.act_copy = a("&Copy", lambda: self._clipboard("copy"), SK.Copy)
         self.act_paste = a("&Paste", lambda: self._clipboard("paste"), SK.Paste)
@@ -356,6 +364,25 @@ class MainWindow(QMainWindow):
                              "Show changes other people have saved")
         self.act_about = a("&About ragdesk", self._about, None)
         self.act_about_qt = a("About &Qt", lambda: QMessageBox.aboutQt(self), None)
+
+    def _short_twin(self, action: QAction, text: str, slot: Callable[[], None],
+                    text_changed: Any) -> QAction:
+        """A toolbar action with short ``text`` doing what ``action`` does, enabled with
+        it, its tooltip the full text and key."""
+        twin = QAction(text, self)
+        twin.setEnabled(action.isEnabled())
+        action.enabledChanged.connect(twin.setEnabled)
+        twin.triggered.connect(lambda _c=False: slot())
+        keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+
+        def tip(_text: str = "") -> None:
+            full = action.text().replace("&", "") or text
+            twin.setToolTip(f"{full} ({keys})" if keys else full)
+            twin.setStatusTip(full)
+
+        text_changed.connect(tip)
+        tip()
+        return twin
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -408,8 +435,8 @@ class MainWindow(QMainWindow):
         bar.addAction(self.act_add_item)
         bar.addAction(self.act_new_period)
         bar.addSeparator()
-        bar.addAction(self.act_undo)
-        bar.addAction(self.act_redo)
+        bar.addAction(self.tool_undo)
+        bar.addAction(self.tool_redo)
         bar.addSeparator()
         label = QLabel(" Reporting period: ", self)
         bar.addWidget(label)
