@@ -65,3 +65,23 @@ def test_new_period_dialog_shows_its_title_and_hints_whole(qtbot) -> None:
     for edit in (dialog.label, dialog.date, dialog.meeting):
         assert edit.width() > metrics.horizontalAdvance(edit.placeholderText()) + 8
     assert dialog.width() > 2 * metrics.horizontalAdvance(dialog.windowTitle())
+
+
+def test_f1_opens_getting_started_and_the_keyboard_reference(qtbot, window: MainWindow) -> None:
+    help_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Help")
+    assert [a.text() for a in help_menu.actions()][:2] == ["&Getting Started", "&Keyboard Reference"]
+    window.tree.setFocus()
+    qtbot.keyClick(window.tree, Qt.Key.Key_F1)
+    dialog = window._help
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.tabs.currentWidget() is dialog.getting_started
+    assert "press R, A or G" in dialog.getting_started.toPlainText().replace("\n", " ")
+    window.act_keys.trigger()
+    assert dialog.tabs.currentWidget() is dialog.keyboard
+    keys = dialog.keyboard.toPlainText()
+    assert "R, A, G (B)" in keys  # the grid's one-key rating
+    # built from the window's own actions: each shortcut is listed with its action
+    assert "Print Preview" in keys and "Ctrl+Shift+P" in keys
+    assert "New Reporting Period" in keys and "Ctrl+Alt+N" in keys
+    assert "Save Changes" in keys
+    dialog.close()

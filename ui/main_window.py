@@ -91,6 +91,7 @@ _FALLBACK_KEYS = {
     QKeySequence.StandardKey.Refresh: "F5",
     QKeySequence.StandardKey.Print: "Ctrl+P",
     QKeySequence.StandardKey.Find: "Ctrl+F",
+    QKeySequence.StandardKey.HelpContents: "F1",
 }
 
 
@@ -130,6 +131,7 @@ class MainWindow(QMainWindow):
         self.editor: Any = None
         self._pending_open: tuple[str, bool] | None = None  # see open_after_first_paint
         self._panes_built = False
+        self._help: Any = None  # the Help window, made when first asked for
 
         self.setObjectName("ragdeskMainWindow")
         self.setWindowTitle("ragdesk")
@@ -362,6 +364,11 @@ class MainWindow(QMainWindow):
         self.act_focus_grid = a("Go to G&rid", lambda: self.grid.setFocus(), "Alt+3")
         self.act_refresh = a("&Reload from File", self.reload, SK.Refresh,
                              "Show changes other people have saved")
+        self.act_help = a("&Getting Started", lambda: self.show_help("start"),
+                          QKeySequence.StandardKey.HelpContents,
+                          "The first steps in ragdesk, and every key")
+        self.act_keys = a("&Keyboard Reference", lambda: self.show_help("keyboard"), None,
+                          "Every keyboard shortcut, including the grid's rating keys")
         self.act_about = a("&About ragdesk", self._about, None)
         self.act_about_qt = a("About &Qt", lambda: QMessageBox.aboutQt(self), None)
 
@@ -425,6 +432,8 @@ class MainWindow(QMainWindow):
         m.addAction(self.act_refresh)
 
         m = bar.addMenu("&Help")
+        m.addActions([self.act_help, self.act_keys])
+        m.addSeparator()
         m.addActions([self.act_about, self.act_about_qt])
 
     def _build_toolbar(self) -> None:
@@ -626,6 +635,18 @@ class MainWindow(QMainWindow):
     def _restore_from_backup(self) -> None:
         from .backup_dialog import restore_from_backup
         restore_from_backup(self)
+
+    def show_help(self, page: str = "start") -> None:
+        """Help ▸ Getting Started (F1) or Keyboard Reference, in a window beside this one."""
+        from .help import HelpDialog
+
+        if self._help is None:
+            actions = list(self.actions())
+            save = getattr(self.editor, "save_action", None)
+            if isinstance(save, QAction):
+                actions.append(save)
+            self._help = HelpDialog(actions, self)
+        self._help.show_page(page)
 
     def _about(self) -> None:
         from .about import show_about
