@@ -55,7 +55,7 @@ from PySide6.QtWidgets import (
 
 from ragdesk.errors import RagdeskError
 from ragdesk.reports import ReportCancelled, ReportOptions, build_report
-from ragdesk.reports.options import MARKINGS, PAPERS, is_peel
+from ragdesk.reports.options import MARKINGS, PAPERS, file_marking, is_peel
 from ragdesk.store import Store
 
 from . import qt_compat  # noqa: F401  (PySide6 work-around, see there)
@@ -132,16 +132,20 @@ class ReportDialog(QDialog):
         self.marking.setAccessibleName("Protective marking")
         for marking in MARKINGS:
             self.marking.addItem(marking or "None", marking)
-        # the last marking and paper this person chose (the window's QSettings), else the file's
+        # the file's marking (File ▸ Properties; OFFICIAL unless changed), not the last one
+        # this person chose: one "None" for a draft must not leave every later board paper
+        # unmarked. The paper size is this person's own, remembered in the window's QSettings.
         self.qsettings = getattr(parent, "settings", None)
         if not isinstance(self.qsettings, QSettings):
             self.qsettings = None
-        remembered = self.qsettings.value("reports/marking") if self.qsettings else None
-        if remembered == "":  # "None" was chosen last time
-            marking = None
-        else:
-            marking = remembered if remembered in MARKINGS else settings.get("report_marking")
-        self.marking.setCurrentIndex(max(0, self.marking.findData(marking)))
+        self.file_marking = file_marking(settings)
+        self.marking.setCurrentIndex(max(0, self.marking.findData(self.file_marking)))
+        self.marking.setToolTip("Printed at the top and bottom of every page. The file's "
+                                f"marking is {self.file_marking or 'none'} (File ▸ Properties).")
+        self.marking_note = QLabel(self)
+        self.marking_note.setStyleSheet("color: #555;")
+        self.marking.currentIndexChanged.connect(lambda _i: self._marking_changed())
+        self._marking_changed()
         self.paper = QComboBox(self)
         self.paper.setAccessibleName("Paper")
         for paper in PAPERS:
@@ -172,7 +176,10 @@ class ReportDialog(QDialog):
         form.addRow("For &meeting:", self.meeting)
         form.addRow("Document &owner:", self.owner)
         form.addRow("&Team:", self.team)
-        form.addRow("Protective &marking:", self.marking)
+        marking_row = QHBoxLayout()
+        marking_row.addWidget(self.marking)
+        marking_row.addWidget(self.marking_note, 1)
+        form.addRow("Protective &marking:", marking_row)
         form.addRow("P&aper:", self.paper)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel, self)
@@ -211,6 +218,14 @@ class ReportDialog(QDialog):
         self.kind.currentIndexChanged.connect(lambda _i: self._kind_changed())
         self.period.currentIndexChanged.connect(lambda _i: self._default_periods())
         self.inspection_model.itemChanged.connect(lambda _item: self._default_periods())
+
+    def _marking_changed(self) -> None:
+        chosen = self.marking.currentData()
+        if chosen == self.file_marking:
+            text = "the file's marking (File ▸ Properties)"
+        else:
+            text = f"the file's marking is {self.file_marking or 'none'}"
+        self.marking_note.setText(text)
 
     # -- defaults
     def _check_inspections(self, ids: set[int]) -> None:
@@ -286,7 +301,6 @@ class ReportDialog(QDialog):
             self.problem.setText("Choose at least one period for the matrix.")
             return
         if self.qsettings is not None:
-            self.qsettings.setValue("reports/marking", self.marking.currentData() or "")
             self.qsettings.setValue("reports/paper", self.paper.currentData())
         super().accept()
 

@@ -1,0 +1,101 @@
+"""Reports as a first-time user meets them (issue 19): the protective marking is the
+file's, shown in the dialog; both ways of saving a PDF give it the same permissions."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
+from reports_support import pages_text
+
+from ragdesk.reports import ReportOptions, build_report
+from ragdesk.store import Store
+from ragdesk.ui import report_dialog
+from ragdesk.ui.dialogs import PropertiesDialog
+from ragdesk.ui.main_window import MainWindow
+from ragdesk.ui.report_dialog import ReportDialog, open_report_dialog
+
+
+@pytest.fixture
+def accept_dialog(monkeypatch: pytest.MonkeyPatch) -> None:
+    def exec_(self: ReportDialog) -> int:
+        self.accept()
+        return QDialog.DialogCode.Accepted if self.result() == QDialog.DialogCode.Accepted else 0
+
+    monkeypatch.setattr(ReportDialog, "exec", exec_)
+
+
+def test_marking_is_official_unless_the_file_says_otherwise(qtbot, sample_store: Store) -> None:
+    dialog = ReportDialog(None, sample_store, action="pdf")
+    qtbot.addWidget(dialog)
+    assert dialog.marking.currentText() == "OFFICIAL" and dialog.options().marking == "OFFICIAL"
+    assert "the file's marking" in dialog.marking_note.text()
+    dialog.marking.setCurrentIndex(dialog.marking.findData(None))
+    assert dialog.marking_note.text() == "the file's marking is OFFICIAL"
+    sample_store.set_setting("report_marking", "OFFICIAL-SENSITIVE")
+    dialog = ReportDialog(None, sample_store, action="pdf")
+    qtbot.addWidget(dialog)
+    assert dialog.options().marking == "OFFICIAL-SENSITIVE"
+    sample_store.set_setting("report_marking", "none")
+    dialog = ReportDialog(None, sample_store, action="pdf")
+    qtbot.addWidget(dialog)
+    assert dialog.options().marking is None and dialog.marking.currentText() == "None"
+
+
+def test_properties_set_the_files_marking(qtbot, sample_path: Path, settings: QSettings,
+                                          warnings: list[str]) -> None:
+    window = MainWindow(settings=settings)
+    qtbot.addWidget(window)
+    assert window.open_path(sample_path)
+    dialog = PropertiesDialog(window.store.settings(), False, window)
+    qtbot.addWidget(dialog)
+    assert dialog.marking.currentData() == "OFFICIAL"
+    dialog.marking.setCurrentIndex(dialog.marking.findData("OFFICIAL-SENSITIVE"))
+    values, blue = dialog.values()
+    window.apply_properties(values, blue)
+    with Store.open(sample_path, read_only=True) as reader:
+        assert reader.settings()["report_marking"] == "OFFICIAL-SENSITIVE"
+    chosen = ReportDialog(window, window.store, action="pdf")
+    qtbot.addWidget(chosen)
+    assert chosen.options().marking == "OFFICIAL-SENSITIVE"
+
+
+def test_exported_pdf_carries_the_marking(qtbot, sample_store: Store, tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch, accept_dialog) -> None:
+    target = tmp_path / "board.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF"))
+    window = QWidget()
+    qtbot.addWidget(window)
+    run = open_report_dialog(window, sample_store, action="pdf")
+    qtbot.waitUntil(lambda: run.finished, timeout=30_000)
+    pages = pages_text(target.read_bytes())
+    assert all("OFFICIAL" in page for page in pages)
+
+
+def test_both_ways_of_saving_a_pdf_give_the_same_permissions(
+        qtbot, sample_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        accept_dialog) -> None:
+    old = os.umask(0o022)
+    try:
+        exported = tmp_path / "exported.pdf"
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(exported), "PDF"))
+        run = open_report_dialog(None, sample_store, action="pdf")
+        qtbot.waitUntil(lambda: run.finished, timeout=30_000)
+        assert run.error is None
+        source = tmp_path / "preview.pdf"
+        build_report(sample_store, ReportOptions(kind="recommendations"), source)
+        saved = tmp_path / "saved.pdf"
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(saved), "PDF"))
+        assert report_dialog._save_copy(None, str(source)) == str(saved)  # the preview's Save PDF
+        modes = {stat.S_IMODE(p.stat().st_mode) for p in (exported, saved)}
+        assert modes == {0o644}
+        # a file replaced keeps the mode it had
+        exported.chmod(0o640)
+        build_report(sample_store, ReportOptions(kind="recommendations"), exported)
+        assert stat.S_IMODE(exported.stat().st_mode) == 0o640
+    finally:
+        os.umask(old)
