@@ -99,3 +99,36 @@ def test_both_ways_of_saving_a_pdf_give_the_same_permissions(
         assert stat.S_IMODE(exported.stat().st_mode) == 0o640
     finally:
         os.umask(old)
+
+
+def test_quitting_with_a_preview_open_says_nothing(qtbot, sample_path: Path,
+                                                   settings: QSettings, warnings: list[str],
+                                                   accept_dialog) -> None:
+    """Qt warned "QObject::connect(QPdfDocument, QPdfLinkModel): invalid nullptr parameter"
+    on quitting after a preview; any Qt warning fails this test (qt_log_level_fail)."""
+    window = MainWindow(settings=settings)
+    window.show()
+    assert window.open_path(sample_path)
+    runs: list = []
+    original = report_dialog.open_report_dialog
+
+    def recording(*args, **kwargs):
+        runs.append(original(*args, **kwargs))
+        return runs[-1]
+
+    report_dialog.open_report_dialog = recording
+    try:
+        window.act_preview.trigger()
+    finally:
+        report_dialog.open_report_dialog = original
+    qtbot.waitUntil(lambda: runs and runs[0].finished, timeout=30_000)
+    preview = runs[0].preview
+    assert preview.isVisible() and preview.document.pageCount() > 0
+    gone: list[str] = []
+    preview.destroyed.connect(lambda *_: gone.append("preview"))
+    preview.close()  # closed, then the window quits
+    qtbot.waitUntil(lambda: "preview" in gone)
+    window.destroyed.connect(lambda *_: gone.append("window"))
+    window.close()
+    window.deleteLater()
+    qtbot.waitUntil(lambda: "window" in gone)

@@ -533,7 +533,10 @@ class PreviewDialog(QDialog):
         self.resize(900, 1000)
 
     def closeEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt's name
-        self.view.setDocument(None)
+        # Close the document but leave it on the view: QPdfView.setDocument(None) hands the
+        # null to its link model, and Qt warned "QObject::connect(QPdfDocument,
+        # QPdfLinkModel): invalid nullptr parameter" (issue 19). View and document go
+        # together with the dialog (WA_DeleteOnClose).
         self.document.close()
         super().closeEvent(event)
 
