@@ -25,7 +25,17 @@ from ragdesk.domain import Assessment, Dot, Item, Period, Rating
 from ragdesk.store import Store
 
 from .document import Bookmark, Milestone
-from .flowables import Gap, NeedRoom, Para, SplitTable, document, escape, inline_markup, para
+from .flowables import (
+    Gap,
+    NeedRoom,
+    Para,
+    ShrinkToFit,
+    SplitTable,
+    document,
+    escape,
+    inline_markup,
+    para,
+)
 from .options import Resolved
 from .styles import HEADER_FILL, INK, LIGHT_RULE, NAVY, RULE, Styles, hex_colour, make_styles
 
@@ -141,7 +151,8 @@ def _span(periods: list[Period]) -> str:
 
 def matrix(store: Store, resolved: Resolved, scale: _Scale, statuses: dict[str, str],
            styles: Styles, width: float) -> list[Flowable]:
-    """AFI | Area | one column per period | DoT; two halves side by side when short.
+    """The key, then AFI | Area | one column per period | DoT; two halves side by side
+    when short.
 
     Never wider than the page: with more periods than fit, the latest fill the
     first matrix and the earlier ones follow in further matrices, each saying so.
@@ -169,7 +180,11 @@ def matrix(store: Store, resolved: Resolved, scale: _Scale, statuses: dict[str, 
                                           periods, dot=n == 0)
         drafts = drafts or had_drafts
         out += [table, Gap(1, 6)]
-    return out + [key(scale, styles, width, drafts=drafts), Gap(1, 4)]
+    # The key goes above the matrix: below it, a matrix that just filled page 1 pushed the
+    # key alone onto page 2, then blank until the per-AFI tables (issue 19). Above it, the
+    # matrix's first rows always follow it on the same page.
+    summary = [key(scale, styles, width, drafts=drafts), Gap(1, 4), *out]
+    return [ShrinkToFit(summary)] if len(groups) == 1 else summary
 
 
 def _matrix_table(resolved: Resolved, scale: _Scale, styles: Styles, width: float,
