@@ -132,3 +132,68 @@ def test_quitting_with_a_preview_open_says_nothing(qtbot, sample_path: Path,
     window.close()
     window.deleteLater()
     qtbot.waitUntil(lambda: "window" in gone)
+
+
+def _window_with_drafts(qtbot, sample_path: Path, settings: QSettings) -> MainWindow:
+    """The sample after a new period: every rated item carried forward as a draft."""
+    with Store.open(sample_path) as store:
+        new = store.add_period("Dec 2024", carry_forward=True)
+        rec = next(r for r in store.item_rows() if r.inspection_id == store.inspections()[0].id)
+        store.set_rag(rec.id, new.id, "GREEN")  # rated anew: no longer a draft
+    window = MainWindow(settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.open_path(sample_path)
+    return window
+
+
+@pytest.mark.parametrize("answer", ["go", "anyway", "cancel"])
+def test_exporting_a_report_with_drafts_says_how_many_first(
+        qtbot, sample_path: Path, settings: QSettings, warnings: list[str], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, accept_dialog, answer: str) -> None:
+    window = _window_with_drafts(qtbot, sample_path, settings)
+    store = window.store
+    dec = store.period_by_label("Dec 2024")
+    first = store.inspections()[0]
+    expected = [i for i in (r.id for r in store.item_rows() if r.inspection_id == first.id)
+                if (a := store.assessment(i, dec.id)) is not None and a.draft]
+    asked: list[tuple[int, int, str]] = []
+
+    def ask(self, drafts: int, items: int, period: str) -> str:
+        asked.append((drafts, items, period))
+        return answer
+
+    monkeypatch.setattr(ReportDialog, "_ask_about_drafts", ask)
+    target = tmp_path / "board.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF"))
+    runs: list = []
+    original = report_dialog.open_report_dialog
+    monkeypatch.setattr(report_dialog, "open_report_dialog",
+                        lambda *a, **k: runs.append(original(*a, **k)) or runs[-1])
+    window.select_inspection(first.id)
+    window.act_pdf.trigger()
+    assert asked and asked[0][0] == len(expected) > 0 and asked[0][2] == "Dec 2024"
+    if answer == "anyway":
+        qtbot.waitUntil(lambda: runs[0] is not None and runs[0].finished, timeout=30_000)
+        assert "Draft: carried forward" in "\n".join(pages_text(target.read_bytes()))
+        return
+    assert runs == [None] and not target.exists()  # nothing printed
+    if answer == "go":  # the first draft is in the editor, the rest named
+        assert window.current_item == expected[0] and window.current_period == dec.id
+        assert f"{len(expected)} carried-forward drafts to check" in \
+            window.statusBar().currentMessage()
+    else:
+        assert window.current_item is None
+
+
+def test_previewing_a_report_with_drafts_asks_nothing(
+        qtbot, sample_path: Path, settings: QSettings, warnings: list[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    window = _window_with_drafts(qtbot, sample_path, settings)
+    dialog = ReportDialog(window, window.store, action="preview",
+                          period_id=window.store.period_by_label("Dec 2024").id)
+    qtbot.addWidget(dialog)
+    assert dialog.drafts_in_report()
+    monkeypatch.setattr(dialog, "ask_about_drafts", lambda *a: pytest.fail("asked"))
+    dialog.accept()
+    assert dialog.result() == QDialog.DialogCode.Accepted

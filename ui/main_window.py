@@ -894,6 +894,23 @@ class MainWindow(QMainWindow):
         except RagdeskError as e:
             self.show_error(str(e))
 
+    def show_drafts(self, item_ids: list[int], period_id: int | None) -> None:
+        """The report dialog's "Go to the Drafts": the first draft in the editor at that
+        period, the rest named in the status bar (the grid marks each with * and a dashed
+        border)."""
+        if not item_ids:
+            return
+        if period_id is not None and self._period(period_id) is not None:
+            self.select_item(item_ids[0], period_id)
+        else:
+            self.select_item(item_ids[0], self.current_period)
+        labels = [row.label for i in item_ids if (row := self.tree_model.item_row(i))]
+        shown = ", ".join(labels[:8]) + (f" and {len(labels) - 8} more" if len(labels) > 8 else "")
+        self._status(f"{len(item_ids)} carried-forward draft{'s' if len(item_ids) != 1 else ''} "
+                     f"to check: {shown}. Confirm each in the editor, or press R, A or G in "
+                     "the grid.", 30000)
+        self._focus_editor()
+
     # ================================================================ selection and sync
 
     def _tree_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import threading
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -95,9 +96,15 @@ class ReportDialog(QDialog):
         self._item_inspection = {i.id: i.inspection_id for i in items}
         grid = store.rag_grid()
         self._rated: dict[int, set[int]] = {}  # period -> items rated in it
-        for (item, period), (rag, _draft) in grid.items():
+        self._drafts: dict[int, set[int]] = {}  # period -> items whose assessment is a draft
+        for (item, period), (rag, draft) in grid.items():
             if rag:
                 self._rated.setdefault(period, set()).add(item)
+            if draft:
+                self._drafts.setdefault(period, set()).add(item)
+        self.action = action
+        self.drafts_to_check: list[int] = []  # set when the user chose to go to the drafts
+        self.ask_about_drafts: Callable[[int, int, str], str] = self._ask_about_drafts
         settings = store.settings()
 
         self.kind = QComboBox(self)
@@ -269,6 +276,52 @@ class ReportDialog(QDialog):
             items &= set(self.item_ids)
         return items
 
+    # -- drafts
+    def report_period(self) -> int | None:
+        """The period whose narratives and ratings the report prints (the matrix's last)."""
+        periods = self.options().period_ids
+        return periods[-1] if periods else None
+
+    def drafts_in_report(self) -> list[int]:
+        """The items of the report whose assessment in its period is a carried-forward draft."""
+        period = self.report_period()
+        items = self._chosen_items()
+        order = list(self._item_inspection)
+        drafts = self._drafts.get(period, set()) & items if period is not None else set()
+        return sorted(drafts, key=order.index)
+
+    def _drafts_checked(self) -> bool:
+        """Before a board paper is printed or exported with drafts in it: say how many and
+        offer to go to them; True to go on printing."""
+        drafts = self.drafts_in_report()
+        if not drafts:
+            return True
+        label = next((p.label for p in self._periods if p.id == self.report_period()), "")
+        answer = self.ask_about_drafts(len(drafts), len(self._chosen_items()), label)
+        if answer == "anyway":
+            return True
+        if answer == "go":
+            self.drafts_to_check = drafts
+            self.reject()
+        return False
+
+    def _ask_about_drafts(self, drafts: int, items: int, period: str) -> str:
+        verb = "Print" if self.action == "print" else "Export"
+        many = drafts != 1
+        box = QMessageBox(QMessageBox.Icon.Warning, self.windowTitle(),
+                          f"{drafts} of the {items} items in this report "
+                          f"{'are' if many else 'is a'} carried-forward draft{'s' if many else ''} "
+                          f"in {period}, not yet confirmed.",
+                          QMessageBox.StandardButton.Cancel, self)
+        box.setInformativeText("They print as “Draft: carried forward…” and “AMBER (draft)”. "
+                               "Check and confirm them first, or print them as drafts.")
+        go = box.addButton("&Go to the Drafts", QMessageBox.ButtonRole.RejectRole)
+        anyway = box.addButton(f"{verb} &Anyway", QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(go)
+        box.exec()
+        clicked = box.clickedButton()
+        return "go" if clicked is go else "anyway" if clicked is anyway else "cancel"
+
     # -- result
     def options(self) -> ReportOptions:
         kind = self.kind.currentData()
@@ -299,6 +352,8 @@ class ReportDialog(QDialog):
             return
         if self.kind.currentData() == "peel" and not self.options().period_ids:
             self.problem.setText("Choose at least one period for the matrix.")
+            return
+        if self.action in ("print", "pdf") and not self._drafts_checked():
             return
         if self.qsettings is not None:
             self.qsettings.setValue("reports/paper", self.paper.currentData())
@@ -565,6 +620,9 @@ def open_report_dialog(parent: QWidget | None, store: Store, *, action: str,
         raise ValueError(f"unknown report action {action!r}")
     dialog = ReportDialog(parent, store, action=action, item_ids=item_ids, period_id=period_id)
     if dialog.exec() != QDialog.DialogCode.Accepted:
+        go_to = getattr(parent, "show_drafts", None)
+        if dialog.drafts_to_check and callable(go_to):
+            go_to(dialog.drafts_to_check, dialog.report_period())
         return None
     options = dialog.options()
     target = None
