@@ -59,7 +59,16 @@ from PySide6.QtWidgets import (
 )
 
 from ragdesk import richtext
-from ragdesk.domain import Assessment, Deadline, Dot, Item, ItemKind, Period, stored_form
+from ragdesk.domain import (
+    STATUS_NOTE_PRINT_LIMIT,
+    Assessment,
+    Deadline,
+    Dot,
+    Item,
+    ItemKind,
+    Period,
+    stored_form,
+)
 from ragdesk.errors import Conflict, InvalidValue, NotFound, RagdeskError
 from ragdesk.store import Change, Store
 
@@ -519,7 +528,18 @@ class EditorPane(QWidget):
         self.status_note.setPlaceholderText("e.g. Remains Amber following AFI / Recs Star Chamber")
         note_label = QLabel("Status &note", self)
         note_label.setBuddy(self.status_note)
-        form.addRow(note_label, self.status_note)
+        # a soft limit, counted as you type: how the note will print, never a refusal
+        self.note_count = QLabel(self)
+        self.note_count.setAccessibleName("Status note length")
+        self.note_count.setWordWrap(True)
+        self.status_note.textChanged.connect(self._count_note)
+        note_box = QWidget(self)
+        note_layout = QVBoxLayout(note_box)
+        note_layout.setContentsMargins(0, 0, 0, 0)
+        note_layout.setSpacing(1)
+        note_layout.addWidget(self.status_note)
+        note_layout.addWidget(self.note_count)
+        form.addRow(note_label, note_box)
         self.update_box = RichTextBox("Update", self, min_height=90)
         self.intent_box = RichTextBox("Intent and Implementation", self, min_height=70)
         self.impact_box = RichTextBox("Impact", self, min_height=70)
@@ -590,6 +610,20 @@ class EditorPane(QWidget):
                                     "leave them)")
         self.save_action.triggered.connect(self.save_now)
         self.addAction(self.save_action)
+
+    def _count_note(self) -> None:
+        """'123 / 600 characters'; past the limit, say what that does to the printout."""
+        n = len(self.status_note.toPlainText().strip())
+        limit = STATUS_NOTE_PRINT_LIMIT
+        if n <= limit:
+            self.note_count.setText(f"{n} / {limit} characters" if n else "")
+            self.note_count.setStyleSheet("color: #666;")
+        else:
+            self.note_count.setText(
+                f"{n} / {limit} characters: status notes over {limit} characters print "
+                "under the update in the PEEL report, not beside the rating, and may run "
+                "across pages. Put the detail in the Update instead?")
+            self.note_count.setStyleSheet("color: #8a5a00;")
 
     def _set_tab_order(self) -> None:
         """Tab goes top to bottom as shown (re-done when the RAG buttons are rebuilt)."""
