@@ -64,3 +64,31 @@ def test_a_long_status_note_prints_in_the_wide_column(sample_store: Store) -> No
     # in the Update column, under its own label, on two pages at most (it ran over four)
     assert 1 <= len(with_note) <= 2
     assert "Status note" in pages[with_note[0]]
+
+
+def test_key_fields_show_above_the_narratives_without_scrolling(qtbot, pane, sample_store):
+    item, period = _afi3_jun(sample_store)
+    sample_store.update_item(item, deadline="31/10/2023", lead="ACC <Nolan> & Co",
+                             board="Local Policing Board", status="in_progress")
+    pane.show_item(item, period)
+    summary = pane.summary
+    assert summary.isVisible()
+    shown = summary.text()
+    assert "31 October 2023" in shown and "In progress" in shown
+    assert "ACC &lt;Nolan&gt; &amp; Co" in shown and "Local Policing Board" in shown
+    # it sits in the part of the pane shown before any scrolling
+    assert pane.scroll.verticalScrollBar().value() == 0
+    top = summary.mapTo(pane.scroll.viewport(), summary.rect().bottomLeft()).y()
+    assert 0 < top < pane.scroll.viewport().height()
+    assert summary.mapTo(pane.scroll.viewport(), summary.rect().topLeft()).y() \
+        < pane.assessment_box.mapTo(pane.scroll.viewport(), pane.assessment_box.rect().topLeft()).y()
+    # each field's name takes you to it
+    summary.linkActivated.emit("deadline")
+    assert pane.deadline.hasFocus()
+    at = pane.deadline.mapTo(pane.scroll.viewport(), pane.deadline.rect().topLeft()).y()
+    assert 0 <= at < pane.scroll.viewport().height()
+    # a change made elsewhere shows at once
+    sample_store.update_item(item, lead="DCI Smith")
+    assert "DCI Smith" in summary.text()
+    pane.show_inspection(sample_store.item(item).inspection_id)
+    assert not summary.isVisible()

@@ -390,7 +390,17 @@ class EditorPane(QWidget):
         self.banner.hide()
         self.placeholder = QLabel("Choose an inspection or an item on the left.", self)
         self.placeholder.setStyleSheet("color: #666;")
+        # what the item is and its key fields, above the narratives: they were only reached
+        # by scrolling past them (issue 19); each name is a link to its field below
+        self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.summary.setAccessibleName("Item summary")
+        self.summary.setStyleSheet("background: #f4f6f9; padding: 4px; border: 1px solid #d5dae2;")
+        self.summary.linkActivated.connect(self.go_to_field)
+        self.summary.hide()
         column.addWidget(self.heading)
+        column.addWidget(self.summary)
         column.addWidget(self.period_note)
         column.addWidget(self.banner)
         column.addWidget(self.placeholder)
@@ -743,6 +753,7 @@ class EditorPane(QWidget):
         self.heading.setText("")
         self.banner.hide()
         self.period_note.hide()
+        self.summary.hide()
         self.placeholder.show()
         self.inspection_box.hide()
         self.item_box.hide()
@@ -824,6 +835,7 @@ class EditorPane(QWidget):
         self.item_box.hide()
         self.assessment_box.hide()
         self.evidence_box.hide()
+        self.summary.hide()
         self.inspection_box.show()
         if fresh:
             self.banner.hide()
@@ -852,6 +864,7 @@ class EditorPane(QWidget):
         if fresh:
             self.banner.hide()
         self._apply("item", item, fresh=fresh)
+        self._show_summary(item)
         self._set_heading(f"{html.escape(item.heading)}"
                           f"<br/><span style='font-weight:normal; font-size:small'>"
                           f"{html.escape(inspection.title)}</span>", item)
@@ -903,6 +916,45 @@ class EditorPane(QWidget):
                                     f"{human_time(record.updated_at)}")
         else:
             self.changed_by.setText("Not yet rated or written for this period.")
+
+    def _show_summary(self, item: Item) -> None:
+        """The item's text and key fields in a few lines under the heading, as the editor
+        shows them (dates written out, the status's label); empty ones say so."""
+        assert self.store is not None
+        statuses = {s.code: s.label for s in self.store.statuses()}
+        try:
+            files = len(self.store.evidence(item.id))
+        except RagdeskError:
+            files = 0
+        text = " ".join(richtext.to_plain(item.text).split())
+        if len(text) > 320:
+            text = text[:319].rstrip() + "…"
+
+        def field(name: str, label: str, value: str) -> str:
+            shown = html.escape(value) if value else "<span style='color:#888'>none</span>"
+            return f"<a href='{name}'>{label}</a>: <b>{shown}</b>"
+
+        parts = [field("deadline", "Deadline", str(item.deadline)),
+                 field("status", "Status", statuses.get(item.status, item.status)),
+                 field("review_date", "Review", show_date(item.review_date)),
+                 field("lead", "Lead", item.lead), field("board", "Board", item.board),
+                 field("area", "Area", item.area),
+                 field("evidence", "Evidence", f"{files} file{'s' if files != 1 else ''}"
+                       if files else "")]
+        body = f"<i>{html.escape(text)}</i><br/>" if text else ""
+        self.summary.setText(body + " &nbsp;·&nbsp; ".join(parts))
+        self.summary.show()
+
+    def go_to_field(self, name: str) -> None:
+        """Scroll to one of the item's fields and put the cursor in it (the summary's links)."""
+        targets = {"deadline": self.deadline, "status": self.status, "review_date": self.review_date,
+                   "lead": self.lead, "board": self.board, "area": self.area,
+                   "evidence": self.evidence.table}
+        widget = targets.get(name)
+        if widget is None:
+            return
+        self.scroll.ensureWidgetVisible(widget)
+        widget.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _set_heading(self, text: str, record: Any) -> None:
         who = getattr(record, "updated_by", "")

@@ -1076,19 +1076,19 @@ class MainWindow(QMainWindow):
 
     def _fit_tree_columns(self) -> None:
         """The RAG, Status and Deadline columns as wide as what they show at its longest
-        (the widest badge, status label and "⚠ Overdue 31/10/23"), so nothing is cut at
-        the default size; a status label longer than a third of the tree is cut with "…"
-        and shown whole in its tooltip."""
+        (the widest badge, short status label and "⚠ Overdue 31/10/23"), so nothing is
+        cut at the default size and the Item column keeps the rest; a custom status label
+        too long even so is cut with "…" and shown whole in its tooltip."""
         from ragdesk.domain import Deadline
 
-        from .tree_model import COL_DUE, COL_RAG, COL_STATUS, short_deadline
+        from .tree_model import COL_DUE, COL_RAG, COL_STATUS, short_deadline, short_status
         store = self.store
         header = self.tree.header()
         metrics = self.tree.fontMetrics()
         bold = header.font()
         bold.setBold(True)
         heading = QFontMetrics(bold)
-        pad = 2 * self.tree.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin) + 24
+        pad = 2 * self.tree.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin) + 16
         model = self.tree_model
 
         def title(col: int) -> int:
@@ -1097,10 +1097,9 @@ class MainWindow(QMainWindow):
         words = [r.code for r in model.scale.enabled] + ["not rated"]
         badge = max(heading.horizontalAdvance(w) for w in words) + 20
         self.tree.setColumnWidth(COL_RAG, max(badge, title(COL_RAG)) + pad)
-        labels = [s.label for s in store.statuses()] if store is not None else ["Status"]
-        widest = max(metrics.horizontalAdvance(text) for text in labels)
-        limit = max(140, self.tree.width() // 3)
-        self.tree.setColumnWidth(COL_STATUS, min(limit, max(widest, title(COL_STATUS)) + pad))
+        labels = [short_status(s.label) for s in store.statuses()] if store is not None else []
+        widest = max((metrics.horizontalAdvance(text) for text in labels), default=0)
+        self.tree.setColumnWidth(COL_STATUS, min(180, max(widest, title(COL_STATUS)) + pad))
         sample = "⚠ Overdue " + short_deadline(Deadline.parse("28/12/2028"))
         self.tree.setColumnWidth(COL_DUE, max(metrics.horizontalAdvance(sample),
                                               title(COL_DUE)) + pad)

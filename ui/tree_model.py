@@ -60,6 +60,14 @@ def short_deadline(deadline: Deadline) -> str:
     return deadline.date.strftime("%d/%m/%y") if deadline.date else ""
 
 
+def short_status(label: str) -> str:
+    """A status as the tree shows it: a long label loses its "by …" tail ("Verified closed
+    by the inspectorate" reads "Verified closed"); the tooltip has it whole."""
+    if len(label) > 24 and " by " in label:
+        return label.split(" by ", 1)[0]
+    return label
+
+
 @dataclass(frozen=True)
 class ItemFilter:
     """What the filter bar asks for; an empty filter shows everything."""
@@ -524,8 +532,11 @@ class TreeModel(QAbstractItemModel):
                     return f"{self._period_label}: {self._scale.tooltip(rag)}"
                 return "Latest rating — " + self._scale.tooltip(rag)
         elif column == COL_STATUS:
-            if display or role == Qt.ItemDataRole.ToolTipRole:
-                return self._status_labels.get(row.status, row.status)
+            label = self._status_labels.get(row.status, row.status)
+            if display:
+                return short_status(label)
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return label
         elif column == COL_DUE:
             if display:
                 text = short_deadline(row.deadline)
