@@ -75,3 +75,27 @@ def test_choosing_an_item_says_when_it_moves_the_period(qtbot, window: MainWindo
     window.period_combo.setCurrentIndex(window.period_combo.findData(jun.id))
     assert window.current_period == jun.id
     assert not note.isVisibleTo(window.editor)
+
+
+def test_search_matches_are_highlighted_in_the_editor(qtbot, window: MainWindow) -> None:
+    store = window.store
+    rec13 = _rec(store, "13")
+    jul = store.period_by_label("Jul 2023")
+    before = store.assessment(rec13, jul.id)
+    qtbot.keyClicks(window.filter_bar.text, "corevet")
+    window.filter_bar.apply_now()
+    _click_tree_item(qtbot, window, rec13)
+    editor = window.editor
+    assert editor.search_note.isVisibleTo(editor)
+    assert "found in:" in editor.search_note.text() and "Update" in editor.search_note.text()
+    marks = editor.update_box.editor.extraSelections()
+    assert marks and all(m.cursor.selectedText().lower().startswith("corevet") for m in marks)
+    # the marks are not part of the text: nothing is saved
+    assert editor.flush()
+    after = store.assessment(rec13, jul.id)
+    assert after.update == before.update and after.version == before.version
+    # a field that does not match carries no marks
+    assert not editor.impact_box.editor.extraSelections() or "Impact" in editor.search_note.text()
+    window.filter_bar.clear()
+    assert not editor.search_note.isVisibleTo(editor)
+    assert editor.update_box.editor.extraSelections() == []

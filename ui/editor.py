@@ -34,11 +34,21 @@ import contextlib
 import datetime as dt
 import html
 import importlib
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+    QTextCharFormat,
+    QTextCursor,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QComboBox,
@@ -79,6 +89,7 @@ from .rag_selector import RagSelector
 from .rich_editor import RichTextBox, RichTextEdit, read_plain, set_line_text, write_plain
 
 ERROR_STYLE = "color: #b00020;"
+SEARCH_HIGHLIGHT = "#fff176"  # a search match: marker-pen yellow, under the text
 DOT_CHOICES = [
     ("", "Derived (from the previous period)"),  # "" not None: see ComboField
     (Dot.SAME.value, "= No change"),
@@ -399,8 +410,16 @@ class EditorPane(QWidget):
         self.summary.setStyleSheet("background: #f4f6f9; padding: 4px; border: 1px solid #d5dae2;")
         self.summary.linkActivated.connect(self.go_to_field)
         self.summary.hide()
+        # which of the fields shown hold the words searched for (they are highlighted)
+        self.search_note = QLabel(self)
+        self.search_note.setWordWrap(True)
+        self.search_note.setAccessibleName("Search matches")
+        self.search_note.setStyleSheet(f"background: {SEARCH_HIGHLIGHT}; padding: 3px;")
+        self.search_note.hide()
+        self._search_words: list[str] = []
         column.addWidget(self.heading)
         column.addWidget(self.summary)
+        column.addWidget(self.search_note)
         column.addWidget(self.period_note)
         column.addWidget(self.banner)
         column.addWidget(self.placeholder)
@@ -739,6 +758,7 @@ class EditorPane(QWidget):
                 return
             if change.periods or any(a[0] == self.item_id for a in change.assessments):
                 self._load_assessment(fresh=False)
+                self._show_matches()
             if self.item_id in change.evidence_of:
                 self.evidence.reload()
         except RagdeskError as e:  # the drive went away mid-read: say so, keep what is shown
@@ -754,6 +774,7 @@ class EditorPane(QWidget):
         self.banner.hide()
         self.period_note.hide()
         self.summary.hide()
+        self.search_note.hide()
         self.placeholder.show()
         self.inspection_box.hide()
         self.item_box.hide()
@@ -836,6 +857,7 @@ class EditorPane(QWidget):
         self.assessment_box.hide()
         self.evidence_box.hide()
         self.summary.hide()
+        self.search_note.hide()
         self.inspection_box.show()
         if fresh:
             self.banner.hide()
@@ -869,6 +891,7 @@ class EditorPane(QWidget):
                           f"<br/><span style='font-weight:normal; font-size:small'>"
                           f"{html.escape(inspection.title)}</span>", item)
         self._load_assessment(fresh=fresh)
+        self._show_matches()
         if fresh:
             self.evidence.show_item(self.store, item.id)
         else:
@@ -955,6 +978,70 @@ class EditorPane(QWidget):
             return
         self.scroll.ensureWidgetVisible(widget)
         widget.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # ------------------------------------------------------------------ search
+    def set_search(self, text: str) -> None:
+        """Highlight the words of the tree's search in the fields shown and say which
+        fields hold them (empty text clears it). Words as the search reads them: whole
+        words, the last one as the start of a word."""
+        self._search_words = re.findall(r"\w+", text or "", flags=re.UNICODE)
+        self._show_matches()
+
+    def _search_pattern(self) -> re.Pattern[str] | None:
+        words = self._search_words
+        if not words:
+            return None
+        parts = [rf"\b{re.escape(w)}\b" for w in words[:-1]] + [rf"\b{re.escape(words[-1])}\w*"]
+        return re.compile("|".join(parts), re.IGNORECASE | re.UNICODE)
+
+    def _show_matches(self) -> None:
+        pattern = self._search_pattern()
+        fields = [f for f in self.fields if f.target != "inspection"] if self.item_id else []
+        found: list[str] = []
+        for f in fields:
+            w = f.widget
+            if isinstance(w, (QTextEdit, QPlainTextEdit)):
+                hits = self._highlight(w, pattern)
+            elif isinstance(w, QLineEdit):
+                hits = bool(pattern and pattern.search(w.text()))
+            else:
+                continue
+            if hits:
+                found.append(f.label)
+        if pattern is None or not fields:
+            self.search_note.hide()
+            return
+        shown = " ".join(self._search_words)
+        where = f" in {self.period.label}" if self.period is not None else ""
+        if found:
+            self.search_note.setText(f"Search “{html.escape(shown)}” found in: "
+                                     f"<b>{html.escape(', '.join(found))}</b>")
+        else:
+            self.search_note.setText(f"Search “{html.escape(shown)}”: not in the text shown "
+                                     f"here{where}; it matches this item's narrative in "
+                                     "another period (choose the period at the top).")
+        self.search_note.show()
+
+    @staticmethod
+    def _highlight(widget: QTextEdit | QPlainTextEdit, pattern: re.Pattern[str] | None) -> bool:
+        """Mark every match with a background that is not part of the text (an extra
+        selection: nothing is saved, the undo history is untouched)."""
+        selections: list[QTextEdit.ExtraSelection] = []
+        if pattern is not None:
+            document = widget.document()
+            text = document.toPlainText()
+            fmt = QTextCharFormat()
+            fmt.setBackground(QColor(SEARCH_HIGHLIGHT))
+            for m in pattern.finditer(text):
+                cursor = QTextCursor(document)
+                cursor.setPosition(m.start())
+                cursor.setPosition(m.end(), QTextCursor.MoveMode.KeepAnchor)
+                selection = QTextEdit.ExtraSelection()
+                selection.cursor = cursor  # type: ignore[misc]
+                selection.format = fmt  # type: ignore[misc]
+                selections.append(selection)
+        widget.setExtraSelections(selections)
+        return bool(selections)
 
     def _set_heading(self, text: str, record: Any) -> None:
         who = getattr(record, "updated_by", "")

@@ -687,6 +687,8 @@ class MainWindow(QMainWindow):
         self.filter_bar.blockSignals(True)
         self.filter_bar.clear()
         self.filter_bar.blockSignals(False)
+        if self.editor is not None:
+            self.editor.set_search("")
         self.tree_model.filter = ItemFilter()
         self.tree_model.set_store(store)
         self.grid_model.set_visible(None)
@@ -1120,6 +1122,8 @@ class MainWindow(QMainWindow):
 
     def _filter_changed(self, item_filter: ItemFilter) -> None:
         self.tree_model.set_filter(item_filter)
+        if self.editor is not None:
+            self.editor.set_search(item_filter.text)
         self.grid_model.set_visible(self.tree_model.visible_item_ids())
         self._update_counts()
         visible = self.tree_model.visible_item_ids()
