@@ -21,6 +21,7 @@ from ragdesk.store import Change, Store
 
 from . import qt_compat  # noqa: F401  (PySide6 work-around, see there)
 from .rag_style import DOT_TEXT, DOT_TIP, RatingScale
+from .tree_model import short_status
 
 COUNTS_PER_LINE = 2
 ITEM_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -520,7 +521,8 @@ class GridModel(QAbstractTableModel):
         if column == self.status_column and role in (
                 Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
                 Qt.ItemDataRole.AccessibleTextRole):
-            return self._status_labels.get(item.status, item.status)
+            label = self._status_labels.get(item.status, item.status)
+            return short_status(label) if role == Qt.ItemDataRole.DisplayRole else label
         return None
 
     def _cell_data(self, item: ItemRow, period: Period, role: int) -> Any:

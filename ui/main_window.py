@@ -1093,8 +1093,9 @@ class MainWindow(QMainWindow):
         pad = 2 * self.tree.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin) + 16
         model = self.tree_model
 
-        def title(col: int) -> int:
-            return heading.horizontalAdvance(str(model.headerData(col, Qt.Orientation.Horizontal)))
+        def title(col: int) -> int:  # with room for the sort arrow beside it
+            text = str(model.headerData(col, Qt.Orientation.Horizontal))
+            return heading.horizontalAdvance(text) + 20
 
         words = [r.code for r in model.scale.enabled] + ["not rated"]
         badge = max(heading.horizontalAdvance(w) for w in words) + 20
