@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QModelIndex, QRect, QSettings, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -86,6 +86,8 @@ FILE_FILTER = "ragdesk files (*.db *.ragdesk);;All files (*)"
 NO_FILE_TEXT = "No file is open.\n\nUse File ▸ Open… or File ▸ New…"
 
 # Some desktops define no binding for these standard keys; use the common ones there.
+COL_RAG_TREE = 1  # the tree's RAG column (tree_model.COL_RAG, not imported before the panes)
+
 _FALLBACK_KEYS = {
     QKeySequence.StandardKey.Quit: "Ctrl+Q",
     QKeySequence.StandardKey.Refresh: "F5",
@@ -216,7 +218,7 @@ class MainWindow(QMainWindow):
         self.tree.expanded.connect(lambda i: self._collapsed.discard(self.tree_model.group_key(i) or ""))
         self.tree.collapsed.connect(lambda i: self._collapsed.add(self.tree_model.group_key(i) or ""))
         self.tree_model.modelReset.connect(self._after_tree_reset)
-        self.tree_model.headerDataChanged.connect(lambda *_: self._fit_tree_columns())
+        self.tree_model.ratings_changed.connect(self._tree_ratings_changed)
         delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.tree)
         delete.setContext(Qt.ShortcutContext.WidgetShortcut)
         delete.activated.connect(self.delete_selected)
@@ -1069,12 +1071,20 @@ class MainWindow(QMainWindow):
             periods = self.grid_model.periods
             self.current_period = periods[-1].id if periods else None
         self._sync_period_combo()
+        self._fit_tree_columns()  # the RAG heading names the period: the longest may be new
 
     def _refresh_choices(self) -> None:
         store = self.store
         if store is None:
             return
         self.filter_bar.set_choices(store.ratings(), store.statuses(), self.tree_model.all_rows())
+
+    def _tree_ratings_changed(self) -> None:
+        """The tree's RAG column shows another period: repaint that strip and its heading."""
+        viewport = self.tree.viewport()
+        viewport.update(QRect(self.tree.columnViewportPosition(COL_RAG_TREE), 0,
+                              self.tree.columnWidth(COL_RAG_TREE), viewport.height()))
+        self.tree.header().updateSection(COL_RAG_TREE)
 
     def _fit_tree_columns(self) -> None:
         """The RAG, Status and Deadline columns as wide as what they show at its longest
@@ -1094,8 +1104,10 @@ class MainWindow(QMainWindow):
         model = self.tree_model
 
         def title(col: int) -> int:  # with room for the sort arrow beside it
-            text = str(model.headerData(col, Qt.Orientation.Horizontal))
-            return heading.horizontalAdvance(text) + 20
+            texts = [str(model.headerData(col, Qt.Orientation.Horizontal))]
+            if col == COL_RAG:  # "RAG <period>" for whichever period is chosen
+                texts += [f"RAG {p.label}" for p in self.grid_model.periods]
+            return max(heading.horizontalAdvance(t) for t in texts) + 20
 
         words = [r.code for r in model.scale.enabled] + ["not rated"]
         badge = max(heading.horizontalAdvance(w) for w in words) + 20

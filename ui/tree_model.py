@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from ragdesk.domain import Deadline, ItemRow
@@ -97,7 +97,13 @@ class _Group:
 
 
 class TreeModel(QAbstractItemModel):
-    """Inspections → items, optionally grouped by board, area or lead, filtered."""
+    """Inspections → items, optionally grouped by board, area or lead, filtered.
+
+    ``ratings_changed`` says the RAG column and its heading show another period (repaint
+    them; no row's size changed).
+    """
+
+    ratings_changed = Signal()
 
     def __init__(self, store: Store | None = None, parent: Any = None, *,
                  today: Callable[[], dt.date] = dt.date.today) -> None:
@@ -148,16 +154,14 @@ class TreeModel(QAbstractItemModel):
         """
         self._period_label = label
         self._rating_in_period = rating_of
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, COL_RAG, COL_RAG)
         if self._read_once and (self.filter.rag or self._sort[0] == COL_RAG):
             self.refresh(None, reread=False)  # which rows pass (or their order) may change
-        if self._groups:
-            self.dataChanged.emit(self.index(0, COL_RAG), self.index(len(self._groups) - 1, COL_RAG))
-            for g, group in enumerate(self._groups):
-                if group.rows:
-                    parent = self.index(g, 0)
-                    self.dataChanged.emit(self.index(0, COL_RAG, parent),
-                                          self.index(len(group.rows) - 1, COL_RAG, parent))
+        # Neither dataChanged over every row nor headerDataChanged: QTreeView forgets the
+        # height of each row in such a range, and lays out every row after a header change,
+        # then measures all 3,000 at its next scrollTo (~50 ms per period change on a
+        # force-sized file). No row's size changed: the view repaints the column and its
+        # heading (the window sizes the column for the longest period label).
+        self.ratings_changed.emit()
 
     def rating(self, row: ItemRow) -> str | None:
         """The rating the tree shows for an item: in the window's period, else its latest."""
