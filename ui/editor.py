@@ -984,7 +984,10 @@ class EditorPane(QWidget):
         """Highlight the words of the tree's search in the fields shown and say which
         fields hold them (empty text clears it). Words as the search reads them: whole
         words, the last one as the start of a word."""
-        self._search_words = re.findall(r"\w+", text or "", flags=re.UNICODE)
+        words = re.findall(r"\w+", text or "", flags=re.UNICODE)
+        if words == self._search_words:
+            return  # another filter (rating, board) changed, not the words
+        self._search_words = words
         self._show_matches()
 
     def _search_pattern(self) -> re.Pattern[str] | None:
@@ -996,6 +999,8 @@ class EditorPane(QWidget):
 
     def _show_matches(self) -> None:
         pattern = self._search_pattern()
+        if pattern is None and not self.search_note.isVisibleTo(self):
+            return  # no search now and none shown before: nothing to clear
         fields = [f for f in self.fields if f.target != "inspection"] if self.item_id else []
         found: list[str] = []
         for f in fields:
@@ -1040,7 +1045,8 @@ class EditorPane(QWidget):
                 selection.cursor = cursor  # type: ignore[misc]
                 selection.format = fmt  # type: ignore[misc]
                 selections.append(selection)
-        widget.setExtraSelections(selections)
+        if selections or widget.extraSelections():  # setting none over none still repaints
+            widget.setExtraSelections(selections)
         return bool(selections)
 
     def _set_heading(self, text: str, record: Any) -> None:

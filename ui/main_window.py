@@ -384,8 +384,10 @@ class MainWindow(QMainWindow):
         twin.triggered.connect(lambda _c=False: slot())
         keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
 
-        def tip(_text: str = "") -> None:
-            full = action.text().replace("&", "") or text
+        def tip(command: str = "") -> None:
+            # from the signal's text, not action.text(): the stack may still signal while
+            # the window is destroyed, after its actions are gone
+            full = f"{text} {command}".strip()
             twin.setToolTip(f"{full} ({keys})" if keys else full)
             twin.setStatusTip(full)
 
