@@ -99,3 +99,29 @@ def test_search_matches_are_highlighted_in_the_editor(qtbot, window: MainWindow)
     window.filter_bar.clear()
     assert not editor.search_note.isVisibleTo(editor)
     assert editor.update_box.editor.extraSelections() == []
+
+
+def test_a_search_for_one_inspection_shows_only_its_periods(qtbot, window: MainWindow) -> None:
+    store, grid, model = window.store, window.grid, window.grid_model
+    jul, jan, jun = (store.period_by_label(p) for p in ("Jul 2023", "Jan 2024", "Jun 2024"))
+
+    def hidden() -> set[str]:
+        return {p.label for p in model.periods if grid.isColumnHidden(model.column_of_period(p.id))}
+
+    assert hidden() == set()  # every item shown: every period belongs to someone
+    qtbot.keyClicks(window.filter_bar.text, "corevet")
+    window.filter_bar.apply_now()
+    assert {store.item(i).inspection_id for i in window.tree_model.visible_item_ids()} == {
+        store.item(_rec(store, "13")).inspection_id}
+    # the first match is chosen, which moves the period to Jul 2023, the vetting items' only
+    assert window.current_period == jul.id
+    assert hidden() == {"Jan 2024", "Jun 2024"}
+    # the period chosen at the top is always shown, used or not
+    window.period_combo.setCurrentIndex(window.period_combo.findData(jun.id))
+    assert hidden() == {"Jan 2024"}
+    _click_tree_item(qtbot, window, _rec(store, "13"))  # moves the period back to Jul 2023
+    assert window.current_period == jul.id
+    assert hidden() == {"Jan 2024", "Jun 2024"}
+    assert not grid.isColumnHidden(model.column_of_period(jul.id))
+    window.filter_bar.clear()
+    assert hidden() == set() and jan is not None

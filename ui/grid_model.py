@@ -280,6 +280,19 @@ class GridModel(QAbstractTableModel):
         at = self._position.get(item_id)
         return self._items[at] if at is not None else None
 
+    def unused_columns(self) -> list[int]:
+        """Period columns that no inspection shown uses while a search or filter is on (one
+        inspection's items: just its periods); none when every item is shown (a new
+        period is nobody's yet), never the direction column's period."""
+        if self._visible is None:
+            return []
+        shown = {r.inspection.id for r in self._rows if r.inspection is not None}
+        used: set[int] = set()
+        for inspection_id in shown:
+            used |= self._used.get(inspection_id, set())
+        return [c for c, p in enumerate(self._periods, start=1)
+                if p.id not in used and p.id != self.dot_period_id]
+
     def rating(self, item_id: int, period_id: int) -> str | None:
         """An item's rating in a period as last read (None: not rated there)."""
         return self._rags.get(period_id, {}).get(item_id)

@@ -250,6 +250,19 @@ class GridView(QTableView):
                                 max(130, self._heading_width(model.status_column)))
         self.frozen.show_only_item_column()
         self._place_frozen()
+        self.show_used_periods()
+
+    def show_used_periods(self) -> None:
+        """Hide the periods none of the inspections shown reported in: with every item
+        shown each period belongs to some inspection, but a search for one inspection's
+        items need not scroll past the periods it never used."""
+        model = self.grid_model()
+        unused = set(model.unused_columns()) if model.heading_rows() else set()
+        if len(unused) == len(model.periods):  # nothing would be left: show them all
+            unused = set()
+        for c in range(1, model.dot_column):
+            if self.isColumnHidden(c) != (c in unused):
+                self.setColumnHidden(c, c in unused)
 
     def _heading_width(self, section: int) -> int:
         """Wide enough for every line of a section's heading ("Direction", its period),
@@ -339,6 +352,8 @@ class GridView(QTableView):
         """Repaint one header section (its counts or period): the sections are sized by
         hand, never to their contents, so nothing else needs laying out again."""
         self.horizontalHeader().updateSection(section)
+        if section == self.grid_model().dot_column:  # the period chosen is always shown
+            self.show_used_periods()
 
     def _after_columns_inserted(self, _parent: QModelIndex, first: int, last: int) -> None:
         """A new period's column: the same width and resizing as the others (no reset)."""
@@ -351,6 +366,7 @@ class GridView(QTableView):
         for row in self.grid_model().heading_rows():  # headings still span every column
             if self.columnSpan(row, 0) != self.grid_model().columnCount():
                 self.setSpan(row, 0, 1, self.grid_model().columnCount())
+        self.show_used_periods()
 
     def _header_menu(self, pos: QPoint) -> None:
         header = self.horizontalHeader()
