@@ -197,3 +197,12 @@ def test_previewing_a_report_with_drafts_asks_nothing(
     monkeypatch.setattr(dialog, "ask_about_drafts", lambda *a: pytest.fail("asked"))
     dialog.accept()
     assert dialog.result() == QDialog.DialogCode.Accepted
+
+
+def test_marking_row_label_is_its_keyboard_shortcut(qtbot, sample_store: Store) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    dialog = ReportDialog(None, sample_store, action="pdf")
+    qtbot.addWidget(dialog)
+    label = next(w for w in dialog.findChildren(QLabel) if "marking:" in w.text())
+    assert label.text() == "Protective &marking:" and label.buddy() is dialog.marking

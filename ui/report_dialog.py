@@ -186,7 +186,9 @@ class ReportDialog(QDialog):
         marking_row = QHBoxLayout()
         marking_row.addWidget(self.marking)
         marking_row.addWidget(self.marking_note, 1)
-        form.addRow("Protective &marking:", marking_row)
+        marking_label = QLabel("Protective &marking:", self)  # a row of a layout: no buddy
+        marking_label.setBuddy(self.marking)  # unless given, so "&" would show as itself
+        form.addRow(marking_label, marking_row)
         form.addRow("P&aper:", self.paper)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel, self)
