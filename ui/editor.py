@@ -646,13 +646,14 @@ class EditorPane(QWidget):
         limit = STATUS_NOTE_PRINT_LIMIT
         if n <= limit:
             self.note_count.setText(f"{n} / {limit} characters" if n else "")
-            self.note_count.setStyleSheet("color: #666;")
         else:
             self.note_count.setText(
                 f"{n} / {limit} characters: status notes over {limit} characters print "
                 "under the update in the PEEL report, not beside the rating, and may run "
                 "across pages. Put the detail in the Update instead?")
-            self.note_count.setStyleSheet("color: #8a5a00;")
+        style = "color: #666;" if n <= limit else "color: #8a5a00;"
+        if self.note_count.styleSheet() != style:  # re-styling costs a polish per keystroke
+            self.note_count.setStyleSheet(style)
 
     def _set_tab_order(self) -> None:
         """Tab goes top to bottom as shown (re-done when the RAG buttons are rebuilt)."""
@@ -705,6 +706,8 @@ class EditorPane(QWidget):
     def show_period_note(self, text: str) -> None:
         """Say under the heading why the period shown is not the one that was chosen
         (empty text hides the note)."""
+        if not text and self.period_note.isHidden():
+            return  # the common case, every selection: nothing to clear
         self.period_note.setText(text)
         self.period_note.setVisible(bool(text))
 
