@@ -85,3 +85,14 @@ def test_f1_opens_getting_started_and_the_keyboard_reference(qtbot, window: Main
     assert "New Reporting Period" in keys and "Ctrl+Alt+N" in keys
     assert "Save Changes" in keys
     dialog.close()
+
+
+def test_keyboard_reference_lists_keys_a_keyboard_has(window: MainWindow) -> None:
+    from ragdesk.ui.help import keyboard_rows
+
+    rows = dict(keyboard_rows(window.actions()))
+    for keys in rows.values():
+        names = keys.split(", ")
+        assert len(names) == len(set(names)), keys  # no key listed twice
+        assert not any(n.isalpha() and len(n) > 1 and n not in ("Del", "Delete") for n in names)
+    assert rows["Getting Started"] == "F1"

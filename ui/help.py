@@ -55,8 +55,13 @@ def keyboard_rows(actions: Iterable[QAction]) -> list[tuple[str, str]]:
     rows = []
     seen = set()
     for action in actions:
-        keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText)
-                         for k in action.shortcuts() if not k.isEmpty())
+        names: list[str] = []
+        for k in action.shortcuts():
+            name = k.toString(QKeySequence.SequenceFormat.NativeText)
+            # X11 binds some standard actions to keys few keyboards have ("New", "Cut")
+            if name and not (name.isalpha() and name not in PLAIN_KEYS) and name not in names:
+                names.append(name)
+        keys = ", ".join(names)
         text = action.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
         text = text.rstrip("…").rstrip(".")
         if keys and text and (text, keys) not in seen:
@@ -64,6 +69,8 @@ def keyboard_rows(actions: Iterable[QAction]) -> list[tuple[str, str]]:
             rows.append((text, keys))
     return rows
 
+
+PLAIN_KEYS = {"Del", "Delete", "Ins", "Insert", "Home", "End", "Enter", "Return", "Esc", "Tab"}
 
 GRID_KEYS = [
     ("Rate the cell RED, AMBER or GREEN (BLUE where used)", "R, A, G (B)"),
