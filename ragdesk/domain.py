@@ -55,6 +55,11 @@ class Dot(StrEnum):
 WITH_IMMEDIATE_EFFECT = "with immediate effect"
 
 
+# A status note longer than this does not fit the PEEL report's narrow Area column: the
+# report prints it in the wide Update column instead, and the editor counts a note's
+# characters against it (issue 19: 5,000 characters ran over four pages).
+STATUS_NOTE_PRINT_LIMIT = 600
+
 @dataclass(frozen=True, slots=True)
 class Rating:
     """One step of the rating scale (RED, AMBER, GREEN and optionally BLUE).

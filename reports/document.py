@@ -243,6 +243,7 @@ def build(resolved: Resolved, story_factory: Callable[[float, Callable[[], None]
         os.close(fd)
         write(tmp)
         check()
+        os.chmod(tmp, _file_mode(target))
         os.replace(tmp, target)
     except OSError as e:
         reason = e.strerror or str(e)
@@ -250,6 +251,20 @@ def build(resolved: Resolved, story_factory: Callable[[float, Callable[[], None]
     finally:
         if tmp and os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def _file_mode(target: Path) -> int:
+    """The mode a report file gets: the file it replaces keeps its own, a new one gets
+    what any program writing it would (0o666 less the umask). ``mkstemp`` makes 0600,
+    so an exported PDF could not be read by the colleague it was for, while the
+    preview's Save PDF (a plain copy) gave 0644."""
+    try:
+        return target.stat().st_mode & 0o777
+    except OSError:
+        pass
+    mask = os.umask(0o022)  # read it the only portable way: set and put back at once
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 def today() -> dt.date:

@@ -467,3 +467,50 @@ def panel(flowables: list[Flowable], width: float, *, background: Any = PANEL,
 
 __all__ = ["Gap", "Keep", "NeedRoom", "Panel", "Para", "SplitTable", "document", "escape", "inline_markup", "inline_para", "panel", "para",
            "split_cell", "user_table", "Span"]
+
+
+class ShrinkToFit(Flowable):
+    """Flowables drawn a little smaller (down to ``min_scale``) when that keeps them all on
+    the page they start on; split across pages as usual when they would need more.
+
+    The PEEL summary (its key, then the matrix) of a short list just overran page 1 by a
+    row or two, leaving a near-empty page 2 before the per-AFI tables (issue 19). Shrunk
+    by a tenth, it stays whole; a long matrix still runs on at full size.
+    """
+
+    def __init__(self, content: list[Flowable], min_scale: float = 0.8) -> None:
+        super().__init__()
+        self.content = content
+        self.min_scale = min_scale
+        self._scale = 1.0
+        self._heights: list[float] = []
+        self._natural = 0.0
+        self._width = 0.0
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        self._width = aw
+        self._heights = [f.wrap(aw, 1e7)[1] for f in self.content]
+        self._natural = sum(self._heights)
+        if self._natural <= ah:
+            self._scale = 1.0
+        elif self._natural * self.min_scale <= ah:
+            self._scale = ah / self._natural
+        else:
+            self._scale = 0.0  # too tall even shrunk: split() hands the pieces back
+            return aw, self._natural
+        return aw, self._natural * self._scale
+
+    def split(self, aw: float, ah: float) -> list[Flowable]:
+        self.wrap(aw, ah)
+        return [] if self._scale else list(self.content)
+
+    def draw(self) -> None:
+        canv = self.canv
+        canv.saveState()
+        canv.scale(self._scale, self._scale)
+        y = self._natural
+        for flowable, height in zip(self.content, self._heights, strict=True):
+            y -= height
+            flowable.wrap(self._width, 1e7)
+            flowable.drawOn(canv, 0, y)
+        canv.restoreState()

@@ -21,6 +21,21 @@ Kind = Literal["recommendations", "peel"]
 KINDS: tuple[str, ...] = ("recommendations", "peel")
 MARKINGS: tuple[str | None, ...] = (None, "OFFICIAL", "OFFICIAL-SENSITIVE")
 PAPERS: tuple[str, ...] = ("A4", "Letter")
+# The file's own marking (settings key "report_marking"): board papers are almost always
+# marked, so a file that says nothing means OFFICIAL; "none" is a deliberate choice.
+MARKING_SETTING = "report_marking"
+DEFAULT_MARKING = "OFFICIAL"
+NO_MARKING = "none"
+
+
+def file_marking(settings: dict[str, str]) -> str | None:
+    """The protective marking a file's reports carry unless the person printing changes it."""
+    value = (settings.get(MARKING_SETTING) or "").strip()
+    if not value:
+        return DEFAULT_MARKING
+    if value.lower() == NO_MARKING:
+        return None
+    return value if value in MARKINGS else DEFAULT_MARKING
 
 
 class ReportError(RagdeskError):

@@ -21,11 +21,21 @@ from reportlab.platypus import (
 )
 
 from ragdesk import richtext
-from ragdesk.domain import Assessment, Dot, Item, Period, Rating
+from ragdesk.domain import STATUS_NOTE_PRINT_LIMIT, Assessment, Dot, Item, Period, Rating
 from ragdesk.store import Store
 
 from .document import Bookmark, Milestone
-from .flowables import Gap, NeedRoom, Para, SplitTable, document, escape, inline_markup, para
+from .flowables import (
+    Gap,
+    NeedRoom,
+    Para,
+    ShrinkToFit,
+    SplitTable,
+    document,
+    escape,
+    inline_markup,
+    para,
+)
 from .options import Resolved
 from .styles import HEADER_FILL, INK, LIGHT_RULE, NAVY, RULE, Styles, hex_colour, make_styles
 
@@ -104,6 +114,10 @@ def header(resolved: Resolved, styles: Styles, width: float) -> list[Flowable]:
     return [table, Gap(1, 8)]
 
 
+# A longer status note prints in the wide Update column, under its own label, not in the
+# narrow Area column; the editor counts a note's characters against the same figure.
+STATUS_NOTE_IN_AREA = STATUS_NOTE_PRINT_LIMIT
+
 AFI_W = 9 * mm  # the AFI number column
 PERIOD_W = 12 * mm  # one period's letter; its heading "Jun<br/>2024" needs about this
 DOT_W = 10 * mm
@@ -141,7 +155,8 @@ def _span(periods: list[Period]) -> str:
 
 def matrix(store: Store, resolved: Resolved, scale: _Scale, statuses: dict[str, str],
            styles: Styles, width: float) -> list[Flowable]:
-    """AFI | Area | one column per period | DoT; two halves side by side when short.
+    """The key, then AFI | Area | one column per period | DoT; two halves side by side
+    when short.
 
     Never wider than the page: with more periods than fit, the latest fill the
     first matrix and the earlier ones follow in further matrices, each saying so.
@@ -169,7 +184,11 @@ def matrix(store: Store, resolved: Resolved, scale: _Scale, statuses: dict[str, 
                                           periods, dot=n == 0)
         drafts = drafts or had_drafts
         out += [table, Gap(1, 6)]
-    return out + [key(scale, styles, width, drafts=drafts), Gap(1, 4)]
+    # The key goes above the matrix: below it, a matrix that just filled page 1 pushed the
+    # key alone onto page 2, then blank until the per-AFI tables (issue 19). Above it, the
+    # matrix's first rows always follow it on the same page.
+    summary = [key(scale, styles, width, drafts=drafts), Gap(1, 4), *out]
+    return [ShrinkToFit(summary)] if len(groups) == 1 else summary
 
 
 def _matrix_table(resolved: Resolved, scale: _Scale, styles: Styles, width: float,
@@ -298,9 +317,10 @@ def afi_table(store: Store, resolved: Resolved, item: Item, assessment: Assessme
     if owner:
         area.append(para(owner, styles.cell_bold))
     area += document(item.dashboard, styles, width=area_w - 2 * pad, in_cell=True)
-    if assessment and assessment.status_note.strip():
-        area += document(richtext.from_plain(assessment.status_note.strip()), styles,
-                         width=area_w - 2 * pad, in_cell=True)
+    note = assessment.status_note.strip() if assessment else ""
+    long_note = len(note) > STATUS_NOTE_IN_AREA
+    if note and not long_note:
+        area += document(richtext.from_plain(note), styles, width=area_w - 2 * pad, in_cell=True)
 
     code = assessment.rag if assessment else None
     draft = bool(assessment and assessment.draft)
@@ -322,6 +342,9 @@ def afi_table(store: Store, resolved: Resolved, item: Item, assessment: Assessme
     update: list[Flowable] = [Para(f"<b>{escape(item.label)}</b>  {_item_text(item, status)}",
                                         styles.cell_bold.clone("afi", fontName=styles.cell.fontName))]
     inner = update_w - 2 * pad
+    if long_note:  # three times as wide here: a long note no longer runs on for pages alone
+        update.append(para("Status note", styles.label))
+        update += document(richtext.from_plain(note), styles, width=inner, in_cell=True)
     has_any = False
     if assessment:
         for heading, field in (("", assessment.update),

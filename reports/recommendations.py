@@ -14,9 +14,11 @@ from typing import Any
 
 from reportlab.lib import colors
 from reportlab.platypus import (
+    CondPageBreak,
     Flowable,
     PageBreak,
     Paragraph,
+    Spacer,
     Table,
     TableStyle,
 )
@@ -147,6 +149,32 @@ def rag_row(ratings: list[Rating], chosen: str | None, styles: Styles, width: fl
     return RagRow(ratings, chosen, styles, width)
 
 
+KEEP_WITH_MARK = 160  # points: the most of an item's last block moved with its rating row
+KEEP_LINES = 3  # of a longer last paragraph, the lines that go with the rating row
+
+
+def _end_of_narrative(out: list[Flowable], width: float) -> list[Flowable]:
+    """Take the end of the narrative off ``out`` to print with the rating row.
+
+    A rating row alone at the top of a page does not say whose rating it is (issue 19
+    found one after a bulleted list). The last block goes with it when short; of a long
+    last paragraph, its last few lines; a long table or list stays where it is.
+    """
+    if not out or isinstance(out[-1], (Spacer, CondPageBreak, Bookmark)):
+        return []
+    last = out[-1]
+    _, height = last.wrap(width, 1e7)
+    if height <= KEEP_WITH_MARK:
+        return [out.pop()]
+    if isinstance(last, Paragraph):
+        leading = last.style.leading
+        parts = last.split(width, height - KEEP_LINES * leading - 1)
+        if len(parts) == 2:
+            out[-1] = parts[0]
+            return [parts[1]]
+    return []
+
+
 def item_flowables(store: Store, resolved: Resolved, item_index: int, ratings: list[Rating],
                    assessment: Assessment | None, styles: Styles, width: float) -> list[Flowable]:
     item = resolved.items[item_index]
@@ -180,9 +208,8 @@ def item_flowables(store: Store, resolved: Resolved, item_index: int, ratings: l
     row: list[Flowable] = [label, rag_row(ratings, chosen, styles, width)]
     if chosen and chosen not in {r.code for r in ratings}:
         row.append(para(f"Rated {chosen} (not on the current scale).", styles.empty))
-    # keep the mark with the end of the narrative (a short last paragraph), never alone
-    if out and isinstance(out[-1], Paragraph) and len(out[-1].getPlainText()) < 600:
-        row.insert(0, out.pop())
+    # keep the mark with the end of the narrative, never alone on a page
+    row[:0] = _end_of_narrative(out, width)
     out.append(Keep(row))
     out.append(Gap(1, 6))
     return out

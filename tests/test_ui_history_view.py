@@ -52,3 +52,31 @@ def test_plain_trims_and_flattens() -> None:
     assert plain("<ul><li>one</li><li>two &amp; three</li></ul>") == "• one • two & three"
     assert plain("a\n  b") == "a b"
     assert len(plain("y" * 500)) == 120
+
+
+def test_values_read_as_the_editor_shows_them(qtbot, sample_path) -> None:
+    """Dates written out, "With immediate effect", labels not codes (issue 19)."""
+    store = Store.open(sample_path, identity=Identity("erin", "PC-5"))
+    item, period = store.items()[0], store.periods()[0]
+    store.update_item(item.id, deadline="31/10/2023", review_date="1/2/2024",
+                      status="proposed_for_closure")
+    store.update_item(item.id, deadline="with immediate effect", kind="afi")
+    store.save_assessment(item.id, period.id, dot="+")
+    store.set_rag(item.id, period.id, None)
+    view = HistoryView()
+    qtbot.addWidget(view)
+    view.show_item(store, item.id)
+    table = rows(view.model)
+
+    def change(what: str) -> list[str]:
+        return next(r[3:] for r in table if r[2] == what)
+
+    assert change("Item: deadline") == ["31 October 2023", "With immediate effect"]
+    assert change("Item: Review date")[1] == "1 February 2024"
+    assert change("Item: status")[1] == "Proposed for closure"
+    assert change("Item: kind") == ["Recommendation", "Area for improvement"]
+    assert change("Assessment: Direction of travel")[1] == "▲ Improved"
+    assert table[0][3:] != ["", ""] and table[0][4] == "Not rated"
+    text = " ".join(" ".join(r) for r in table)
+    assert "2023-10-31" not in text and "with immediate effect" not in text
+    store.close()

@@ -287,17 +287,19 @@ def test_add_inspection_and_delete_it_with_confirmation(
 def test_filters_drive_tree_grid_and_count(qtbot, window: MainWindow) -> None:
     store = window.store
     rows = {r.id: r for r in store.item_rows()}
+    # the RAG filter, like the tree's RAG column, means the rating in the toolbar's period
+    rated = {r.id: r.rag for r in store.item_rows(period_id=window.current_period)}
     bar = window.filter_bar
     bar.rag.setCurrentIndex(bar.rag.findData("AMBER"))
     visible = window.tree_model.visible_item_ids()
-    assert visible and all(rows[i].rag == "AMBER" for i in visible)
+    assert set(visible) == {i for i, rag in rated.items() if rag == "AMBER"} != set()
     grid_items = {window.grid_model.item_at(r).id for r in range(window.grid_model.rowCount())
                   if window.grid_model.item_at(r)}
     assert grid_items == set(visible)
     assert f"{len(visible)} of 47 items shown" in window.count_label.text()
     bar.overdue.setChecked(True)
     assert set(window.tree_model.visible_item_ids()) == {
-        i for i, r in rows.items() if r.overdue and r.rag == "AMBER"}
+        i for i, r in rows.items() if r.overdue and rated[i] == "AMBER"}
     bar.clear()
     assert window.tree_model.visible_item_ids() is None
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
@@ -381,6 +383,7 @@ def test_close_and_reopen_finds_everything(
     left, right = again.main_split.sizes()
     assert left > right
     assert not again.grid.isVisibleTo(again)
+    again.period_combo.setCurrentIndex(again.period_combo.findData(jul.id))
     assert again.tree_model.index_for_item(rec13).siblingAtColumn(COL_RAG).data() == "GREEN"
     assert again.store.assessment(rec13, jul.id).rag == "GREEN"
     again.close()

@@ -72,6 +72,13 @@ class PeriodDialog(QDialog):
         layout.addWidget(note)
         layout.addWidget(self.error)
         layout.addWidget(_buttons(self))
+        # wide enough for each field's example and for the title (a title bar cuts it to
+        # "New reporti…" on a dialog sized only by its fields)
+        metrics = self.fontMetrics()
+        for edit in (self.label, self.date, self.meeting):
+            edit.setMinimumWidth(metrics.horizontalAdvance(edit.placeholderText()) + 24)
+        self.setMinimumWidth(max(metrics.horizontalAdvance(self.windowTitle()) * 2 + 160,
+                                 self.meeting.minimumWidth() + 120))
 
     def accept(self) -> None:
         if not self.label.text().strip():
@@ -119,6 +126,11 @@ class ItemDialog(QDialog):
         return ItemKind(self.kind.currentData()), self.number.text().strip()
 
 
+# the file's report marking (settings "report_marking"; see reports.options.file_marking)
+MARKING_CHOICES = [("OFFICIAL", "OFFICIAL"), ("OFFICIAL-SENSITIVE", "OFFICIAL-SENSITIVE"),
+                   ("none", "None (unmarked)")]
+
+
 class PropertiesDialog(QDialog):
     """Document owner, team, force name and whether the BLUE rating is in use."""
 
@@ -134,15 +146,25 @@ class PropertiesDialog(QDialog):
         self.team.setAccessibleName("Team")
         self.blue = QCheckBox("Use &BLUE for items that are complete and closed", self)
         self.blue.setChecked(blue_enabled)
+        self.marking = QComboBox(self)
+        self.marking.setAccessibleName("Protective marking of reports")
+        self.marking.setToolTip("What the reports of this file are marked unless the person "
+                                "printing chooses otherwise")
+        for value, text in MARKING_CHOICES:
+            self.marking.addItem(text, value)
+        stored = (settings.get("report_marking") or "").strip()
+        at = self.marking.findData(stored.lower() if stored.lower() == "none" else stored)
+        self.marking.setCurrentIndex(max(0, at))  # unset: OFFICIAL
         form = QFormLayout()
         form.addRow("&Force:", self.force)
         form.addRow("Document &owner:", self.owner)
         form.addRow("&Team:", self.team)
         form.addRow("Rating scale:", self.blue)
+        form.addRow("Report &marking:", self.marking)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         if read_only:
-            for w in (self.force, self.owner, self.team, self.blue):
+            for w in (self.force, self.owner, self.team, self.blue, self.marking):
                 w.setEnabled(False)
             layout.addWidget(QLabel("This file is open read-only.", self))
         layout.addWidget(_buttons(self))
@@ -150,4 +172,5 @@ class PropertiesDialog(QDialog):
     def values(self) -> tuple[dict[str, str], bool]:
         return ({"force_name": self.force.text().strip(),
                  "document_owner": self.owner.text().strip(),
-                 "team": self.team.text().strip()}, self.blue.isChecked())
+                 "team": self.team.text().strip(),
+                 "report_marking": self.marking.currentData()}, self.blue.isChecked())

@@ -34,11 +34,21 @@ import contextlib
 import datetime as dt
 import html
 import importlib
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+    QTextCharFormat,
+    QTextCursor,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QComboBox,
@@ -59,7 +69,16 @@ from PySide6.QtWidgets import (
 )
 
 from ragdesk import richtext, validate
-from ragdesk.domain import Assessment, Deadline, Dot, Item, ItemKind, Period, stored_form
+from ragdesk.domain import (
+    STATUS_NOTE_PRINT_LIMIT,
+    Assessment,
+    Deadline,
+    Dot,
+    Item,
+    ItemKind,
+    Period,
+    stored_form,
+)
 from ragdesk.errors import Conflict, InvalidValue, NotFound, RagdeskError
 from ragdesk.store import Change, Store
 
@@ -70,6 +89,7 @@ from .rag_selector import RagSelector
 from .rich_editor import RichTextBox, RichTextEdit, read_plain, set_line_text, write_plain
 
 ERROR_STYLE = "color: #b00020;"
+SEARCH_HIGHLIGHT = "#fff176"  # a search match: marker-pen yellow, under the text
 DOT_CHOICES = [
     ("", "Derived (from the previous period)"),  # "" not None: see ComboField
     (Dot.SAME.value, "= No change"),
@@ -368,13 +388,39 @@ class EditorPane(QWidget):
         self.heading.setTextFormat(Qt.TextFormat.RichText)
         self.heading.setAccessibleName("Heading")
         self.heading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # says so when choosing an item moved the reporting period (never silently)
+        self.period_note = QLabel(self)
+        self.period_note.setWordWrap(True)
+        self.period_note.setAccessibleName("Reporting period changed")
+        self.period_note.setStyleSheet(
+            "background: #e3efff; padding: 4px; border: 1px solid #8fb3e6;")
+        self.period_note.hide()
         self.banner = QLabel(self)
         self.banner.setWordWrap(True)
         self.banner.setStyleSheet("background: #fff4ce; padding: 4px; border: 1px solid #e0c060;")
         self.banner.hide()
         self.placeholder = QLabel("Choose an inspection or an item on the left.", self)
         self.placeholder.setStyleSheet("color: #666;")
+        # what the item is and its key fields, above the narratives: they were only reached
+        # by scrolling past them (issue 19); each name is a link to its field below
+        self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.summary.setAccessibleName("Item summary")
+        self.summary.setStyleSheet("background: #f4f6f9; padding: 4px; border: 1px solid #d5dae2;")
+        self.summary.linkActivated.connect(self.go_to_field)
+        self.summary.hide()
+        # which of the fields shown hold the words searched for (they are highlighted)
+        self.search_note = QLabel(self)
+        self.search_note.setWordWrap(True)
+        self.search_note.setAccessibleName("Search matches")
+        self.search_note.setStyleSheet(f"background: {SEARCH_HIGHLIGHT}; padding: 3px;")
+        self.search_note.hide()
+        self._search_words: list[str] = []
         column.addWidget(self.heading)
+        column.addWidget(self.summary)
+        column.addWidget(self.search_note)
+        column.addWidget(self.period_note)
         column.addWidget(self.banner)
         column.addWidget(self.placeholder)
 
@@ -511,7 +557,18 @@ class EditorPane(QWidget):
         self.status_note.setPlaceholderText("e.g. Remains Amber following AFI / Recs Star Chamber")
         note_label = QLabel("Status &note", self)
         note_label.setBuddy(self.status_note)
-        form.addRow(note_label, self.status_note)
+        # a soft limit, counted as you type: how the note will print, never a refusal
+        self.note_count = QLabel(self)
+        self.note_count.setAccessibleName("Status note length")
+        self.note_count.setWordWrap(True)
+        self.status_note.textChanged.connect(self._count_note)
+        note_box = QWidget(self)
+        note_layout = QVBoxLayout(note_box)
+        note_layout.setContentsMargins(0, 0, 0, 0)
+        note_layout.setSpacing(1)
+        note_layout.addWidget(self.status_note)
+        note_layout.addWidget(self.note_count)
+        form.addRow(note_label, note_box)
         self.update_box = RichTextBox("Update", self, min_height=90)
         self.intent_box = RichTextBox("Intent and Implementation", self, min_height=70)
         self.impact_box = RichTextBox("Impact", self, min_height=70)
@@ -583,6 +640,21 @@ class EditorPane(QWidget):
         self.save_action.triggered.connect(self.save_now)
         self.addAction(self.save_action)
 
+    def _count_note(self) -> None:
+        """'123 / 600 characters'; past the limit, say what that does to the printout."""
+        n = len(self.status_note.toPlainText().strip())
+        limit = STATUS_NOTE_PRINT_LIMIT
+        if n <= limit:
+            self.note_count.setText(f"{n} / {limit} characters" if n else "")
+        else:
+            self.note_count.setText(
+                f"{n} / {limit} characters: status notes over {limit} characters print "
+                "under the update in the PEEL report, not beside the rating, and may run "
+                "across pages. Put the detail in the Update instead?")
+        style = "color: #666;" if n <= limit else "color: #8a5a00;"
+        if self.note_count.styleSheet() != style:  # re-styling costs a polish per keystroke
+            self.note_count.setStyleSheet(style)
+
     def _set_tab_order(self) -> None:
         """Tab goes top to bottom as shown (re-done when the RAG buttons are rebuilt)."""
         order: list[QWidget] = [self.insp_title, self.insp_inspectorate, self.insp_kind,
@@ -631,8 +703,18 @@ class EditorPane(QWidget):
                               "is already saved.")
         return ok
 
+    def show_period_note(self, text: str) -> None:
+        """Say under the heading why the period shown is not the one that was chosen
+        (empty text hides the note)."""
+        if not text and self.period_note.isHidden():
+            return  # the common case, every selection: nothing to clear
+        self.period_note.setText(text)
+        self.period_note.setVisible(bool(text))
+
     def show_item(self, item_id: int, period_id: int | None) -> None:
         moving = (item_id, period_id) != (self.item_id, self.period_id)
+        if moving:
+            self.show_period_note("")
         if moving and self._dirty_fields() and not self.flush():
             self._rescue_unsaved()
         # the same item again (the window re-selecting it) must not wipe what is being typed
@@ -654,6 +736,7 @@ class EditorPane(QWidget):
         keep = not moving and bool(self._dirty_fields())
         self.item_id = self.period_id = None
         self.inspection_id = inspection_id
+        self.show_period_note("")
         if self.store is None:
             return
         try:
@@ -678,6 +761,7 @@ class EditorPane(QWidget):
                 return
             if change.periods or any(a[0] == self.item_id for a in change.assessments):
                 self._load_assessment(fresh=False)
+                self._show_matches()
             if self.item_id in change.evidence_of:
                 self.evidence.reload()
         except RagdeskError as e:  # the drive went away mid-read: say so, keep what is shown
@@ -691,6 +775,9 @@ class EditorPane(QWidget):
             f.load(None, 0)
         self.heading.setText("")
         self.banner.hide()
+        self.period_note.hide()
+        self.summary.hide()
+        self.search_note.hide()
         self.placeholder.show()
         self.inspection_box.hide()
         self.item_box.hide()
@@ -772,6 +859,8 @@ class EditorPane(QWidget):
         self.item_box.hide()
         self.assessment_box.hide()
         self.evidence_box.hide()
+        self.summary.hide()
+        self.search_note.hide()
         self.inspection_box.show()
         if fresh:
             self.banner.hide()
@@ -800,10 +889,12 @@ class EditorPane(QWidget):
         if fresh:
             self.banner.hide()
         self._apply("item", item, fresh=fresh)
+        self._show_summary(item)
         self._set_heading(f"{html.escape(item.heading)}"
                           f"<br/><span style='font-weight:normal; font-size:small'>"
                           f"{html.escape(inspection.title)}</span>", item)
         self._load_assessment(fresh=fresh)
+        self._show_matches()
         if fresh:
             self.evidence.show_item(self.store, item.id)
         else:
@@ -851,6 +942,115 @@ class EditorPane(QWidget):
                                     f"{human_time(record.updated_at)}")
         else:
             self.changed_by.setText("Not yet rated or written for this period.")
+
+    def _show_summary(self, item: Item) -> None:
+        """The item's text and key fields in a few lines under the heading, as the editor
+        shows them (dates written out, the status's label); empty ones say so."""
+        assert self.store is not None
+        statuses = {s.code: s.label for s in self.store.statuses()}
+        try:
+            files = len(self.store.evidence(item.id))
+        except RagdeskError:
+            files = 0
+        text = " ".join(richtext.to_plain(item.text).split())
+        if len(text) > 320:
+            text = text[:319].rstrip() + "…"
+
+        def field(name: str, label: str, value: str) -> str:
+            shown = html.escape(value) if value else "<span style='color:#888'>none</span>"
+            return f"<a href='{name}'>{label}</a>: <b>{shown}</b>"
+
+        parts = [field("deadline", "Deadline", str(item.deadline)),
+                 field("status", "Status", statuses.get(item.status, item.status)),
+                 field("review_date", "Review", show_date(item.review_date)),
+                 field("lead", "Lead", item.lead), field("board", "Board", item.board),
+                 field("area", "Area", item.area),
+                 field("evidence", "Evidence", f"{files} file{'s' if files != 1 else ''}"
+                       if files else "")]
+        body = f"<i>{html.escape(text)}</i><br/>" if text else ""
+        self.summary.setText(body + " &nbsp;·&nbsp; ".join(parts))
+        self.summary.show()
+
+    def go_to_field(self, name: str) -> None:
+        """Scroll to one of the item's fields and put the cursor in it (the summary's links)."""
+        targets = {"deadline": self.deadline, "status": self.status, "review_date": self.review_date,
+                   "lead": self.lead, "board": self.board, "area": self.area,
+                   "evidence": self.evidence.table}
+        widget = targets.get(name)
+        if widget is None:
+            return
+        self.scroll.ensureWidgetVisible(widget)
+        widget.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # ------------------------------------------------------------------ search
+    def set_search(self, text: str) -> None:
+        """Highlight the words of the tree's search in the fields shown and say which
+        fields hold them (empty text clears it). Words as the search reads them: whole
+        words, the last one as the start of a word."""
+        words = re.findall(r"\w+", text or "", flags=re.UNICODE)
+        if words == self._search_words:
+            return  # another filter (rating, board) changed, not the words
+        self._search_words = words
+        self._show_matches()
+
+    def _search_pattern(self) -> re.Pattern[str] | None:
+        words = self._search_words
+        if not words:
+            return None
+        parts = [rf"\b{re.escape(w)}\b" for w in words[:-1]] + [rf"\b{re.escape(words[-1])}\w*"]
+        return re.compile("|".join(parts), re.IGNORECASE | re.UNICODE)
+
+    def _show_matches(self) -> None:
+        pattern = self._search_pattern()
+        if pattern is None and not self.search_note.isVisibleTo(self):
+            return  # no search now and none shown before: nothing to clear
+        fields = [f for f in self.fields if f.target != "inspection"] if self.item_id else []
+        found: list[str] = []
+        for f in fields:
+            w = f.widget
+            if isinstance(w, (QTextEdit, QPlainTextEdit)):
+                hits = self._highlight(w, pattern)
+            elif isinstance(w, QLineEdit):
+                hits = bool(pattern and pattern.search(w.text()))
+            else:
+                continue
+            if hits:
+                found.append(f.label)
+        if pattern is None or not fields:
+            self.search_note.hide()
+            return
+        shown = " ".join(self._search_words)
+        where = f" in {self.period.label}" if self.period is not None else ""
+        if found:
+            self.search_note.setText(f"Search “{html.escape(shown)}” found in: "
+                                     f"<b>{html.escape(', '.join(found))}</b>")
+        else:
+            self.search_note.setText(f"Search “{html.escape(shown)}”: not in the text shown "
+                                     f"here{where}; it matches this item's narrative in "
+                                     "another period (choose the period at the top).")
+        self.search_note.show()
+
+    @staticmethod
+    def _highlight(widget: QTextEdit | QPlainTextEdit, pattern: re.Pattern[str] | None) -> bool:
+        """Mark every match with a background that is not part of the text (an extra
+        selection: nothing is saved, the undo history is untouched)."""
+        selections: list[QTextEdit.ExtraSelection] = []
+        if pattern is not None:
+            document = widget.document()
+            text = document.toPlainText()
+            fmt = QTextCharFormat()
+            fmt.setBackground(QColor(SEARCH_HIGHLIGHT))
+            for m in pattern.finditer(text):
+                cursor = QTextCursor(document)
+                cursor.setPosition(m.start())
+                cursor.setPosition(m.end(), QTextCursor.MoveMode.KeepAnchor)
+                selection = QTextEdit.ExtraSelection()
+                selection.cursor = cursor  # type: ignore[misc]
+                selection.format = fmt  # type: ignore[misc]
+                selections.append(selection)
+        if selections or widget.extraSelections():  # setting none over none still repaints
+            widget.setExtraSelections(selections)
+        return bool(selections)
 
     def _set_heading(self, text: str, record: Any) -> None:
         who = getattr(record, "updated_by", "")

@@ -41,6 +41,7 @@ class FilterBar(QWidget):
         self.text.setAccessibleName("Search")
         self.text.setToolTip("Every word must appear: number, text, lead, board or any narrative")
         self.rag = self._combo("RAG filter", "Any RAG")
+        self.rag.setToolTip("Only items with this rating in the reporting period chosen at the top")
         self.status = self._combo("Status filter", "Any status")
         self.board = self._combo("Board filter", "Any board")
         self.lead = self._combo("Lead filter", "Any lead")

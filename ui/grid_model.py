@@ -21,6 +21,7 @@ from ragdesk.store import Change, Store
 
 from . import qt_compat  # noqa: F401  (PySide6 work-around, see there)
 from .rag_style import DOT_TEXT, DOT_TIP, RatingScale
+from .tree_model import short_status
 
 COUNTS_PER_LINE = 2
 ITEM_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -28,6 +29,9 @@ PERIOD_ID_ROLE = Qt.ItemDataRole.UserRole + 2
 RAG_ROLE = Qt.ItemDataRole.UserRole + 3
 DRAFT_ROLE = Qt.ItemDataRole.UserRole + 4
 INSPECTION_ID_ROLE = Qt.ItemDataRole.UserRole + 5
+UNUSED_ROLE = Qt.ItemDataRole.UserRole + 6  # True in a period the item's inspection never used
+
+_UNUSED_BRUSH = QBrush(QColor("#D5D9DF"), Qt.BrushStyle.BDiagPattern)
 
 DRAFT_TIP = ("Draft: carried forward from the previous period and not yet confirmed. "
              "Press R, A or G (or edit the narrative) to confirm it.")
@@ -82,6 +86,9 @@ class GridModel(QAbstractTableModel):
         # the same over every item: kept across filters, so clearing a search recounts nothing
         self._all_counts: dict[int, Counter[str]] = {}
         self._dots_of: dict[int, dict[int, Dot | None]] = {}  # directions per period, as read
+        # the periods each inspection reports in (any of its items assessed there): periods
+        # belong to the file, and a column an inspection never used is shown as not its own
+        self._used: dict[int, set[int]] = {}
         self.dot_period_id: int | None = None
         if store is not None:
             self.set_store(store)
@@ -210,6 +217,7 @@ class GridModel(QAbstractTableModel):
             self.beginInsertColumns(_ROOT, column, column)
             self._periods = new
             self._take_columns(cells)
+            self._note_used([added[0]])
             self._counts.pop(added[0], None)
             self._all_counts.pop(added[0], None)
             self._read_dots()
@@ -250,10 +258,48 @@ class GridModel(QAbstractTableModel):
         self._items = store.item_rows()
         self._position = {r.id: n for n, r in enumerate(self._items)}
         self._inspections = store.inspections()
+        self._used = {}
+        self._note_used([p.id for p in self._periods])
         self._all_counts = {}
         self._layout()
         self._dots_of = {}
         self._read_dots()
+
+    def _note_used(self, period_ids: list[int], item_ids: set[int] | None = None) -> None:
+        """Mark the periods (their assessed items, or just ``item_ids``) as used by the
+        items' inspections."""
+        inspection_of = {r.id: r.inspection_id for r in self._items} if item_ids is None else {
+            r.id: r.inspection_id for i in item_ids if (r := self._item_by_id(i)) is not None}
+        for period_id in period_ids:
+            rated = self._rags.get(period_id, {})
+            ids = rated.keys() if item_ids is None else (i for i in item_ids if i in rated)
+            for inspection_id in {inspection_of.get(i) for i in ids} - {None}:
+                self._used.setdefault(inspection_id, set()).add(period_id)  # type: ignore[arg-type]
+
+    def _item_by_id(self, item_id: int) -> ItemRow | None:
+        at = self._position.get(item_id)
+        return self._items[at] if at is not None else None
+
+    def unused_columns(self) -> list[int]:
+        """Period columns that no inspection shown uses while a search or filter is on (one
+        inspection's items: just its periods); none when every item is shown (a new
+        period is nobody's yet), never the direction column's period."""
+        if self._visible is None:
+            return []
+        shown = {r.inspection.id for r in self._rows if r.inspection is not None}
+        used: set[int] = set()
+        for inspection_id in shown:
+            used |= self._used.get(inspection_id, set())
+        return [c for c, p in enumerate(self._periods, start=1)
+                if p.id not in used and p.id != self.dot_period_id]
+
+    def rating(self, item_id: int, period_id: int) -> str | None:
+        """An item's rating in a period as last read (None: not rated there)."""
+        return self._rags.get(period_id, {}).get(item_id)
+
+    def uses_period(self, inspection_id: int, period_id: int) -> bool:
+        """Whether any item of the inspection was rated or written in the period."""
+        return period_id in self._used.get(inspection_id, ())
 
     def _take_columns(self, columns: dict[int, tuple[dict[int, str | None], set[int]]]) -> None:
         for period_id, (rags, drafts) in columns.items():
@@ -316,6 +362,7 @@ class GridModel(QAbstractTableModel):
                 self._rags[period_id][item_id] = rag
                 if draft:
                     self._drafts[period_id].add(item_id)
+        self._note_used(list(self._rags), ids)
         for (item_id, period_id), old in before.items():
             new = self._cell(item_id, period_id)[0]
             if new == old:
@@ -446,7 +493,8 @@ class GridModel(QAbstractTableModel):
             if role == INSPECTION_ID_ROLE:
                 return entry.inspection.id
             if column == 0 and role in (Qt.ItemDataRole.DisplayRole,
-                                        Qt.ItemDataRole.AccessibleTextRole):
+                                        Qt.ItemDataRole.AccessibleTextRole,
+                                        Qt.ItemDataRole.ToolTipRole):
                 return entry.inspection.title
             if role == Qt.ItemDataRole.FontRole:
                 font = QFont()
@@ -486,11 +534,14 @@ class GridModel(QAbstractTableModel):
         if column == self.status_column and role in (
                 Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
                 Qt.ItemDataRole.AccessibleTextRole):
-            return self._status_labels.get(item.status, item.status)
+            label = self._status_labels.get(item.status, item.status)
+            return short_status(label) if role == Qt.ItemDataRole.DisplayRole else label
         return None
 
     def _cell_data(self, item: ItemRow, period: Period, role: int) -> Any:
         rag, draft = self._cell(item.id, period.id)
+        if rag is None and not draft and not self.uses_period(item.inspection_id, period.id):
+            return self._unused_cell(item, period, role)
         if role == RAG_ROLE:
             return rag
         if role == DRAFT_ROLE:
@@ -522,4 +573,18 @@ class GridModel(QAbstractTableModel):
             return font
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return Qt.AlignmentFlag.AlignCenter
+        return None
+
+    def _unused_cell(self, item: ItemRow, period: Period, role: int) -> Any:
+        """A period the item's inspection never reported in: hatched grey, said in words."""
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return _UNUSED_BRUSH
+        if role == UNUSED_ROLE:
+            return True
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return (f"{item.label}, {period.label}: not one of this inspection's reporting "
+                    "periods (none of its items was rated or written then). Press R, A or G "
+                    "to start reporting it in this period.")
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{item.label}, {period.label}: not a reporting period of this inspection"
         return None

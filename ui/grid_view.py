@@ -8,6 +8,8 @@ undoable command, so the grid, the tree and the editor all hear about it alike.
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import (
     QItemSelectionModel,
     QModelIndex,
@@ -21,7 +23,9 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QFontMetrics, QKeyEvent, QMouseEvent, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
     QHeaderView,
+    QMenu,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -30,7 +34,14 @@ from PySide6.QtWidgets import (
 )
 
 from . import qt_compat  # noqa: F401  (PySide6 work-around, see there)
-from .grid_model import DRAFT_ROLE, ITEM_ID_ROLE, PERIOD_ID_ROLE, GridModel, count_lines
+from .grid_model import (
+    DRAFT_ROLE,
+    INSPECTION_ID_ROLE,
+    ITEM_ID_ROLE,
+    PERIOD_ID_ROLE,
+    GridModel,
+    count_lines,
+)
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 # A change to more rows of one column than this is repainted as that column's visible strip.
@@ -42,8 +53,19 @@ class RatingCellDelegate(QStyledItemDelegate):
     """Keeps a rated cell in its rating colour when selected (a frame marks the selection),
     and marks a carried-forward draft with a dashed inner border as well as italics."""
 
+    def __init__(self, parent: QWidget | None = None, *, heading_text: bool = True) -> None:
+        super().__init__(parent)
+        self._heading_text = heading_text
+
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
         background = index.data(Qt.ItemDataRole.BackgroundRole)
+        if not self._heading_text and index.data(ITEM_ID_ROLE) is None \
+                and index.data(INSPECTION_ID_ROLE) is not None:
+            # an inspection heading under the frozen Item column: the band only, or its
+            # title would show twice (whole behind, cut in front) as the grid scrolls
+            if isinstance(background, QBrush):
+                painter.fillRect(option.rect, background)  # type: ignore[attr-defined]
+            return
         draft = bool(index.data(DRAFT_ROLE))
         selected = bool(option.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
         if not isinstance(background, QBrush):
@@ -100,6 +122,61 @@ class _PeriodHeader(QHeaderView):
         return self.sizeHint()
 
 
+class _FrozenItemColumn(QTableView):
+    """The Item column pinned at the grid's left edge, as in Qt's "Frozen Column" example.
+
+    A second view over the grid's own model and selection model, showing column 0
+    only and laid over the grid's first column: on a file with two dozen periods the
+    grid scrolls sideways to the current period, and every row must still say which
+    item it is (and each inspection heading its title). It never takes the keyboard:
+    a click selects through the shared selection model and hands focus to the grid.
+    """
+
+    def __init__(self, grid: GridView) -> None:
+        super().__init__(grid)
+        self._grid = grid
+        self.setObjectName("gridItemColumn")
+        self.setHorizontalHeader(_PeriodHeader(Qt.Orientation.Horizontal, self))
+        self.setModel(grid.model())
+        self.setSelectionModel(grid.selectionModel())
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setAccessibleName("RAG grid items")
+        self.verticalHeader().hide()
+        self.verticalHeader().setDefaultSectionSize(grid.verticalHeader().defaultSectionSize())
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollMode(grid.verticalScrollMode())
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setWordWrap(False)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setShowGrid(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        # a line on its right edge, so the pinned column reads as pinned while periods scroll
+        self.setStyleSheet("QTableView#gridItemColumn { border-right: 2px solid #9aa5b4; }")
+        self.setItemDelegate(RatingCellDelegate(self))
+        grid.viewport().stackUnder(self)
+        self.verticalScrollBar().valueChanged.connect(grid.verticalScrollBar().setValue)
+        grid.verticalScrollBar().valueChanged.connect(self.verticalScrollBar().setValue)
+        self.doubleClicked.connect(lambda _index: grid.edit_requested.emit())
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(
+            lambda pos: grid.show_cell_menu(self.indexAt(pos), self.viewport().mapToGlobal(pos)))
+
+    def show_only_item_column(self) -> None:
+        for c in range(1, self.model().columnCount()):
+            self.setColumnHidden(c, True)
+        self.setColumnHidden(0, False)
+        self.setColumnWidth(0, self._grid.columnWidth(0))
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        super().mousePressEvent(event)
+        self._grid.setFocus(Qt.FocusReason.MouseFocusReason)
+
+
 class GridView(QTableView):
     """Signals: ``cell_chosen(item_id, period_id|None)`` when the current cell moves,
     ``rate_requested(item_id, period_id, code|None)`` for R/A/G/B/Delete,
@@ -133,7 +210,15 @@ class GridView(QTableView):
         header.setMinimumSectionSize(40)
         header.setHighlightSections(True)
         header.setStretchLastSection(True)  # the status column takes what is left
-        self.setItemDelegate(RatingCellDelegate(self))
+        self.setItemDelegate(RatingCellDelegate(self, heading_text=False))
+        # by the pixel, as Qt's frozen-column example does: by whole columns, the periods
+        # just right of the pinned Item column would scroll in underneath it
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.frozen = _FrozenItemColumn(self)
+        header.sectionResized.connect(self._section_resized)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(
+            lambda pos: self.show_cell_menu(self.indexAt(pos), self.viewport().mapToGlobal(pos)))
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._header_menu)
         model.modelReset.connect(self._after_reset)
@@ -159,7 +244,76 @@ class GridView(QTableView):
             width = self._period_width()
             for c in range(1, columns):
                 header.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
-                self.setColumnWidth(c, 130 if c == model.status_column else width)
+                self.setColumnWidth(c, width)
+            self.setColumnWidth(model.dot_column, max(width, self._heading_width(model.dot_column)))
+            self.setColumnWidth(model.status_column,
+                                max(130, self._heading_width(model.status_column)))
+        self.frozen.show_only_item_column()
+        self._place_frozen()
+        self.show_used_periods()
+
+    def show_used_periods(self) -> None:
+        """Hide the periods none of the inspections shown reported in: with every item
+        shown each period belongs to some inspection, but a search for one inspection's
+        items need not scroll past the periods it never used."""
+        model = self.grid_model()
+        unused = set(model.unused_columns()) if model.heading_rows() else set()
+        if len(unused) == len(model.periods):  # nothing would be left: show them all
+            unused = set()
+        for c in range(1, model.dot_column):
+            if self.isColumnHidden(c) != (c in unused):
+                self.setColumnHidden(c, c in unused)
+
+    def _heading_width(self, section: int) -> int:
+        """Wide enough for every line of a section's heading ("Direction", its period),
+        so the last columns' headings are never cut."""
+        font = self.horizontalHeader().font()
+        font.setBold(True)
+        metrics = QFontMetrics(font)
+        text = str(self.grid_model().headerData(section, Qt.Orientation.Horizontal) or "")
+        widest = max((metrics.horizontalAdvance(line) for line in text.split("\n")), default=0)
+        margin = self.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, self)
+        return widest + 2 * margin + 16
+
+    # -- the frozen Item column ------------------------------------------------------
+
+    def _place_frozen(self) -> None:
+        frame = self.frameWidth()
+        self.frozen.setGeometry(self.verticalHeader().width() + frame, frame,
+                                self.columnWidth(0),
+                                self.viewport().height() + self.horizontalHeader().height())
+
+    def _section_resized(self, section: int, _old: int, new: int) -> None:
+        if section == 0:
+            self.frozen.setColumnWidth(0, new)
+            self._place_frozen()
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._place_frozen()
+
+    def scrollTo(self, index: AnyIndex,  # noqa: N802
+                 hint: QAbstractItemView.ScrollHint = QAbstractItemView.ScrollHint.EnsureVisible,
+                 ) -> None:
+        """Scroll so the cell shows beside the pinned Item column, never under it."""
+        if not index.isValid():
+            return
+        if index.column() == 0:  # always shown (pinned): only the row may need scrolling
+            bar = self.horizontalScrollBar()
+            across = bar.value()
+            super().scrollTo(index, hint)
+            bar.setValue(across)
+            return
+        super().scrollTo(index, hint)
+        hidden = self.columnWidth(0) - self.visualRect(index).left()
+        if hidden > 0:
+            bar = self.horizontalScrollBar()
+            bar.setValue(bar.value() - hidden)
+
+    def updateGeometries(self) -> None:  # noqa: N802
+        super().updateGeometries()
+        if hasattr(self, "frozen"):
+            self._place_frozen()
 
     def dataChanged(self, top_left: AnyIndex, bottom_right: AnyIndex,  # noqa: N802
                     roles: list[int] | None = None) -> None:
@@ -198,6 +352,8 @@ class GridView(QTableView):
         """Repaint one header section (its counts or period): the sections are sized by
         hand, never to their contents, so nothing else needs laying out again."""
         self.horizontalHeader().updateSection(section)
+        if section == self.grid_model().dot_column:  # the period chosen is always shown
+            self.show_used_periods()
 
     def _after_columns_inserted(self, _parent: QModelIndex, first: int, last: int) -> None:
         """A new period's column: the same width and resizing as the others (no reset)."""
@@ -206,15 +362,58 @@ class GridView(QTableView):
         for c in range(first, last + 1):
             header.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
             self.setColumnWidth(c, width)
+        self.frozen.show_only_item_column()
         for row in self.grid_model().heading_rows():  # headings still span every column
             if self.columnSpan(row, 0) != self.grid_model().columnCount():
                 self.setSpan(row, 0, 1, self.grid_model().columnCount())
+        self.show_used_periods()
 
     def _header_menu(self, pos: QPoint) -> None:
         header = self.horizontalHeader()
         period = self.grid_model().period_at(header.logicalIndexAt(pos))
         if period is not None:
             self.period_menu_requested.emit(period.id, header.mapToGlobal(pos))
+
+    # -- the cell menu ------------------------------------------------------------
+
+    def cell_menu(self, index: AnyIndex) -> QMenu:
+        """The right-click menu of a cell: one entry per rating with its key, so the
+        one-key rating is found by anyone who right-clicks, not only by who reads the
+        status bar."""
+        model = self.grid_model()
+        item_id = index.data(ITEM_ID_ROLE) if index.isValid() else None
+        period = model.period_at(index.column()) if index.isValid() else None
+        menu = QMenu(self)
+        ratable = item_id is not None and period is not None
+        if not ratable:
+            hint = menu.addAction("Choose a cell under a reporting period to rate it")
+            hint.setEnabled(False)
+        for rating in model.scale.enabled:
+            action = menu.addAction(f"Rate {rating.code}\t{rating.letter}")
+            action.setEnabled(ratable)
+            if ratable:
+                assert period is not None
+                action.triggered.connect(
+                    lambda _c=False, i=int(item_id), p=period.id, code=rating.code:
+                    self.rate_requested.emit(i, p, code))
+        clear = menu.addAction("Clear Rating\tDelete")
+        clear.setEnabled(ratable)
+        if ratable:
+            assert period is not None
+            clear.triggered.connect(lambda _c=False, i=int(item_id), p=period.id:
+                                    self.rate_requested.emit(i, p, None))
+        menu.addSeparator()
+        edit = menu.addAction("Write the Update…\tEnter")
+        edit.setEnabled(item_id is not None)
+        edit.triggered.connect(lambda _c=False: self.edit_requested.emit())
+        return menu
+
+    def show_cell_menu(self, index: AnyIndex, pos: QPoint) -> None:
+        if index.isValid() and index.data(ITEM_ID_ROLE) is not None:
+            self.setCurrentIndex(index)
+        menu = self.cell_menu(index)
+        menu.exec(pos)
+        menu.deleteLater()
 
     # -- navigation ---------------------------------------------------------------
 

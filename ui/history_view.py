@@ -3,7 +3,8 @@
 ``HistoryModel`` is a table over ``store.item_history(item_id)``: when, who
 (user@machine), what (record and field), old → new. Rich values (stored HTML) are
 shown as plain text and trimmed so a row stays one line; the full value is the
-tooltip. Nothing here can change the log: the store has no method that would.
+tooltip. Other values read as the editor shows them ("31 October 2023", "With
+immediate effect", a status's label), never in their stored form. Nothing here can change the log: the store has no method that would.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from ragdesk import richtext
+from ragdesk.domain import Deadline, Dot, ItemKind
 from ragdesk.store import AuditEntry, Store
 
 COLUMNS = ("When", "Who", "What", "Old", "New")
@@ -53,6 +55,43 @@ def plain(value: str | None, limit: int = TRIM) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+# as the editor's direction box words them
+_DOT_WORDS = {Dot.SAME.value: "= No change", Dot.UP.value: "▲ Improved", Dot.DOWN.value: "▼ Worse"}
+_DATE_FIELDS = {"review_date", "published", "date"}
+
+
+def long_date(value: str) -> str:
+    """An ISO date as the editor shows it: "31 October 2023"."""
+    try:
+        return dt.date.fromisoformat(value).strftime("%d %B %Y").lstrip("0")
+    except ValueError:
+        return value
+
+
+def shown(field: str, value: str | None, statuses: dict[str, str],
+          limit: int = TRIM) -> str:
+    """A stored value as the editor shows it: dates written out, "With immediate effect",
+    status labels, kinds and directions in words; rich text as one plain line."""
+    if value is None:
+        return "Not rated" if field == "rag" else ""
+    try:
+        if field == "deadline":
+            return str(Deadline.parse(value))
+        if field == "kind":
+            return ItemKind(value).heading
+    except ValueError:
+        return plain(value, limit)
+    if field in _DATE_FIELDS:
+        return long_date(value)
+    if field == "status":
+        return statuses.get(value, value)
+    if field == "dot":
+        return _DOT_WORDS.get(value, value)
+    if field == "draft":
+        return "Draft" if value not in ("0", "", "False") else "Confirmed"
+    return plain(value, limit)
+
+
 def when(at: str) -> str:
     """The stored UTC time in the user's local time, day first (UK)."""
     try:
@@ -70,6 +109,7 @@ class HistoryModel(QAbstractTableModel):
         self.item_id: int | None = None
         self.entries: list[AuditEntry] = []
         self.periods: dict[int, str] = {}
+        self.statuses: dict[str, str] = {}
 
     def set_item(self, store: Store | None, item_id: int | None) -> None:
         self.beginResetModel()
@@ -77,6 +117,7 @@ class HistoryModel(QAbstractTableModel):
         try:
             self.entries = list(reversed(store.item_history(item_id))) if store and item_id else []
             self.periods = {p.id: p.label for p in store.periods()} if store else {}
+            self.statuses = {s.code: s.label for s in store.statuses()} if store else {}
         except Exception:  # the share vanished: an empty timeline, the next refresh retries
             self.entries = []
         self.endResetModel()
@@ -112,13 +153,14 @@ class HistoryModel(QAbstractTableModel):
         e = self.entries[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (when(e.at), f"{e.user}@{e.host}", self.what(e), plain(e.old),
-                    plain(e.new))[column]
+            return (when(e.at), f"{e.user}@{e.host}", self.what(e),
+                    shown(e.field, e.old, self.statuses),
+                    shown(e.field, e.new, self.statuses))[column]
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == 0:
                 return e.at + " (UTC)"
             if column in (3, 4):
-                full = plain(e.old if column == 3 else e.new, limit=2000)
+                full = shown(e.field, e.old if column == 3 else e.new, self.statuses, 2000)
                 return full or None
         return None
 

@@ -18,11 +18,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QModelIndex, QRect, QSettings, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
     QCloseEvent,
+    QFontMetrics,
     QGuiApplication,
     QKeySequence,
     QPaintEvent,
@@ -42,6 +43,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSplitter,
     QStackedWidget,
+    QStyle,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -85,11 +87,14 @@ FILE_FILTER = "ragdesk files (*.db *.ragdesk);;All files (*)"
 NO_FILE_TEXT = "No file is open.\n\nUse File ▸ Open… or File ▸ New…"
 
 # Some desktops define no binding for these standard keys; use the common ones there.
+COL_RAG_TREE = 1  # the tree's RAG column (tree_model.COL_RAG, not imported before the panes)
+
 _FALLBACK_KEYS = {
     QKeySequence.StandardKey.Quit: "Ctrl+Q",
     QKeySequence.StandardKey.Refresh: "F5",
     QKeySequence.StandardKey.Print: "Ctrl+P",
     QKeySequence.StandardKey.Find: "Ctrl+F",
+    QKeySequence.StandardKey.HelpContents: "F1",
 }
 
 
@@ -124,11 +129,13 @@ class MainWindow(QMainWindow):
         self.current_period: int | None = None
         self._syncing = False
         self._collapsed: set[str] = set()
+        self._tree_period: tuple[int, str] | None | bool = False  # what the tree's RAG shows
         self._tasks: list[BackgroundTask] = []
         self.import_task: BackgroundTask | None = None  # the latest File > Import… write
         self.editor: Any = None
         self._pending_open: tuple[str, bool] | None = None  # see open_after_first_paint
         self._panes_built = False
+        self._help: Any = None  # the Help window, made when first asked for
 
         self.setObjectName("ragdeskMainWindow")
         self.setWindowTitle("ragdesk")
@@ -221,13 +228,16 @@ class MainWindow(QMainWindow):
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(COL_ITEM, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((COL_RAG, 80), (COL_STATUS, 110), (COL_DUE, 130)):
+        for col in (COL_RAG, COL_STATUS, COL_DUE):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
-            self.tree.setColumnWidth(col, width)
+        # click a heading to sort the items within their groups (the grouping stays)
+        header.setSortIndicator(COL_ITEM, Qt.SortOrder.AscendingOrder)
+        self.tree.setSortingEnabled(True)
         self.tree.selectionModel().currentChanged.connect(self._tree_current_changed)
         self.tree.expanded.connect(lambda i: self._collapsed.discard(self.tree_model.group_key(i) or ""))
         self.tree.collapsed.connect(lambda i: self._collapsed.add(self.tree_model.group_key(i) or ""))
         self.tree_model.modelReset.connect(self._after_tree_reset)
+        self.tree_model.ratings_changed.connect(self._tree_ratings_changed)
         delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.tree)
         delete.setContext(Qt.ShortcutContext.WidgetShortcut)
         delete.activated.connect(self.delete_selected)
@@ -329,6 +339,14 @@ class MainWindow(QMainWindow):
         self.act_redo.setShortcuts([QKeySequence(SK.Redo), QKeySequence("Ctrl+Y")])
         self.addAction(self.act_undo)
         self.addAction(self.act_redo)
+        # The toolbar's own short Undo/Redo: the stack's actions carry the whole command
+        # text ("Undo Rate Rec 13 RED in Jul 2023"), which made the toolbar jump by a
+        # quarter of its width after each change. The full text is in their tooltips and
+        # in the Edit menu.
+        self.tool_undo = self._short_twin(self.act_undo, "Undo", self.undo_stack.undo,
+                                          self.undo_stack.undoTextChanged)
+        self.tool_redo = self._short_twin(self.act_redo, "Redo", self.undo_stack.redo,
+                                          self.undo_stack.redoTextChanged)
         self.act_cut = a("Cu&t", lambda: self._clipboard("cut"), SK.Cut)
         self.act_copy = a("&Copy", lambda: self._clipboard("copy"), SK.Copy)
         self.act_paste = a("&Paste", lambda: self._clipboard("paste"), SK.Paste)
@@ -373,8 +391,34 @@ class MainWindow(QMainWindow):
                              "What changed in the selected item between two reporting periods")
         self.act_refresh = a("&Reload from File", self.reload, SK.Refresh,
                              "Show changes other people have saved")
+        self.act_help = a("&Getting Started", lambda: self.show_help("start"),
+                          QKeySequence.StandardKey.HelpContents,
+                          "The first steps in ragdesk, and every key")
+        self.act_keys = a("&Keyboard Reference", lambda: self.show_help("keyboard"), None,
+                          "Every keyboard shortcut, including the grid's rating keys")
         self.act_about = a("&About ragdesk", self._about, None)
         self.act_about_qt = a("About &Qt", lambda: QMessageBox.aboutQt(self), None)
+
+    def _short_twin(self, action: QAction, text: str, slot: Callable[[], None],
+                    text_changed: Any) -> QAction:
+        """A toolbar action with short ``text`` doing what ``action`` does, enabled with
+        it, its tooltip the full text and key."""
+        twin = QAction(text, self)
+        twin.setEnabled(action.isEnabled())
+        action.enabledChanged.connect(twin.setEnabled)
+        twin.triggered.connect(lambda _c=False: slot())
+        keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+
+        def tip(command: str = "") -> None:
+            # from the signal's text, not action.text(): the stack may still signal while
+            # the window is destroyed, after its actions are gone
+            full = f"{text} {command}".strip()
+            twin.setToolTip(f"{full} ({keys})" if keys else full)
+            twin.setStatusTip(full)
+
+        text_changed.connect(tip)
+        tip()
+        return twin
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -418,6 +462,8 @@ class MainWindow(QMainWindow):
         m.addAction(self.act_refresh)
 
         m = bar.addMenu("&Help")
+        m.addActions([self.act_help, self.act_keys])
+        m.addSeparator()
         m.addActions([self.act_about, self.act_about_qt])
 
     def _build_toolbar(self) -> None:
@@ -428,8 +474,8 @@ class MainWindow(QMainWindow):
         bar.addAction(self.act_add_item)
         bar.addAction(self.act_new_period)
         bar.addSeparator()
-        bar.addAction(self.act_undo)
-        bar.addAction(self.act_redo)
+        bar.addAction(self.tool_undo)
+        bar.addAction(self.tool_redo)
         bar.addSeparator()
         label = QLabel(" Reporting period: ", self)
         bar.addWidget(label)
@@ -514,6 +560,20 @@ class MainWindow(QMainWindow):
         if period is not None:
             text += f" · period {period.label}"
         self.count_label.setText(text)
+
+    def _follow_period(self) -> None:
+        """Point the tree's rating column at the current reporting period (once per change
+        of period or of its label)."""
+        period = self._period(self.current_period)
+        key = (period.id, period.label) if period is not None else None
+        if key == self._tree_period:
+            return
+        self._tree_period = key
+        if period is None:
+            self.tree_model.set_period("", None)
+            return
+        period_id, grid = period.id, self.grid_model
+        self.tree_model.set_period(period.label, lambda item_id: grid.rating(item_id, period_id))
 
     def _period(self, period_id: int | None) -> Period | None:
         return next((p for p in self.grid_model.periods if p.id == period_id), None)
@@ -606,6 +666,18 @@ class MainWindow(QMainWindow):
         from .backup_dialog import restore_from_backup
         restore_from_backup(self)
 
+    def show_help(self, page: str = "start") -> None:
+        """Help ▸ Getting Started (F1) or Keyboard Reference, in a window beside this one."""
+        from .help import HelpDialog
+
+        if self._help is None:
+            actions = list(self.actions())
+            save = getattr(self.editor, "save_action", None)
+            if isinstance(save, QAction):
+                actions.append(save)
+            self._help = HelpDialog(actions, self)
+        self._help.show_page(page)
+
     def _about(self) -> None:
         from .about import show_about
         show_about(self, self.store)
@@ -645,6 +717,8 @@ class MainWindow(QMainWindow):
         self.filter_bar.blockSignals(True)
         self.filter_bar.clear()
         self.filter_bar.blockSignals(False)
+        if self.editor is not None:
+            self.editor.set_search("")
         self.tree_model.filter = ItemFilter()
         self.tree_model.set_store(store)
         self.grid_model.set_visible(None)
@@ -653,6 +727,9 @@ class MainWindow(QMainWindow):
         self._refresh_periods()
         periods = self.grid_model.periods
         self.current_period = periods[-1].id if periods else None
+        self._tree_period = False  # another file: its periods are new to the tree
+        self._follow_period()
+        self._fit_tree_columns()
         self._sync_period_combo()
         self._update_title()
         self._update_actions()
@@ -930,6 +1007,23 @@ class MainWindow(QMainWindow):
         except RagdeskError as e:
             self.show_error(str(e))
 
+    def show_drafts(self, item_ids: list[int], period_id: int | None) -> None:
+        """The report dialog's "Go to the Drafts": the first draft in the editor at that
+        period, the rest named in the status bar (the grid marks each with * and a dashed
+        border)."""
+        if not item_ids:
+            return
+        if period_id is not None and self._period(period_id) is not None:
+            self.select_item(item_ids[0], period_id)
+        else:
+            self.select_item(item_ids[0], self.current_period)
+        labels = [row.label for i in item_ids if (row := self.tree_model.item_row(i))]
+        shown = ", ".join(labels[:8]) + (f" and {len(labels) - 8} more" if len(labels) > 8 else "")
+        self._status(f"{len(item_ids)} carried-forward draft{'s' if len(item_ids) != 1 else ''} "
+                     f"to check: {shown}. Confirm each in the editor, or press R, A or G in "
+                     "the grid.", 30000)
+        self._focus_editor()
+
     # ================================================================ selection and sync
 
     def _tree_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
@@ -939,7 +1033,10 @@ class MainWindow(QMainWindow):
 
         item_id = current.data(ITEM_ID_ROLE)
         if item_id is not None:
-            self.select_item(int(item_id), self._period_for(int(item_id)))
+            chosen = self.current_period
+            period_id = self._period_for(int(item_id))
+            if self.select_item(int(item_id), period_id) and period_id != chosen:
+                self._say_period_moved(int(item_id), chosen, period_id)
             return
         inspection_id = current.data(INSPECTION_ID_ROLE)
         if inspection_id is not None:
@@ -949,7 +1046,8 @@ class MainWindow(QMainWindow):
         """The current period, unless the item has never been rated in it but was earlier:
         then its latest assessed period (so its narrative is what you see first)."""
         store = self.store
-        if store is None or self.current_period is None:
+        if store is None or self.current_period is None or self.tree_model.filter.rag:
+            # a RAG filter means ratings in this period: moving it would hide the item chosen
             return self.current_period
         try:
             assessed = [a.period_id for a in store.assessments(item_id=item_id)]
@@ -958,6 +1056,22 @@ class MainWindow(QMainWindow):
         if not assessed or self.current_period in assessed:
             return self.current_period
         return assessed[-1]
+
+    def _say_period_moved(self, item_id: int, chosen: int | None, shown: int | None) -> None:
+        """Selecting an item moved the reporting period (it has nothing in the one that was
+        chosen): say so in the editor's heading and the status bar, never silently."""
+        was, now = self._period(chosen), self._period(shown)
+        if was is None or now is None:
+            return
+        row = self.tree_model.item_row(item_id)
+        label = row.label if row else "This item"
+        text = (f"Showing {now.label}: {label} has nothing in {was.label} yet, so the "
+                f"reporting period moved from {was.label} to {now.label}, the last period "
+                "it was reported in. Choose the period at the top to go back.")
+        if self.editor is not None:
+            self.editor.show_period_note(text)
+        self._status(f"Reporting period moved to {now.label} ({label} has nothing in "
+                     f"{was.label}).")
 
     def _grid_cell_chosen(self, item_id: int, period_id: int | None) -> None:
         if self._syncing:
@@ -975,6 +1089,7 @@ class MainWindow(QMainWindow):
         else:
             self.current_period = period_id
             self.grid_model.set_dot_period(period_id)
+            self._follow_period()
             self._update_counts()
 
     def _can_leave(self) -> bool:
@@ -994,6 +1109,7 @@ class MainWindow(QMainWindow):
         if self.editor is not None:
             self.editor.show_item(item_id, period_id)
         self.grid_model.set_dot_period(period_id)
+        self._follow_period()
         self._sync_views()
         self._update_actions()
         self._update_counts()
@@ -1064,12 +1180,53 @@ class MainWindow(QMainWindow):
             periods = self.grid_model.periods
             self.current_period = periods[-1].id if periods else None
         self._sync_period_combo()
+        self._fit_tree_columns()  # the RAG heading names the period: the longest may be new
 
     def _refresh_choices(self) -> None:
         store = self.store
         if store is None:
             return
         self.filter_bar.set_choices(store.ratings(), store.statuses(), self.tree_model.all_rows())
+
+    def _tree_ratings_changed(self) -> None:
+        """The tree's RAG column shows another period: repaint that strip and its heading."""
+        viewport = self.tree.viewport()
+        viewport.update(QRect(self.tree.columnViewportPosition(COL_RAG_TREE), 0,
+                              self.tree.columnWidth(COL_RAG_TREE), viewport.height()))
+        self.tree.header().updateSection(COL_RAG_TREE)
+
+    def _fit_tree_columns(self) -> None:
+        """The RAG, Status and Deadline columns as wide as what they show at its longest
+        (the widest badge, short status label and "⚠ Overdue 31/10/23"), so nothing is
+        cut at the default size and the Item column keeps the rest; a custom status label
+        too long even so is cut with "…" and shown whole in its tooltip."""
+        from ragdesk.domain import Deadline
+
+        from .tree_model import COL_DUE, COL_RAG, COL_STATUS, short_deadline, short_status
+        store = self.store
+        header = self.tree.header()
+        metrics = self.tree.fontMetrics()
+        bold = header.font()
+        bold.setBold(True)
+        heading = QFontMetrics(bold)
+        pad = 2 * self.tree.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin) + 16
+        model = self.tree_model
+
+        def title(col: int) -> int:  # with room for the sort arrow beside it
+            texts = [str(model.headerData(col, Qt.Orientation.Horizontal))]
+            if col == COL_RAG:  # "RAG <period>" for whichever period is chosen
+                texts += [f"RAG {p.label}" for p in self.grid_model.periods]
+            return max(heading.horizontalAdvance(t) for t in texts) + 20
+
+        words = [r.code for r in model.scale.enabled] + ["not rated"]
+        badge = max(heading.horizontalAdvance(w) for w in words) + 20
+        self.tree.setColumnWidth(COL_RAG, max(badge, title(COL_RAG)) + pad)
+        labels = [short_status(s.label) for s in store.statuses()] if store is not None else []
+        widest = max((metrics.horizontalAdvance(text) for text in labels), default=0)
+        self.tree.setColumnWidth(COL_STATUS, min(180, max(widest, title(COL_STATUS)) + pad))
+        sample = "⚠ Overdue " + short_deadline(Deadline.parse("28/12/2028"))
+        self.tree.setColumnWidth(COL_DUE, max(metrics.horizontalAdvance(sample),
+                                              title(COL_DUE)) + pad)
 
     def _after_tree_reset(self) -> None:
         root = QModelIndex()
@@ -1087,6 +1244,8 @@ class MainWindow(QMainWindow):
 
     def _filter_changed(self, item_filter: ItemFilter) -> None:
         self.tree_model.set_filter(item_filter)
+        if self.editor is not None:
+            self.editor.set_search(item_filter.text)
         self.grid_model.set_visible(self.tree_model.visible_item_ids())
         self._update_counts()
         visible = self.tree_model.visible_item_ids()
@@ -1150,11 +1309,13 @@ class MainWindow(QMainWindow):
             self._status(f"Could not re-read the file: {e}", 15000)
 
     def _refresh_views(self, change: Change) -> None:
+        # the grid first: the tree's rating column (and its RAG filter) reads the grid's cells
+        self.grid_model.refresh(change)
         self.tree_model.refresh(change)
         self.grid_model.set_visible(self.tree_model.visible_item_ids())
-        self.grid_model.refresh(change)
         if change.periods or change.structure:
             self._refresh_periods()
+        self._follow_period()
         # the board and lead lists change with items' fields, not with their ratings
         rated = {item_id for item_id, _period in change.assessments}
         if change.structure or change.settings or (change.items - rated):
@@ -1383,6 +1544,7 @@ class MainWindow(QMainWindow):
             self._push(_commands().added_period(store, period, self._command_error))
             self.current_period = period.id
             self._sync_period_combo()
+            self._follow_period()
             if self.current_item is not None:
                 item_id, self.current_item = self.current_item, None
                 self.select_item(item_id, period.id)

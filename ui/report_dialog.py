@@ -17,6 +17,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import threading
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -55,7 +56,7 @@ from PySide6.QtWidgets import (
 
 from ragdesk.errors import RagdeskError
 from ragdesk.reports import ReportCancelled, ReportOptions, build_report
-from ragdesk.reports.options import MARKINGS, PAPERS, is_peel
+from ragdesk.reports.options import MARKINGS, PAPERS, file_marking, is_peel
 from ragdesk.store import Store
 
 from . import qt_compat  # noqa: F401  (PySide6 work-around, see there)
@@ -95,9 +96,15 @@ class ReportDialog(QDialog):
         self._item_inspection = {i.id: i.inspection_id for i in items}
         grid = store.rag_grid()
         self._rated: dict[int, set[int]] = {}  # period -> items rated in it
-        for (item, period), (rag, _draft) in grid.items():
+        self._drafts: dict[int, set[int]] = {}  # period -> items whose assessment is a draft
+        for (item, period), (rag, draft) in grid.items():
             if rag:
                 self._rated.setdefault(period, set()).add(item)
+            if draft:
+                self._drafts.setdefault(period, set()).add(item)
+        self.action = action
+        self.drafts_to_check: list[int] = []  # set when the user chose to go to the drafts
+        self.ask_about_drafts: Callable[[int, int, str], str] = self._ask_about_drafts
         settings = store.settings()
 
         self.kind = QComboBox(self)
@@ -132,16 +139,20 @@ class ReportDialog(QDialog):
         self.marking.setAccessibleName("Protective marking")
         for marking in MARKINGS:
             self.marking.addItem(marking or "None", marking)
-        # the last marking and paper this person chose (the window's QSettings), else the file's
+        # the file's marking (File ▸ Properties; OFFICIAL unless changed), not the last one
+        # this person chose: one "None" for a draft must not leave every later board paper
+        # unmarked. The paper size is this person's own, remembered in the window's QSettings.
         self.qsettings = getattr(parent, "settings", None)
         if not isinstance(self.qsettings, QSettings):
             self.qsettings = None
-        remembered = self.qsettings.value("reports/marking") if self.qsettings else None
-        if remembered == "":  # "None" was chosen last time
-            marking = None
-        else:
-            marking = remembered if remembered in MARKINGS else settings.get("report_marking")
-        self.marking.setCurrentIndex(max(0, self.marking.findData(marking)))
+        self.file_marking = file_marking(settings)
+        self.marking.setCurrentIndex(max(0, self.marking.findData(self.file_marking)))
+        self.marking.setToolTip("Printed at the top and bottom of every page. The file's "
+                                f"marking is {self.file_marking or 'none'} (File ▸ Properties).")
+        self.marking_note = QLabel(self)
+        self.marking_note.setStyleSheet("color: #555;")
+        self.marking.currentIndexChanged.connect(lambda _i: self._marking_changed())
+        self._marking_changed()
         self.paper = QComboBox(self)
         self.paper.setAccessibleName("Paper")
         for paper in PAPERS:
@@ -188,7 +199,12 @@ class ReportDialog(QDialog):
         form.addRow("For &meeting:", self.meeting)
         form.addRow("Document &owner:", self.owner)
         form.addRow("&Team:", self.team)
-        form.addRow("Protective &marking:", self.marking)
+        marking_row = QHBoxLayout()
+        marking_row.addWidget(self.marking)
+        marking_row.addWidget(self.marking_note, 1)
+        marking_label = QLabel("Protective &marking:", self)  # a row of a layout: no buddy
+        marking_label.setBuddy(self.marking)  # unless given, so "&" would show as itself
+        form.addRow(marking_label, marking_row)
         form.addRow("P&aper:", self.paper)
         form.addRow("", self.summary)
         changes_row = QHBoxLayout()
@@ -233,6 +249,14 @@ class ReportDialog(QDialog):
         self.period.currentIndexChanged.connect(lambda _i: self._default_periods())
         self.inspection_model.itemChanged.connect(lambda _item: self._default_periods())
 
+    def _marking_changed(self) -> None:
+        chosen = self.marking.currentData()
+        if chosen == self.file_marking:
+            text = "the file's marking (File ▸ Properties)"
+        else:
+            text = f"the file's marking is {self.file_marking or 'none'}"
+        self.marking_note.setText(text)
+
     # -- defaults
     def _check_inspections(self, ids: set[int]) -> None:
         for row in range(self.inspection_model.rowCount()):
@@ -275,6 +299,52 @@ class ReportDialog(QDialog):
             items &= set(self.item_ids)
         return items
 
+    # -- drafts
+    def report_period(self) -> int | None:
+        """The period whose narratives and ratings the report prints (the matrix's last)."""
+        periods = self.options().period_ids
+        return periods[-1] if periods else None
+
+    def drafts_in_report(self) -> list[int]:
+        """The items of the report whose assessment in its period is a carried-forward draft."""
+        period = self.report_period()
+        items = self._chosen_items()
+        order = list(self._item_inspection)
+        drafts = self._drafts.get(period, set()) & items if period is not None else set()
+        return sorted(drafts, key=order.index)
+
+    def _drafts_checked(self) -> bool:
+        """Before a board paper is printed or exported with drafts in it: say how many and
+        offer to go to them; True to go on printing."""
+        drafts = self.drafts_in_report()
+        if not drafts:
+            return True
+        label = next((p.label for p in self._periods if p.id == self.report_period()), "")
+        answer = self.ask_about_drafts(len(drafts), len(self._chosen_items()), label)
+        if answer == "anyway":
+            return True
+        if answer == "go":
+            self.drafts_to_check = drafts
+            self.reject()
+        return False
+
+    def _ask_about_drafts(self, drafts: int, items: int, period: str) -> str:
+        verb = "Print" if self.action == "print" else "Export"
+        many = drafts != 1
+        box = QMessageBox(QMessageBox.Icon.Warning, self.windowTitle(),
+                          f"{drafts} of the {items} items in this report "
+                          f"{'are' if many else 'is a'} carried-forward draft{'s' if many else ''} "
+                          f"in {period}, not yet confirmed.",
+                          QMessageBox.StandardButton.Cancel, self)
+        box.setInformativeText("They print as “Draft: carried forward…” and “AMBER (draft)”. "
+                               "Check and confirm them first, or print them as drafts.")
+        go = box.addButton("&Go to the Drafts", QMessageBox.ButtonRole.RejectRole)
+        anyway = box.addButton(f"{verb} &Anyway", QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(go)
+        box.exec()
+        clicked = box.clickedButton()
+        return "go" if clicked is go else "anyway" if clicked is anyway else "cancel"
+
     # -- result
     def options(self) -> ReportOptions:
         kind = self.kind.currentData()
@@ -314,8 +384,9 @@ class ReportDialog(QDialog):
             if position[options.changes_since] >= max(position[p] for p in options.period_ids):
                 self.problem.setText("Show changes since a period before the report's period.")
                 return
+        if self.action in ("print", "pdf") and not self._drafts_checked():
+            return
         if self.qsettings is not None:
-            self.qsettings.setValue("reports/marking", self.marking.currentData() or "")
             self.qsettings.setValue("reports/paper", self.paper.currentData())
         super().accept()
 
@@ -548,7 +619,10 @@ class PreviewDialog(QDialog):
         self.resize(900, 1000)
 
     def closeEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt's name
-        self.view.setDocument(None)
+        # Close the document but leave it on the view: QPdfView.setDocument(None) hands the
+        # null to its link model, and Qt warned "QObject::connect(QPdfDocument,
+        # QPdfLinkModel): invalid nullptr parameter" (issue 19). View and document go
+        # together with the dialog (WA_DeleteOnClose).
         self.document.close()
         super().closeEvent(event)
 
@@ -577,6 +651,9 @@ def open_report_dialog(parent: QWidget | None, store: Store, *, action: str,
         raise ValueError(f"unknown report action {action!r}")
     dialog = ReportDialog(parent, store, action=action, item_ids=item_ids, period_id=period_id)
     if dialog.exec() != QDialog.DialogCode.Accepted:
+        go_to = getattr(parent, "show_drafts", None)
+        if dialog.drafts_to_check and callable(go_to):
+            go_to(dialog.drafts_to_check, dialog.report_period())
         return None
     options = dialog.options()
     target = None

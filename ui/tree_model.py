@@ -18,10 +18,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from ragdesk.domain import ItemRow
+from ragdesk.domain import Deadline, ItemRow
 from ragdesk.store import Change, Store
 
 from . import qt_compat  # noqa: F401  (PySide6 work-around, see there)
@@ -35,6 +35,12 @@ KIND_ROLE = Qt.ItemDataRole.UserRole + 4  # "group" or "item"
 
 COL_ITEM, COL_RAG, COL_STATUS, COL_DUE = range(4)
 HEADERS = ("Item", "RAG", "Status", "Deadline")
+HEADER_TIPS = (
+    "The item (click to sort; items stay under their group)",
+    "The rating in the reporting period chosen at the top of the window",
+    "Where the item stands (click to sort in the file's status order)",
+    "The deadline (click to sort by date; “with immediate effect” first, none last)",
+)
 
 NOT_RATED = "__none__"  # the RAG filter's value for "not rated yet"
 
@@ -44,6 +50,22 @@ _FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 # An item row never has children. Saying so lets QTreeView.expandAll() skip asking each
 # of them for children and emitting expanded() for it (30,000 items: ~300 ms per search).
 _ITEM_FLAGS = _FLAGS | Qt.ItemFlag.ItemNeverHasChildren
+
+
+def short_deadline(deadline: Deadline) -> str:
+    """A deadline as the tree shows it, short enough for its column ("31/10/23",
+    "Immediate"); the tooltip and the editor give it in full."""
+    if deadline.immediate:
+        return "Immediate"
+    return deadline.date.strftime("%d/%m/%y") if deadline.date else ""
+
+
+def short_status(label: str) -> str:
+    """A status as the tree shows it: a long label loses its "by …" tail ("Verified closed
+    by the inspectorate" reads "Verified closed"); the tooltip has it whole."""
+    if len(label) > 24 and " by " in label:
+        return label.split(" by ", 1)[0]
+    return label
 
 
 @dataclass(frozen=True)
@@ -78,7 +100,13 @@ class _Group:
 
 
 class TreeModel(QAbstractItemModel):
-    """Inspections → items, optionally grouped by board, area or lead, filtered."""
+    """Inspections → items, optionally grouped by board, area or lead, filtered.
+
+    ``ratings_changed`` says the RAG column and its heading show another period (repaint
+    them; no row's size changed).
+    """
+
+    ratings_changed = Signal()
 
     def __init__(self, store: Store | None = None, parent: Any = None, *,
                  today: Callable[[], dt.date] = dt.date.today) -> None:
@@ -97,6 +125,11 @@ class TreeModel(QAbstractItemModel):
         self._search_hits: set[int] | None = None
         self._read_once = False  # rows of the current store have been read
         self._period_ids: set[int] = set()  # the periods when the rows were read
+        # the rating column follows the window's reporting period: (label, rating of an item)
+        self._period_label = ""
+        self._rating_in_period: Callable[[int], str | None] | None = None
+        self._status_order: dict[str, int] = {}
+        self._sort: tuple[int, Qt.SortOrder] = (COL_ITEM, Qt.SortOrder.AscendingOrder)
         if store is not None:
             self.set_store(store)
 
@@ -114,6 +147,67 @@ class TreeModel(QAbstractItemModel):
         if grouping != self.grouping:
             self.grouping = grouping
             self.refresh(None, force=True)
+
+    def set_period(self, label: str, rating_of: Callable[[int], str | None] | None) -> None:
+        """Show each item's rating in this period (``rating_of(item_id)``), not its latest.
+
+        The period chosen at the top of the window is the one the grid highlights and the
+        editor shows; a tree showing the latest rating instead kept GREEN beside an item
+        whose rating had just been cleared. The RAG filter and sorting follow it too.
+        """
+        self._period_label = label
+        self._rating_in_period = rating_of
+        if self._read_once and (self.filter.rag or self._sort[0] == COL_RAG):
+            self.refresh(None, reread=False)  # which rows pass (or their order) may change
+        # Neither dataChanged over every row nor headerDataChanged: QTreeView forgets the
+        # height of each row in such a range, and lays out every row after a header change,
+        # then measures all 3,000 at its next scrollTo (~50 ms per period change on a
+        # force-sized file). No row's size changed: the view repaints the column and its
+        # heading (the window sizes the column for the longest period label).
+        self.ratings_changed.emit()
+
+    def rating(self, row: ItemRow) -> str | None:
+        """The rating the tree shows for an item: in the window's period, else its latest."""
+        return self._rating_in_period(row.id) if self._rating_in_period else row.rag
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort the items within each group (the grouping stays): ratings in the scale's
+        order (RED, AMBER, GREEN, BLUE, then not rated), statuses in the file's order,
+        deadlines as dates."""
+        if not 0 <= column < len(HEADERS) or self._sort == (column, order):
+            return
+        self._sort = (column, order)
+        if self._read_once:
+            self.refresh(None, reread=False)
+
+    def _sort_key(self, column: int) -> Callable[[ItemRow], Any]:
+        position = self._position
+        if column == COL_RAG:
+            order = {code: n for n, code in enumerate(self._scale.by_code)}
+            return lambda r: order.get(self.rating(r) or "", len(order))
+        if column == COL_STATUS:
+            return lambda r: self._status_order.get(r.status, len(self._status_order))
+        if column == COL_DUE:
+            def due(r: ItemRow) -> tuple[int, Any]:
+                d = r.deadline
+                return (0, dt.date.min) if d.immediate else (1, d.date) if d.date else (2, dt.date.max)
+            return due
+        return lambda r: position.get(r.id, 0)
+
+    def _sorted(self, rows: list[ItemRow]) -> list[ItemRow]:
+        column, order = self._sort
+        if column == COL_ITEM and order == Qt.SortOrder.AscendingOrder:
+            return rows  # already in the file's order
+        key = self._sort_key(column)
+        descending = order == Qt.SortOrder.DescendingOrder
+        if column in (COL_RAG, COL_DUE, COL_STATUS):
+            # reversed, but the blanks (not rated, no deadline) stay last either way
+            blank = (lambda r: self.rating(r) is None) if column == COL_RAG else (
+                (lambda r: not r.deadline.date and not r.deadline.immediate)
+                if column == COL_DUE else (lambda r: False))
+            filled = sorted((r for r in rows if not blank(r)), key=key, reverse=descending)
+            return filled + [r for r in rows if blank(r)]
+        return sorted(rows, key=key, reverse=descending)
 
     def set_filter(self, item_filter: ItemFilter) -> None:
         text_changed = item_filter.text != self.filter.text
@@ -154,6 +248,7 @@ class TreeModel(QAbstractItemModel):
             statuses = store.statuses()
             self._status_labels = {s.code: s.label for s in statuses}
             self._finished = {s.code for s in statuses if s.finished}
+            self._status_order = {s.code: n for n, s in enumerate(statuses)}
             self._all_rows = store.item_rows(today=self._today())
             self._position = {r.id: n for n, r in enumerate(self._all_rows)}
             self._period_ids = {p.id for p in store.periods()}
@@ -188,6 +283,8 @@ class TreeModel(QAbstractItemModel):
         ids = self._changed_items(change)
         if not ids or len(ids) > 200 or not self._read_once:
             return False
+        if self._sort != (COL_ITEM, Qt.SortOrder.AscendingOrder):
+            return False  # a changed rating, status or deadline may move the row
         fresh = {r.id: r for r in store.item_rows(item_ids=ids, today=self._today())}
         at = {i: self._position[i] for i in ids if i in self._position}
         if set(fresh) != ids or set(at) != ids:
@@ -256,9 +353,10 @@ class TreeModel(QAbstractItemModel):
 
     def _passes(self, row: ItemRow) -> bool:
         f = self.filter
-        if f.rag == NOT_RATED and row.rag:
+        rag = self.rating(row) if f.rag else None
+        if f.rag == NOT_RATED and rag:
             return False
-        if f.rag and f.rag != NOT_RATED and row.rag != f.rag:
+        if f.rag and f.rag != NOT_RATED and rag != f.rag:
             return False
         if f.status and row.status != f.status:
             return False
@@ -283,7 +381,7 @@ class TreeModel(QAbstractItemModel):
             by_inspection: dict[int, list[ItemRow]] = {}
             for r in rows:
                 by_inspection.setdefault(r.inspection_id, []).append(r)
-            groups = [_Group(f"i{i.id}", i.title, i.id, by_inspection.get(i.id, []))
+            groups = [_Group(f"i{i.id}", i.title, i.id, self._sorted(by_inspection.get(i.id, [])))
                       for i in store.inspections()]
             if self.filter.active:
                 groups = [g for g in groups if g.rows]
@@ -294,7 +392,7 @@ class TreeModel(QAbstractItemModel):
             by_key.setdefault(getattr(r, field), []).append(r)
         blank = f"(No {GROUPINGS[field].lower()})"
         keys = sorted(by_key, key=lambda k: (k == "", k.lower()))
-        return [_Group(f"{field}:{k}", k or blank, None, by_key[k]) for k in keys]
+        return [_Group(f"{field}:{k}", k or blank, None, self._sorted(by_key[k])) for k in keys]
 
     # -- what the window asks --------------------------------------------------
 
@@ -376,8 +474,16 @@ class TreeModel(QAbstractItemModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section] if 0 <= section < len(HEADERS) else None
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(HEADERS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            if section == COL_RAG and self._period_label and self._rating_in_period:
+                return f"RAG {self._period_label}"
+            return HEADERS[section]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if section == COL_RAG and not self._rating_in_period:
+                return "The item's latest rating, in whichever period it was given"
+            return HEADER_TIPS[section]
         return None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
@@ -417,7 +523,7 @@ class TreeModel(QAbstractItemModel):
         if role == INSPECTION_ID_ROLE:
             return row.inspection_id
         if role == RAG_ROLE:
-            return row.rag
+            return self.rating(row)
         if role == KIND_ROLE:
             return "item"
         display = role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole)
@@ -427,20 +533,26 @@ class TreeModel(QAbstractItemModel):
             if role == Qt.ItemDataRole.ToolTipRole:
                 return f"{row.label}: {row.title}" if row.title else row.label
         elif column == COL_RAG:
+            rag = self.rating(row)
             if display:
-                return self._scale.word(row.rag) if row.rag else "Not rated"
+                return self._scale.word(rag) if rag else "Not rated"
             if role == Qt.ItemDataRole.ToolTipRole:
-                return "Latest rating — " + self._scale.tooltip(row.rag)
+                if self._rating_in_period:
+                    return f"{self._period_label}: {self._scale.tooltip(rag)}"
+                return "Latest rating — " + self._scale.tooltip(rag)
         elif column == COL_STATUS:
-            if display or role == Qt.ItemDataRole.ToolTipRole:
-                return self._status_labels.get(row.status, row.status)
+            label = self._status_labels.get(row.status, row.status)
+            if display:
+                return short_status(label)
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return label
         elif column == COL_DUE:
             if display:
-                text = str(row.deadline)
-                return f"⚠ Overdue · {text}" if row.overdue else text
+                text = short_deadline(row.deadline)
+                return f"⚠ Overdue {text}" if row.overdue else text
             if role == Qt.ItemDataRole.ToolTipRole:
-                return ("Overdue: the deadline has passed and it is not yet GREEN or closed"
-                        if row.overdue else str(row.deadline) or "No deadline")
+                return (f"Overdue: the deadline ({row.deadline}) has passed and it is not yet "
+                        "GREEN or closed" if row.overdue else str(row.deadline) or "No deadline")
             if role == Qt.ItemDataRole.ForegroundRole and row.overdue:
                 return QBrush(QColor("#B00020"))
         return None
