@@ -173,3 +173,43 @@ def test_cancel_leaves_no_file_and_no_message(qtbot, sample_store: Store, tmp_pa
 def test_unknown_action_is_a_programming_error(sample_store: Store) -> None:
     with pytest.raises(ValueError):
         report_dialog.open_report_dialog(None, sample_store, action="fax")
+
+
+def test_closing_the_window_while_a_report_is_built_cancels_it_cleanly(
+        qtbot, sample_path: Path, settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        accept_dialog: list[ReportDialog]) -> None:
+    """A QThread destroyed while it runs aborts the program: closing the window mid-build
+    must cancel the build, wait for it, and leave no report file behind."""
+    import threading
+
+    from ragdesk.reports import ReportCancelled
+    from ragdesk.ui import report_dialog
+    from ragdesk.ui.main_window import MainWindow
+
+    started = threading.Event()
+
+    def slow_build(store, options, target, *, progress, cancelled):  # a very long report
+        started.set()
+        while not cancelled():
+            progress(0, 100)
+            threading.Event().wait(0.01)
+        raise ReportCancelled("Cancelled.")
+
+    monkeypatch.setattr(report_dialog, "build_report", slow_build)
+    target = tmp_path / "board.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF"))
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: QMessageBox.StandardButton.Yes)  # drafts: print anyway
+    window = MainWindow(settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.open_path(sample_path)
+    window.report("pdf")
+    runs = window.findChildren(report_dialog.ReportRun)
+    assert len(runs) == 1
+    qtbot.waitUntil(started.is_set, timeout=10_000)
+
+    assert window.close()
+
+    assert runs[0].finished and not runs[0].thread.isRunning()
+    assert not target.exists()

@@ -14,6 +14,7 @@ import gc
 import importlib
 import os
 import re
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -1695,10 +1696,19 @@ class MainWindow(QMainWindow):
                 self._status("Please wait: an import or export is still running.")
                 event.ignore()
                 return
+        self._stop_report_builds()
         self._save_window_state()
         self.undo_stack.clear()
         self.bridge.close()
         event.accept()
+
+    def _stop_report_builds(self) -> None:
+        """Cancel any report still being built (its thread must end before the window goes).
+        No report module loaded means no report was ever started."""
+        module = sys.modules.get("ragdesk.ui.report_dialog")
+        if module is not None:
+            for run in self.findChildren(module.ReportRun):
+                run.stop()
 
 
 def _settle_garbage_collector() -> None:

@@ -14,6 +14,7 @@ what was previewed and what a PDF export contains.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import tempfile
 import threading
@@ -465,6 +466,25 @@ class ReportRun(QObject):
 
     def wait(self, ms: int = 60_000) -> bool:
         return self.thread.wait(ms)
+
+    def stop(self) -> None:
+        """Cancel a build still running and wait for its thread: the window is closing.
+
+        A QThread destroyed while it runs aborts the whole program, so the window calls
+        this before it goes; the build checks ``cancel`` between items and stops within
+        a moment, leaving no half PDF (the report is written to a temporary name).
+        """
+        if self.finished:
+            return
+        self.cancel.set()
+        with contextlib.suppress(TypeError, RuntimeError):  # signals already gone
+            self.worker.finished.disconnect(self._finished)
+            self.worker.failed.disconnect(self._failed)
+        self.thread.quit()
+        self.thread.wait()
+        self.finished = True
+        self.progress.hide()
+        self._cleanup()
 
     def _progress(self, done: int, total: int) -> None:
         self.progress.setMaximum(total)
