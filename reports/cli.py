@@ -12,7 +12,16 @@ import sys
 from ragdesk.store import Store
 
 from . import build_report
-from .options import MARKINGS, PAPERS, ReportError, ReportOptions, find_inspection, find_period
+from .options import (
+    MARKINGS,
+    NO_MARKING,
+    PAPERS,
+    ReportError,
+    ReportOptions,
+    file_marking,
+    find_inspection,
+    find_period,
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -28,8 +37,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--inspection", action="append", default=[], metavar="ID",
                         help="inspection id or words of its title (repeatable; default: all of "
                              "the report's kind)")
-    parser.add_argument("--marking", choices=[m for m in MARKINGS if m],
-                        help="protective marking printed at the top and bottom of every page")
+    parser.add_argument("--marking", choices=[m for m in MARKINGS if m] + [NO_MARKING],
+                        help="protective marking printed at the top and bottom of every page "
+                             "(default: the file's marking, File > Properties; OFFICIAL unless "
+                             "changed; \"none\" for none)")
     parser.add_argument("--paper", choices=list(PAPERS), default="A4")
     parser.add_argument("--meeting", help="board and meeting date, e.g. \"P&RSB 26 June 2024\" "
                                           "(default: the current period's meeting)")
@@ -55,7 +66,9 @@ def run(args: argparse.Namespace) -> int:
             periods = [find_period(store, text) for text in args.period]
             options = ReportOptions(
                 kind=kind, inspection_ids=tuple(i.id for i in inspections),
-                period_ids=tuple(p.id for p in periods), marking=args.marking, paper=args.paper,
+                period_ids=tuple(p.id for p in periods), paper=args.paper,
+                marking=file_marking(store.settings()) if args.marking is None
+                else None if args.marking == NO_MARKING else args.marking,
                 meeting=args.meeting, summary=args.summary,
                 changes_since=find_period(store, args.changes_since).id if args.changes_since
                 else None)

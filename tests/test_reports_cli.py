@@ -23,6 +23,24 @@ def test_recommendations_by_period_label(sample_path: Path, tmp_path: Path,
     assert found[0] == ("Recommendation 2", "GREEN") and len(found) == 33
 
 
+def test_marking_defaults_to_the_files_marking(sample_path: Path, tmp_path: Path) -> None:
+    """Board papers are almost always marked: with no --marking the file's marking prints
+    (OFFICIAL unless File > Properties says otherwise); "none" is a deliberate choice."""
+    from ragdesk.reports.options import MARKING_SETTING
+    from ragdesk.store import Store
+
+    unmarked, sensitive, none = tmp_path / "a.pdf", tmp_path / "b.pdf", tmp_path / "c.pdf"
+    base = ["report", str(sample_path), "--format", "recommendations", "--period", "Jul 2023"]
+    assert main([*base, "-o", str(unmarked)]) == 0
+    assert all("OFFICIAL" in p for p in pages_text(unmarked.read_bytes()))
+    assert main([*base, "--marking", "none", "-o", str(none)]) == 0
+    assert not any("OFFICIAL" in p for p in pages_text(none.read_bytes()))
+    with Store.open(sample_path) as store:
+        store.set_setting(MARKING_SETTING, "OFFICIAL-SENSITIVE")
+    assert main([*base, "-o", str(sensitive)]) == 0
+    assert all("OFFICIAL-SENSITIVE" in p for p in pages_text(sensitive.read_bytes()))
+
+
 def test_peel_with_two_periods_and_inspection_by_title(sample_path: Path, tmp_path: Path) -> None:
     out = tmp_path / "r2.pdf"
     code = main(["report", str(sample_path), "--format", "peel", "--period", "Jan 2024",
