@@ -11,6 +11,7 @@ openpyxl's write-only mode streams rows to the file rather than holding every ce
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 from collections.abc import Callable
@@ -171,5 +172,22 @@ def export_xlsx(store: Store, target: str | os.PathLike[str], *,
     ratings = _RatingCells(store.ratings(include_disabled=True))
     rows = _tracker_sheet(wb, store, ratings, progress)
     _matrix_sheet(wb, store, ratings)
-    write_atomically(target, wb.save, what="the Excel tracker")
+    try:
+        write_atomically(target, wb.save, what="the Excel tracker")
+    except BaseException:
+        _discard(wb)
+        raise
     return rows
+
+
+def _discard(wb: Workbook) -> None:
+    """Finish and delete the sheets' row files a failed save left behind (openpyxl streams
+    write-only rows to temporary files, removed only by a successful save)."""
+    for ws in wb.worksheets:
+        with contextlib.suppress(Exception):  # best effort: the save's error is the one to show
+            if not ws.closed:
+                ws.close()
+        writer = getattr(ws, "_writer", None)
+        with contextlib.suppress(Exception):
+            if writer is not None and os.path.exists(writer.out):
+                writer.cleanup()
