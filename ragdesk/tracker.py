@@ -31,7 +31,7 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("inspection", "Inspection", 28),
+    Column("inspection", "Inspection", 28, long=True),
     Column("kind", "Kind", 14),
     Column("number", "Number", 9),
     Column("text", "Text", 60, long=True),

@@ -30,10 +30,12 @@ from .store import Store
 
 EXCEL_CELL_LIMIT = 32_767  # characters; Excel calls a file with a longer cell damaged
 TRUNCATED = "… [cut here: Excel holds 32,767 characters in a cell; the full text is in ragdesk]"
+TITLE_WIDTH = 50  # the matrix's Title column
 HEADER_FILL = "D9E2F3"  # the reports' table-header blue
 DATE_FORMAT = "dd/mm/yyyy"  # UK day-first, as users type dates
 
-_HEADER_FONT = Font(bold=True)
+FONT = "Calibri"  # Excel's own default (the unstyled cells' font); LibreOffice uses Carlito
+_HEADER_FONT = Font(name=FONT, size=11, bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor=HEADER_FILL)
 _HEADER_BORDER = Border(bottom=Side(style="thin", color="7F7F7F"))
 _TOP_WRAP = Alignment(vertical="top", wrap_text=True)
@@ -49,13 +51,34 @@ def cell_text(text: str) -> str:
     return text
 
 
+LINE_PT = 15.0  # one line of 11 pt Calibri
+MAX_ROW_PT = 409.0  # Excel's tallest row
+
+
+def row_height(texts: list[tuple[str, float]]) -> float | None:
+    """The height (points) that shows ``(text, column width)`` wrapped in full, or None for one line.
+
+    Excel and LibreOffice keep the default one-line height for rows written without one,
+    so wrapped narratives would overlap the next row; this estimates the lines (a
+    character is about 0.9 of a width unit, the "0").
+    """
+    lines = 1
+    for text, width in texts:
+        per_line = max(1.0, width / 0.9)
+        count = sum(max(1, -(-len(line) // int(per_line))) for line in text.split("\n"))
+        lines = max(lines, count)
+    if lines == 1:
+        return None
+    return min(MAX_ROW_PT, lines * LINE_PT + 2)
+
+
 def _cell(ws: Worksheet, value: object, *, alignment: Alignment = _TOP) -> WriteOnlyCell:
-    if isinstance(value, str):
+    if isinstance(value, str) and value:
         cell = WriteOnlyCell(ws, value=cell_text(value))
         # a narrative starting with "=" is text, never a formula (openpyxl would store one)
         cell.data_type = "s"
-    else:
-        cell = WriteOnlyCell(ws, value=value)
+    else:  # an empty text is an empty cell: Excel rejects an empty inline string
+        cell = WriteOnlyCell(ws, value=value if value != "" else None)
     if isinstance(value, dt.date):
         cell.number_format = DATE_FORMAT
     cell.alignment = alignment
@@ -69,7 +92,8 @@ class _RatingCells:
         self.styles: dict[str, tuple[PatternFill, Font]] = {}
         for r in ratings:
             fill = PatternFill("solid", fgColor=_argb(r.colour, "FFFFFF"))
-            self.styles[r.code] = (fill, Font(bold=True, color=_argb(r.text_colour, "000000")))
+            self.styles[r.code] = (fill, Font(name=FONT, size=11, bold=True,
+                                              color=_argb(r.text_colour, "000000")))
 
     def cell(self, ws: Worksheet, code: str | None, *, draft: bool = False) -> WriteOnlyCell:
         text = code or ""
@@ -79,7 +103,8 @@ class _RatingCells:
         style = self.styles.get(code or "")
         if style is not None:
             cell.fill, font = style
-            cell.font = Font(bold=True, italic=draft, color=font.color) if draft else font
+            cell.font = Font(name=FONT, size=11, bold=True, italic=True, color=font.color) \
+                if draft else font
         return cell
 
 
@@ -90,10 +115,17 @@ def _argb(colour: str | None, default: str) -> str:
     return default
 
 
-def _header(ws: Worksheet, titles: list[str], widths: list[float]) -> None:
+def _header(ws: Worksheet, titles: list[str], widths: list[float], *, fit_width: bool) -> None:
+    """Column widths, frozen header, print set-up (before any row: write-only mode writes
+    the sheet's properties with its first row), then the header row."""
     for n, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(n)].width = width
     ws.freeze_panes = "A2"
+    ws.page_setup.orientation = "landscape"
+    ws.print_title_rows = "1:1"
+    if fit_width:  # printed: every column on one page width
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     cells = []
     for title in titles:
         cell = WriteOnlyCell(ws, value=title)
@@ -107,7 +139,7 @@ def _tracker_sheet(wb: Workbook, store: Store, ratings: _RatingCells,
                    progress: Callable[[int], None] | None) -> int:
     ws = wb.create_sheet("Tracker")
     columns = tracker.COLUMNS
-    _header(ws, [c.title for c in columns], [c.width for c in columns])
+    _header(ws, [c.title for c in columns], [c.width for c in columns], fit_width=False)
     kinds = {k.value: k.heading for k in ItemKind}
     statuses = {s.code: s.label for s in store.statuses()}
     kind_at, status_at = tracker.KEYS.index("kind"), tracker.KEYS.index("status")
@@ -128,13 +160,14 @@ def _tracker_sheet(wb: Workbook, store: Store, ratings: _RatingCells,
             elif n == number_at and isinstance(value, str) and value.isdigit() and len(value) < 10:
                 value = int(value)  # sorts 2, 10, 11 (not "10", "11", "2"); "3a" stays text
             cells.append(_cell(ws, value, alignment=_TOP_WRAP if column.long else _TOP))
+        height = row_height([(v, c.width) for c, v in zip(columns, values, strict=True)
+                             if c.long and isinstance(v, str)])
+        if height:
+            ws.row_dimensions[rows + 1].height = height  # before append: written with the row
         ws.append(cells)
         if progress is not None and rows % 200 == 0:
             progress(rows)
     ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{rows + 1}"
-    ws.print_options.gridLines = True
-    ws.page_setup.orientation = "landscape"
-    ws.print_title_rows = "1:1"
     return rows
 
 
@@ -143,19 +176,20 @@ def _matrix_sheet(wb: Workbook, store: Store, ratings: _RatingCells) -> None:
     periods = store.periods()
     inspections = {i.id: i.title for i in store.inspections()}
     _header(ws, ["Inspection", "Item", "Title", *(p.label for p in periods)],
-            [28, 12, 50, *(11 for _ in periods)])
+            [28, 12, TITLE_WIDTH, *(11 for _ in periods)], fit_width=len(periods) <= 24)
     grid = store.rag_grid()
     items = store.items()
-    for item in items:
+    for n, item in enumerate(items, start=1):
         cells = [_cell(ws, inspections[item.inspection_id]), _cell(ws, item.label),
                  _cell(ws, short_title(richtext.to_plain(item.text)), alignment=_TOP_WRAP)]
         for p in periods:
             rag, draft = grid.get((item.id, p.id), (None, False))
             cells.append(ratings.cell(ws, rag, draft=draft))
+        height = row_height([(cells[2].value or "", TITLE_WIDTH)])
+        if height:
+            ws.row_dimensions[n + 1].height = height
         ws.append(cells)
     ws.auto_filter.ref = f"A1:{get_column_letter(3 + len(periods))}{len(items) + 1}"
-    ws.page_setup.orientation = "landscape"
-    ws.print_title_rows = "1:1"
 
 
 def export_xlsx(store: Store, target: str | os.PathLike[str], *,
