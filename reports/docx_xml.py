@@ -257,31 +257,39 @@ def add_hyperlink(paragraph: Paragraph, url: str, text: str, *, colour: str,
     Run(run, paragraph).text = xml_text(text)
 
 
-def restarted_list(paragraph: Paragraph) -> int:
+def restarted_list(paragraph: Paragraph, cache: dict[str, int] | None = None) -> int:
     """A new list numbering that starts again at 1, based on ``paragraph``'s list style.
 
     Returns the new ``numId``; give it to every item of the list with :func:`set_list`.
+    ``cache`` (one dict per document) remembers the style's numbering and the last id, so
+    a report with a thousand numbered lists does not re-read the numbering each time.
     """
     numbering = paragraph.part.numbering_part.element
-    style = paragraph.style
-    num_id = None
-    while style is not None and num_id is None:
-        num_pr = style.element.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
-        if num_pr is not None and num_pr.find(qn("w:numId")) is not None:
-            num_id = num_pr.find(qn("w:numId")).get(qn("w:val"))
-        style = style.base_style
-    abstract = None
-    for num in numbering.findall(qn("w:num")):
-        if num.get(qn("w:numId")) == num_id:
-            abstract = num.find(qn("w:abstractNumId")).get(qn("w:val"))
-    if abstract is None:
-        raise ValueError("the paragraph's style has no list numbering")
-    ids = [int(n.get(qn("w:numId"))) for n in numbering.findall(qn("w:num"))]
-    new_id = max(ids, default=0) + 1
+    key = f"abstract:{paragraph._p.style}"
+    if cache is None or key not in cache:
+        style = paragraph.style
+        num_id = None
+        while style is not None and num_id is None:
+            num_pr = style.element.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
+            if num_pr is not None and num_pr.find(qn("w:numId")) is not None:
+                num_id = num_pr.find(qn("w:numId")).get(qn("w:val"))
+            style = style.base_style
+        abstract = None
+        for num in numbering.findall(qn("w:num")):
+            if num.get(qn("w:numId")) == num_id:
+                abstract = num.find(qn("w:abstractNumId")).get(qn("w:val"))
+        if abstract is None:
+            raise ValueError("the paragraph's style has no list numbering")
+        ids = [int(n.get(qn("w:numId"))) for n in numbering.findall(qn("w:num"))]
+        cache = cache if cache is not None else {}
+        cache[key] = int(abstract)
+        cache.setdefault("last", max(ids, default=0))
+    new_id = cache["last"] + 1
+    cache["last"] = new_id
     num = OxmlElement("w:num")
     num.set(qn("w:numId"), str(new_id))
     abstract_ref = OxmlElement("w:abstractNumId")
-    abstract_ref.set(qn("w:val"), abstract)
+    abstract_ref.set(qn("w:val"), str(cache[key]))
     num.append(abstract_ref)
     override = OxmlElement("w:lvlOverride")
     override.set(qn("w:ilvl"), "0")
@@ -289,7 +297,7 @@ def restarted_list(paragraph: Paragraph) -> int:
     start.set(qn("w:val"), "1")
     override.append(start)
     num.append(override)
-    numbering.append(num)
+    numbering.append(num)  # after every w:abstractNum, as the schema wants
     return new_id
 
 

@@ -23,6 +23,8 @@ import docx
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.table import CT_Tbl
 from docx.shared import Emu, Mm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
@@ -65,26 +67,43 @@ def fill(value: str | None, default: str = "#FFFFFF") -> str:
 class Flow:
     """Where the next block goes: the document body or one table cell.
 
-    A new cell already holds one empty paragraph (Word needs one); the cell's first
-    block uses it rather than leaving a blank line at the top of the cell.
+    A new cell already holds one empty paragraph (Word needs one), and so does the
+    body when a report starts; the first block uses it rather than leaving a blank line.
+
+    In the body, blocks go after the last one written (``_cursor``): python-docx's own
+    ``add_paragraph``/``add_table`` look for the body's section properties from the start
+    each time, which made a 2,000-item report take minutes (quadratic). Styles are set by
+    id for the same reason (a lookup by name reads every style of the document).
     """
 
-    def __init__(self, report: WordReport, container: object, width: int) -> None:
+    def __init__(self, report: WordReport, container: object, width: int, *,
+                 first: Paragraph | None = None) -> None:
         self.report = report
         self.container = container  # docx Document or _Cell
         self.width = width  # EMU available for tables
-        self._fresh = isinstance(container, _Cell)
+        self._fresh = isinstance(container, _Cell) or first is not None
+        self._first = first if first is not None else (
+            container.paragraphs[0] if isinstance(container, _Cell) else None)
+        self._cursor = first._p if first is not None else None  # body only
+
+    def _new_paragraph(self) -> Paragraph:
+        if self._fresh:
+            self._fresh = False
+            assert self._first is not None
+            return self._first
+        if self._cursor is not None:
+            element = OxmlElement("w:p")
+            self._cursor.addnext(element)
+            self._cursor = element
+            return Paragraph(element, self.report.doc._body)
+        return self.container.add_paragraph()  # type: ignore[attr-defined]
 
     def paragraph(self, text: str = "", style: str | None = None, *, bold: bool = False,
                   italic: bool = False, size: float | None = None,
                   ink: RGBColor | None = None) -> Paragraph:
-        if self._fresh:
-            self._fresh = False
-            p = self.container.paragraphs[0]  # type: ignore[attr-defined]
-            if style:
-                p.style = self.report.doc.styles[style]
-        else:
-            p = self.container.add_paragraph(style=style)  # type: ignore[attr-defined]
+        p = self._new_paragraph()
+        if style:
+            p._p.style = self.report.style_id(style)
         if text:
             run = p.add_run(docx_xml.xml_text(text))
             run.bold, run.italic = bold or None, italic or None
@@ -96,8 +115,18 @@ class Flow:
 
     def table(self, rows: int, cols: int, widths: list[int]) -> Table:
         """A grid-ruled table with fixed column widths (EMU), as wide as ``widths`` add up to."""
-        self._fresh = False
-        table = self.container.add_table(rows=rows, cols=cols)  # type: ignore[attr-defined]
+        fresh, self._fresh = self._fresh, False
+        if self._cursor is not None:  # the body
+            element = CT_Tbl.new_tbl(rows, cols, Emu(sum(widths)))
+            self._cursor.addnext(element)
+            if fresh and self._first is not None:  # nothing above the table
+                self._cursor.getparent().remove(self._cursor)
+            self._cursor = element
+            table = Table(element, self.report.doc._body)
+        else:
+            table = self.container.add_table(rows=rows, cols=cols)  # type: ignore[attr-defined]
+            if fresh and self._first is not None:  # the cell's empty paragraph above it
+                self._first._p.getparent().remove(self._first._p)
         self.report.format_table(table, widths)
         return table
 
@@ -132,7 +161,7 @@ class Flow:
                 for spans in block.items:
                     p = self.paragraph(style=list_style)
                     if block.ordered:
-                        num_id = num_id or docx_xml.restarted_list(p)
+                        num_id = num_id or docx_xml.restarted_list(p, report.lists)
                         docx_xml.set_list(p, num_id)
                     report.inline(p, spans, size=size)
                     p.paragraph_format.space_after = Pt(2)
@@ -200,11 +229,18 @@ class WordReport:
         props.category = docx_xml.xml_text(resolved.marking or "")
         props.comments = "Written by ragdesk"
         props.keywords = content.APPENDIX
-        self.body = Flow(self, self.doc, self.text_width)
+        self.body = Flow(self, self.doc, self.text_width, first=self.doc.add_paragraph())
+
+    lists: dict[str, int]  # docx_xml.restarted_list's cache for this document
+
+    def style_id(self, name: str) -> str:
+        return self._style_ids[name]
 
     # -- set-up
     def _styles(self) -> None:
         styles = self.doc.styles
+        self._style_ids = {s.name: s.style_id for s in styles}
+        self.lists = {}
         docx_xml.default_font(self.doc, FONT, BODY_PT * 2)
         ink = colour(content.INK)
         normal = styles["Normal"]
@@ -277,7 +313,7 @@ class WordReport:
                 run.font.size = Pt(size)
 
     def format_table(self, table: Table, widths: list[int]) -> None:
-        table.style = self.doc.styles["Table Grid"]
+        table._tbl.tblPr.style = self.style_id("Table Grid")
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
         table.autofit = False
         docx_xml.table_borders(table, content.RULE)
