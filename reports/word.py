@@ -64,6 +64,15 @@ def fill(value: str | None, default: str = "#FFFFFF") -> str:
     return default
 
 
+def cells_by_row(table: Table) -> list[list[_Cell]]:
+    """The cells of a table without merged cells, row by row, read once.
+
+    python-docx's ``table.cell(r, c)`` and ``column.cells`` rebuild the whole grid on
+    every call: a 1,000-row matrix took minutes filled that way.
+    """
+    return [[_Cell(tc, table) for tc in tr.tc_lst] for tr in table._tbl.tr_lst]
+
+
 class Flow:
     """Where the next block goes: the document body or one table cell.
 
@@ -320,7 +329,8 @@ class WordReport:
         docx_xml.cell_margins(table)
         for n, width in enumerate(widths):
             table.columns[n].width = Emu(width)
-            for cell in table.columns[n].cells:
+        for row in cells_by_row(table):
+            for cell, width in zip(row, widths, strict=True):
                 cell.width = Emu(width)
 
     def flow(self, cell: _Cell, width: int) -> Flow:

@@ -23,7 +23,7 @@ from ragdesk.store import Store
 
 from . import content, docx_xml
 from .options import Resolved
-from .word import WordReport, colour, fill
+from .word import WordReport, cells_by_row, colour, fill
 
 NOT_RATED = "Not rated"
 
@@ -127,6 +127,7 @@ def _matrix_table(resolved: Resolved, report: WordReport, scale: _Scale,
         columns = widths_pt
         halves = [items]
     table = report.body.table(half + 1, len(columns), [_emu(w) for w in columns])
+    cells_of = cells_by_row(table)
     docx_xml.cell_margins(table, top=30, bottom=30, left=50, right=50)
     docx_xml.repeat_header(table.rows[0])
     drafts = False
@@ -134,7 +135,7 @@ def _matrix_table(resolved: Resolved, report: WordReport, scale: _Scale,
         offset = h * (ncol + 1)
         heads = ["AFI", "Area"] + [p.label for p in periods] + (["DoT"] if dot else [])
         for c, text in enumerate(heads):
-            cell = table.cell(0, offset + c)
+            cell = cells_of[0][offset + c]
             docx_xml.shade_cell(cell, content.HEADER_FILL)
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
             p = cell.paragraphs[0]
@@ -145,7 +146,7 @@ def _matrix_table(resolved: Resolved, report: WordReport, scale: _Scale,
             run = p.add_run(docx_xml.xml_text(text))
             run.bold, run.font.size = True, Pt(8.5)
         for r, item in enumerate(rows, start=1):
-            cells = [table.cell(r, offset + c) for c in range(ncol)]
+            cells = cells_of[r][offset:offset + ncol]
             for cell in cells:
                 cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
             number = cells[0].paragraphs[0]
@@ -167,10 +168,10 @@ def _matrix_table(resolved: Resolved, report: WordReport, scale: _Scale,
                 run.bold, run.font.size = True, Pt(14)
         if two and len(rows) < half:  # the right half's last row is empty: no box round it
             for c in range(ncol):
-                docx_xml.cell_borders(table.cell(half, offset + c), None)
+                docx_xml.cell_borders(cells_of[half][offset + c], None)
     if two:  # the gap between the halves has no lines
         for r in range(half + 1):
-            docx_xml.cell_borders(table.cell(r, ncol), None)
+            docx_xml.cell_borders(cells_of[r][ncol], None)
     return drafts
 
 
