@@ -12,6 +12,7 @@ openpyxl's write-only mode streams rows to the file rather than holding every ce
 from __future__ import annotations
 
 import contextlib
+import copy
 import datetime as dt
 import os
 from collections.abc import Callable
@@ -72,16 +73,33 @@ def row_height(texts: list[tuple[str, float]]) -> float | None:
     return min(MAX_ROW_PT, lines * LINE_PT + 2)
 
 
-def _cell(ws: Worksheet, value: object, *, alignment: Alignment = _TOP) -> WriteOnlyCell:
+# (alignment, date?, rating, draft) -> the cell style, made once: setting a style on a cell
+# looks each part up in the workbook's tables (about a quarter of an export's time), so
+# later cells of the same look get a copy of the first one's style array.
+_StyleKey = tuple[int, bool, str, bool]
+
+
+def _cell(ws: Worksheet, value: object, *, alignment: Alignment = _TOP,
+          styled: Callable[[WriteOnlyCell], None] | None = None,
+          key: tuple[str, bool] = ("", False)) -> WriteOnlyCell:
     if isinstance(value, str) and value:
         cell = WriteOnlyCell(ws, value=cell_text(value))
         # a narrative starting with "=" is text, never a formula (openpyxl would store one)
         cell.data_type = "s"
     else:  # an empty text is an empty cell: Excel rejects an empty inline string
         cell = WriteOnlyCell(ws, value=value if value != "" else None)
+    cache: dict[_StyleKey, object] = ws.__dict__.setdefault("_ragdesk_styles", {})
+    style_key = (id(alignment), isinstance(value, dt.date), *key)
+    known = cache.get(style_key)
+    if known is not None:
+        cell._style = copy.copy(known)
+        return cell
     if isinstance(value, dt.date):
         cell.number_format = DATE_FORMAT
     cell.alignment = alignment
+    if styled is not None:
+        styled(cell)
+    cache[style_key] = copy.copy(cell._style)
     return cell
 
 
@@ -99,13 +117,15 @@ class _RatingCells:
         text = code or ""
         if code and draft:
             text += " (draft)"
-        cell = _cell(ws, text, alignment=_CENTRE)
         style = self.styles.get(code or "")
-        if style is not None:
-            cell.fill, font = style
-            cell.font = Font(name=FONT, size=11, bold=True, italic=True, color=font.color) \
-                if draft else font
-        return cell
+
+        def paint(cell: WriteOnlyCell) -> None:
+            if style is not None:
+                cell.fill, font = style
+                cell.font = Font(name=FONT, size=11, bold=True, italic=True, color=font.color) \
+                    if draft else font
+
+        return _cell(ws, text, alignment=_CENTRE, styled=paint, key=(code or "", draft))
 
 
 def _argb(colour: str | None, default: str) -> str:
