@@ -83,6 +83,18 @@ def _fills(path: Path, pages: range | None = None) -> set[str]:
     return found
 
 
+def _outline(path: Path) -> list[tuple[int, str]]:
+    """(level, title) of the PDF's bookmarks: LibreOffice makes them from the Word headings,
+    as Word's navigation pane and a table of contents read them."""
+    def walk(entries: list, level: int) -> list[tuple[int, str]]:  # type: ignore[type-arg]
+        out: list[tuple[int, str]] = []
+        for entry in entries:
+            out += walk(entry, level + 1) if isinstance(entry, list) else [(level, entry.title)]
+        return out
+
+    return walk(pypdf.PdfReader(path).outline, 0)
+
+
 def _every_page_marked(pages: list[str], marking: str) -> None:
     total = len(pages)
     assert total > 1
@@ -108,6 +120,11 @@ def test_report1_in_libreoffice(printed: dict[str, Path]) -> None:
         start = m.end()
     _every_page_marked(pages, "OFFICIAL-SENSITIVE")
     assert "Document owner: Claire Heath" in pages[0]
+    outline = _outline(printed["report1"])
+    assert outline[0] == (0, "Update Report on Recommendations and AFIs for Chief Constables in "
+                             "the HMICFRS report ‘An inspection of vetting, misconduct and "
+                             "misogyny in the police’")
+    assert outline[1:] == [(1, name) for name in names]
     assert set(FILLS.values()) <= _fills(printed["report1"])  # legend and RAG row colours
 
 
@@ -127,6 +144,10 @@ def test_report2_in_libreoffice(printed: dict[str, Path], _sample_master: Path) 
     text = " ".join(" ".join(pages).split())
     afis = [int(n) for n in re.findall(r"AFI (\d+) The force", text)]
     assert afis == list(range(1, 15))
+    outline = _outline(printed["report2"])  # the headings inside the AFI tables count too
+    assert outline[0] == (0, "PEEL AFI Performance Update")
+    assert [re.sub(r"^(AFI \d+) .*", r"\1", title) for _, title in outline[1:]] == [
+        f"AFI {n}" for n in range(1, 15)]
     assert text.count("Intent and Implementation") >= 10 and text.count("Impact") >= 14
     _every_page_marked(pages, "OFFICIAL")
 
