@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 from pathlib import Path
 
 import docx
@@ -288,3 +289,27 @@ def test_nothing_to_print_and_cancel_write_nothing(empty_store: Store, sample_st
     calls.clear()
     build_report(sample_store, ReportOptions(), target, progress=lambda d, t: calls.append((d, t)))
     assert calls[-1][0] == calls[-1][1] and docx.Document(str(target)).paragraphs
+
+
+def test_property_elements_are_in_schema_order(sample_store: Store) -> None:
+    """Word (unlike LibreOffice) refuses a file whose pPr/tcPr/trPr/tblPr children are out of
+    the schema's order; docx_xml inserts its elements at their place."""
+    from lxml import etree
+
+    from ragdesk.reports.docx_xml import _ORDER, _tag
+
+    for data in (word_bytes(sample_store, kind="recommendations", marking="OFFICIAL"),
+                 word_bytes(sample_store, kind="peel", marking="OFFICIAL")):
+        checked = 0
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            for part in ("word/document.xml", "word/header1.xml", "word/footer1.xml",
+                         "word/styles.xml"):
+                for element in etree.fromstring(z.read(part)).iter():
+                    order = _ORDER.get(_tag(element)) if isinstance(element.tag, str) else None
+                    if not order:
+                        continue
+                    found = [order.index(_tag(c)) for c in element
+                             if isinstance(c.tag, str) and _tag(c) in order]
+                    assert found == sorted(found), (part, [_tag(c) for c in element])
+                    checked += 1
+        assert checked > 500
