@@ -64,14 +64,29 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from .jsonio import export_csv, export_json
     from .store import Store
 
+    to_file = bool(args.output and args.output != "-")
+    if args.format == "xlsx":
+        if not to_file:
+            raise RagdeskError("An Excel workbook cannot go to standard output: give a file "
+                               "name with -o, e.g. -o tracker.xlsx.")
+        from .xlsx_export import export_xlsx
+
+        with Store.open(args.db, read_only=True) as store:
+            rows = export_xlsx(store, args.output)
+        print(f"Exported {rows} rows to {args.output}", file=sys.stderr)
+        return 0
+    from .atomic import write_atomically
+    from .jsonio import export_csv, export_json
+
     with Store.open(args.db, read_only=True) as store:
+        # a CSV file starts with a byte-order mark so Excel reads it as UTF-8
         text = export_json(store, with_audit=not args.no_audit) if args.format == "json" \
-            else export_csv(store)
-    if args.output and args.output != "-":
-        Path(args.output).write_text(text, encoding="utf-8", newline="")
+            else export_csv(store, bom=to_file)
+    if to_file:
+        write_atomically(args.output, lambda tmp: Path(tmp).write_text(
+            text, encoding="utf-8", newline=""), what=f"the {args.format.upper()} export")
         print(f"Exported to {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)
@@ -135,9 +150,10 @@ def build_parser(*, load_front_end: str | None = None) -> argparse.ArgumentParse
     p.add_argument("db")
     p.set_defaults(func=_check)
 
-    p = sub.add_parser("export", help="export DB as JSON or CSV")
+    p = sub.add_parser("export", help="export DB as JSON, CSV or an Excel tracker")
     p.add_argument("db")
-    p.add_argument("--format", choices=["json", "csv"], default="json")
+    p.add_argument("--format", choices=["json", "csv", "xlsx"], default="json",
+                   help="json (everything), csv or xlsx (one row per item and period)")
     p.add_argument("-o", "--output", help="file to write (default: standard output)")
     p.add_argument("--no-audit", action="store_true", help="leave the audit log out of JSON")
     p.set_defaults(func=_export)

@@ -78,3 +78,11 @@ class TooLarge(RagdeskError):
 
 class ImportFailed(RagdeskError):
     """A JSON import was refused; the database is unchanged (one transaction)."""
+
+
+class ExportFailed(RagdeskError):
+    """An export or report could not be written (disk full, folder gone, file open elsewhere).
+
+    The target file is left as it was: exports are written to a temporary file next to it
+    and renamed into place only when complete (:func:`ragdesk.atomic.write_atomically`).
+    """

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import richtext, validate
+from . import richtext, tracker, validate
 from .domain import ItemKind
 from .errors import ImportFailed, InvalidValue, RagdeskError
 from .store import Store
@@ -88,40 +88,34 @@ def export_json(store: Store, *, with_audit: bool = True) -> str:
     return json.dumps(export_data(store, with_audit=with_audit), ensure_ascii=False, indent=2) + "\n"
 
 
-CSV_COLUMNS = ["inspection", "kind", "number", "text", "deadline", "area", "board", "lead",
-               "status", "review_date", "period", "rag", "direction_of_travel", "status_note",
-               "update", "intent_and_implementation", "impact", "draft"]
+CSV_COLUMNS = list(tracker.KEYS)  # the tracker's columns; kept under this name for scripts
 
 
-def export_csv(store: Store) -> str:
+def _csv_text(value: tracker.Value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def export_csv(store: Store, *, bom: bool = False) -> str:
     """One row per item and period (an item with no assessment gets one row), plain text.
 
-    The long shape suits Excel pivot tables; rich text is flattened with "• " bullets.
+    The columns are :data:`ragdesk.tracker.COLUMNS`, as in the Excel tracker; rich text
+    is flattened with "• " bullets, dates are ISO (2023-04-30). ``bom`` starts the text
+    with a UTF-8 byte-order mark: Excel reads a CSV file without one in the PC's legacy
+    code page and turns "Łódź" or "–" into mojibake. Files get it, standard output not.
     """
     out = io.StringIO()
+    if bom:
+        out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    inspections = {i.id: i.title for i in store.inspections()}
-    periods = {p.id: p.label for p in store.periods()}
-    dots = {pid: store.directions(pid) for pid in periods}
-    assessments: dict[int, list[Any]] = {}
-    for a in store.assessments():
-        assessments.setdefault(a.item_id, []).append(a)
-    for item in store.items():
-        base = [inspections[item.inspection_id], item.kind.value, item.number,
-                richtext.to_plain(item.text), item.deadline.to_text() or "", item.area, item.board,
-                item.lead, item.status, _iso(item.review_date) or ""]
-        rows = assessments.get(item.id) or [None]
-        for a in rows:
-            if a is None:
-                writer.writerow(base + [""] * 8)
-                continue
-            dot = dots[a.period_id].get(item.id)
-            writer.writerow(base + [
-                periods[a.period_id], a.rag or "", dot.value if dot else "", a.status_note,
-                richtext.to_plain(a.update), richtext.to_plain(a.intent_and_implementation),
-                richtext.to_plain(a.impact), "yes" if a.draft else "",
-            ])
+    for row in tracker.tracker_rows(store):
+        writer.writerow([_csv_text(v) for v in row])
     return out.getvalue()
 
 

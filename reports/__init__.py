@@ -1,7 +1,8 @@
-"""The two Appendix 1 reports as PDF (ReportLab); no Qt here.
+"""The two Appendix 1 reports as PDF (ReportLab) or Word (python-docx); no Qt here.
 
 ``build_report(store, ReportOptions(...), "out.pdf")`` is the whole API the
-window and the command line use. Everything is read through the Store API.
+window and the command line use; a target ending ``.docx`` gets the Word version
+(:mod:`.word`). Everything is read through the Store API.
 """
 
 from __future__ import annotations
@@ -16,17 +17,32 @@ from .document import Cancelled, Progress, build
 from .options import ReportCancelled, ReportError, ReportOptions, Resolved, default_kind, resolve
 from .summary import front_matter
 
-__all__ = ["ReportCancelled", "ReportError", "ReportOptions", "Resolved", "build_report",
-           "default_kind", "resolve"]
+__all__ = ["FORMATS", "ReportCancelled", "ReportError", "ReportOptions", "Resolved",
+           "build_report", "default_kind", "output_format", "resolve"]
+
+FORMATS = ("pdf", "docx")
+
+
+def output_format(out: str | os.PathLike[str] | IO[bytes]) -> str:
+    """"docx" for a path ending .docx, else "pdf" (a binary file object gets a PDF)."""
+    if hasattr(out, "write"):
+        return "pdf"
+    return "docx" if os.fspath(out).lower().endswith(".docx") else "pdf"  # type: ignore[arg-type]
 
 
 def build_report(store: Store, options: ReportOptions, out: str | os.PathLike[str] | IO[bytes], *,
-                 progress: Progress | None = None, cancelled: Cancelled | None = None) -> Resolved:
+                 progress: Progress | None = None, cancelled: Cancelled | None = None,
+                 fmt: str | None = None) -> Resolved:
     """Write the report ``options`` describe to ``out``; return what was printed.
 
-    Raises :class:`ReportError` (nothing to print, unknown period...) or
-    :class:`ReportCancelled`; a path target is only replaced when the PDF is complete.
+    ``fmt`` is "pdf" or "docx"; by default :func:`output_format` of ``out``. Raises
+    :class:`ReportError` (nothing to print, unknown period...) or
+    :class:`ReportCancelled`; a path target is only replaced when the file is complete.
     """
+    if (fmt or output_format(out)) == "docx":
+        from .word import build_word
+
+        return build_word(store, options, out, progress=progress, cancelled=cancelled)
     resolved = resolve(store, options)
     if options.kind == "peel":
         title = f"{peel.TITLE} – {resolved.meeting}"

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
+from ragdesk.errors import RagdeskError
 from ragdesk.store import Store
 
 from . import build_report
@@ -16,7 +18,6 @@ from .options import (
     MARKINGS,
     NO_MARKING,
     PAPERS,
-    ReportError,
     ReportOptions,
     file_marking,
     find_inspection,
@@ -25,9 +26,10 @@ from .options import (
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.description = ("Write an Appendix 1 report to PDF: “recommendations” (one section per "
-                          "recommendation/AFI with its RAG mark) or “peel” (the landscape PEEL AFI "
-                          "matrix and tables).")
+    parser.description = ("Write an Appendix 1 report to PDF or Word: “recommendations” (one "
+                          "section per recommendation/AFI with its RAG mark) or “peel” (the "
+                          "landscape PEEL AFI matrix and tables). The output's extension "
+                          "(.pdf or .docx) picks the format.")
     parser.add_argument("db", help="the ragdesk database")
     parser.add_argument("--format", dest="kind", choices=["recommendations", "peel"],
                         help="which report (default: peel for PEEL inspections, else recommendations)")
@@ -50,11 +52,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--changes-since", metavar="P",
                         help="start with \"Changes since P\": each item whose rating moved since "
                              "period P, before → after, with its status note")
-    parser.add_argument("-o", "--output", required=True, help="the PDF file to write")
+    parser.add_argument("-o", "--output", required=True,
+                        help="the file to write: FILE.pdf, or FILE.docx for an editable Word "
+                             "document with the same content")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    suffix = Path(args.output).suffix.lower()
+    if suffix not in (".pdf", ".docx"):
+        print(f"ragdesk: the report is written as PDF (.pdf) or Word (.docx), not "
+              f"“{suffix or args.output}”: name the output FILE.pdf or FILE.docx.",
+              file=sys.stderr)
+        return 1
     try:
         with Store.open(args.db, read_only=True) as store:
             inspections = [find_inspection(store, text) for text in args.inspection]
@@ -73,9 +83,11 @@ def run(args: argparse.Namespace) -> int:
                 changes_since=find_period(store, args.changes_since).id if args.changes_since
                 else None)
             resolved = build_report(store, options, args.output)
-    except ReportError as e:
+    except RagdeskError as e:  # ReportError, or ExportFailed when the file cannot be written
         print(f"ragdesk: {e}", file=sys.stderr)
         return 1
     periods_text = ", ".join(p.label for p in resolved.periods)
-    print(f"Wrote {args.output}: {options.kind} report, {len(resolved.items)} items, {periods_text}.")
+    what = "Word" if suffix == ".docx" else "PDF"
+    print(f"Wrote {args.output}: {options.kind} report ({what}), {len(resolved.items)} items, "
+          f"{periods_text}.")
     return 0

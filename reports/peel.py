@@ -24,6 +24,26 @@ from ragdesk import richtext
 from ragdesk.domain import STATUS_NOTE_PRINT_LIMIT, Assessment, Dot, Item, Period, Rating
 from ragdesk.store import Store
 
+from .content import (
+    AFI_AREA_W,
+    AFI_RAG_W,
+    AFI_W,
+    AREA_MIN,
+    DOT_W,
+    HALVES_GAP,
+    PERIOD_W,
+    groups_note,
+    item_spans,
+    narratives,
+    no_update,
+    owner_line,
+    period_groups,
+    periods_that_fit,
+    span_label,
+    status_words,
+    two_halves,
+)
+from .content import PEEL_TITLE as TITLE
 from .document import Bookmark, Milestone
 from .flowables import (
     Gap,
@@ -39,20 +59,8 @@ from .flowables import (
 from .options import Resolved
 from .styles import HEADER_FILL, INK, LIGHT_RULE, NAVY, RULE, Styles, hex_colour, make_styles
 
-TITLE = "PEEL AFI Performance Update"
-TWO_HALVES_MAX = 30  # more items than this read better as one long list
-OPEN_STATUSES = {"open", "in_progress"}
-STATUS_WORDS = {
-    "verified_closed": "CLOSED",
-    "field_testing": "SUBJECT TO HMICFRS FIELD TESTING",
-}
-
-
-def status_words(store_statuses: dict[str, str], status: str) -> str:
-    """"CLOSED", "PROPOSED FOR CLOSURE"...; "" for an item still open."""
-    if status in OPEN_STATUSES:
-        return ""
-    return STATUS_WORDS.get(status, store_statuses.get(status, status.replace("_", " "))).upper()
+__all__ = ["TITLE", "afi_table", "header", "key", "matrix", "period_groups", "periods_that_fit",
+           "status_words", "story"]
 
 
 def _hex(value: str) -> str:
@@ -61,20 +69,7 @@ def _hex(value: str) -> str:
 
 def _item_text(item: Item, status: str) -> str:
     """The AFI's words as one inline run of markup, with its status in capitals."""
-    doc = richtext.parse(item.text)
-    spans: list[richtext.Span] = []
-    for block in doc:
-        if isinstance(block, richtext.Paragraph):
-            if spans:
-                spans.append(richtext.Span(" "))
-            spans += block.spans
-        else:
-            text = richtext.to_plain((block,), bullets=True).replace("\n", "; ")
-            spans.append(richtext.Span((" " if spans else "") + text))
-    markup = inline_markup(tuple(spans)).rstrip()
-    if status:
-        markup += f" <b>({escape(status)})</b>"
-    return markup
+    return inline_markup(item_spans(item, status))
 
 
 class _Scale:
@@ -118,41 +113,6 @@ def header(resolved: Resolved, styles: Styles, width: float) -> list[Flowable]:
 # narrow Area column; the editor counts a note's characters against the same figure.
 STATUS_NOTE_IN_AREA = STATUS_NOTE_PRINT_LIMIT
 
-AFI_W = 9 * mm  # the AFI number column
-PERIOD_W = 12 * mm  # one period's letter; its heading "Jun<br/>2024" needs about this
-DOT_W = 10 * mm
-AREA_MIN = 60 * mm  # the AFI's words; narrower and a sentence runs to ten lines
-
-
-def periods_that_fit(width: float, *, dot: bool = True) -> int:
-    """How many period columns a matrix ``width`` wide can hold beside a readable Area column."""
-    room = width - AFI_W - AREA_MIN - (DOT_W if dot else 0)
-    return max(1, int(room // PERIOD_W))
-
-
-def period_groups(periods: list[Period], width: float) -> list[list[Period]]:
-    """The periods split into matrices that fit: the latest first, then earlier ones.
-
-    With 24 quarterly periods the columns ran off the right edge of the page; now
-    the first matrix shows the latest periods that fit (with the direction of
-    travel) and the earlier history follows in matrices of its own.
-    """
-    latest = periods_that_fit(width)
-    if len(periods) <= latest:
-        return [list(periods)]
-    groups = [list(periods[-latest:])]
-    earlier = list(periods[:-latest])
-    per = periods_that_fit(width, dot=False)
-    while earlier:  # latest-first, each group in date order
-        groups.append(earlier[-per:])
-        earlier = earlier[:-per]
-    return groups
-
-
-def _span(periods: list[Period]) -> str:
-    return periods[0].label if len(periods) == 1 else f"{periods[0].label} – {periods[-1].label}"
-
-
 def matrix(store: Store, resolved: Resolved, scale: _Scale, statuses: dict[str, str],
            styles: Styles, width: float) -> list[Flowable]:
     """The key, then AFI | Area | one column per period | DoT; two halves side by side
@@ -170,15 +130,11 @@ def matrix(store: Store, resolved: Resolved, scale: _Scale, statuses: dict[str, 
     drafts = False
     for n, periods in enumerate(groups):
         if n == 0 and len(groups) > 1:
-            earlier = [p for g in groups[1:] for p in g]
-            out.append(Para(
-                f"<i>Showing the latest {len(periods)} of {len(resolved.periods)} periods "
-                f"({escape(_span(periods))}); the earlier periods ({escape(_span(earlier))}) "
-                f"follow in the next {'matrix' if len(groups) == 2 else 'matrices'}.</i>",
-                styles.empty))
+            out.append(Para(f"<i>{escape(groups_note(groups, len(resolved.periods)))}</i>",
+                            styles.empty))
         elif n > 0:
             out.append(NeedRoom(80))  # the heading starts a page rather than end one
-            out.append(Para(f"<b>Earlier periods: {escape(_span(periods))}</b>",
+            out.append(Para(f"<b>Earlier periods: {escape(span_label(periods))}</b>",
                             styles.subtitle.clone("earlier", spaceBefore=8)))
         table, had_drafts = _matrix_table(resolved, scale, styles, width, grid, dots, texts,
                                           periods, dot=n == 0)
@@ -220,11 +176,9 @@ def _matrix_table(resolved: Resolved, scale: _Scale, styles: Styles, width: floa
 
     n_rag = len(periods)
     fixed = AFI_W + n_rag * PERIOD_W + (DOT_W if dot else 0)
-    two = len(rows) > 6 and len(rows) <= TWO_HALVES_MAX and n_rag <= 3 and dot
-    gap = 5 * mm
+    two = two_halves(len(rows), n_rag, width, dot=dot)
+    gap = HALVES_GAP
     half_w = (width - gap) / 2 if two else width
-    if two and half_w - fixed < AREA_MIN:
-        two, half_w = False, width
     area_w = max(AREA_MIN, half_w - fixed)
     widths = [AFI_W, area_w] + [PERIOD_W] * n_rag + ([DOT_W] if dot else [])
     ncol = len(widths)
@@ -305,14 +259,10 @@ def key(scale: _Scale, styles: Styles, width: float, *, drafts: bool = False) ->
 def afi_table(store: Store, resolved: Resolved, item: Item, assessment: Assessment | None,
               scale: _Scale, statuses: dict[str, str], styles: Styles, width: float,
               dot: str) -> SplitTable:
-    area_w, rag_w = 62 * mm, 30 * mm
+    area_w, rag_w = AFI_AREA_W, AFI_RAG_W
     update_w = width - area_w - rag_w
     pad = 5
-    owner = item.area
-    if item.board:
-        owner = f"{owner} ({item.board})" if owner else item.board
-    if item.lead:
-        owner = f"{owner} – {item.lead}" if owner else item.lead
+    owner = owner_line(item)
     area: list[Flowable] = []
     if owner:
         area.append(para(owner, styles.cell_bold))
@@ -345,22 +295,13 @@ def afi_table(store: Store, resolved: Resolved, item: Item, assessment: Assessme
     if long_note:  # three times as wide here: a long note no longer runs on for pages alone
         update.append(para("Status note", styles.label))
         update += document(richtext.from_plain(note), styles, width=inner, in_cell=True)
-    has_any = False
-    if assessment:
-        for heading, field in (("", assessment.update),
-                               ("Intent and Implementation", assessment.intent_and_implementation),
-                               ("Impact", assessment.impact)):
-            doc = richtext.parse(field)
-            if not doc or not (richtext.to_plain(doc).strip()
-                               or any(isinstance(b, richtext.Table) for b in doc)):
-                continue
-            has_any = True
-            if heading:
-                update.append(para(heading, styles.label))
-            update += document(doc, styles, width=inner, in_cell=True)
-    if not has_any:
-        update.append(Para(f"<i>No update recorded for {escape(resolved.current.label)}.</i>",
-                                styles.empty))
+    fields = narratives(assessment)
+    for heading, doc in fields:
+        if heading:
+            update.append(para(heading, styles.label))
+        update += document(doc, styles, width=inner, in_cell=True)
+    if not fields:
+        update.append(Para(f"<i>{escape(no_update(resolved.current))}</i>", styles.empty))
     head = [para("Area", styles.cell_bold), Para("<b>RAG / DoT</b>", styles.rag),
             para("Update", styles.cell_bold)]
 

@@ -27,13 +27,23 @@ from ragdesk import richtext
 from ragdesk.domain import Assessment, Rating
 from ragdesk.store import Store
 
+from .content import (
+    DRAFT_NOTE,
+    LEGEND_TITLE,
+    RAG_ROW_LABEL,
+    meta,
+    narratives,
+    no_update,
+    off_scale,
+    recommendations_title,
+    sections,
+)
+from .content import RECOMMENDATIONS_TITLE as TITLE
 from .document import Bookmark, Milestone
 from .flowables import Gap, Keep, NeedRoom, Para, document, escape, panel, para
 from .fonts import printable
 from .options import Resolved
 from .styles import INK, LIGHT_RULE, NAVY, RULE, Styles, hex_colour, make_styles
-
-TITLE = "Update Report on Recommendations and AFIs"
 
 
 def title_for(resolved: Resolved) -> str:
@@ -44,7 +54,7 @@ def title_for(resolved: Resolved) -> str:
 def legend(ratings: list[Rating], styles: Styles, width: float) -> Table:
     """The RAG legend: each rating's word on its colour, then its definition."""
     word_w = 30 * 2.835
-    rows: list[list[object]] = [[para("RAG ratings", styles.cell_bold), ""]]
+    rows: list[list[object]] = [[para(LEGEND_TITLE, styles.cell_bold), ""]]
     commands: list[tuple[object, ...]] = [
         ("SPAN", (0, 0), (1, 0)),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#D9E2F3")),
@@ -185,29 +195,20 @@ def item_flowables(store: Store, resolved: Resolved, item_index: int, ratings: l
     if text:
         out.append(panel(document(text, styles, width=width - 15, in_cell=True), width))
         out.append(Gap(1, 8))
-    printed = False
-    fields = (("", assessment.update), ("Intent and Implementation",
-                                         assessment.intent_and_implementation),
-              ("Impact", assessment.impact)) if assessment else ()
-    for label, stored in fields:  # the PEEL fields too, when an AFI is printed this way
-        narrative = richtext.parse(stored)
-        if richtext.to_plain(narrative).strip() or any(isinstance(b, richtext.Table)
-                                                       for b in narrative):
-            if label:
-                out.append(para(label, styles.label))
-            out += document(narrative, styles, width=width)
-            printed = True
-    if not printed:
-        out.append(Para(f"<i>No update recorded for {escape(resolved.current.label)}.</i>",
-                             styles.empty))
+    fields = narratives(assessment)  # the PEEL fields too, when an AFI is printed this way
+    for label, narrative in fields:
+        if label:
+            out.append(para(label, styles.label))
+        out += document(narrative, styles, width=width)
+    if not fields:
+        out.append(Para(f"<i>{escape(no_update(resolved.current))}</i>", styles.empty))
     if assessment is not None and assessment.draft:
-        out.append(Para("<i>Draft: carried forward from an earlier period and not yet "
-                             "reviewed.</i>", styles.empty))
+        out.append(Para(f"<i>{escape(DRAFT_NOTE)}</i>", styles.empty))
     chosen = assessment.rag if assessment else None
-    label = para("RAG Rating (please mark with an X):", styles.label)
-    row: list[Flowable] = [label, rag_row(ratings, chosen, styles, width)]
-    if chosen and chosen not in {r.code for r in ratings}:
-        row.append(para(f"Rated {chosen} (not on the current scale).", styles.empty))
+    row: list[Flowable] = [para(RAG_ROW_LABEL, styles.label), rag_row(ratings, chosen, styles, width)]
+    note = off_scale(chosen, ratings)
+    if note:
+        row.append(para(note, styles.empty))
     # keep the mark with the end of the narrative, never alone on a page
     row[:0] = _end_of_narrative(out, width)
     out.append(Keep(row))
@@ -221,22 +222,14 @@ def story(store: Store, resolved: Resolved, width: float, tick: Callable[[], Non
     period = resolved.current
     by_item = {a.item_id: a for a in store.assessments(period_id=period.id)}
     out: list[Flowable] = []
-    for n, inspection in enumerate(resolved.inspections):
-        items = [(i, it) for i, it in enumerate(resolved.items) if it.inspection_id == inspection.id]
-        if not items:
-            continue
+    for inspection, items in sections(resolved):
         if out:
             out.append(PageBreak())
         out.append(para("Appendix 1", styles.appendix))
-        out.append(Para(
-            f"Update Report on Recommendations and AFIs for Chief Constables in the "
-            f"{escape(inspection.inspectorate or 'HMICFRS')} report "
-            f"\N{LEFT SINGLE QUOTATION MARK}{escape(inspection.title)}\N{RIGHT SINGLE QUOTATION MARK}",
-            styles.title))
-        meta = [f"Reporting period: <b>{escape(period.label)}</b>"]
-        if resolved.options.meeting or period.meeting:
-            meta.append(f"For: <b>{escape(resolved.meeting)}</b>")
-        out.append(Para("&nbsp;&nbsp;·&nbsp;&nbsp;".join(meta), styles.body))
+        out.append(Para(escape(recommendations_title(inspection)), styles.title))
+        out.append(Para("&nbsp;&nbsp;·&nbsp;&nbsp;".join(
+            f"{escape(label)}: <b>{escape(value)}</b>" for label, value in meta(resolved)),
+            styles.body))
         out.append(Gap(1, 4))
         out.append(legend(ratings, styles, width))
         out.append(Gap(1, 6))
@@ -246,7 +239,6 @@ def story(store: Store, resolved: Resolved, width: float, tick: Callable[[], Non
             out += item_flowables(store, resolved, index, ratings, by_item.get(item.id), styles, width)
             out.append(Milestone(tick))
             tick()
-        del n
     out.append(Gap(1, 4))
     out.append(Table([[""]], colWidths=[width], rowHeights=[2],
                      style=[("LINEABOVE", (0, 0), (-1, -1), 0.5, LIGHT_RULE)]))

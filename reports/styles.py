@@ -12,15 +12,17 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 
+from . import content
 from .fonts import register
 
-INK = colors.HexColor("#1A1A1A")
-NAVY = colors.HexColor("#1F3864")
-RULE = colors.HexColor("#7F7F7F")
-LIGHT_RULE = colors.HexColor("#BFBFBF")
-PANEL = colors.HexColor("#F2F4F8")
-HEADER_FILL = colors.HexColor("#D9E2F3")
-LINK = colors.HexColor("#1F4E9B")
+# the palette is shared with the Word reports (content.py)
+INK = colors.HexColor(content.INK)
+NAVY = colors.HexColor(content.NAVY)
+RULE = colors.HexColor(content.RULE)
+LIGHT_RULE = colors.HexColor(content.LIGHT_RULE)
+PANEL = colors.HexColor(content.PANEL)
+HEADER_FILL = colors.HexColor(content.HEADER_FILL)
+LINK = colors.HexColor(content.LINK)
 
 
 def hex_colour(value: str | None, default: colors.Color = colors.white) -> colors.Color:

@@ -265,3 +265,21 @@ def test_bundle_has_the_qt_plugins_and_resources(app: Path) -> None:
     for unwanted in ("Qt6Quick", "Qt6Qml", "Qt6WebEngineCore", "tkinter", "_tkinter"):
         assert not any(n.startswith((unwanted, f"lib{unwanted}")) for n in names), unwanted
 
+
+
+def test_word_report_and_excel_tracker(app: Path, env: dict[str, str], sample_db: Path,
+                                       home: Path) -> None:
+    """python-docx (with its template) and openpyxl travel with the frozen program."""
+    import docx
+    import openpyxl
+
+    out = home / "appendix.docx"
+    result = run(app, env, "report", str(sample_db), "--format", "recommendations", "--period",
+                 "Jul 2023", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    headings = {p.text for p in docx.Document(str(out)).paragraphs if p.style.name == "Heading 2"}
+    assert headings == REC_HEADINGS
+    tracker = home / "tracker.xlsx"
+    result = run(app, env, "export", str(sample_db), "--format", "xlsx", "-o", str(tracker))
+    assert result.returncode == 0, result.stderr
+    assert openpyxl.load_workbook(tracker)["Tracker"].max_row == 62

@@ -320,16 +320,22 @@ class MainWindow(QMainWindow):
         self.act_new_from_report = a(
             "New Inspection from &Report…", self.new_inspection_from_report, None,
             "Read the recommendations, AFIs and causes of concern from a published report (PDF)")
-        self.act_export_json = a("Export &JSON…", lambda: self.export_dialog("json"), None,
+        self.act_export_json = a("&JSON…", lambda: self.export_dialog("json"), None,
                                  "Write everything in this file as JSON")
-        self.act_export_csv = a("Export CS&V…", lambda: self.export_dialog("csv"), None,
+        self.act_export_csv = a("CS&V…", lambda: self.export_dialog("csv"), None,
                                 "Write one row per item and period as CSV (for Excel)")
+        self.act_export_xlsx = a("&Excel Tracker…", lambda: self.export_dialog("xlsx"), None,
+                                 "Write one row per item and period, and the RAG matrix, as an "
+                                 "Excel workbook")
         self.act_preview = a("Print Pre&view…", lambda: self.report("preview"), "Ctrl+Shift+P",
                              "Preview the Appendix 1 report of the items shown")
         self.act_print = a("&Print…", lambda: self.report("print"), SK.Print,
                            "Print the Appendix 1 report of the items shown")
-        self.act_pdf = a("Export P&DF…", lambda: self.report("pdf"), "Ctrl+Shift+E",
+        self.act_pdf = a("&PDF Report…", lambda: self.report("pdf"), "Ctrl+Shift+E",
                          "Save the Appendix 1 report of the items shown as PDF")
+        self.act_word = a("&Word Report…", lambda: self.report("docx"), None,
+                          "Save the Appendix 1 report of the items shown as an editable Word "
+                          "document")
         self.act_properties = a("P&roperties…", self.properties, None,
                                 "Document owner, team, force and rating scale of this file")
         self.act_quit = a("&Quit", self.close, SK.Quit, "Close ragdesk")
@@ -431,10 +437,14 @@ class MainWindow(QMainWindow):
         m.addAction(self.act_save_copy)
         m.addAction(self.act_restore_backup)
         m.addSeparator()
-        m.addActions([self.act_import, self.act_new_from_report, self.act_export_json,
-                      self.act_export_csv])
+        m.addActions([self.act_import, self.act_new_from_report])
+        self.export_menu = m.addMenu("&Export")
+        self.export_menu.addActions([self.act_pdf, self.act_word])
+        self.export_menu.addSeparator()
+        self.export_menu.addActions([self.act_export_xlsx, self.act_export_csv,
+                                     self.act_export_json])
         m.addSeparator()
-        m.addActions([self.act_preview, self.act_print, self.act_pdf])
+        m.addActions([self.act_preview, self.act_print])
         m.addSeparator()
         m.addAction(self.act_properties)
         m.addSeparator()
@@ -532,8 +542,8 @@ class MainWindow(QMainWindow):
         has_item = self.current_item is not None
         has_selection = has_item or self.current_inspection is not None
         for act in (self.act_save_copy, self.act_export_json, self.act_export_csv,
-                    self.act_preview, self.act_print, self.act_pdf, self.act_properties,
-                    self.act_refresh):
+                    self.act_export_xlsx, self.act_preview, self.act_print, self.act_pdf,
+                    self.act_word, self.act_properties, self.act_refresh):
             act.setEnabled(has_file)
         for act in (self.act_import, self.act_add_inspection, self.act_new_period,
                     self.act_restore_backup, self.act_new_from_report):
@@ -914,25 +924,38 @@ class MainWindow(QMainWindow):
         if store is None:
             return
         stem = Path(store.path).stem
+        name = {"xlsx": "Excel workbooks"}.get(kind, f"{kind.upper()} files")
+        title = "Export Excel Tracker" if kind == "xlsx" else f"Export {kind.upper()}"
         path, _ = QFileDialog.getSaveFileName(
-            self, f"Export {kind.upper()}", os.path.join(self._dialog_dir(), f"{stem}.{kind}"),
-            f"{kind.upper()} files (*.{kind});;All files (*)")
+            self, title, os.path.join(self._dialog_dir(), f"{stem}.{kind}"),
+            f"{name} (*.{kind});;All files (*)")
         if path:
+            if not path.lower().endswith(f".{kind}"):
+                path += f".{kind}"
             self.export(kind, path)
 
     def export(self, kind: str, path: str) -> BackgroundTask | None:
-        """Write JSON or CSV in the background from a read-only connection of its own."""
+        """Write JSON, CSV or the Excel tracker in the background from a read-only connection
+        of its own, to a temporary file renamed into place when complete."""
         store = self.store
         if store is None or (self.editor is not None and not self.editor.flush()):
             return None
         db_path = store.path
+        from ragdesk.atomic import write_atomically
         from ragdesk.jsonio import export_csv, export_json
         from ragdesk.store import Store
 
         def work() -> str:
             with Store.open(db_path, read_only=True) as own:
-                text = export_json(own) if kind == "json" else export_csv(own)
-            Path(path).write_text(text, encoding="utf-8", newline="")
+                if kind == "xlsx":
+                    from ragdesk.xlsx_export import export_xlsx
+
+                    export_xlsx(own, path)
+                    return path
+                # a CSV file starts with a byte-order mark so Excel reads it as UTF-8
+                text = export_json(own) if kind == "json" else export_csv(own, bom=True)
+            write_atomically(path, lambda tmp: Path(tmp).write_text(
+                text, encoding="utf-8", newline=""), what=f"the {kind.upper()} export")
             return path
 
         return self._run(f"Exporting to {os.path.basename(path)}…", work,

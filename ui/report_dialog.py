@@ -1,6 +1,6 @@
-"""Print Preview, Print and Export PDF of the Appendix 1 reports.
+"""Print Preview, Print, and Export as PDF or Word of the Appendix 1 reports.
 
-``open_report_dialog(window, store, action="preview"|"print"|"pdf")`` asks what
+``open_report_dialog(window, store, action="preview"|"print"|"pdf"|"docx")`` asks what
 to print (report kind, inspections, periods, marking, paper), then builds the
 PDF with :func:`ragdesk.reports.build_report` on a worker QThread behind a
 cancellable progress dialog, so the window stays responsive on a long report.
@@ -62,7 +62,7 @@ from ragdesk.store import Store
 
 from . import qt_compat  # noqa: F401  (PySide6 work-around, see there)
 
-ACTIONS = ("preview", "print", "pdf")
+ACTIONS = ("preview", "print", "pdf", "docx")
 KIND_NAMES = {"recommendations": "Recommendations and AFIs update (portrait)",
               "peel": "PEEL AFI performance update (landscape)"}
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -89,7 +89,7 @@ class ReportDialog(QDialog):
                  item_ids: list[int] | None = None, period_id: int | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle({"preview": "Print Preview", "print": "Print",
-                             "pdf": "Export PDF"}[action])
+                             "pdf": "Export PDF", "docx": "Export Word"}[action])
         self.item_ids = list(item_ids) if item_ids is not None else None
         self._inspections = store.inspections()
         self._periods = store.periods()
@@ -215,7 +215,8 @@ class ReportDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel, self)
         ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText({"preview": "Preview", "print": "Print…", "pdf": "Save PDF…"}[action])
+        ok.setText({"preview": "Preview", "print": "Print…", "pdf": "Save PDF…",
+                    "docx": "Save Word…"}[action])
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         self.setMinimumWidth(620)
@@ -650,11 +651,11 @@ class PreviewDialog(QDialog):
 # ===================================================================== entry point
 
 
-def _suggested_name(store: Store, options: ReportOptions) -> str:
+def _suggested_name(store: Store, options: ReportOptions, suffix: str = ".pdf") -> str:
     periods = {p.id: p.label for p in store.periods()}
     period = periods.get(options.period_ids[-1], "") if options.period_ids else ""
     kind = "PEEL AFI update" if options.kind == "peel" else "Recommendations update"
-    name = f"Appendix 1 - {kind}" + (f" - {period}" if period else "") + ".pdf"
+    name = f"Appendix 1 - {kind}" + (f" - {period}" if period else "") + suffix
     folder = Path(str(store.path)).parent
     return str(folder / name.replace("/", "-"))
 
@@ -677,13 +678,14 @@ def open_report_dialog(parent: QWidget | None, store: Store, *, action: str,
         return None
     options = dialog.options()
     target = None
-    if action == "pdf":
-        target, _ = QFileDialog.getSaveFileName(parent, "Export report as PDF",
-                                                _suggested_name(store, options),
-                                                "PDF documents (*.pdf)")
+    if action in ("pdf", "docx"):
+        suffix, what = (".docx", "Word documents") if action == "docx" else (".pdf", "PDF documents")
+        target, _ = QFileDialog.getSaveFileName(
+            parent, f"Export report as {'Word' if action == 'docx' else 'PDF'}",
+            _suggested_name(store, options, suffix), f"{what} (*{suffix})")
         if not target:
             return None
-        if not target.lower().endswith(".pdf"):
-            target += ".pdf"
+        if not target.lower().endswith(suffix):  # the suffix picks the format (build_report)
+            target += suffix
     options = replace(options)
     return ReportRun(parent, store, options, action=action, target=target).start()

@@ -1,0 +1,97 @@
+"""File > Export in the window: Word report, Excel tracker and CSV, written in the background."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QDialog, QFileDialog
+
+from ragdesk.ui.main_window import MainWindow
+from ragdesk.ui.report_dialog import ReportDialog
+
+
+@pytest.fixture
+def window(qtbot, sample_path: Path, settings: QSettings, warnings: list[str]) -> MainWindow:
+    w = MainWindow(settings=settings)
+    qtbot.addWidget(w)
+    w.show()
+    assert w.open_path(sample_path)
+    return w
+
+
+def _save_as(monkeypatch: pytest.MonkeyPatch, path: Path, asked: list[str]) -> None:
+    def ask(_parent, title, suggestion, filters, *a, **k):  # type: ignore[no-untyped-def]
+        asked.append(f"{title} | {Path(suggestion).name} | {filters}")
+        return str(path), filters
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", ask)
+
+
+def test_the_export_menu_holds_every_format(window: MainWindow) -> None:
+    texts = [a.text() for a in window.export_menu.actions() if not a.isSeparator()]
+    assert texts == ["&PDF Report…", "&Word Report…", "&Excel Tracker…", "CS&V…", "&JSON…"]
+    assert window.export_menu.menuAction() in window.file_menu.actions()
+    assert all(a.isEnabled() for a in window.export_menu.actions())
+
+
+def test_word_report_from_the_menu(qtbot, window: MainWindow, tmp_path: Path,
+                                   monkeypatch: pytest.MonkeyPatch, warnings: list[str]) -> None:
+    dialogs: list[ReportDialog] = []
+
+    def exec_(self: ReportDialog) -> int:
+        dialogs.append(self)
+        self.kind.setCurrentIndex(self.kind.findData("recommendations"))
+        self.period.setCurrentIndex(self.period.findText("Jul 2023"))
+        self.accept()
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(ReportDialog, "exec", exec_)
+    asked: list[str] = []
+    target = tmp_path / "Appendix"  # no suffix typed: .docx is added
+    _save_as(monkeypatch, target, asked)
+    window.act_word.trigger()
+    assert dialogs and dialogs[0].windowTitle() == "Export Word"
+    assert asked and asked[0].startswith("Export report as Word | Appendix 1 - Recommendations "
+                                         "update - Jul 2023.docx | Word documents (*.docx)")
+    written = target.with_suffix(".docx")
+    qtbot.waitUntil(written.exists, timeout=30_000)
+    qtbot.waitUntil(lambda: "Saved the report" in window.statusBar().currentMessage(),
+                    timeout=30_000)
+    document = docx.Document(str(written))
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
+    assert headings[:2] == ["Recommendation 2", "Recommendation 3"] and len(headings) == 33
+    assert not warnings
+
+
+def test_excel_tracker_and_csv_from_the_menu(qtbot, window: MainWindow, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch,
+                                             warnings: list[str]) -> None:
+    asked: list[str] = []
+    xlsx = tmp_path / "tracker"
+    _save_as(monkeypatch, xlsx, asked)
+    window.act_export_xlsx.trigger()
+    assert asked[-1].startswith("Export Excel Tracker | sample.xlsx | Excel workbooks (*.xlsx)")
+    written = xlsx.with_suffix(".xlsx")
+    qtbot.waitUntil(lambda: "Exported to" in window.statusBar().currentMessage(), timeout=30_000)
+    sheet = openpyxl.load_workbook(written)["Tracker"]
+    assert sheet.max_row == 62 and sheet["L2"].value == "GREEN"
+
+    csv_path = tmp_path / "tracker.csv"
+    task = window.export("csv", str(csv_path))
+    assert task is not None
+    qtbot.waitUntil(lambda: task.finished, timeout=30_000)
+    assert csv_path.read_bytes().startswith(b"\xef\xbb\xbfinspection,kind,")
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+    assert not warnings
+
+
+def test_an_export_that_cannot_be_written_is_a_message(qtbot, window: MainWindow, tmp_path: Path,
+                                                       warnings: list[str]) -> None:
+    task = window.export("xlsx", str(tmp_path / "gone" / "t.xlsx"))
+    assert task is not None
+    qtbot.waitUntil(lambda: task.finished, timeout=30_000)
+    assert warnings and warnings[0].startswith("Could not write the Excel tracker to")
