@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import richtext, tracker, validate
+from . import tracker, validate
 from .domain import ItemKind
 from .errors import ImportFailed, InvalidValue, RagdeskError
 from .store import Store
