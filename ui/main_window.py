@@ -1728,9 +1728,9 @@ class MainWindow(QMainWindow):
     def _stop_report_builds(self) -> None:
         """Cancel any report still being built (its thread must end before the window goes).
         No report module loaded means no report was ever started."""
-        module = sys.modules.get("ragdesk.ui.report_dialog")
-        if module is not None:
-            for run in self.findChildren(module.ReportRun):
+        run_class = getattr(sys.modules.get("ragdesk.ui.report_dialog"), "ReportRun", None)
+        if run_class is not None:
+            for run in self.findChildren(run_class):
                 run.stop()
 
 
