@@ -23,7 +23,7 @@ from ragdesk.cli import main
 from ragdesk.importing.plan import ImportPlan, apply, choose_target, diff, undo
 from ragdesk.importing.records import read_plan
 from ragdesk.importing.spreadsheet import STATUSES, guess_mapping
-from ragdesk.store import Store
+from ragdesk.store import Identity, Store
 
 SAMPLE = sample_data()
 VETTING, PEEL = SAMPLE["inspections"]
@@ -279,6 +279,36 @@ def test_undo_takes_back_exactly_what_apply_did(tmp_path: Path, sample_path: Pat
         assert export_data(store, with_audit=False) != before
         undo(store, done)
         assert export_data(store, with_audit=False) == before
+
+
+@pytest.mark.parametrize("colleague_edits", ["a new item", "an updated item's narrative"])
+def test_undo_is_refused_when_a_colleague_changed_what_the_import_wrote(
+        tmp_path: Path, sample_path: Path, colleague_edits: str) -> None:
+    """Undo never loses a colleague's work: an import whose items were edited by someone
+    else since is not undone (and nothing of it is), as any other undo is refused."""
+    from ragdesk.errors import Conflict
+    from ragdesk.jsonio import export_data
+
+    changed = [dict(i) for i in PEEL["items"]]
+    changed[2] = {**changed[2], "assessments": [
+        changed[2]["assessments"][0], {**changed[2]["assessments"][1], "rag": "RED"}]}
+    changed.append({**changed[0], "number": "15", "text": "<p>A new one.</p>"})
+    doc = peel_update_docx(tmp_path / "peel.docx", {**PEEL, "items": changed})
+    plan, _ = read_plan(doc)
+    with Store.open(sample_path, identity=Identity("alice", "pc1")) as alice:
+        done = apply(alice, plan, choose_target(alice, plan))
+        with Store.open(sample_path, identity=Identity("bob", "pc2")) as bob:
+            if colleague_edits == "a new item":
+                item_id = done.created_items[0]
+                period = bob.assessments(item_id=item_id)[-1].period_id
+            else:
+                item_id, period, _before = done.touched_assessments[0]
+            bob.save_assessment(item_id, period, update="<p>Bob's board update.</p>")
+        after_bob = export_data(alice, with_audit=False)
+        with pytest.raises(Conflict, match="Nothing was undone"):
+            undo(alice, done)
+        assert export_data(alice, with_audit=False) == after_bob
+        assert "Bob's board update." in alice.assessment(item_id, period).update
 
 
 def test_unticked_items_are_left_out(tmp_path: Path, db: Path) -> None:

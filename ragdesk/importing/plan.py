@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from .. import richtext
 from ..domain import Assessment, Deadline, Dot, Inspection, Item, ItemKind
-from ..errors import RagdeskError
+from ..errors import Conflict, NotFound, RagdeskError
 from ..store import Store
 
 _PLURAL = {ItemKind.RECOMMENDATION: "recommendations", ItemKind.AFI: "areas for improvement",
@@ -335,6 +335,10 @@ class Applied:
     updated_items: list[Item] = field(default_factory=list)  # as they were before
     # (item id, period id, the assessment before or None) for items that existed before
     touched_assessments: list[tuple[int, int, Assessment | None]] = field(default_factory=list)
+    # What the import left, to tell at undo whether a colleague has changed it since:
+    # item id -> version, and (item id, period id) -> assessment version.
+    item_versions: dict[int, int] = field(default_factory=dict)
+    assessment_versions: dict[tuple[int, int], int] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
         return {"inspections": int(self.created_inspection), "periods": len(self.created_periods),
@@ -398,12 +402,61 @@ def apply(store: Store, plan: ImportPlan, target: Target,
                     result.touched_assessments.append((item_id, period_ids[label], before))
             if progress:
                 progress(n, len(items))
+        _remember_versions(store, result)
     return result
 
 
+def _remember_versions(store: Store, result: Applied) -> None:
+    """Note the version of everything the import wrote, as it left it (inside its transaction)."""
+    for item_id in (*result.created_items, *(old.id for old in result.updated_items)):
+        result.item_versions[item_id] = store.item(item_id).version
+    for item_id in result.created_items:
+        for a in store.assessments(item_id=item_id):
+            result.assessment_versions[(item_id, a.period_id)] = a.version
+    for item_id, period_id, _before in result.touched_assessments:
+        after = store.assessment(item_id, period_id)
+        result.assessment_versions[(item_id, period_id)] = after.version if after else 0
+
+
+def changed_since(store: Store, done: Applied) -> list[str]:
+    """What colleagues changed after the import in what it wrote: undoing would lose it."""
+    changed: list[str] = []
+    for item_id, version in done.item_versions.items():
+        try:
+            item = store.item(item_id)
+        except NotFound:
+            continue  # deleted since: nothing of anyone's left to lose there
+        touched = item.version != version or any(
+            done.assessment_versions.get((item_id, a.period_id)) != a.version
+            for a in store.assessments(item_id=item_id)
+            if item_id in done.created_items or (item_id, a.period_id) in done.assessment_versions)
+        if touched:
+            changed.append(item.label)
+    for (item_id, period_id), version in done.assessment_versions.items():
+        if item_id in done.item_versions:
+            continue
+        now = store.assessment(item_id, period_id)
+        if (now.version if now else 0) != version:
+            try:
+                changed.append(store.item(item_id).label)
+            except NotFound:
+                continue
+    return sorted(set(changed))
+
+
 def undo(store: Store, done: Applied) -> None:
-    """Take an import back: remove what it added, put back what it changed (one transaction)."""
+    """Take an import back: remove what it added, put back what it changed (one transaction).
+
+    Refused, with nothing undone, when a colleague has changed anything the import wrote
+    since: undoing would delete or overwrite their work (the rule every undo follows).
+    """
     with store.batch():
+        changed = changed_since(store, done)
+        if changed:
+            names = ", ".join(changed[:5]) + (f" and {len(changed) - 5} more" if len(changed) > 5
+                                               else "")
+            raise Conflict(f"The import cannot be undone: {names} changed since it was "
+                           "imported, and undoing would lose those changes. Nothing was undone.")
         for item_id, period_id, before in reversed(done.touched_assessments):
             if before is None:
                 store.delete_assessment(item_id, period_id)
