@@ -74,7 +74,8 @@ def header(report: WordReport, resolved: Resolved) -> None:
     for p in lines:
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         p.paragraph_format.space_after = Pt(1)
-    report.body.spacer(8)
+    line = report.body.paragraph(content.inspection_line(resolved), size=8)
+    line.paragraph_format.space_before, line.paragraph_format.space_after = Pt(3), Pt(6)
 
 
 def _area_text(report: WordReport, cell: _Cell, item: Item, status: str, size: float) -> None:
