@@ -132,3 +132,21 @@ def test_inspection_flags_refused_for_a_file_of_several(sample_path: Path, tmp_p
     assert main(["import", str(sample_path), str(tracker), "--new-inspection", "X"]) == 1
     assert "holds 2 inspections" in capsys.readouterr().err
     assert sample_path.read_bytes() == before
+
+
+def test_reimport_leaves_a_draft_a_draft(sample_path: Path, tmp_path: Path) -> None:
+    """A carried-forward draft the file repeats unchanged stays a draft to review: the
+    import changes nothing it reports as unchanged."""
+    from ragdesk.store import Store
+
+    with Store.open(sample_path) as store:
+        period = store.period_by_label("Jun 2024")
+        assert period is not None
+        a = next(a for a in store.assessments(period_id=period.id) if a.rag == "AMBER")
+        store.save_assessment(a.item_id, period.id, draft=True)
+    tracker = tmp_path / "tracker.csv"
+    assert main(["export", str(sample_path), "--format", "csv", "-o", str(tracker)]) == 0
+    assert main(["import", str(sample_path), str(tracker)]) == 0
+    with Store.open(sample_path) as store:
+        again = store.assessment(a.item_id, period.id)
+        assert again is not None and again.draft and again.rag == "AMBER"
