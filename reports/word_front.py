@@ -96,6 +96,8 @@ def _bars(report: WordReport, data: front.Summary) -> None:
     for label, counts in data.rows:
         parts = [(code, counts.get(code, 0)) for code in data.codes if counts.get(code, 0)]
         widths = [max(int(Mm(12)), span * n // max(1, top)) for _, n in parts]
+        if sum(widths) > span:  # small segments widened to hold "A 1": never past the margin
+            widths = [w * span // sum(widths) for w in widths]
         table = report.body.table(1, 1 + len(parts), [label_w, *widths])
         docx_xml.table_borders(table, None)
         cells = cells_by_row(table)[0]
