@@ -92,6 +92,13 @@ def recommendations_title(inspection: Inspection) -> str:
             f"\N{LEFT SINGLE QUOTATION MARK}{inspection.title}\N{RIGHT SINGLE QUOTATION MARK}")
 
 
+def inspection_line(resolved: Resolved) -> str:
+    """"Inspection: PEEL 2021/22: …" under the PEEL report's title block: the seed names
+    no inspection, but a reader of the file (and the Word import) needs to know which."""
+    titles = [i.title for i in resolved.inspections]
+    return f"Inspection{'s' if len(titles) > 1 else ''}: {'; '.join(titles)}"
+
+
 def meta(resolved: Resolved) -> list[tuple[str, str]]:
     """(label, value) under report 1's title: the period, and the meeting when one is known."""
     period = resolved.current

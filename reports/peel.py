@@ -33,6 +33,7 @@ from .content import (
     HALVES_GAP,
     PERIOD_W,
     groups_note,
+    inspection_line,
     item_spans,
     narratives,
     no_update,
@@ -106,7 +107,7 @@ def header(resolved: Resolved, styles: Styles, width: float) -> list[Flowable]:
         ("LINEBELOW", (0, 0), (-1, -1), 1.2, NAVY),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
     ]))
-    return [table, Gap(1, 8)]
+    return [table, Gap(1, 3), para(inspection_line(resolved), styles.cell_small), Gap(1, 5)]
 
 
 # A longer status note prints in the wide Update column, under its own label, not in the

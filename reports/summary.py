@@ -6,7 +6,8 @@ so it reads on a grey printer, and the same numbers as a table), then the overdu
 and proposed-for-closure lists. ``--changes-since P`` adds each item whose rating
 moved since P, before → after, with its status note. Both are computed by the core
 (:mod:`ragdesk.overview`, :mod:`ragdesk.changes`) so the window, the CLI and the
-paper agree; here they are only limited to the report's items and laid out.
+paper agree, and limited to the report's items in :mod:`.front`, which the Word
+document (:mod:`.word_front`) shares; here they are only laid out.
 """
 
 from __future__ import annotations
@@ -18,18 +19,17 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Table, TableStyle
 
-from ragdesk.changes import compare_periods
 from ragdesk.domain import Rating
-from ragdesk.overview import NONE, ListedItem, build_overview
+from ragdesk.overview import NONE, ListedItem
 from ragdesk.store import Store
 
+from . import front
 from .flowables import Gap, Para, escape, para
 from .fonts import printable, register
-from .options import ReportError, Resolved
+from .options import Resolved
 from .styles import HEADER_FILL, RULE, Styles, hex_colour, make_styles
 
-MAX_PERIODS = 8  # bars that still read on a portrait page
-NOT_RATED = "Not rated"
+NOT_RATED = front.NOT_RATED
 GREY = colors.HexColor("#D0D0D0")
 
 
@@ -52,34 +52,12 @@ def front_matter(store: Store, resolved: Resolved, width: float) -> list[Flowabl
     return out
 
 
-def _scope(resolved: Resolved) -> tuple[set[int], int | None]:
-    ids = {i.id for i in resolved.items}
-    one = resolved.inspections[0].id if len(resolved.inspections) == 1 else None
-    return ids, one
-
-
 def summary_page(store: Store, resolved: Resolved, styles: Styles, width: float) -> list[Flowable]:
-    ids, inspection_id = _scope(resolved)
-    overview = build_overview(store, inspection_id=inspection_id, today=resolved.generated,
-                              current_period_id=resolved.current.id)
-    ratings = [r for r in store.ratings(include_disabled=True)]
-    current_pos = resolved.current.position
-    trend = [t for t in overview.trend
-             if t.period_id in {p.id for p in store.periods() if p.position <= current_pos}]
-    rows: list[tuple[str, dict[str, int]]] = []
-    for t in trend:
-        counts = {code: sum(1 for i in items if i in ids) for code, items in t.tally.items.items()}
-        if sum(counts.values()):
-            rows.append((t.period, counts))
-    rows = rows[-MAX_PERIODS:]
-    used = [r for r in ratings if r.enabled or any(c.get(r.code) for _, c in rows)]
-    show_none = any(c.get(NONE) for _, c in rows)
-
-    title = ", ".join(i.title for i in resolved.inspections) if len(resolved.inspections) <= 2 \
-        else f"{len(resolved.inspections)} inspections"
+    data = front.summary(store, resolved)
+    rows, used, show_none, ratings = data.rows, data.used, data.show_none, data.ratings
     out: list[Flowable] = [
         Para("Summary", styles.title),
-        para(f"{title} · {len(ids)} items · as at {resolved.current.label}", styles.body),
+        para(f"{data.title} · {data.item_count} items · as at {data.as_at}", styles.body),
     ]
     if rows:
         out.append(Para("Ratings per reporting period", styles.subtitle))
@@ -87,15 +65,14 @@ def summary_page(store: Store, resolved: Resolved, styles: Styles, width: float)
         out.append(Gap(1, 6))
         out.append(_counts_table(rows, used, show_none, styles, width))
     else:
-        out.append(para("No ratings yet for these items.", styles.empty))
-    overdue = [x for x in overview.overdue if x.id in ids]
-    proposed = [x for x in overview.proposed if x.id in ids]
+        out.append(para(front.NO_RATINGS, styles.empty))
+    overdue, proposed = data.overdue, data.proposed
     out.append(Para(f"Overdue ({len(overdue)})", styles.heading))
     out.append(_list_table(overdue, "Deadline", styles, width, ratings) if overdue
-               else para("No item is overdue.", styles.empty))
+               else para(front.NO_OVERDUE, styles.empty))
     out.append(Para(f"Proposed for closure ({len(proposed)})", styles.heading))
     out.append(_list_table(proposed, "Deadline", styles, width, ratings) if proposed
-               else para("No item is proposed for closure.", styles.empty))
+               else para(front.NO_PROPOSED, styles.empty))
     return out
 
 
@@ -211,31 +188,20 @@ def _list_table(rows: list[ListedItem], date_title: str, styles: Styles, width: 
 def changes_section(store: Store, resolved: Resolved, since_id: int, styles: Styles,
                     width: float) -> list[Flowable]:
     """"Changes since PERIOD": each of the report's items whose rating moved."""
-    periods = {p.id: p for p in store.periods()}
-    since = periods.get(since_id)
-    if since is None:
-        raise ReportError("The period to show changes since no longer exists.")
-    current = resolved.current
-    if since.position >= current.position:
-        raise ReportError(f"“{since.label}” is not before the report's period “{current.label}”: "
-                          "changes are shown since an earlier period.")
-    ids, inspection_id = _scope(resolved)
-    changes = compare_periods(store, since.id, current.id, inspection_id=inspection_id)
-    moved = [c for c in changes.items if c.item_id in ids and ("rag" in c.changed or "new" in c.changed)]
-    ratings = store.ratings(include_disabled=True)
+    data = front.changes_since(store, resolved, since_id)
+    since, current, moved, ratings = data.since, data.current, data.moved, data.ratings
     out: list[Flowable] = [Para(f"Changes since {escape(since.label)}", styles.title),
-                           para(f"Items whose rating moved between {since.label} and {current.label}: "
-                                f"{len(moved)}", styles.body)]
+                           para(front.moved_line(data), styles.body)]
     if not moved:
-        out.append(para(f"No rating moved since {since.label}.", styles.empty))
+        out.append(para(front.nothing_moved(data), styles.empty))
         return out
-    data: list[list[object]] = [[para(h, styles.cell_bold) for h in
-                                 ("Item", since.label, "", current.label, "Status note")]]
+    data_rows: list[list[object]] = [[para(h, styles.cell_bold) for h in
+                                      ("Item", since.label, "", current.label, "Status note")]]
     style: list[tuple[object, ...]] = [
         ("GRID", (0, 0), (-1, -1), 0.5, RULE), ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("TOPPADDING", (0, 0), (-1, -1), 3),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]
-    multi = len({c.inspection_id for c in moved}) > 1
+    multi = data.several_inspections
     for n, c in enumerate(moved, start=1):
         before, fill_b = _rag_cell(c.rag_before, ratings, styles)
         after, fill_a = _rag_cell(c.rag_after, ratings, styles)
@@ -245,13 +211,11 @@ def changes_section(store: Store, resolved: Resolved, since_id: int, styles: Sty
         label = f"<b>{escape(c.label)}</b>"
         if multi:
             label += f"<br/><font size=7>{escape(c.inspection[:60])}</font>"
-        note = c.status_note or ("New in this period." if "new" in c.changed else "–")
-        data.append([Para(label, styles.cell), before, para("→", styles.cell_centre), after,
-                     para(note, styles.cell)])
+        data_rows.append([Para(label, styles.cell), before, para("→", styles.cell_centre), after,
+                          para(data.note(c), styles.cell)])
     widths = [28 * mm, 22 * mm, 8 * mm, 22 * mm, 0]
     widths[-1] = width - sum(widths)
-    out.append(Table(data, colWidths=widths, style=TableStyle(style), repeatRows=1))
+    out.append(Table(data_rows, colWidths=widths, style=TableStyle(style), repeatRows=1))
     out.append(Gap(1, 4))
-    key = " · ".join(f"{r.letter} = {r.code}" for r in ratings if r.enabled)
-    out.append(Para(f"Ratings: {escape(key)}", styles.furniture))
+    out.append(Para(f"Ratings: {escape(data.key)}", styles.furniture))
     return out

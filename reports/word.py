@@ -366,7 +366,7 @@ def build_word(store: Store, options: ReportOptions, out: str | os.PathLike[str]
     or :class:`ragdesk.errors.ExportFailed` when the file cannot be written; a path
     target is only replaced when the document is complete.
     """
-    from . import word_peel, word_recommendations
+    from . import word_front, word_peel, word_recommendations
 
     resolved = resolve(store, options)
     total = len(resolved.items) + 1
@@ -385,11 +385,13 @@ def build_word(store: Store, options: ReportOptions, out: str | os.PathLike[str]
     check()
     if options.kind == "peel":
         report = WordReport(resolved, wide=True, title=f"{content.PEEL_TITLE} – {resolved.meeting}")
+        word_front.write(store, resolved, report)
         word_peel.write(store, resolved, report, tick)
     else:
         names = "; ".join(i.title for i in resolved.inspections)
         report = WordReport(resolved, wide=False,
                             title=f"{content.RECOMMENDATIONS_TITLE} – {names}")
+        word_front.write(store, resolved, report)
         word_recommendations.write(store, resolved, report, tick)
     check()
     report.save(out)

@@ -2,7 +2,7 @@
 
 As the PDF (:mod:`.peel`): a title block, the summary matrix (AFI | Area | one shaded,
 lettered cell per period | DoT; two halves side by side when short; further matrices
-for earlier periods when they do not fit), the key, then one table per AFI: Area |
+for earlier periods when they do not fit) under its key, then one table per AFI: Area |
 RAG / DoT | Update, the update under "Intent and Implementation" and "Impact". Each
 AFI's first line in its Update cell is in Word's Heading 2 style, so the navigation
 pane lists the AFIs.
@@ -74,7 +74,8 @@ def header(report: WordReport, resolved: Resolved) -> None:
     for p in lines:
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         p.paragraph_format.space_after = Pt(1)
-    report.body.spacer(8)
+    line = report.body.paragraph(content.inspection_line(resolved), size=8)
+    line.paragraph_format.space_before, line.paragraph_format.space_after = Pt(3), Pt(6)
 
 
 def _area_text(report: WordReport, cell: _Cell, item: Item, status: str, size: float) -> None:
@@ -85,13 +86,20 @@ def _area_text(report: WordReport, cell: _Cell, item: Item, status: str, size: f
 
 def matrix(store: Store, resolved: Resolved, report: WordReport, scale: _Scale,
            statuses: dict[str, str]) -> None:
-    """The summary matrix (or matrices, latest periods first), then its key."""
+    """The key, then the summary matrix (or matrices, latest periods first).
+
+    The key goes above the matrix, as the PDF's (issue 19): below it, a matrix that
+    filled the first page left the key alone on the next one.
+    """
     body = report.body
     width_pt = report.text_width / 12700
     grid = store.rag_grid()
     dots = store.directions(resolved.current.id)
     groups = content.period_groups(resolved.periods, width_pt)
-    drafts = False
+    drafts = any(rag is not None and draft for rag, draft in
+                 (grid.get((item.id, period.id), (None, False))
+                  for item in resolved.items for period in resolved.periods))
+    key(report, scale, drafts=drafts)
     for n, periods in enumerate(groups):
         if n == 0 and len(groups) > 1:
             body.note(content.groups_note(groups, len(resolved.periods)))
@@ -99,10 +107,8 @@ def matrix(store: Store, resolved: Resolved, report: WordReport, scale: _Scale,
             p = body.paragraph(f"Earlier periods: {content.span_label(periods)}", bold=True, size=11)
             p.paragraph_format.keep_with_next = True
             p.paragraph_format.space_before = Pt(8)
-        drafts = _matrix_table(resolved, report, scale, statuses, grid, dots, periods,
-                               dot=n == 0) or drafts
+        _matrix_table(resolved, report, scale, statuses, grid, dots, periods, dot=n == 0)
         body.spacer(6)
-    key(report, scale, drafts=drafts)
 
 
 def _matrix_table(resolved: Resolved, report: WordReport, scale: _Scale,
@@ -194,7 +200,10 @@ def key(report: WordReport, scale: _Scale, *, drafts: bool) -> None:
     p = table.cell(0, len(table.columns) - 1).paragraphs[0]
     p.paragraph_format.space_after = Pt(0)
     p.add_run(note).font.size = Pt(8)
-    report.body.spacer(4)
+    for cell in table.rows[0].cells:  # the key stays with the matrix it explains
+        for paragraph in cell.paragraphs:
+            paragraph.paragraph_format.keep_with_next = True
+    report.body.spacer(4).paragraph_format.keep_with_next = True
 
 
 def afi_table(report: WordReport, resolved: Resolved, item: Item, assessment: Assessment | None,

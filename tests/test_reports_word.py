@@ -170,7 +170,9 @@ def test_report2_landscape_matrix_letters_on_their_colours(sample_store: Store) 
     assert round(section.page_width.mm) == 297
     titles = [p.text for t in document.tables[:1] for c in t.rows[0].cells for p in c.paragraphs]
     assert "PEEL AFI Performance Update" in titles and "For P&RSB 26 June 2024" in titles
-    matrix = document.tables[1]
+    key, matrix = document.tables[1], document.tables[2]
+    # the key above the matrix, as the PDF's (issue 19): never alone on the next page
+    assert [c.text for c in key.rows[0].cells][:6] == ["R", "Red", "A", "Amber", "G", "Green"]
     head = [c.text for c in matrix.rows[0].cells]
     assert head == ["AFI", "Area", "Jan\n2024", "Jun\n2024", "DoT", "",
                     "AFI", "Area", "Jan\n2024", "Jun\n2024", "DoT"]  # two halves, as seed 004

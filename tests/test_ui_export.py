@@ -7,7 +7,7 @@ from pathlib import Path
 import docx
 import openpyxl
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtWidgets import QDialog, QFileDialog
 
 from ragdesk.ui.main_window import MainWindow
@@ -64,6 +64,39 @@ def test_word_report_from_the_menu(qtbot, window: MainWindow, tmp_path: Path,
     document = docx.Document(str(written))
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
     assert headings[:2] == ["Recommendation 2", "Recommendation 3"] and len(headings) == 33
+    assert not warnings
+
+
+def test_word_report_with_the_summary_and_changes_options(qtbot, window: MainWindow,
+                                                          tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch,
+                                                          warnings: list[str]) -> None:
+    """The dialog's two front-matter options reach the Word document, as the PDF."""
+
+    def exec_(self: ReportDialog) -> int:
+        self.kind.setCurrentIndex(self.kind.findData("peel"))
+        qtbot.mouseClick(self.summary, Qt.MouseButton.LeftButton,
+                         pos=self.summary.rect().bottomLeft() + QPoint(6, -6))
+        self.changes.setChecked(True)
+        self.changes_since.setCurrentIndex(self.changes_since.findText("Jan 2024"))
+        self.accept()
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(ReportDialog, "exec", exec_)
+    target = tmp_path / "Board pack.docx"
+    _save_as(monkeypatch, target, [])
+    window.act_word.trigger()
+    qtbot.waitUntil(target.exists, timeout=30_000)
+    qtbot.waitUntil(lambda: "Saved the report" in window.statusBar().currentMessage(),
+                    timeout=30_000)
+    document = docx.Document(str(target))
+    titles = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert titles[:2] == ["Summary", "Changes since Jan 2024"]
+    moves = next(t for t in document.tables if t.rows[0].cells[0].text == "Item"
+                 and t.rows[0].cells[1].text == "Jan 2024")
+    assert [[c.text for c in r.cells][:4] for r in moves.rows[1:]] == [
+        ["AFI 5", "AMBER", "→", "GREEN"], ["AFI 10", "AMBER", "→", "GREEN"],
+        ["AFI 11", "AMBER", "→", "GREEN"]]
     assert not warnings
 
 

@@ -397,6 +397,8 @@ def apply(store: Store, plan: ImportPlan, target: Target,
                 if before is not None:
                     values = {k: v for k, v in values.items() if not (
                         k in RICH and _plain(str(v)) == _plain(str(getattr(before, k) or "")))}
+                    if all(getattr(before, k) == v for k, v in values.items()):
+                        continue  # as stored: saving would only clear a draft mark
                 after = store.save_assessment(item_id, period_ids[label], **values)
                 if old is not None and (before is None or before.version != after.version):
                     result.touched_assessments.append((item_id, period_ids[label], before))

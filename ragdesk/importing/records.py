@@ -15,7 +15,7 @@ from pathlib import Path
 from ..errors import RagdeskError
 from . import detect_format
 from .plan import ImportPlan, apply, choose_target, diff
-from .spreadsheet import Sheet, guess_mapping, plan_from_sheet, read_sheet
+from .spreadsheet import Sheet, guess_mapping, plan_from_sheet, plans_from_sheet, read_sheet
 from .word import read_docx
 
 
@@ -88,6 +88,16 @@ def _import_json(args: argparse.Namespace) -> int:
     return 0
 
 
+def read_plans(path: Path, fmt: str | None = None) -> list[ImportPlan]:
+    """As :func:`read_plan`, but a tracker naming several inspections in its Inspection
+    column (ragdesk's own export) gives one plan per inspection."""
+    fmt = fmt or detect_format(path)
+    if fmt in ("xlsx", "csv"):
+        sheet = read_sheet(path, fmt)
+        return plans_from_sheet(sheet, guess_mapping(sheet.headers), path.name)
+    return [read_plan(path, fmt)[0]]
+
+
 def cli_import(args: argparse.Namespace) -> int:
     from ..store import Store
 
@@ -95,31 +105,44 @@ def cli_import(args: argparse.Namespace) -> int:
     fmt = detect_format(path)
     if fmt == "json":
         return _import_json(args)
-    plan, _sheet = read_plan(path, fmt)
-    if args.period:
-        if plan.needs_period:
-            plan.name_period(args.period)
-        elif len(plan.periods) == 1:
-            plan.rename_period(plan.periods[0].label, args.period)
-    if not plan.items:
-        raise RagdeskError(f"Nothing usable found in {path.name}: "
-                           + (plan.problems[0] if plan.problems else "no items."))
-    for line in describe(plan):  # what was read, even when the period is still missing
-        print(line)
-    if plan.needs_period and any(i.assessments for i in plan.items):
-        raise RagdeskError(f"{path.name} does not name its reporting period: give it with "
-                           "--period (e.g. --period \"Jul 2023\").")
+    plans = read_plans(path, fmt)
+    if len(plans) > 1 and (args.inspection or args.new_inspection):
+        raise RagdeskError(f"{path.name} holds {len(plans)} inspections; each is imported into "
+                           "the inspection of its title: leave out --inspection/--new-inspection.")
+    for plan in plans:
+        if args.period:
+            if plan.needs_period:
+                plan.name_period(args.period)
+            elif len(plan.periods) == 1:
+                plan.rename_period(plan.periods[0].label, args.period)
+        if not plan.items:
+            raise RagdeskError(f"Nothing usable found in {path.name}: "
+                               + (plan.problems[0] if plan.problems else "no items."))
+        for line in describe(plan):  # what was read, even when the period is still missing
+            print(line)
+        if plan.needs_period and any(i.assessments for i in plan.items):
+            raise RagdeskError(f"{path.name} does not name its reporting period: give it with "
+                               "--period (e.g. --period \"Jul 2023\").")
     with Store.open(args.db, read_only=args.dry_run) as store:
-        target = choose_target(store, plan, inspection=args.inspection,
-                               new_inspection=args.new_inspection)
-        changes = diff(store, plan, target)
-        print(("Would import: " if args.dry_run else "Importing: ") + changes.describe())
-        for c in changes.items:
-            if c.action == "update":
-                print(f"  update {c.item.label}: {'; '.join(c.changes)}")
+        targets = [choose_target(store, plan, inspection=args.inspection,
+                                 new_inspection=args.new_inspection) for plan in plans]
+        if len({t.title for t in targets}) < len(targets):
+            raise RagdeskError(f"{path.name}: two of its inspections would go into the same one; "
+                               "nothing was imported.")
+        for plan, target in zip(plans, targets, strict=True):
+            changes = diff(store, plan, target)
+            print(("Would import: " if args.dry_run else "Importing: ") + changes.describe())
+            for c in changes.items:
+                if c.action == "update":
+                    print(f"  update {c.item.label}: {'; '.join(c.changes)}")
         if args.dry_run:
             print("Dry run: nothing was written.")
             return 0
-        done = apply(store, plan, target)
-    print("Imported: " + ", ".join(f"{n} {k}" for k, n in done.counts().items()))
+        with store.batch():  # every inspection of the file, or none
+            done = [apply(store, plan, target) for plan, target in zip(plans, targets, strict=True)]
+    counts: dict[str, int] = {}
+    for applied in done:
+        for name, n in applied.counts().items():
+            counts[name] = counts.get(name, 0) + n
+    print("Imported: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
     return 0

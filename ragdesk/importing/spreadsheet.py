@@ -25,8 +25,16 @@ from typing import Any
 
 from ..domain import Deadline, ItemKind
 from ..errors import RagdeskError
-from .plan import ImportPlan, PlanAssessment, PlanItem, PlanPeriod
-from .word import MONTH_NUMBER, TYPED_BULLET, Para, rating_of_colour, rating_of_text, to_rich
+from .plan import ImportPlan, PlanAssessment, PlanItem, PlanPeriod, derive_dot
+from .word import (
+    MONTH_NUMBER,
+    RANKS,
+    TYPED_BULLET,
+    Para,
+    rating_of_colour,
+    rating_of_text,
+    to_rich,
+)
 
 MAX_BYTES = 60 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -53,11 +61,17 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "status_note": ("status note", "note", "notes"),
     "intent_and_implementation": ("intent and implementation", "implementation", "intent"),
     "impact": ("impact",),
+    # ragdesk's own tracker (and trackers like it): one row per item *and* period
+    "period": ("period", "reporting period", "rag period"),
+    "dot": ("direction of travel", "dot", "direction"),
+    "inspection": ("inspection", "inspection title", "report"),
 }
 LABELS = {"ref": "Ref / number", "kind": "Kind", "text": "Text", "lead": "Lead",
           "deadline": "Deadline", "rag": "RAG rating", "update": "Update", "status": "Status",
           "board": "Board", "area": "Area", "status_note": "Status note",
-          "intent_and_implementation": "Intent and implementation", "impact": "Impact"}
+          "intent_and_implementation": "Intent and implementation", "impact": "Impact",
+          "period": "Period (one row per period)", "dot": "Direction of travel",
+          "inspection": "Inspection"}
 # the inspectorate's register words (and ragdesk's own labels) -> ragdesk status codes
 STATUSES = {
     "completed": "closed", "complete": "closed", "closed": "closed", "done": "closed",
@@ -72,6 +86,9 @@ PERIOD_HEADER = re.compile(r"^(?:rag\s*)?(jan|feb|mar|apr|may|jun|jul|aug|sep|oc
                            r"[\s\-'/]*(\d{4}|\d{2})(?:\s*rag)?$", re.IGNORECASE)
 REF = re.compile(r"^(recommendation|rec|r|area for improvement|afi|cause of concern|coc)?"
                  r"\s*[.:#-]?\s*(\d+[a-z]?)$", re.IGNORECASE)
+RAG_PERIOD = "rag:"  # a column of one period's ratings ("Jun 2024", "RAG Jan 24")
+DOTS = {"+": "+", "=": "=", "-": "-", "–": "-", "up": "+", "down": "-", "same": "=",
+        "improved": "+", "deteriorated": "-", "no change": "="}
 KIND_WORDS = {"recommendation": ItemKind.RECOMMENDATION, "rec": ItemKind.RECOMMENDATION,
               "r": ItemKind.RECOMMENDATION, "area for improvement": ItemKind.AFI,
               "afi": ItemKind.AFI, "cause of concern": ItemKind.CAUSE_OF_CONCERN,
@@ -114,7 +131,7 @@ def _field_of(header: str) -> str | None:
     if not name:
         return None
     if PERIOD_HEADER.match(header.strip()):
-        return "period"
+        return RAG_PERIOD
     for key, names in FIELDS.items():
         if name in names:
             return key
@@ -136,7 +153,7 @@ def guess_mapping(headers: list[str]) -> dict[str, int]:
     mapping: dict[str, int] = {}
     for n, h in enumerate(headers):
         key = _field_of(h)
-        if key == "period":
+        if key == RAG_PERIOD:
             mapping[f"rag:{period_label(h)}"] = n
         elif key and key not in mapping:
             mapping[key] = n
@@ -243,6 +260,8 @@ def read_xlsx(path: Path) -> Sheet:
             best = sheet
         elif any(c.text for r in rows for c in r):
             skipped.append(ws.title)
+    if book.properties.title == "ragdesk tracker":  # ragdesk's own: its Matrix sheet
+        skipped = [n for n in skipped if n != "Matrix"]  # repeats the Tracker's ratings
     book.close()
     if best is None:
         raise RagdeskError(f"{path.name}: no sheet has a header row naming at least two known "
@@ -320,10 +339,53 @@ def _ref(text: str, kind_text: str, default: ItemKind) -> tuple[ItemKind, str] |
     return kind, m[2]
 
 
-def plan_from_sheet(sheet: Sheet, mapping: dict[str, int], source: str) -> ImportPlan:
-    """The items of ``sheet`` under ``mapping`` (field -> column; see :func:`guess_mapping`)."""
-    plan = ImportPlan(source=source, inspection_title=sheet.title or Path(source).stem,
-                      problems=list(sheet.problems))
+def inspections_in(sheet: Sheet, mapping: dict[str, int]) -> list[str]:
+    """The Inspection column's titles in order of first appearance ([] when none is mapped)."""
+    col = mapping.get("inspection")
+    if col is None:
+        return []
+    titles: dict[str, None] = {}
+    for row in sheet.rows[sheet.header_row + 1:]:
+        text = row[col].text if col < len(row) else ""
+        if text:
+            titles.setdefault(text)
+    return list(titles)
+
+
+def plans_from_sheet(sheet: Sheet, mapping: dict[str, int], source: str) -> list[ImportPlan]:
+    """One plan per inspection the file names in its Inspection column (ragdesk's own
+    tracker holds every inspection of the database), else the one plan."""
+    titles = inspections_in(sheet, mapping)
+    if len(titles) <= 1:
+        return [plan_from_sheet(sheet, mapping, source)]
+    return [plan_from_sheet(sheet, mapping, source, inspection=t) for t in titles]
+
+
+def _period_order(labels: list[str]) -> list[str]:
+    """Periods in time order when every label is "Mon YYYY", else as the file lists them."""
+    if all(re.fullmatch(r"[A-Za-z]{3}[a-z]*\s+\d{4}", label) for label in labels):
+        return sorted(labels, key=lambda label: (label[-4:], MONTH_NUMBER.get(label[:3].lower(), 0)))
+    return labels
+
+
+def plan_from_sheet(sheet: Sheet, mapping: dict[str, int], source: str, *,
+                    inspection: str | None = None) -> ImportPlan:
+    """The items of ``sheet`` under ``mapping`` (field -> column; see :func:`guess_mapping`).
+
+    With a Period column (ragdesk's tracker: one row per item *and* period) the rows of an
+    item are grouped, each row being that period's assessment. With an Inspection column
+    naming several, only ``inspection``'s rows are read (default: the first named).
+    """
+    titles = inspections_in(sheet, mapping)
+    plan = ImportPlan(source=source, problems=list(sheet.problems))
+    if inspection is None and titles:
+        inspection = titles[0]
+        if len(titles) > 1:
+            plan.problems.append(
+                f"The file holds {len(titles)} inspections ({', '.join(f'“{t}”' for t in titles)}); "
+                f"only the rows of “{inspection}” are read here. `ragdesk import` on the "
+                "command line brings in all of them at once.")
+    plan.inspection_title = inspection or sheet.title or Path(source).stem
     headers = sheet.headers
     if "ref" not in mapping:
         plan.problems.append("No column gives the items' numbers (Ref / No. / Recommendation ID): "
@@ -332,15 +394,13 @@ def plan_from_sheet(sheet: Sheet, mapping: dict[str, int], source: str) -> Impor
     default = ItemKind.AFI if "text" in mapping and _norm(headers[mapping["text"]]) in (
         "afi", "area for improvement") else ItemKind.RECOMMENDATION
     period_cols = {k[4:]: v for k, v in mapping.items() if k.startswith("rag:")}
-    periods = sorted(period_cols, key=lambda label: (label[-4:], MONTH_NUMBER.get(label[:3].lower(), 0)))
-    plan.periods = [PlanPeriod(p) for p in periods]
-    if "rag" in mapping or any(k in mapping for k in ("update", "status_note",
-                                                      "intent_and_implementation", "impact")):
-        if periods:
-            pass  # the single RAG/update columns belong to the latest named period
-        else:
-            plan.needs_period = True
-    seen: set[tuple[str, str]] = set()
+    periods = _period_order(list(period_cols))
+    by_row = "period" in mapping  # one row per item and period
+    row_periods: dict[str, None] = {}
+    narrative_keys = ("rag", "update", "status_note", "intent_and_implementation", "impact")
+    if any(k in mapping for k in narrative_keys) and not periods and not by_row:
+        plan.needs_period = True  # else the single RAG/update columns are the latest period's
+    items: dict[tuple[str, str], PlanItem] = {}
 
     def cell(row: list[Cell], key: str) -> Cell:
         col = mapping.get(key)
@@ -349,6 +409,8 @@ def plan_from_sheet(sheet: Sheet, mapping: dict[str, int], source: str) -> Impor
     for n, row in enumerate(sheet.rows[sheet.header_row + 1:], start=sheet.header_row + 2):
         if not any(c.text for c in row):
             continue
+        if titles and (cell(row, "inspection").text or titles[0]) != inspection:
+            continue  # another inspection's row
         where = f"row {n}"
         ref = _ref(cell(row, "ref").text, cell(row, "kind").text, default)
         if ref is None:
@@ -356,50 +418,90 @@ def plan_from_sheet(sheet: Sheet, mapping: dict[str, int], source: str) -> Impor
                                  "(such as 3, Rec 3 or AFI 3); the row was skipped.")
             continue
         kind, number = ref
-        item = PlanItem(kind, number, text=rich_from_plain(cell(row, "text").text),
-                        area=cell(row, "area").text, board=cell(row, "board").text,
-                        lead=cell(row, "lead").text, source=where)
-        if (item.kind.value, number.lower()) in seen:
+        key = (kind.value, number.lower())
+        row_period = cell(row, "period").text if by_row else None
+        item = items.get(key)
+        if item is not None and not by_row:
             plan.problems.append(f"{where}: {item.label} appears twice; the later row was skipped.")
             continue
-        seen.add((item.kind.value, number.lower()))
-        if cell(row, "deadline").text:
-            try:
-                item.deadline = _deadline(cell(row, "deadline"))
-            except ValueError:
-                plan.problems.append(f"{where}: deadline “{cell(row, 'deadline').text}” is not a "
-                                     "date; left empty.")
-        status = _norm(cell(row, "status").text)
-        if status:
-            item.status = STATUSES.get(status)
-            if item.status is None:
-                plan.problems.append(f"{where}: status “{cell(row, 'status').text}” is not one "
-                                     "ragdesk knows; left as it is.")
+        if item is not None and row_period in item.assessments:
+            plan.problems.append(f"{where}: {item.label} appears twice for "
+                                 f"{row_period or 'no period'}; the later row was skipped.")
+            continue
+        if item is None:
+            item = _item(row, cell, kind, number, where, plan)
+            items[key] = item
+            plan.items.append(item)
         latest = periods[-1] if periods else ""
-        for label, col in [(p, period_cols[p]) for p in periods] + [("", -1)]:
-            if col >= 0:
-                c = row[col] if col < len(row) else Cell()
-                rag = rating_of_text(c.text) if c.text else rating_of_colour(c.fill)
-                if c.text and rag is None:
-                    plan.problems.append(f"{where}: “{c.text}” is not a rating.")
-                if rag:
-                    item.assessments.setdefault(label, PlanAssessment()).rag = rag
-                continue
-            a = PlanAssessment()
-            rag_cell = cell(row, "rag")
-            if "rag" in mapping:
-                a.rag = rating_of_text(rag_cell.text) if rag_cell.text else rating_of_colour(rag_cell.fill)
-                if rag_cell.text and a.rag is None:
-                    plan.problems.append(f"{where}: “{rag_cell.text}” is not a rating (RED, "
-                                         "AMBER, GREEN, BLUE or R/A/G/B).")
-            a.status_note = cell(row, "status_note").text
-            for key in ("update", "intent_and_implementation", "impact"):
-                setattr(a, key, rich_from_plain(cell(row, key).text))
-            if not a.is_empty():
-                target = item.assessments.setdefault(latest, PlanAssessment())
-                for key, value in a.values().items():
-                    setattr(target, key, value)
-        plan.items.append(item)
+        for label, col in [(p, period_cols[p]) for p in periods]:
+            c = row[col] if col < len(row) else Cell()
+            rag = rating_of_text(c.text) if c.text else rating_of_colour(c.fill)
+            if c.text and rag is None:
+                plan.problems.append(f"{where}: “{c.text}” is not a rating.")
+            if rag:
+                item.assessments.setdefault(label, PlanAssessment()).rag = rag
+        a = PlanAssessment()
+        rag_cell = cell(row, "rag")
+        if "rag" in mapping:
+            a.rag = rating_of_text(rag_cell.text) if rag_cell.text else rating_of_colour(rag_cell.fill)
+            if rag_cell.text and a.rag is None:
+                plan.problems.append(f"{where}: “{rag_cell.text}” is not a rating (RED, "
+                                     "AMBER, GREEN, BLUE or R/A/G/B).")
+        a.status_note = cell(row, "status_note").text
+        for name in ("update", "intent_and_implementation", "impact"):
+            setattr(a, name, rich_from_plain(cell(row, name).text))
+        dot = cell(row, "dot").text
+        a.dot = DOTS.get(dot.lower()) if dot else None
+        if a.is_empty():
+            continue
+        if by_row:
+            latest = row_period or ""
+            if row_period:
+                row_periods.setdefault(row_period)
+            else:
+                plan.needs_period = True
+        target = item.assessments.setdefault(latest, PlanAssessment())
+        for name, value in a.values().items():
+            setattr(target, name, value)
+    if by_row:
+        periods = _period_order(list(dict.fromkeys([*periods, *row_periods])))
+        _keep_dot_overrides(plan, periods)
+    plan.periods = [PlanPeriod(p) for p in periods]
     if not plan.items:
         plan.problems.insert(0, "No rows with an item number were found under the header row.")
     return plan
+
+
+def _item(row: list[Cell], cell: Any, kind: ItemKind, number: str, where: str,
+          plan: ImportPlan) -> PlanItem:
+    """The item a row describes (its first row, when it has one per period)."""
+    item = PlanItem(kind, number, text=rich_from_plain(cell(row, "text").text),
+                    area=cell(row, "area").text, board=cell(row, "board").text,
+                    lead=cell(row, "lead").text, source=where)
+    if cell(row, "deadline").text:
+        try:
+            item.deadline = _deadline(cell(row, "deadline"))
+        except ValueError:
+            plan.problems.append(f"{where}: deadline “{cell(row, 'deadline').text}” is not a "
+                                 "date; left empty.")
+    status = _norm(cell(row, "status").text)
+    if status:
+        item.status = STATUSES.get(status)
+        if item.status is None:
+            plan.problems.append(f"{where}: status “{cell(row, 'status').text}” is not one "
+                                 "ragdesk knows; left as it is.")
+    return item
+
+
+def _keep_dot_overrides(plan: ImportPlan, periods: list[str]) -> None:
+    """A tracker's direction of travel is mostly what the ratings give (ragdesk derives it):
+    keep it only where it says otherwise, as a deliberate override."""
+    for item in plan.items:
+        previous: str | None = None
+        for label in periods:
+            a = item.assessments.get(label)
+            if a is None:
+                continue
+            if a.dot and a.dot == derive_dot(previous, a.rag, RANKS):
+                a.dot = None
+            previous = a.rag or previous  # the latest earlier rating, as the store derives

@@ -229,14 +229,44 @@ def _richtable(table: Any) -> Table:
     rows = tuple(tuple(richtext.normalise_inline(
         [s for n, p in enumerate(_cell_paras(c)) for s in ((Span("\n"),) if n else ()) + p.spans])
         for c in _unique_cells(row)) for row in table.rows)
+    if rows and all(s.bold for cell in rows[0] for s in cell if s.text.strip()):
+        # the first row is the header: its bold is how headings look (ragdesk's Word
+        # export and most hand-made tables), not emphasis to keep inside them
+        rows = (tuple(tuple(Span(s.text, False, s.italic, s.href) for s in cell)
+                      for cell in rows[0]), *rows[1:])
     return Table(rows, header=True)
 
 
-def events(body: Any) -> Iterator[Event]:
+FRONT_MATTER = re.compile(r"^(Summary|Changes since .+)$")
+
+
+def report_blocks(document: Any) -> list[Any]:
+    """The body's paragraphs and tables, less the front matter ragdesk's export may start with.
+
+    ``ragdesk report --summary/--changes-since`` puts a "Summary" page and a "Changes since
+    P" section (lists of items, counts per rating) before the report itself, which starts
+    at "Appendix 1" (report 1's first line; inside the PEEL report's title table). Their
+    item labels and rating words would otherwise read as items and X boxes.
+    """
+    blocks = list(document.iter_inner_content())
+    first = next((b for b in blocks if not hasattr(b, "rows") and b.text.strip()), None)
+    if first is None or not FRONT_MATTER.match(first.text.strip()):
+        return blocks
+    for n, block in enumerate(blocks):
+        if hasattr(block, "rows"):
+            if any(p.text.strip() == "Appendix 1" for row in block.rows
+                   for c in _unique_cells(row) for p in c.paragraphs):
+                return blocks[n:]
+        elif block.text.strip() == "Appendix 1":
+            return blocks[n:]
+    return blocks
+
+
+def events(blocks: list[Any]) -> Iterator[Event]:
     """The document body as paragraphs, box ticks and data tables, in reading order."""
     from docx.table import Table as DocxTable
 
-    for block in body.iter_inner_content():
+    for block in blocks:
         if not isinstance(block, DocxTable):
             for p in _split_lines(_para(block)):
                 if p.text:
@@ -326,11 +356,13 @@ def open_document(path: Path) -> Any:
 def read_docx(path: Path) -> ImportPlan:
     """Read either known layout; the plan's problems say what was skipped and why."""
     document = open_document(path)
-    stream = list(events(document))
+    blocks = report_blocks(document)
+    stream = list(events(blocks))
+    tables = [b for b in blocks if hasattr(b, "rows")]
     plan = ImportPlan(source=path.name)
-    header = [[c.text.strip() for c in _unique_cells(t.rows[0])] for t in document.tables if t.rows]
+    header = [[c.text.strip() for c in _unique_cells(t.rows[0])] for t in tables if t.rows]
     if any(_matrix_columns(h) for h in header) or any(_is_afi_table_header(h) for h in header):
-        _read_peel(document, stream, plan)
+        _read_peel(tables, stream, plan)
     else:
         _read_update_report(stream, plan)
     plan.leave_out_repeats()
@@ -400,18 +432,63 @@ def _read_update_report(stream: list[Event], plan: ImportPlan) -> None:
     if pending is not None and drafts:
         plan.problems.append("A “mark with an X” box at the end of the document belongs to no "
                              "item; it was ignored.")
-    plan.inspection_title = _title(before)
+    plan.inspection_title = _named(before, "inspection") or _title(before)
     plan.needs_period = True
     for d in drafts:
         text = to_rich(d.text)
         item = PlanItem(d.kind, d.number, text=text, deadline=deadline_in(richtext.to_plain(text)),
                         source=f"{d.kind.heading} {d.number}")
-        a = PlanAssessment(rag=d.rating, update=to_rich(d.update))
+        fields = _sections(d.update)
+        a = PlanAssessment(rag=d.rating, update=to_rich(fields["update"]),
+                           intent_and_implementation=to_rich(fields["intent_and_implementation"]),
+                           impact=to_rich(fields["impact"]))
         if not a.is_empty():
             item.assessments[""] = a
         if not d.text:
             plan.problems.append(f"{item.label}: no text found under its heading.")
         plan.items.append(item)
+    period = _named(before, "reporting period")
+    if period:  # ragdesk's own export names it: "Reporting period: Jun 2024  ·  For: P&RSB …"
+        plan.name_period(period)
+        if not plan.periods:
+            plan.periods = [PlanPeriod(period)]
+        plan.periods[0].meeting = _named(before, "for")
+
+
+# What ragdesk's own Word export writes besides the document's content: the title
+# block's "Label: value" pairs and the remarks standing in for a missing update
+# (reports/content.py). Read as data, or left out of the narratives.
+NAMED = re.compile(r"\s*(?:·|\u00b7)\s*")
+EXPORT_NOTES = re.compile(r"^(No update recorded for .+\.|Draft: carried forward from an earlier "
+                          r"period and not yet reviewed\.)$")
+
+
+def _named(paras: list[Para], label: str) -> str:
+    """The value after "Label:" in a title-block line ("Reporting period: Jun 2024  ·  For: …")."""
+    for p in paras[:20]:
+        for part in NAMED.split(p.text):
+            name, sep, value = part.partition(":")
+            if sep and name.strip().lower() == label and value.strip():
+                return value.strip()
+    return ""
+
+
+def _sections(update: list[Para | DataTable]) -> dict[str, list[Para | DataTable]]:
+    """The narrative split at the labels "Intent and Implementation" and "Impact" (report 1
+    prints an item's PEEL fields under them); without labels it is all the update."""
+    out: dict[str, list[Para | DataTable]] = {"update": [], "intent_and_implementation": [],
+                                              "impact": []}
+    field_name = "update"
+    for ev in update:
+        if isinstance(ev, Para):
+            if EXPORT_NOTES.match(ev.text):
+                continue
+            label = SECTIONS.get(ev.text.rstrip(":").strip().lower())
+            if label in ("intent_and_implementation", "impact") and len(ev.text) < 40:
+                field_name = label
+                continue
+        out[field_name].append(ev)
+    return out
 
 
 def _add_to_item(d: _Draft, ev: Para | DataTable) -> None:
@@ -552,18 +629,26 @@ class _Afi:
     update_paras: list[Para | DataTable] = field(default_factory=list)
 
 
-def _read_peel(document: Any, stream: list[Event], plan: ImportPlan) -> None:
+def _read_peel(tables: list[Any], stream: list[Event], plan: ImportPlan) -> None:
     loose = [e for e in stream if isinstance(e, Para)]
-    doc_date, meeting = _document_date(loose)
-    plan.inspection_title = ""
+    head = loose
+    if tables and tables[0].rows:  # a title block laid out as a table
+        first = tables[0]  # (ragdesk's export: title and "For …" | "Appendix 1", owner)
+        if not _matrix_columns([c.text for c in _unique_cells(first.rows[0])]):
+            head = [p for row in first.rows for c in _unique_cells(row)
+                    for p in _cell_paras(c)] + loose
+    doc_date, meeting = _document_date(head)
+    plan.inspection_title = _named(head, "inspection")  # ragdesk's export names it
     for p in loose[:15]:
+        if plan.inspection_title:
+            break
         if re.search(r"\bpeel\b", p.text, re.IGNORECASE) and len(p.text) < 120:
             plan.inspection_title = "PEEL " + re.sub(r"^peel\s+", "", p.text, flags=re.IGNORECASE)
             break
     afis: dict[str, _Afi] = {}
     labels: list[str] = []
     guessed_year = False
-    for table in document.tables:
+    for table in tables:
         if not table.rows:
             continue
         header = [c.text for c in _unique_cells(table.rows[0])]
