@@ -48,6 +48,13 @@ class Locked(FileProblem):
     pass
 
 
+class InterruptedSave(FileProblem):
+    """A save was cut off (a crash, a killed process, a dropped network) and left its journal.
+
+    A read-only open cannot undo it (that needs a write); a normal open does so at once.
+    """
+
+
 class InvalidValue(RagdeskError, ValueError):
     """A field value the user typed cannot be stored (e.g. a deadline that is not a date)."""
 

@@ -75,6 +75,7 @@ from .errors import (
     Conflict,
     Damaged,
     FileProblem,
+    InterruptedSave,
     InvalidValue,
     Locked,
     NewerSchema,
@@ -336,8 +337,17 @@ def read_only_uri(path: str, *, windows: bool = os.name == "nt") -> str:
 
 
 
+def _interrupted(path: str) -> InterruptedSave:
+    return InterruptedSave(path, f"“{path}”: a save was interrupted (a crash or a dropped "
+                                 "connection) and is still to be undone. Open the file normally "
+                                 "once to recover it (nothing committed is lost), then try again.")
+
+
 def _explain_open_error(path: str, error: sqlite3.Error) -> FileProblem:
     text = str(error).lower()
+    if getattr(error, "sqlite_errorname", "") == "SQLITE_READONLY_ROLLBACK":
+        # a read-only connection met a hot journal: only a writer may roll it back
+        return _interrupted(path)
     if "locked" in text or "busy" in text:
         who = presence.describe_holder(path)
         return Locked(path, f"“{path}” is being saved by someone else and stayed locked for "
@@ -636,15 +646,36 @@ class Store:
             yield
             self.conn.execute("COMMIT")
         except sqlite3.Error as e:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
+            undone = self._undo_failed_write()
             if isinstance(e, sqlite3.IntegrityError):
                 raise InvalidValue("", f"That change breaks a rule of the database: {e}.") from None
+            if not undone:
+                raise RagdeskError(
+                    f"The change could not be saved ({e}), and the half-done save could not be "
+                    "undone yet. Free some space or reconnect to the drive, then open the file "
+                    "again: opening it undoes the half-done save, and nothing committed is "
+                    "lost.") from None
             raise self._explain_write_error(e) from None
         except BaseException:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             raise
+
+    def _undo_failed_write(self) -> bool:
+        """Make sure a failed transaction is undone in the file before anyone is told so.
+
+        After an I/O error (a full disk, a dropped share) SQLite may have written part of
+        the change into the file and only marked its journal for playback; it plays it
+        back on the next read. Read once now, so the file is as it was when the message
+        says so, and others are not left with a hot journal. False if that failed too.
+        """
+        try:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return True
+        except sqlite3.Error:
+            return False
 
     def _explain_write_error(self, e: sqlite3.Error) -> RagdeskError:
         text = str(e).lower()
