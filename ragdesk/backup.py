@@ -43,6 +43,8 @@ KINDS = ("daily", "pre-migration", "before-restore", "manual")
 KEEP: dict[str, int | None] = {"daily": 14, "before-restore": 14, "pre-migration": None,
                                "manual": None}
 _STAMP = "%Y-%m-%d_%H%M%S"
+# A backup being written changes its file all the time; one untouched this long was killed.
+STALE_PARTIAL = dt.timedelta(minutes=10)
 _NAME = re.compile(r"^(?P<stem>.+)\.(?P<at>\d{4}-\d{2}-\d{2}_\d{6})\.(?P<kind>[a-z-]+)\.db$")
 
 
@@ -119,16 +121,45 @@ def _target(folder: Path, db_path: str | os.PathLike[str], kind: str, when: dt.d
     return target
 
 
+def clean_leftovers(db_path: str | os.PathLike[str], folder: Path, *,
+                    stale_after: dt.timedelta = STALE_PARTIAL) -> list[Path]:
+    """Remove what killed backups of this file left (``.partial`` and ``.partial-journal``).
+
+    Only files untouched for ``stale_after``: a colleague's backup still being
+    written keeps changing its file, and must be left alone. Returns what went.
+    """
+    pattern = re.compile(re.escape(Path(db_path).stem)
+                         + r"\.\d{4}-\d{2}-\d{2}_\d{6}\.[a-z-]+(-\d+)?\.db\.\d+\.partial(-journal)?$")
+    removed = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return []
+    limit = dt.datetime.now().timestamp() - stale_after.total_seconds()
+    for entry in entries:
+        if not pattern.match(entry.name):
+            continue
+        try:
+            if entry.is_file(follow_symlinks=False) and entry.stat().st_mtime < limit:
+                os.remove(entry.path)
+                removed.append(Path(entry.path))
+        except OSError:
+            pass  # someone else removed it, or the share is read-only: try next time
+    return removed
+
+
 def _write(folder: Path, db_path: str | os.PathLike[str], kind: str, when: dt.datetime,
            copy: Callable[[str], None]) -> Path:
     target = _target(folder, db_path, kind, when)
+    clean_leftovers(db_path, folder)
     partial = target.with_name(target.name + f".{os.getpid()}.partial")
     try:
         copy(str(partial))
         os.replace(partial, target)
     except (FileProblem, OSError) as e:
-        with contextlib.suppress(OSError):
-            partial.unlink(missing_ok=True)
+        for leftover in (partial, Path(f"{partial}-journal")):
+            with contextlib.suppress(OSError):
+                leftover.unlink(missing_ok=True)
         reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
         raise BackupProblem(f"The {kind} backup could not be written to “{folder}”: {reason} "
                             "Your file is unchanged; free some space or choose another "

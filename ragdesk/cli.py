@@ -70,7 +70,9 @@ def _export(args: argparse.Namespace) -> int:
         text = export_json(store, with_audit=not args.no_audit) if args.format == "json" \
             else export_csv(store)
     if args.output and args.output != "-":
-        Path(args.output).write_text(text, encoding="utf-8", newline="")
+        from .files import write_atomically
+
+        write_atomically(args.output, text)  # whole, or not at all (a full disk)
         print(f"Exported to {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)

@@ -745,9 +745,11 @@ class MainWindow(QMainWindow):
         from ragdesk.store import Store
 
         def work() -> str:
+            from ragdesk.files import write_atomically
+
             with Store.open(db_path, read_only=True) as own:
                 text = export_json(own) if kind == "json" else export_csv(own)
-            Path(path).write_text(text, encoding="utf-8", newline="")
+            write_atomically(path, text)  # whole or not at all: a full disk leaves no half file
             return path
 
         return self._run(f"Exporting to {os.path.basename(path)}…", work,
