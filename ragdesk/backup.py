@@ -20,8 +20,12 @@ Why and how:
   deleted automatically.
 * Restore: the chosen backup must pass ``quick_check``; the current file is first
   backed up (kind ``before-restore``) or, if it is damaged, renamed aside
-  (``<name>.damaged-<stamp>``, never deleted); then the backup is copied over it
-  with the backup API and the restore is written to the audit log.
+  (``<name>.damaged-<stamp>``, with its journal, never deleted); then the backup is
+  copied over it with the backup API and the restore is written to the audit log.
+  Only real damage counts: the current file is judged read-write inside
+  ``BEGIN EXCLUSIVE`` (:meth:`Store.judge_for_replacement`), so a hot journal left
+  by a killed writer is rolled back rather than taken for damage, and a colleague
+  holding the lock is waited for (busy timeout), then the restore is refused.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import FileProblem, RagdeskError
+from .errors import FileProblem, Locked, RagdeskError
 from .store import Identity, Store
 
 FOLDER_SETTING = "backup_folder"
@@ -289,6 +293,25 @@ def prune(db_path: str | os.PathLike[str], folder: Path) -> list[Path]:
 # --------------------------------------------------------------------------- restoring
 
 
+def _set_aside(target: Path, when: dt.datetime) -> Path:
+    """Rename a damaged file aside, never deleting it; its journal (if any) goes with it.
+
+    SQLite finds a journal by name (``<file>-journal``): renamed together, the pair
+    stays a pair, and opening the set-aside copy still plays the journal back.
+    """
+    aside = target.with_name(f"{target.name}.damaged-{when.strftime(_STAMP)}")
+    journal = Path(f"{target}-journal")
+    try:
+        os.replace(target, aside)
+    except OSError as e:
+        raise BackupProblem(f"The damaged file “{target}” could not be set aside "
+                            f"({e.strerror or e}); nothing was restored.") from None
+    if journal.exists():
+        with contextlib.suppress(OSError):
+            os.replace(journal, Path(f"{aside}-journal"))
+    return aside
+
+
 @dataclass(frozen=True, slots=True)
 class Restored:
     target: Path
@@ -314,16 +337,17 @@ def restore(backup: str | os.PathLike[str], target: str | os.PathLike[str], *,
     previous: Path | None = None
     damaged = False
     if target.exists():
-        if Store.check_file(target) == "ok":
+        try:
+            verdict = Store.judge_for_replacement(target)
+        except Locked as e:
+            raise BackupProblem(f"{e} Nothing was restored.") from None
+        except FileProblem as e:
+            raise BackupProblem(str(e)) from None
+        if verdict == "ok":
             previous = backup_file(target, "before-restore", folder=folder, now=now)
         else:
             damaged = True
-            previous = target.with_name(f"{target.name}.damaged-{now().strftime(_STAMP)}")
-            try:
-                os.replace(target, previous)
-            except OSError as e:
-                raise BackupProblem(f"The damaged file “{target}” could not be set aside "
-                                    f"({e.strerror or e}); nothing was restored.") from None
+            previous = _set_aside(target, now())
     try:
         Store.copy_file(backup, target)
     except FileProblem as e:

@@ -525,11 +525,12 @@ class Store:
         return conn
 
     @classmethod
-    def check_file(cls, path: str | os.PathLike[str]) -> str:
+    def check_file(cls, path: str | os.PathLike[str], *, header_only: bool = False) -> str:
         """``"ok"`` if ``path`` is an undamaged ragdesk file this program can open, else why not.
 
         Read-only (the file is never changed): used to vet backups before they are
         offered or restored. Older schema versions count as good: opening upgrades them.
+        ``header_only`` stops after the header (is it a ragdesk file this version reads?).
         """
         path = os.fspath(path)
         try:
@@ -542,6 +543,8 @@ class Store:
             return "an SQLite database made by another program"
         if user_version > schema.SCHEMA_VERSION:
             return f"made by a newer ragdesk (file version {user_version})"
+        if header_only:
+            return "ok"
         try:
             conn = cls._connect_read_only(path)
         except sqlite3.Error as e:
@@ -553,6 +556,50 @@ class Store:
             problems = carry_problems(conn) if user_version >= 4 else []
             return f"damaged: {'; '.join(problems)}" if problems else "ok"
         except sqlite3.Error as e:
+            return f"damaged: {e}"
+        finally:
+            conn.close()
+
+    @classmethod
+    def judge_for_replacement(cls, path: str | os.PathLike[str]) -> str:
+        """Like :meth:`check_file`, for a live file about to be replaced by a restore.
+
+        Only real damage may count as damage here (the damaged file is renamed aside):
+        the file is opened read-write, so a hot journal left by a killed writer is
+        rolled back first, and checked inside ``BEGIN EXCLUSIVE``, so the verdict is
+        given while nobody else holds a lock. A colleague who keeps the file locked
+        past the busy timeout raises :class:`Locked` (the caller refuses); nothing
+        is renamed or changed then.
+        """
+        path = os.fspath(path)
+        verdict = cls.check_file(path, header_only=True)
+        if verdict != "ok":
+            return verdict  # not an SQLite/ragdesk file at all: no SQLite user can lock it
+        try:
+            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as e:
+            return f"cannot be opened: {e}"
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA trusted_schema = OFF")
+            conn.execute("BEGIN EXCLUSIVE")  # rolls a hot journal back, waits for colleagues
+            try:
+                (result,) = conn.execute("PRAGMA quick_check").fetchone()
+                if result != "ok":
+                    return f"damaged: {result}"
+                (version,) = conn.execute("PRAGMA user_version").fetchone()
+                problems = carry_problems(conn) if version >= 4 else []
+                return f"damaged: {'; '.join(problems)}" if problems else "ok"
+            finally:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
+        except sqlite3.Error as e:
+            text = str(e).lower()
+            if "locked" in text or "busy" in text:
+                raise _explain_open_error(path, e) from None
+            if "readonly" in text or "read-only" in text or "unable to open" in text:
+                raise ReadOnly(path, f"“{path}” cannot be written here ({e}); nothing was "
+                                     "restored. Ask for write access.") from None
             return f"damaged: {e}"
         finally:
             conn.close()
