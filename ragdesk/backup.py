@@ -10,8 +10,12 @@ Why and how:
   :func:`open_with_backups` does both and returns the open store plus a list of
   problems to show; a failed backup (folder gone, disk full) is reported, never
   fatal to opening the file.
-* Where: the folder in the file's ``backup_folder`` setting (a relative path is
-  relative to the file), else a ``ragdesk-backups`` folder beside the file.
+* Where: the folder the *user* chose (the window keeps it in QSettings and passes
+  it in as ``folder``), else a ``ragdesk-backups`` folder beside the file. Never
+  a folder the file names: a crafted file could otherwise make every opening
+  write a full copy of it anywhere, a UNC path on another machine included
+  (issue 17). A ``backup_folder`` setting left in a file by older versions is only
+  offered to the user as a suggestion (:func:`suggested_folder`).
 * Names: ``<file stem>.<YYYY-MM-DD_HHMMSS>.<kind>.db`` (local time), written to a
   ``.partial`` name first and renamed, so a half-written backup never looks
   complete. One folder can hold the backups of several files.
@@ -82,24 +86,33 @@ def default_folder(db_path: str | os.PathLike[str]) -> Path:
     return Path(os.path.abspath(db_path)).parent / DEFAULT_FOLDER_NAME
 
 
-def resolve_folder(db_path: str | os.PathLike[str], setting: str | None) -> Path:
-    """The folder a ``backup_folder`` setting names (relative to the file), else the default."""
-    if not setting or not setting.strip():
+def resolve_folder(db_path: str | os.PathLike[str], chosen: str | os.PathLike[str] | None) -> Path:
+    """The folder the user chose (a relative one is relative to the file), else the default.
+
+    ``chosen`` comes from the user's own settings, never from the file.
+    """
+    text = "" if chosen is None else os.fspath(chosen).strip()
+    if not text:
         return default_folder(db_path)
-    folder = Path(os.path.expanduser(setting.strip()))
+    folder = Path(os.path.expanduser(text))
     if not folder.is_absolute():
         folder = Path(os.path.abspath(db_path)).parent / folder
     return folder
 
 
-def backup_folder(store: Store) -> Path:
-    return resolve_folder(store.path, store.setting(FOLDER_SETTING, ""))
+def backup_folder(store: Store, chosen: str | os.PathLike[str] | None = None) -> Path:
+    """Where this file's backups go: the user's ``chosen`` folder, else beside the file."""
+    return resolve_folder(store.path, chosen)
 
 
-def set_backup_folder(store: Store, folder: str | os.PathLike[str] | None) -> Path:
-    """Choose where this file's backups go (``None`` or "" = beside the file). Audited."""
-    store.set_setting(FOLDER_SETTING, "" if folder is None else os.fspath(folder))
-    return backup_folder(store)
+def suggested_folder(store: Store) -> Path | None:
+    """A folder the file itself names (older versions kept the choice there), or None.
+
+    Only ever *shown* to the user, who may adopt it into their own settings: the
+    file is not trusted to decide where a copy of it is written.
+    """
+    setting = store.setting(FOLDER_SETTING, "").strip()
+    return resolve_folder(store.path, setting) if setting else None
 
 
 def backup_name(db_path: str | os.PathLike[str], kind: str, when: dt.datetime) -> str:
@@ -183,7 +196,7 @@ def take_backup(store: Store, kind: str = "manual", *, folder: Path | None = Non
 def backup_file(db_path: str | os.PathLike[str], kind: str, *, folder: Path | None = None,
                 now: Callable[[], dt.datetime] = _local_now) -> Path:
     """Back up a file that is not open as a Store (before a migration or a restore)."""
-    folder = folder or resolve_folder(db_path, Store.peek_setting(db_path, FOLDER_SETTING))
+    folder = folder or default_folder(db_path)
     path = _write(folder, db_path, kind, now(), lambda dst: Store.copy_file(db_path, dst))
     prune(db_path, folder)
     return path
@@ -216,18 +229,20 @@ def daily_backup(store: Store, *, folder: Path | None = None,
 
 
 def open_with_backups(path: str | os.PathLike[str], *, read_only: bool = False,
-                      identity: Identity | None = None,
+                      identity: Identity | None = None, folder: str | os.PathLike[str] | None = None,
                       now: Callable[[], dt.datetime] = _local_now) -> tuple[Store, list[str]]:
     """Open a file the way the window does: pre-migration and daily backups included.
 
+    ``folder`` is the user's chosen backup folder (None: beside the file).
     Returns the store and the backup problems to show the user (empty if none).
     Errors opening the file itself (:class:`FileProblem`) propagate as usual.
     """
     problems: list[str] = []
+    where = resolve_folder(path, folder)
     store = Store.open(path, read_only=read_only, identity=identity,
-                       before_migrate=before_migrate(problems, now=now))
+                       before_migrate=before_migrate(problems, folder=where, now=now))
     try:
-        daily_backup(store, now=now)
+        daily_backup(store, folder=where, now=now)
     except RagdeskError as e:
         problems.append(str(e))
     return store, problems

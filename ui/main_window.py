@@ -505,7 +505,9 @@ class MainWindow(QMainWindow):
 
         try:
             # pre-migration and first-of-the-day backups; a failed backup never stops opening
-            store, problems = backups.open_with_backups(path, read_only=read_only)
+            # (in the folder the user chose, never one the file names: issue 17)
+            store, problems = backups.open_with_backups(
+                path, read_only=read_only, folder=qt_settings.backup_folder(self.settings))
         except ReadOnly as e:
             if read_only or not self._offer_read_only(str(e)):
                 return False
