@@ -40,6 +40,18 @@ class Damaged(FileProblem):
     pass
 
 
+class UnexpectedSchema(Damaged):
+    """The file holds tables, views, triggers or indexes ragdesk did not put there.
+
+    A kind of damage: the window offers the newest good backup, a restore sets the
+    file aside, and ``ragdesk check`` lists the differences.
+    """
+
+    def __init__(self, path: object, message: str, differences: list[str]) -> None:
+        super().__init__(path, message)
+        self.differences = differences
+
+
 class ReadOnly(FileProblem):
     pass
 

@@ -85,12 +85,19 @@ from .errors import (
     RagdeskError,
     ReadOnly,
     TooLarge,
+    UnexpectedSchema,
 )
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
 BUSY_TIMEOUT_MS = 5000
+# The most SQLite virtual-machine steps one statement may take before it is stopped. The
+# heaviest statements ragdesk runs on 30,000 items take a few tens of millions; an endless
+# recursive CTE in a crafted trigger or view would otherwise spin for ever (holding the
+# write lock, so every colleague's save waits with it). Read at each check: tests lower it.
+MAX_STEPS_PER_STATEMENT = 500_000_000
+_STEPS_PER_CHECK = 100_000
 
 INSPECTION_FIELDS = ("title", "inspectorate", "kind", "published", "reference")
 ITEM_FIELDS = ("kind", "number", "reference", "text", "deadline", "area", "board", "lead",
@@ -321,6 +328,84 @@ def carry_problems(conn: sqlite3.Connection) -> list[str]:
 # --------------------------------------------------------------------------- opening
 
 
+class _Cursor(sqlite3.Cursor):
+    """A cursor that starts a new step budget with every statement (see :class:`_Connection`)."""
+
+    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:  # type: ignore[override]
+        self.connection._checks = 0  # type: ignore[attr-defined]
+        return super().execute(sql, parameters)
+
+    def executemany(self, sql: str, parameters: Any, /) -> sqlite3.Cursor:  # type: ignore[override]
+        self.connection._checks = 0  # type: ignore[attr-defined]
+        return super().executemany(sql, parameters)
+
+
+class _Connection(sqlite3.Connection):
+    """A connection on which no single statement can run away.
+
+    SQLite calls the progress handler every ``_STEPS_PER_CHECK`` steps; each
+    ``execute`` starts the count afresh, and past :data:`MAX_STEPS_PER_STATEMENT`
+    the statement is interrupted ("interrupted"): a clear error instead of a hang.
+    Counting steps, not seconds, keeps the bound the same on a slow network share.
+    """
+
+    _checks = 0
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.set_progress_handler(self._progress, _STEPS_PER_CHECK)
+
+    def _progress(self) -> int:
+        self._checks += 1
+        return int(self._checks * _STEPS_PER_CHECK > MAX_STEPS_PER_STATEMENT)
+
+    def cursor(self, factory: Any = _Cursor) -> sqlite3.Cursor:  # type: ignore[override]
+        return super().cursor(factory)
+
+    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:  # type: ignore[override]
+        self._checks = 0
+        return super().execute(sql, parameters)
+
+    def executemany(self, sql: str, parameters: Any, /) -> sqlite3.Cursor:  # type: ignore[override]
+        self._checks = 0
+        return super().executemany(sql, parameters)
+
+    def executescript(self, script: str, /) -> sqlite3.Cursor:  # type: ignore[override]
+        self._checks = 0
+        return super().executescript(script)
+
+
+def _harden(conn: sqlite3.Connection) -> None:
+    """Distrust the file's own schema: what its triggers and views may call, and how.
+
+    ``trusted_schema=OFF``: triggers and views may not call functions or virtual
+    tables that are not marked harmless. Defensive mode (no writing to the schema
+    table, no ``PRAGMA writable_schema``) is set where Python exposes it
+    (``Connection.setconfig``, Python 3.12+); Python 3.11's sqlite3 has no way to
+    reach ``sqlite3_db_config``, so there the schema comparison on open
+    (:func:`ragdesk.schema.differences`) is what keeps a crafted schema out.
+    """
+    conn.execute("PRAGMA trusted_schema = OFF")
+    setconfig = getattr(conn, "setconfig", None)
+    if setconfig is not None:
+        setconfig(sqlite3.SQLITE_DBCONFIG_DEFENSIVE, True)  # type: ignore[attr-defined]
+
+
+def _connect(target: str, **kwargs: Any) -> sqlite3.Connection:
+    conn = sqlite3.connect(target, factory=_Connection, **kwargs)
+    _harden(conn)
+    return conn
+
+
+def _unexpected_schema(path: str, problems: list[str]) -> UnexpectedSchema:
+    shown = "; ".join(problems[:4]) + (f"; and {len(problems) - 4} more" if len(problems) > 4 else "")
+    return UnexpectedSchema(
+        path, f"“{path}” holds database structure that ragdesk did not put there ({shown}). "
+              "Such changes could run hidden actions or hide changes from the audit log, so it "
+              "is not opened; the file has not been changed. Restore it from a backup; "
+              "“ragdesk check” lists every difference.", problems)
+
+
 def read_only_uri(path: str, *, windows: bool = os.name == "nt") -> str:
     """An SQLite ``mode=ro`` URI for a file, shared-drive paths included.
 
@@ -345,6 +430,10 @@ def _interrupted(path: str) -> InterruptedSave:
 
 def _explain_open_error(path: str, error: sqlite3.Error) -> FileProblem:
     text = str(error).lower()
+    if "interrupted" in text:
+        return FileProblem(path, f"Reading “{path}” took far too long and was stopped. The file "
+                                 "may hold something ragdesk did not put there; run “ragdesk "
+                                 "check” on it, or restore it from a backup.")
     if getattr(error, "sqlite_errorname", "") == "SQLITE_READONLY_ROLLBACK":
         # a read-only connection met a hot journal: only a writer may roll it back
         return _interrupted(path)
@@ -383,6 +472,7 @@ class Store:
         self.clock = clock
         self.listeners: list[Callable[[Change], None]] = []
         self.migrated_from: int | None = None
+        self.schema_differences: list[str] = []  # only ever non-empty with vet_schema=False
         self._held: list[Change] | None = None  # changes queued while a batch() is open
         self._stale: set[int] | None = None  # items to re-index when the open batch() ends
         self._all_item_rows: tuple[tuple[int, int, dt.date], list[ItemRow]] | None = None
@@ -392,12 +482,18 @@ class Store:
     @classmethod
     def open(cls, path: str | os.PathLike[str], *, read_only: bool = False,
              identity: Identity | None = None, clock: Callable[[], dt.datetime] = _utcnow,
-             before_migrate: Callable[[str, int], None] | None = None) -> Store:
+             before_migrate: Callable[[str, int], None] | None = None,
+             vet_schema: bool = True) -> Store:
         """Open an existing ragdesk file, or raise a :class:`FileProblem` saying why not.
 
         Every refusal leaves the file exactly as it was. ``before_migrate(path,
         old_version)`` runs before an older file is upgraded (the backup hook).
+        A file whose schema differs from ragdesk's raises :class:`UnexpectedSchema`
+        unless ``vet_schema`` is False (``check`` only, read-only, to list the
+        differences: ``store.schema_differences``).
         """
+        if not vet_schema and not read_only:
+            raise ValueError("an unvetted schema may only be opened read-only")
         path = os.fspath(path)
         if not os.path.exists(path):
             raise FileProblem(path, f"“{path}” does not exist.")
@@ -428,20 +524,23 @@ class Store:
         try:
             if read_only:
                 uri = read_only_uri(path)
-                conn = sqlite3.connect(uri, uri=True, isolation_level=None,
-                                       check_same_thread=False)
+                conn = _connect(uri, uri=True, isolation_level=None, check_same_thread=False)
             else:
-                conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+                conn = _connect(path, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as e:
             raise _explain_open_error(path, e) from None
         conn.row_factory = sqlite3.Row
         try:
             cls._configure(conn, path, read_only=read_only)
+            differences = schema.differences(conn, user_version)
+            if differences and vet_schema:
+                raise _unexpected_schema(path, differences)
             (check,) = conn.execute("PRAGMA quick_check").fetchone()
             if check != "ok":
                 raise Damaged(path, f"“{path}” is damaged (SQLite's check says: {check}). "
                                     "Restore it from a backup; the file has not been changed.")
             store = cls(conn, path, read_only=read_only, identity=identity, clock=clock)
+            store.schema_differences = differences
             if user_version < schema.SCHEMA_VERSION:
                 if before_migrate:
                     before_migrate(path, user_version)
@@ -477,7 +576,7 @@ class Store:
         if os.path.exists(path) and os.path.getsize(path) > 0:
             raise FileProblem(path, f"“{path}” already exists; choose another name.")
         try:
-            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            conn = _connect(path, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as e:
             raise _explain_open_error(path, e) from None
         conn.row_factory = sqlite3.Row
@@ -520,7 +619,7 @@ class Store:
     @staticmethod
     def _connect_read_only(path: str) -> sqlite3.Connection:
         uri = read_only_uri(path)
-        conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+        conn = _connect(uri, uri=True, isolation_level=None)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         return conn
 
@@ -550,6 +649,9 @@ class Store:
         except sqlite3.Error as e:
             return f"cannot be opened: {e}"
         try:
+            differences = schema.differences(conn, user_version)
+            if differences:
+                return "damaged: not as ragdesk made it: " + "; ".join(differences)
             (result,) = conn.execute("PRAGMA quick_check").fetchone()
             if result != "ok":
                 return f"damaged: {result}"
@@ -576,18 +678,20 @@ class Store:
         if verdict != "ok":
             return verdict  # not an SQLite/ragdesk file at all: no SQLite user can lock it
         try:
-            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            conn = _connect(path, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as e:
             return f"cannot be opened: {e}"
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            conn.execute("PRAGMA trusted_schema = OFF")
             conn.execute("BEGIN EXCLUSIVE")  # rolls a hot journal back, waits for colleagues
             try:
+                (version,) = conn.execute("PRAGMA user_version").fetchone()
+                differences = schema.differences(conn, version)
+                if differences:
+                    return "damaged: not as ragdesk made it: " + "; ".join(differences)
                 (result,) = conn.execute("PRAGMA quick_check").fetchone()
                 if result != "ok":
                     return f"damaged: {result}"
-                (version,) = conn.execute("PRAGMA user_version").fetchone()
                 problems = carry_problems(conn) if version >= 4 else []
                 return f"damaged: {'; '.join(problems)}" if problems else "ok"
             finally:
@@ -726,6 +830,11 @@ class Store:
 
     def _explain_write_error(self, e: sqlite3.Error) -> RagdeskError:
         text = str(e).lower()
+        if "interrupted" in text:
+            return RagdeskError("A step of this save ran far too long and was stopped, so nothing "
+                                "was saved. The file may hold something ragdesk did not put "
+                                "there: run “ragdesk check” on it. Your text is still in the "
+                                "window.")
         if "full" in text:
             return RagdeskError("The disk holding the file is full, so the change was not saved. "
                                 "Free some space (or save a copy elsewhere) and try again; your "
