@@ -246,7 +246,8 @@ def main(argv: list[str] | None = None) -> int:
                     share.close()
             finally:
                 shutil.rmtree(work, ignore_errors=True)
-            known = {k: v["requests"] for k, v in results.items()} if not known else known
+            if not known:  # the first (smallest) round trip: every action measured
+                known = {k: v["requests"] for k, v in results.items()}
             table[size][rtt] = results
             if not args.json:
                 print(f"{size:>6} items at {rtt:g} ms: " + "; ".join(

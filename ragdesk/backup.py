@@ -38,6 +38,8 @@ import contextlib
 import datetime as dt
 import os
 import re
+import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -230,22 +232,105 @@ def daily_backup(store: Store, *, folder: Path | None = None,
 
 def open_with_backups(path: str | os.PathLike[str], *, read_only: bool = False,
                       identity: Identity | None = None, folder: str | os.PathLike[str] | None = None,
-                      now: Callable[[], dt.datetime] = _local_now) -> tuple[Store, list[str]]:
+                      now: Callable[[], dt.datetime] = _local_now,
+                      daily: bool = True, quick_check: bool | None = True) -> tuple[Store, list[str]]:
     """Open a file the way the window does: pre-migration and daily backups included.
 
     ``folder`` is the user's chosen backup folder (None: beside the file).
+    ``daily=False`` leaves the daily backup to the caller (the window takes it in
+    the background with :func:`checked_daily_backup`); ``quick_check`` is passed
+    on to :meth:`Store.open`.
     Returns the store and the backup problems to show the user (empty if none).
     Errors opening the file itself (:class:`FileProblem`) propagate as usual.
     """
     problems: list[str] = []
     where = resolve_folder(path, folder)
-    store = Store.open(path, read_only=read_only, identity=identity,
+    store = Store.open(path, read_only=read_only, identity=identity, quick_check=quick_check,
                        before_migrate=before_migrate(problems, folder=where, now=now))
-    try:
-        daily_backup(store, folder=where, now=now)
-    except RagdeskError as e:
-        problems.append(str(e))
+    if daily:
+        try:
+            daily_backup(store, folder=where, now=now)
+        except RagdeskError as e:
+            problems.append(str(e))
     return store, problems
+
+
+class Cancelled(RagdeskError):
+    """The background backup was stopped (the window closed); nothing was left behind."""
+
+
+@dataclass(frozen=True, slots=True)
+class DailyResult:
+    """What :func:`checked_daily_backup` did: ``made`` (or None if not due) and the check."""
+
+    made: Path | None
+    check: str  # "ok", "not due", or why the file is not sound ("damaged: ...")
+
+    @property
+    def damaged(self) -> bool:
+        return self.check not in ("ok", "not due")
+
+
+def daily_due(db_path: str | os.PathLike[str], folder: Path, when: dt.datetime) -> bool:
+    return not any(b.kind == "daily" and b.taken_at.date() == when.date()
+                   for b in list_backups(db_path, folder))
+
+
+def checked_daily_backup(db_path: str | os.PathLike[str], folder: Path, *,
+                         progress: Callable[[int, int], None] | None = None,
+                         cancelled: Callable[[], bool] = lambda: False,
+                         temp_dir: str | None = None, pages_per_step: int = 256,
+                         now: Callable[[], dt.datetime] = _local_now) -> DailyResult:
+    """Today's backup and the file's integrity check, made to run in the background.
+
+    On a network share every page read or written is a round trip, so the bytes
+    take the shortest way: the file is copied once, page by page with SQLite's
+    backup API (a consistent snapshot even while colleagues save: the read lock is
+    let go between steps of ``pages_per_step`` pages, so nobody waits on it), into
+    a local temporary file; that copy is checked locally (``quick_check``, the
+    schema, carried-forward references: no requests at all); only a sound copy is
+    then written to the backup folder in one sequential stream, under a
+    ``.partial`` name renamed when complete. A damaged copy is never written as a
+    backup (it would push good ones out of the rotation): the result says what
+    is wrong, and the caller offers the newest good backup as an open-time check
+    would. ``progress(done, total)`` reports pages; ``cancelled()`` stops the copy
+    between steps (raising :class:`Cancelled`), leaving nothing behind.
+    """
+    when = now()
+    if not daily_due(db_path, folder, when):
+        return DailyResult(None, "not due")
+    fd, local = tempfile.mkstemp(prefix="ragdesk-check-", suffix=".db", dir=temp_dir)
+    os.close(fd)
+    try:
+        def step(_status: int, remaining: int, total: int) -> None:
+            if progress is not None:
+                progress(total - remaining, total)
+            if cancelled():
+                raise Cancelled("The daily backup was stopped.")
+        try:
+            Store.copy_file(db_path, local, pages=pages_per_step, progress=step)
+        except FileProblem as e:
+            raise BackupProblem(f"Today's backup could not be taken: {e}") from None
+        verdict = Store.check_file(local)
+        if verdict != "ok":
+            return DailyResult(None, verdict)
+        if cancelled():
+            raise Cancelled("The daily backup was stopped.")
+        made = _write(folder, db_path, "daily", when, lambda dst: _stream(local, dst))
+        prune(db_path, folder)
+        return DailyResult(made, "ok")
+    finally:
+        for leftover in (local, f"{local}-journal"):
+            with contextlib.suppress(OSError):
+                os.remove(leftover)
+
+
+def _stream(source: str, target: str) -> None:
+    """One sequential write of a whole local file (large blocks: few requests on a share)."""
+    with open(source, "rb") as src, open(target, "wb") as dst:
+        shutil.copyfileobj(src, dst, length=1 << 20)
+        dst.flush()
+        os.fsync(dst.fileno())
 
 
 # --------------------------------------------------------------------------- listing

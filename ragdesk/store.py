@@ -97,6 +97,14 @@ BUSY_TIMEOUT_MS = 5000
 # recursive CTE in a crafted trigger or view would otherwise spin for ever (holding the
 # write lock, so every colleague's save waits with it). Read at each check: tests lower it.
 MAX_STEPS_PER_STATEMENT = 500_000_000
+# Files up to this size get SQLite's full quick_check when the window opens them (the sample,
+# a new file: a few hundred requests at most, and the pages read are then in the cache the
+# window reads from); bigger ones are checked in the background with the daily backup.
+CHECK_AT_OPEN_MAX_BYTES = 2 * 1024 * 1024
+# Pages kept in memory per connection (negative: KiB). The window's reads answer from it while
+# nobody else writes (SQLite checks the file's change counter at each read), so reading what
+# it shows twice costs the share nothing the second time.
+CACHE_KIB = 32 * 1024
 _STEPS_PER_CHECK = 100_000
 
 INSPECTION_FIELDS = ("title", "inspectorate", "kind", "published", "reference")
@@ -397,6 +405,25 @@ def _connect(target: str, **kwargs: Any) -> sqlite3.Connection:
     return conn
 
 
+def _header_check(path: str, header: bytes) -> tuple[str]:
+    """What the header alone can tell: is the file shorter than the header says it is?
+
+    Costs no request (the header is already read, the size already known): a file cut
+    short by a failed copy is refused at once even when the full check is left for later.
+    """
+    if len(header) < 100:
+        return ("the header is incomplete",)
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    valid = header[92:96] == header[24:28] and pages > 0
+    if valid and os.path.getsize(path) < pages * page_size \
+            and not os.path.exists(path + "-journal"):  # a hot journal may still restore it
+        return (f"the file is shorter than its header says ({os.path.getsize(path):,} bytes "
+                f"of {pages * page_size:,})",)
+    return ("ok",)
+
+
 def _unexpected_schema(path: str, problems: list[str]) -> UnexpectedSchema:
     shown = "; ".join(problems[:4]) + (f"; and {len(problems) - 4} more" if len(problems) > 4 else "")
     return UnexpectedSchema(
@@ -483,7 +510,7 @@ class Store:
     def open(cls, path: str | os.PathLike[str], *, read_only: bool = False,
              identity: Identity | None = None, clock: Callable[[], dt.datetime] = _utcnow,
              before_migrate: Callable[[str, int], None] | None = None,
-             vet_schema: bool = True) -> Store:
+             vet_schema: bool = True, quick_check: bool | None = True) -> Store:
         """Open an existing ragdesk file, or raise a :class:`FileProblem` saying why not.
 
         Every refusal leaves the file exactly as it was. ``before_migrate(path,
@@ -535,7 +562,10 @@ class Store:
             differences = schema.differences(conn, user_version)
             if differences and vet_schema:
                 raise _unexpected_schema(path, differences)
-            (check,) = conn.execute("PRAGMA quick_check").fetchone()
+            if quick_check is None:  # the window: small files now, big ones in the background
+                quick_check = os.path.getsize(path) <= CHECK_AT_OPEN_MAX_BYTES
+            (check,) = (conn.execute("PRAGMA quick_check").fetchone() if quick_check
+                        else _header_check(path, header))
             if check != "ok":
                 raise Damaged(path, f"“{path}” is damaged (SQLite's check says: {check}). "
                                     "Restore it from a backup; the file has not been changed.")
@@ -557,6 +587,7 @@ class Store:
     @staticmethod
     def _configure(conn: sqlite3.Connection, path: str, *, read_only: bool) -> None:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         conn.execute("PRAGMA foreign_keys = ON")
         (mode,) = conn.execute("PRAGMA journal_mode").fetchone()
         if mode.lower() == "wal":
@@ -709,7 +740,8 @@ class Store:
             conn.close()
 
     @classmethod
-    def copy_file(cls, source: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
+    def copy_file(cls, source: str | os.PathLike[str], target: str | os.PathLike[str], *,
+                  pages: int = -1, progress: Callable[[int, int, int], None] | None = None) -> None:
         """Copy one database file onto another with SQLite's backup API (never a file copy).
 
         The target is replaced as one locked write, so other users of it see either
@@ -729,7 +761,7 @@ class Store:
             raise FileProblem(target, f"“{target}” could not be written: {e}.") from None
         try:
             dest.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            src.backup(dest)
+            src.backup(dest, pages=pages, progress=progress)
         except sqlite3.Error as e:
             problem = _explain_open_error(target, e)
             raise type(problem)(target, f"“{target}” could not be written from “{source}”: "

@@ -126,6 +126,7 @@ class MainWindow(QMainWindow):
         self._tasks: list[BackgroundTask] = []
         self.editor: Any = None
         self._pending_open: tuple[str, bool] | None = None  # see open_after_first_paint
+        self.daily_backup: Any = None  # the background daily backup and check (DailyBackup)
         self._panes_built = False
 
         self.setObjectName("ragdeskMainWindow")
@@ -505,9 +506,13 @@ class MainWindow(QMainWindow):
 
         try:
             # pre-migration and first-of-the-day backups; a failed backup never stops opening
-            # (in the folder the user chose, never one the file names: issue 17)
+            # (in the folder the user chose, never one the file names: issue 17). A big file
+            # is checked, and today's backup taken, in the background (issue 16): on a share
+            # both read the whole file, minutes over VPN.
+            self._stop_daily_backup()
             store, problems = backups.open_with_backups(
-                path, read_only=read_only, folder=qt_settings.backup_folder(self.settings))
+                path, read_only=read_only, folder=qt_settings.backup_folder(self.settings),
+                daily=False, quick_check=None)
         except ReadOnly as e:
             if read_only or not self._offer_read_only(str(e)):
                 return False
@@ -522,6 +527,7 @@ class MainWindow(QMainWindow):
             self.show_error(f"“{path}” could not be opened: {e}", "Cannot open file")
             return False
         self.set_store(store)
+        self._start_daily_backup(path)
         qt_settings.add_recent(self.settings, path)
         if store.migrated_from is not None:
             self._status(f"Upgraded the file from version {store.migrated_from}.")
@@ -577,6 +583,46 @@ class MainWindow(QMainWindow):
             self.no_file.setText(NO_FILE_TEXT)
             if self.store is None:
                 self.statusBar().clearMessage()
+
+    # -- the daily backup and integrity check, in the background (issue 16) -------------
+
+    def _start_daily_backup(self, path: str) -> None:
+        from .backup_dialog import users_folder
+        from .daily_backup import DailyBackup
+
+        self.daily_backup = DailyBackup(self.statusBar(), path, users_folder(self, path),
+                                        lambda outcome: self._daily_backup_done(path, outcome))
+        self.daily_backup.start()
+
+    def _stop_daily_backup(self) -> None:
+        task, self.daily_backup = self.daily_backup, None
+        if task is not None and not task.done:
+            task.stop()
+
+    def _daily_backup_done(self, path: str, outcome: Any) -> None:
+        """Say how today's backup went; damage found by its check is handled as on opening."""
+        from ragdesk.backup import DailyResult
+
+        if self.store is None or os.path.abspath(self.store.path) != os.path.abspath(path):
+            return  # another file is open by now
+        if isinstance(outcome, DailyResult) and outcome.damaged:
+            message = (f"“{path}” is damaged (the daily check says: {outcome.check}). "
+                       "Restore it from a backup; the file has not been changed.")
+            if self.editor is not None:
+                self.editor.flush()
+            self.set_store(None)  # nothing more is written to it (as if it had been refused)
+            from .backup_dialog import offer_backup_for_damaged
+            offer_backup_for_damaged(self, path, message)
+        elif isinstance(outcome, DailyResult) and outcome.made is not None:
+            self._status(f"Today's backup is saved to {outcome.made.parent} (file checked: OK).",
+                         10000)
+        elif isinstance(outcome, BaseException):
+            text = str(outcome) if isinstance(outcome, RagdeskError | OSError) else repr(outcome)
+            if self.read_only:
+                self._status("No backup could be taken: " + text, 15000)
+            else:
+                self.show_error("The file is open, but today's backup failed:\n\n" + text,
+                                "Backup problem")
 
     def _restore_from_backup(self) -> None:
         from .backup_dialog import restore_from_backup
@@ -1412,6 +1458,7 @@ class MainWindow(QMainWindow):
                 self._status("Please wait: an import or export is still running.")
                 event.ignore()
                 return
+        self._stop_daily_backup()  # stops between two steps; leaves no temporary file
         self._save_window_state()
         self.undo_stack.clear()
         self.bridge.close()
