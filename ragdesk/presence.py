@@ -29,6 +29,7 @@ import datetime as dt
 import json
 import os
 import stat
+import time
 import unicodedata
 from dataclasses import dataclass
 
@@ -73,22 +74,46 @@ def _open_regular(path: str, flags: int) -> int | None:
     return None
 
 
+# sidecar path -> (descriptor, when opened): kept open between saves, since on a network share
+# opening, truncating and closing a file costs several round trips on every save (issue 16).
+_HELD: dict[str, tuple[int, float]] = {}
+_REOPEN_AFTER_S = 300  # then look again (someone may have replaced the file)
+_RECORD = 512  # bytes written at offset 0 every time: no truncation needed
+
+
 def note_writer(db_path: str, user: str, host: str, *, now: dt.datetime | None = None) -> None:
     """Record that this process has just taken the write lock (every failure ignored)."""
     with contextlib.suppress(Exception):
         now = now or dt.datetime.now(dt.UTC)
         data = json.dumps({"user": user, "host": host, "pid": os.getpid(),
                            "at": now.astimezone(dt.UTC).isoformat(timespec="seconds")})
-        # Not O_TRUNC at open: truncating a FIFO or device is meaningless; truncate once we
-        # know it is a plain file.
-        fd = _open_regular(sidecar(db_path), os.O_WRONLY | os.O_CREAT)
-        if fd is None:
-            return
-        try:
-            os.ftruncate(fd, 0)
-            os.write(fd, data.encode("utf-8")[:_MAX_BYTES])
-        finally:
-            os.close(fd)
+        record = data.encode("utf-8")[:_RECORD].ljust(_RECORD)  # JSON allows trailing spaces
+        path = sidecar(db_path)
+        held = _HELD.get(path)
+        if held is not None and time.monotonic() - held[1] > _REOPEN_AFTER_S:
+            forget(db_path)
+            held = None
+        if held is None:
+            # Not O_TRUNC at open: truncating a FIFO or device is meaningless; truncate once
+            # we know it is a plain file.
+            fd = _open_regular(path, os.O_WRONLY | os.O_CREAT)
+            if fd is None:
+                return
+            os.ftruncate(fd, _RECORD)
+            held = _HELD[path] = (fd, time.monotonic())
+        if hasattr(os, "pwrite"):
+            os.pwrite(held[0], record, 0)
+        else:  # Windows
+            os.lseek(held[0], 0, os.SEEK_SET)
+            os.write(held[0], record)
+
+
+def forget(db_path: str) -> None:
+    """Close the sidecar kept open for ``db_path`` (the store is closing)."""
+    held = _HELD.pop(sidecar(db_path), None)
+    if held is not None:
+        with contextlib.suppress(OSError):
+            os.close(held[0])
 
 
 def _clean(value: object) -> str | None:

@@ -44,6 +44,7 @@ import os
 import re
 import socket
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
@@ -105,6 +106,15 @@ CHECK_AT_OPEN_MAX_BYTES = 2 * 1024 * 1024
 # nobody else writes (SQLite checks the file's change counter at each read), so reading what
 # it shows twice costs the share nothing the second time.
 CACHE_KIB = 32 * 1024
+# Page size of new files. On a share every page read or written is a request: bigger pages
+# mean fewer requests per scan (the daily copy, an export) and a narrative-sized row or
+# search entry on one page instead of an overflow chain, so fewer pages per save. Not 64 KB:
+# each page a save touches is written twice (journal and file), ~10 per save, and over a VPN
+# link the bytes start to count. Existing files keep their page size (VACUUM would change it).
+NEW_FILE_PAGE_SIZE = 16384
+# The longest a Store.reading() transaction holds its read lock before letting go for a moment:
+# a colleague's commit waits for readers (up to the busy timeout), so never hold it long.
+READ_HOLD_S = 1.0
 _STEPS_PER_CHECK = 100_000
 
 INSPECTION_FIELDS = ("title", "inspectorate", "kind", "published", "reference")
@@ -114,6 +124,9 @@ ASSESSMENT_FIELDS = ("rag", "dot", "status_note", "update", "intent_and_implemen
                      "impact", "draft")
 RICH_ITEM_FIELDS = ("text", "dashboard")
 RICH_ASSESSMENT_FIELDS = ("update", "intent_and_implementation", "impact")
+# What _reindex puts in the search index: a save changing none of these leaves it alone.
+SEARCHABLE_ITEM_FIELDS = ("number", "reference", "text", "area", "board", "lead", "dashboard")
+SEARCHABLE_ASSESSMENT_FIELDS = ("status_note", *RICH_ASSESSMENT_FIELDS)
 # dataclass field -> column, where they differ
 # Fewer items than this get their previous rating looked up one by one (see _ratings_before).
 _LOOK_BACK_ONE_BY_ONE = 64
@@ -358,10 +371,21 @@ class _Connection(sqlite3.Connection):
     """
 
     _checks = 0
+    _reading_since = 0.0  # monotonic start of the open Store.reading() transaction, or 0
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.set_progress_handler(self._progress, _STEPS_PER_CHECK)
+
+    def _renew_read(self) -> None:
+        """Let colleagues commit: a read transaction open this long is ended and begun again."""
+        if self._reading_since and time.monotonic() - self._reading_since > READ_HOLD_S:
+            try:
+                super().execute("COMMIT")
+                super().execute("BEGIN")
+            except sqlite3.Error:
+                return  # statements still running: try at the next one
+            self._reading_since = time.monotonic()
 
     def _progress(self) -> int:
         self._checks += 1
@@ -372,6 +396,8 @@ class _Connection(sqlite3.Connection):
 
     def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:  # type: ignore[override]
         self._checks = 0
+        if self._reading_since:
+            self._renew_read()
         return super().execute(sql, parameters)
 
     def executemany(self, sql: str, parameters: Any, /) -> sqlite3.Cursor:  # type: ignore[override]
@@ -500,6 +526,7 @@ class Store:
         self.listeners: list[Callable[[Change], None]] = []
         self.migrated_from: int | None = None
         self.schema_differences: list[str] = []  # only ever non-empty with vet_schema=False
+        self._reading = False  # inside reading(): one read transaction, no writes
         self._held: list[Change] | None = None  # changes queued while a batch() is open
         self._stale: set[int] | None = None  # items to re-index when the open batch() ends
         self._all_item_rows: tuple[tuple[int, int, dt.date], list[ItemRow]] | None = None
@@ -612,6 +639,7 @@ class Store:
             raise _explain_open_error(path, e) from None
         conn.row_factory = sqlite3.Row
         try:
+            conn.execute(f"PRAGMA page_size = {NEW_FILE_PAGE_SIZE}")  # before the first table
             conn.execute("PRAGMA journal_mode = DELETE")
             cls._configure(conn, path, read_only=False)
             store = cls(conn, path, read_only=False, identity=identity, clock=clock)
@@ -796,6 +824,8 @@ class Store:
             self._audit(entity, None, field_name, old, new)
 
     def close(self) -> None:
+        if not self.read_only:
+            presence.forget(self.path)
         with contextlib.suppress(sqlite3.Error):
             self.conn.close()
 
@@ -816,6 +846,8 @@ class Store:
         """
         if self.read_only:
             raise ReadOnly(self.path, "This file is open read-only; changes cannot be saved.")
+        if self._reading:
+            raise RuntimeError("Store.reading() is for reads only; a write started inside it")
         if self.conn.in_transaction:  # nested: part of the outer transaction
             yield
             return
@@ -889,6 +921,37 @@ class Store:
             return RagdeskError("The file could not be written (the network drive may have gone). "
                                 "Nothing was saved; your text is still in the window.")
         return RagdeskError(f"The change could not be saved: {e}.")
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[None]:
+        """Several reads in one read transaction: far fewer round trips on a network share.
+
+        Each statement outside a transaction takes the read lock, looks for a hot
+        journal and re-reads the file's change counter: about four requests, over
+        and over while a window reads what it shows. Inside one transaction that
+        happens once, and the page cache stays valid throughout. The lock is let go
+        and taken again every :data:`READ_HOLD_S` seconds, so a long read over a
+        slow share never keeps a colleague's save waiting. No writes inside.
+        """
+        conn = self.conn
+        if conn.in_transaction or self._reading:
+            yield
+            return
+        try:
+            conn.execute("BEGIN")
+        except sqlite3.Error:  # cannot even start a read: let each statement say why
+            yield
+            return
+        self._reading = True
+        conn._reading_since = time.monotonic()  # type: ignore[attr-defined]
+        try:
+            yield
+        finally:
+            self._reading = False
+            conn._reading_since = 0.0  # type: ignore[attr-defined]
+            if conn.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("COMMIT")
 
     @contextlib.contextmanager
     def batch(self) -> Iterator[None]:
@@ -1243,7 +1306,8 @@ class Store:
                 if "text" in changed:
                     changed["title"] = short_title(richtext.to_plain(changed["text"], bullets=False))
                 self._apply_update("items", "item", item_id, changed, old, audit_skip={"title"})
-                self._reindex([item_id])
+                if set(changed) & set(SEARCHABLE_ITEM_FIELDS):
+                    self._reindex([item_id])
         if changed:
             self._emit(Change(items=frozenset({item_id}),
                               structure=bool({"status", "board", "area", "lead"} & set(changed))))
@@ -1605,12 +1669,6 @@ class Store:
         if bad:
             raise InvalidValue(next(iter(bad)), f"An assessment has no field {sorted(bad)}.")
         values = dict(fields)
-        if "rag" in values and values["rag"] is not None:
-            code = str(values["rag"]).strip().upper()
-            if code not in {r.code for r in self.ratings(include_disabled=True)}:
-                raise InvalidValue("rag", f"“{values['rag']}” is not a rating; use RED, AMBER, "
-                                   "GREEN or BLUE.")
-            values["rag"] = code or None
         if "dot" in values:
             dot = values["dot"]
             if dot in (None, ""):
@@ -1627,10 +1685,19 @@ class Store:
             values["status_note"] = str(values["status_note"] or "")
         values.setdefault("draft", False)
         values["draft"] = int(bool(values["draft"]))
+        # Everything, the rating's check included, inside the one write transaction: on a
+        # network share each statement outside a transaction costs its own round trips.
         with self._write():
+            if "rag" in values and values["rag"] is not None:
+                code = str(values["rag"]).strip().upper()
+                if code not in {r.code for r in self.ratings(include_disabled=True)}:
+                    raise InvalidValue("rag", f"“{values['rag']}” is not a rating; use RED, "
+                                       "AMBER, GREEN or BLUE.")
+                values["rag"] = code or None
             self.item(item_id)
             self.period(period_id)
             old = self.assessment(item_id, period_id)
+            searchable = False
             if old is None:
                 if expected_version not in (None, 0):
                     raise Conflict("Someone else removed this assessment while you were editing it.")
@@ -1641,6 +1708,7 @@ class Store:
                 for name, value in values.items():
                     if value not in (None, "", 0):
                         self._audit("assessment", new_id, name, None, value)
+                searchable = any(values.get(k) for k in SEARCHABLE_ASSESSMENT_FIELDS)
             else:
                 self._check_version(old, expected_version, "assessment")
                 changed = self._changed(old, values, _assessment_stored_value)
@@ -1656,9 +1724,11 @@ class Store:
                     self._apply_update("assessments", "assessment", old.id,
                                        {_ASSESSMENT_COLUMNS.get(k, k): v for k, v in changed.items()},
                                        old, names={v: k for k, v in _ASSESSMENT_COLUMNS.items()})
-            self._reindex([item_id])
+                    searchable = bool(set(changed) & set(SEARCHABLE_ASSESSMENT_FIELDS))
+            if searchable:  # a rating alone changes no word the search finds (issue 16)
+                self._reindex([item_id])
+            result = self.assessment(item_id, period_id)
         self._emit(Change(assessments=frozenset({(item_id, period_id)}), items=frozenset({item_id})))
-        result = self.assessment(item_id, period_id)
         assert result is not None
         return result
 

@@ -23,6 +23,9 @@ from PySide6.QtWidgets import QProgressBar, QStatusBar
 from . import qt_compat  # noqa: F401  (PySide6 work-around, see there)
 
 POLL_MS = 150
+# Wait this long after the file is shown before starting: the window's own first reads
+# (and the first edits) should not queue behind the copy's on a slow share.
+START_DELAY_MS = 3000
 
 
 class DailyBackup(QObject):
@@ -54,10 +57,15 @@ class DailyBackup(QObject):
         self._timer.setInterval(POLL_MS)
         self._timer.timeout.connect(self._check)
 
-    def start(self) -> DailyBackup:
+    def start(self, delay_ms: int = START_DELAY_MS) -> DailyBackup:
+        QTimer.singleShot(delay_ms, self, self._begin)
+        return self
+
+    def _begin(self) -> None:
+        if self.done or self._cancel.is_set():
+            return
         self._thread.start()
         self._timer.start()
-        return self
 
     def _progress(self, done: int, total: int) -> None:
         self._done_pages, self._total_pages = done, total
@@ -94,5 +102,6 @@ class DailyBackup(QObject):
     def stop(self, timeout: float = 30) -> None:
         """Stop now (the window closes or opens another file): waits for the current step."""
         self._cancel.set()
-        self._thread.join(timeout)
+        if self._thread.ident is not None:  # started
+            self._thread.join(timeout)
         self._finish()

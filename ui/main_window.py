@@ -10,6 +10,7 @@ window closes, so typed text is never lost.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import importlib
 import os
@@ -668,20 +669,22 @@ class MainWindow(QMainWindow):
         self.filter_bar.clear()
         self.filter_bar.blockSignals(False)
         self.tree_model.filter = ItemFilter()
-        self.tree_model.set_store(store)
-        self.grid_model.set_visible(None)
-        self.grid_model.set_store(store)
-        self._refresh_choices()
-        self._refresh_periods()
-        periods = self.grid_model.periods
-        self.current_period = periods[-1].id if periods else None
-        self._sync_period_combo()
-        self._update_title()
-        self._update_actions()
-        self._update_counts()
-        first = self.tree_model.index(0, 0)
-        if first.isValid():
-            self.tree.setCurrentIndex(first)
+        # one read transaction for everything shown (issue 16: a round trip per statement less)
+        with store.reading() if store is not None else contextlib.nullcontext():
+            self.tree_model.set_store(store)
+            self.grid_model.set_visible(None)
+            self.grid_model.set_store(store)
+            self._refresh_choices()
+            self._refresh_periods()
+            periods = self.grid_model.periods
+            self.current_period = periods[-1].id if periods else None
+            self._sync_period_combo()
+            self._update_title()
+            self._update_actions()
+            self._update_counts()
+            first = self.tree_model.index(0, 0)
+            if first.isValid():
+                self.tree.setCurrentIndex(first)
         _settle_garbage_collector()
 
     def new_file(self) -> None:
@@ -1070,7 +1073,8 @@ class MainWindow(QMainWindow):
         import sqlite3
 
         try:
-            self._refresh_views(change)
+            with self.store.reading():  # one read transaction for the whole refresh (issue 16)
+                self._refresh_views(change)
         except (sqlite3.Error, RagdeskError) as e:  # e.g. the network drive went away
             self._status(f"Could not re-read the file: {e}", 15000)
 
