@@ -527,6 +527,7 @@ class Store:
         self.migrated_from: int | None = None
         self.schema_differences: list[str] = []  # only ever non-empty with vet_schema=False
         self._reading = False  # inside reading(): one read transaction, no writes
+        self._header_fd: int | None = None  # see change_counter()
         self._held: list[Change] | None = None  # changes queued while a batch() is open
         self._stale: set[int] | None = None  # items to re-index when the open batch() ends
         self._all_item_rows: tuple[tuple[int, int, dt.date], list[ItemRow]] | None = None
@@ -826,6 +827,10 @@ class Store:
     def close(self) -> None:
         if not self.read_only:
             presence.forget(self.path)
+        if self._header_fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._header_fd)
+            self._header_fd = None
         with contextlib.suppress(sqlite3.Error):
             self.conn.close()
 
@@ -1014,6 +1019,97 @@ class Store:
     def data_version(self) -> int:
         """Changes when *another* connection commits: poll it to notice other users' saves."""
         return self.conn.execute("PRAGMA data_version").fetchone()[0]
+
+    def change_counter(self) -> int | None:
+        """The file's change counter (header bytes 24-27), read with a single request.
+
+        In rollback-journal mode every commit, anyone's, moves it. Polling it costs one
+        read on a kept-open descriptor where ``data_version`` costs a lock, a journal
+        look-up and a header read (about four round trips on a share, every two seconds
+        for every open window). Not read under a lock: a hint to look closer
+        (:meth:`data_version`, :meth:`changes_since`), never an answer. None if unreadable.
+        """
+        try:
+            if self._header_fd is None:
+                self._header_fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+            if hasattr(os, "pread"):
+                raw = os.pread(self._header_fd, 4, 24)
+            else:  # Windows: the seek is local, the read is the one request
+                os.lseek(self._header_fd, 24, os.SEEK_SET)
+                raw = os.read(self._header_fd, 4)
+            return int.from_bytes(raw, "big") if len(raw) == 4 else None
+        except OSError:
+            return None
+
+    def last_audit_id(self) -> int:
+        return self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM audit").fetchone()[0]
+
+    def changes_since(self, audit_id: int, *, limit: int = 2000) -> tuple[Change | None, int]:
+        """What was changed after audit row ``audit_id`` (by anyone), and the newest row id.
+
+        The audit log is append-only and every write adds to it, so the rows after the
+        last one a window has seen say what a colleague's save changed: the window then
+        refreshes those records instead of re-reading every item and assessment.
+        ``None`` (with the newest id) when it cannot say exactly (a restore from backup,
+        more than ``limit`` rows, something unknown): then refresh everything.
+        """
+        rows = self.conn.execute(
+            "SELECT id, entity, record_id, field, item_id FROM audit WHERE id > ? ORDER BY id "
+            "LIMIT ?", (audit_id, limit + 1)).fetchall()
+        if not rows:
+            return Change(), audit_id
+        newest = rows[-1][0]
+        if len(rows) > limit:
+            return None, self.last_audit_id()
+        inspections: set[int] = set()
+        items: set[int] = set()
+        periods: set[int] = set()
+        evidence_of: set[int] = set()
+        assessment_ids: dict[int, int | None] = {}
+        structure = settings = False
+        for _id, entity, record_id, field_name, item_id in rows:
+            if entity == "item" and record_id is not None:
+                items.add(record_id)
+                structure = structure or field_name in (
+                    "created", "deleted", "restored", "position", "deleted with its inspection",
+                    "status", "board", "area", "lead")
+            elif entity == "inspection" and record_id is not None:
+                inspections.add(record_id)
+                structure = structure or field_name in ("created", "deleted", "restored", "position")
+            elif entity == "assessment" and record_id is not None:
+                assessment_ids[record_id] = item_id
+            elif entity == "period":
+                if record_id is not None:
+                    periods.add(record_id)
+                structure = True
+            elif entity == "evidence":
+                if item_id is not None:
+                    evidence_of.add(item_id)
+                    items.add(item_id)
+            elif entity in ("setting", "rating", "status"):
+                settings = True
+                structure = structure or entity == "rating"
+            else:  # "file" (restored from a backup) or anything this version does not know
+                return None, newest
+        pairs: set[tuple[int, int]] = set()
+        if assessment_ids:
+            only, params = _id_filter("id", assessment_ids)
+            found = {r[0]: (r[1], r[2]) for r in self.conn.execute(
+                f"SELECT id, item_id, period_id FROM assessments WHERE {only}", params)}
+            every_period = None
+            for assessment_id, item_id in assessment_ids.items():
+                if assessment_id in found:
+                    pairs.add(found[assessment_id])
+                    items.add(found[assessment_id][0])
+                elif item_id is not None:  # deleted since: its period is no longer known
+                    if every_period is None:
+                        every_period = [r[0] for r in self.conn.execute("SELECT id FROM periods")]
+                    pairs.update((item_id, p) for p in every_period)
+                    items.add(item_id)
+        return Change(inspections=frozenset(inspections), items=frozenset(items),
+                      periods=frozenset(periods), assessments=frozenset(pairs),
+                      evidence_of=frozenset(evidence_of), structure=structure,
+                      settings=settings), newest
 
     # -- settings, ratings, statuses --------------------------------------------
 
