@@ -112,6 +112,9 @@ CACHE_KIB = 32 * 1024
 # each page a save touches is written twice (journal and file), ~10 per save, and over a VPN
 # link the bytes start to count. Existing files keep their page size (VACUUM would change it).
 NEW_FILE_PAGE_SIZE = 16384
+# The rollback journal's mode for this program's writing connections (see docs/architecture.md,
+# "Shared drive": measured through a simulated share before choosing).
+JOURNAL_MODE = "DELETE"
 # The longest a Store.reading() transaction holds its read lock before letting go for a moment:
 # a colleague's commit waits for readers (up to the busy timeout), so never hold it long.
 READ_HOLD_S = 1.0
@@ -626,6 +629,8 @@ class Store:
             if mode.lower() != "delete":
                 raise Locked(path, f"“{path}” is in WAL mode and could not be switched to the "
                                    "shared-drive-safe journal (someone else has it open?).")
+        if not read_only and JOURNAL_MODE != "DELETE":  # per connection; never stored in the file
+            conn.execute(f"PRAGMA journal_mode = {JOURNAL_MODE}")
 
     @classmethod
     def create(cls, path: str | os.PathLike[str], *, identity: Identity | None = None,
