@@ -76,6 +76,7 @@ def test_the_window_takes_the_folder_from_the_users_settings(window, sample_path
     _crafted(sample_path, elsewhere, tmp_path)
     qt_settings.set_backup_folder(window.settings, mine)
     assert window.open_path(sample_path)
+    qtbot.waitUntil(lambda: window.daily_backup.done, timeout=20000)  # in the background
     assert [b.kind for b in backup.list_backups(sample_path, mine)] == ["daily"]
     assert not elsewhere.exists()
 
