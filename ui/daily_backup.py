@@ -57,8 +57,8 @@ class DailyBackup(QObject):
         self._timer.setInterval(POLL_MS)
         self._timer.timeout.connect(self._check)
 
-    def start(self, delay_ms: int = START_DELAY_MS) -> DailyBackup:
-        QTimer.singleShot(delay_ms, self, self._begin)
+    def start(self, delay_ms: int | None = None) -> DailyBackup:
+        QTimer.singleShot(START_DELAY_MS if delay_ms is None else delay_ms, self, self._begin)
         return self
 
     def _begin(self) -> None:
