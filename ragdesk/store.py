@@ -857,7 +857,23 @@ class Store:
         if self.read_only:
             raise ReadOnly(self.path, "This file is open read-only; changes cannot be saved.")
         if self._reading:
-            raise RuntimeError("Store.reading() is for reads only; a write started inside it")
+            # A write while a refresh reads (the editor saving typed text as a refresh moves
+            # the selection): end the read transaction, write as usual, then read on.
+            self._reading = False
+            self.conn._reading_since = 0.0  # type: ignore[attr-defined]
+            with contextlib.suppress(sqlite3.Error):
+                if self.conn.in_transaction:
+                    self.conn.execute("COMMIT")
+            try:
+                with self._write():
+                    yield
+            finally:
+                with contextlib.suppress(sqlite3.Error):
+                    if not self.conn.in_transaction:
+                        self.conn.execute("BEGIN")
+                        self._reading = True
+                        self.conn._reading_since = time.monotonic()  # type: ignore[attr-defined]
+            return
         if self.conn.in_transaction:  # nested: part of the outer transaction
             yield
             return
@@ -941,7 +957,9 @@ class Store:
         and over while a window reads what it shows. Inside one transaction that
         happens once, and the page cache stays valid throughout. The lock is let go
         and taken again every :data:`READ_HOLD_S` seconds, so a long read over a
-        slow share never keeps a colleague's save waiting. No writes inside.
+        slow share never keeps a colleague's save waiting. A write inside (the
+        editor saving as a refresh moves the selection) ends the read transaction
+        first and is its own short write transaction, as always.
         """
         conn = self.conn
         if conn.in_transaction or self._reading:

@@ -106,3 +106,14 @@ def test_the_window_refreshes_only_what_a_colleague_changed(window: MainWindow,
     assert not window.bridge.poll()  # seen once
     window.store.set_rag(item_id, period.id, "GREEN")  # our own save is not "someone else"
     assert not window.bridge.poll()
+
+
+def test_a_save_inside_a_refresh_is_its_own_write_transaction(sample_store: Store) -> None:
+    item = sample_store.items()[0]
+    with sample_store.reading():
+        before = sample_store.item(item.id)
+        saved = sample_store.update_item(item.id, expected_version=before.version, lead="typed")
+        assert sample_store.item(saved.id).lead == "typed"  # reads on after the write
+    with Store.open(sample_store.path) as other:  # committed, not held in the read
+        assert other.item(item.id).lead == "typed"
+    assert not sample_store.conn.in_transaction
