@@ -117,3 +117,19 @@ def test_a_save_inside_a_refresh_is_its_own_write_transaction(sample_store: Stor
     with Store.open(sample_store.path) as other:  # committed, not held in the read
         assert other.item(item.id).lead == "typed"
     assert not sample_store.conn.in_transaction
+
+
+def test_the_window_shows_a_colleagues_new_item_and_period(window: MainWindow,
+                                                           sample_path: Path) -> None:
+    rows = window.tree_model.rowCount()
+    inspection = window.store.inspections()[0]
+    with colleague(sample_path) as theirs:
+        new_inspection = theirs.add_inspection("Bob's new inspection")
+        theirs.add_item(new_inspection.id, "afi", "1", text="<p>Bob's new AFI</p>")
+        theirs.add_period("Dec 2026", carry_forward=False)
+    assert window.bridge.poll()
+    assert window.tree_model.rowCount() == rows + 1
+    assert "48 items" in window.count_label.text()
+    assert "Dec 2026" in [window.period_combo.itemText(i)
+                          for i in range(window.period_combo.count())]
+    assert inspection.id in {i.id for i in window.store.inspections()}
