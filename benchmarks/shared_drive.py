@@ -221,7 +221,10 @@ def run_size(share: Share, path: Path, budget: float, known: dict[str, int]) -> 
         settle()
 
     record("rate a cell", rate)
-    colleague = Store.open(path)
+    try:  # the colleague's window opens it as ours does (no full check of a big file)
+        colleague = Store.open(path, quick_check=None)
+    except TypeError:  # a version before issue 16
+        colleague = Store.open(path)
     other = items[2]
     before = colleague.assessment(other, period.id)
     colleague.save_assessment(other, period.id,
