@@ -10,8 +10,12 @@ Why and how:
   :func:`open_with_backups` does both and returns the open store plus a list of
   problems to show; a failed backup (folder gone, disk full) is reported, never
   fatal to opening the file.
-* Where: the folder in the file's ``backup_folder`` setting (a relative path is
-  relative to the file), else a ``ragdesk-backups`` folder beside the file.
+* Where: the folder the *user* chose (the window keeps it in QSettings and passes
+  it in as ``folder``), else a ``ragdesk-backups`` folder beside the file. Never
+  a folder the file names: a crafted file could otherwise make every opening
+  write a full copy of it anywhere, a UNC path on another machine included
+  (issue 17). A ``backup_folder`` setting left in a file by older versions is only
+  offered to the user as a suggestion (:func:`suggested_folder`).
 * Names: ``<file stem>.<YYYY-MM-DD_HHMMSS>.<kind>.db`` (local time), written to a
   ``.partial`` name first and renamed, so a half-written backup never looks
   complete. One folder can hold the backups of several files.
@@ -20,8 +24,12 @@ Why and how:
   deleted automatically.
 * Restore: the chosen backup must pass ``quick_check``; the current file is first
   backed up (kind ``before-restore``) or, if it is damaged, renamed aside
-  (``<name>.damaged-<stamp>``, never deleted); then the backup is copied over it
-  with the backup API and the restore is written to the audit log.
+  (``<name>.damaged-<stamp>``, with its journal, never deleted); then the backup is
+  copied over it with the backup API and the restore is written to the audit log.
+  Only real damage counts: the current file is judged read-write inside
+  ``BEGIN EXCLUSIVE`` (:meth:`Store.judge_for_replacement`), so a hot journal left
+  by a killed writer is rolled back rather than taken for damage, and a colleague
+  holding the lock is waited for (busy timeout), then the restore is refused.
 """
 
 from __future__ import annotations
@@ -30,11 +38,13 @@ import contextlib
 import datetime as dt
 import os
 import re
+import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import FileProblem, RagdeskError
+from .errors import FileProblem, Locked, RagdeskError
 from .store import Identity, Store
 
 FOLDER_SETTING = "backup_folder"
@@ -43,6 +53,8 @@ KINDS = ("daily", "pre-migration", "before-restore", "manual")
 KEEP: dict[str, int | None] = {"daily": 14, "before-restore": 14, "pre-migration": None,
                                "manual": None}
 _STAMP = "%Y-%m-%d_%H%M%S"
+# A backup being written changes its file all the time; one untouched this long was killed.
+STALE_PARTIAL = dt.timedelta(minutes=10)
 _NAME = re.compile(r"^(?P<stem>.+)\.(?P<at>\d{4}-\d{2}-\d{2}_\d{6})\.(?P<kind>[a-z-]+)\.db$")
 
 
@@ -76,24 +88,33 @@ def default_folder(db_path: str | os.PathLike[str]) -> Path:
     return Path(os.path.abspath(db_path)).parent / DEFAULT_FOLDER_NAME
 
 
-def resolve_folder(db_path: str | os.PathLike[str], setting: str | None) -> Path:
-    """The folder a ``backup_folder`` setting names (relative to the file), else the default."""
-    if not setting or not setting.strip():
+def resolve_folder(db_path: str | os.PathLike[str], chosen: str | os.PathLike[str] | None) -> Path:
+    """The folder the user chose (a relative one is relative to the file), else the default.
+
+    ``chosen`` comes from the user's own settings, never from the file.
+    """
+    text = "" if chosen is None else os.fspath(chosen).strip()
+    if not text:
         return default_folder(db_path)
-    folder = Path(os.path.expanduser(setting.strip()))
+    folder = Path(os.path.expanduser(text))
     if not folder.is_absolute():
         folder = Path(os.path.abspath(db_path)).parent / folder
     return folder
 
 
-def backup_folder(store: Store) -> Path:
-    return resolve_folder(store.path, store.setting(FOLDER_SETTING, ""))
+def backup_folder(store: Store, chosen: str | os.PathLike[str] | None = None) -> Path:
+    """Where this file's backups go: the user's ``chosen`` folder, else beside the file."""
+    return resolve_folder(store.path, chosen)
 
 
-def set_backup_folder(store: Store, folder: str | os.PathLike[str] | None) -> Path:
-    """Choose where this file's backups go (``None`` or "" = beside the file). Audited."""
-    store.set_setting(FOLDER_SETTING, "" if folder is None else os.fspath(folder))
-    return backup_folder(store)
+def suggested_folder(store: Store) -> Path | None:
+    """A folder the file itself names (older versions kept the choice there), or None.
+
+    Only ever *shown* to the user, who may adopt it into their own settings: the
+    file is not trusted to decide where a copy of it is written.
+    """
+    setting = store.setting(FOLDER_SETTING, "").strip()
+    return resolve_folder(store.path, setting) if setting else None
 
 
 def backup_name(db_path: str | os.PathLike[str], kind: str, when: dt.datetime) -> str:
@@ -119,16 +140,45 @@ def _target(folder: Path, db_path: str | os.PathLike[str], kind: str, when: dt.d
     return target
 
 
+def clean_leftovers(db_path: str | os.PathLike[str], folder: Path, *,
+                    stale_after: dt.timedelta = STALE_PARTIAL) -> list[Path]:
+    """Remove what killed backups of this file left (``.partial`` and ``.partial-journal``).
+
+    Only files untouched for ``stale_after``: a colleague's backup still being
+    written keeps changing its file, and must be left alone. Returns what went.
+    """
+    pattern = re.compile(re.escape(Path(db_path).stem)
+                         + r"\.\d{4}-\d{2}-\d{2}_\d{6}\.[a-z-]+(-\d+)?\.db\.\d+\.partial(-journal)?$")
+    removed = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return []
+    limit = dt.datetime.now().timestamp() - stale_after.total_seconds()
+    for entry in entries:
+        if not pattern.match(entry.name):
+            continue
+        try:
+            if entry.is_file(follow_symlinks=False) and entry.stat().st_mtime < limit:
+                os.remove(entry.path)
+                removed.append(Path(entry.path))
+        except OSError:
+            pass  # someone else removed it, or the share is read-only: try next time
+    return removed
+
+
 def _write(folder: Path, db_path: str | os.PathLike[str], kind: str, when: dt.datetime,
            copy: Callable[[str], None]) -> Path:
     target = _target(folder, db_path, kind, when)
+    clean_leftovers(db_path, folder)
     partial = target.with_name(target.name + f".{os.getpid()}.partial")
     try:
         copy(str(partial))
         os.replace(partial, target)
     except (FileProblem, OSError) as e:
-        with contextlib.suppress(OSError):
-            partial.unlink(missing_ok=True)
+        for leftover in (partial, Path(f"{partial}-journal")):
+            with contextlib.suppress(OSError):
+                leftover.unlink(missing_ok=True)
         reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
         raise BackupProblem(f"The {kind} backup could not be written to “{folder}”: {reason} "
                             "Your file is unchanged; free some space or choose another "
@@ -148,7 +198,7 @@ def take_backup(store: Store, kind: str = "manual", *, folder: Path | None = Non
 def backup_file(db_path: str | os.PathLike[str], kind: str, *, folder: Path | None = None,
                 now: Callable[[], dt.datetime] = _local_now) -> Path:
     """Back up a file that is not open as a Store (before a migration or a restore)."""
-    folder = folder or resolve_folder(db_path, Store.peek_setting(db_path, FOLDER_SETTING))
+    folder = folder or default_folder(db_path)
     path = _write(folder, db_path, kind, now(), lambda dst: Store.copy_file(db_path, dst))
     prune(db_path, folder)
     return path
@@ -181,21 +231,106 @@ def daily_backup(store: Store, *, folder: Path | None = None,
 
 
 def open_with_backups(path: str | os.PathLike[str], *, read_only: bool = False,
-                      identity: Identity | None = None,
-                      now: Callable[[], dt.datetime] = _local_now) -> tuple[Store, list[str]]:
+                      identity: Identity | None = None, folder: str | os.PathLike[str] | None = None,
+                      now: Callable[[], dt.datetime] = _local_now,
+                      daily: bool = True, quick_check: bool | None = True) -> tuple[Store, list[str]]:
     """Open a file the way the window does: pre-migration and daily backups included.
 
+    ``folder`` is the user's chosen backup folder (None: beside the file).
+    ``daily=False`` leaves the daily backup to the caller (the window takes it in
+    the background with :func:`checked_daily_backup`); ``quick_check`` is passed
+    on to :meth:`Store.open`.
     Returns the store and the backup problems to show the user (empty if none).
     Errors opening the file itself (:class:`FileProblem`) propagate as usual.
     """
     problems: list[str] = []
-    store = Store.open(path, read_only=read_only, identity=identity,
-                       before_migrate=before_migrate(problems, now=now))
-    try:
-        daily_backup(store, now=now)
-    except RagdeskError as e:
-        problems.append(str(e))
+    where = resolve_folder(path, folder)
+    store = Store.open(path, read_only=read_only, identity=identity, quick_check=quick_check,
+                       before_migrate=before_migrate(problems, folder=where, now=now))
+    if daily:
+        try:
+            daily_backup(store, folder=where, now=now)
+        except RagdeskError as e:
+            problems.append(str(e))
     return store, problems
+
+
+class Cancelled(RagdeskError):
+    """The background backup was stopped (the window closed); nothing was left behind."""
+
+
+@dataclass(frozen=True, slots=True)
+class DailyResult:
+    """What :func:`checked_daily_backup` did: ``made`` (or None if not due) and the check."""
+
+    made: Path | None
+    check: str  # "ok", "not due", or why the file is not sound ("damaged: ...")
+
+    @property
+    def damaged(self) -> bool:
+        return self.check not in ("ok", "not due")
+
+
+def daily_due(db_path: str | os.PathLike[str], folder: Path, when: dt.datetime) -> bool:
+    return not any(b.kind == "daily" and b.taken_at.date() == when.date()
+                   for b in list_backups(db_path, folder))
+
+
+def checked_daily_backup(db_path: str | os.PathLike[str], folder: Path, *,
+                         progress: Callable[[int, int], None] | None = None,
+                         cancelled: Callable[[], bool] = lambda: False,
+                         temp_dir: str | None = None, pages_per_step: int = 256,
+                         now: Callable[[], dt.datetime] = _local_now) -> DailyResult:
+    """Today's backup and the file's integrity check, made to run in the background.
+
+    On a network share every page read or written is a round trip, so the bytes
+    take the shortest way: the file is copied once, page by page with SQLite's
+    backup API (a consistent snapshot even while colleagues save: the read lock is
+    let go between steps of ``pages_per_step`` pages, so nobody waits on it), into
+    a local temporary file; that copy is checked locally (``quick_check``, the
+    schema, carried-forward references: no requests at all); only a sound copy is
+    then written to the backup folder in one sequential stream, under a
+    ``.partial`` name renamed when complete. A damaged copy is never written as a
+    backup (it would push good ones out of the rotation): the result says what
+    is wrong, and the caller offers the newest good backup as an open-time check
+    would. ``progress(done, total)`` reports pages; ``cancelled()`` stops the copy
+    between steps (raising :class:`Cancelled`), leaving nothing behind.
+    """
+    when = now()
+    if not daily_due(db_path, folder, when):
+        return DailyResult(None, "not due")
+    fd, local = tempfile.mkstemp(prefix="ragdesk-check-", suffix=".db", dir=temp_dir)
+    os.close(fd)
+    try:
+        def step(_status: int, remaining: int, total: int) -> None:
+            if progress is not None:
+                progress(total - remaining, total)
+            if cancelled():
+                raise Cancelled("The daily backup was stopped.")
+        try:
+            Store.copy_file(db_path, local, pages=pages_per_step, progress=step)
+        except FileProblem as e:
+            raise BackupProblem(f"Today's backup could not be taken: {e}") from None
+        verdict = Store.check_file(local)
+        if verdict != "ok":
+            return DailyResult(None, verdict)
+        if cancelled():
+            raise Cancelled("The daily backup was stopped.")
+        made = _write(folder, db_path, "daily", when, lambda dst: _stream(local, dst))
+        prune(db_path, folder)
+        return DailyResult(made, "ok")
+    finally:
+        for leftover in (local, f"{local}-journal"):
+            with contextlib.suppress(OSError):
+                os.remove(leftover)
+
+
+def _stream(source: str, target: str) -> None:
+    """One sequential write of a whole local file (large blocks: few requests on a share)."""
+    with open(source, "rb") as src, open(target, "wb") as dst:
+        shutil.copyfileobj(src, dst, length=1 << 20)
+        dst.flush()
+        os.fsync(dst.fileno())
 
 
 # --------------------------------------------------------------------------- listing
@@ -258,6 +393,25 @@ def prune(db_path: str | os.PathLike[str], folder: Path) -> list[Path]:
 # --------------------------------------------------------------------------- restoring
 
 
+def _set_aside(target: Path, when: dt.datetime) -> Path:
+    """Rename a damaged file aside, never deleting it; its journal (if any) goes with it.
+
+    SQLite finds a journal by name (``<file>-journal``): renamed together, the pair
+    stays a pair, and opening the set-aside copy still plays the journal back.
+    """
+    aside = target.with_name(f"{target.name}.damaged-{when.strftime(_STAMP)}")
+    journal = Path(f"{target}-journal")
+    try:
+        os.replace(target, aside)
+    except OSError as e:
+        raise BackupProblem(f"The damaged file “{target}” could not be set aside "
+                            f"({e.strerror or e}); nothing was restored.") from None
+    if journal.exists():
+        with contextlib.suppress(OSError):
+            os.replace(journal, Path(f"{aside}-journal"))
+    return aside
+
+
 @dataclass(frozen=True, slots=True)
 class Restored:
     target: Path
@@ -283,16 +437,17 @@ def restore(backup: str | os.PathLike[str], target: str | os.PathLike[str], *,
     previous: Path | None = None
     damaged = False
     if target.exists():
-        if Store.check_file(target) == "ok":
+        try:
+            verdict = Store.judge_for_replacement(target)
+        except Locked as e:
+            raise BackupProblem(f"{e} Nothing was restored.") from None
+        except FileProblem as e:
+            raise BackupProblem(str(e)) from None
+        if verdict == "ok":
             previous = backup_file(target, "before-restore", folder=folder, now=now)
         else:
             damaged = True
-            previous = target.with_name(f"{target.name}.damaged-{now().strftime(_STAMP)}")
-            try:
-                os.replace(target, previous)
-            except OSError as e:
-                raise BackupProblem(f"The damaged file “{target}” could not be set aside "
-                                    f"({e.strerror or e}); nothing was restored.") from None
+            previous = _set_aside(target, now())
     try:
         Store.copy_file(backup, target)
     except FileProblem as e:

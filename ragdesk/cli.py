@@ -51,16 +51,32 @@ def _sample(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    import sqlite3
+
     from .store import Store
 
-    with Store.open(args.db, read_only=True) as store:
-        integrity = store.integrity_check()
+    # vet_schema=False: open it anyway (read-only) so every difference can be listed
+    with Store.open(args.db, read_only=True, vet_schema=False) as store:
+        differences = store.schema_differences
+        try:
+            integrity = store.integrity_check()
+        except sqlite3.Error as e:  # e.g. a table it needs is missing
+            integrity = f"could not be checked ({e})"
         print(f"File:           {args.db}")
         print(f"Schema version: {store.schema_version()}")
         print(f"Integrity:      {integrity}")
-        for name, count in store.counts().items():
-            print(f"{name.capitalize() + ':':15} {count}")
-    return 0 if integrity == "ok" else 1
+        if differences:
+            print(f"Schema:         {len(differences)} difference"
+                  f"{'s' if len(differences) != 1 else ''} from what ragdesk makes "
+                  "(ragdesk will not open it; restore a backup):")
+            for difference in differences:
+                print(f"  - {difference}")
+        else:
+            print("Schema:         as ragdesk made it")
+        if not differences:
+            for name, count in store.counts().items():
+                print(f"{name.capitalize() + ':':15} {count}")
+    return 0 if integrity == "ok" and not differences else 1
 
 
 def _export(args: argparse.Namespace) -> int:

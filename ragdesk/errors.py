@@ -40,12 +40,31 @@ class Damaged(FileProblem):
     pass
 
 
+class UnexpectedSchema(Damaged):
+    """The file holds tables, views, triggers or indexes ragdesk did not put there.
+
+    A kind of damage: the window offers the newest good backup, a restore sets the
+    file aside, and ``ragdesk check`` lists the differences.
+    """
+
+    def __init__(self, path: object, message: str, differences: list[str]) -> None:
+        super().__init__(path, message)
+        self.differences = differences
+
+
 class ReadOnly(FileProblem):
     pass
 
 
 class Locked(FileProblem):
     pass
+
+
+class InterruptedSave(FileProblem):
+    """A save was cut off (a crash, a killed process, a dropped network) and left its journal.
+
+    A read-only open cannot undo it (that needs a write); a normal open does so at once.
+    """
 
 
 class InvalidValue(RagdeskError, ValueError):

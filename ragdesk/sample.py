@@ -22,15 +22,25 @@ def sample_json() -> str:
 
 
 def build_sample(path: str | os.PathLike[str]) -> Store:
-    """Create ``path`` holding the sample data and return it open."""
+    """Create ``path`` holding the sample data and return it open.
+
+    Built under a temporary name and renamed when complete, so a full disk or a
+    killed process never leaves a half-made sample that looks like a real file.
+    """
     # Imported here: the window imports this module for sample_copy() before its first frame.
+    from .errors import FileProblem
+    from .files import replaced_when_done
     from .jsonio import import_json
     from .store import Identity, Store
 
-    store = Store.create(path, identity=Identity(user="ragdesk sample", host="ragdesk"))
-    import_json(store, sample_json())
-    store.identity = Identity()
-    return store
+    path = os.fspath(path)
+    if os.path.exists(path) and os.path.getsize(path) > 0:
+        raise FileProblem(path, f"“{path}” already exists; choose another name.")
+    # the store is closed before the finished file is renamed into place
+    with (replaced_when_done(path, companions=("-journal", ".writer")) as temp,
+          Store.create(temp, identity=Identity(user="ragdesk sample", host="ragdesk")) as store):
+        import_json(store, sample_json())
+    return Store.open(path)
 
 
 def user_data_dir() -> Path:

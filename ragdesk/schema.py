@@ -10,6 +10,7 @@ inside the caller's ``BEGIN IMMEDIATE`` transaction together with the
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from collections.abc import Callable
 
@@ -270,3 +271,62 @@ def migrate(conn: sqlite3.Connection) -> int:
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     return start
+
+
+# --------------------------------------------------------------------------- vetting a file's schema
+
+# Tables FTS5 makes for ``search_index``: compared by name only, since their exact DDL is
+# FTS5's business and may differ a little between SQLite versions.
+_FTS_SHADOW_PREFIX = "search_index_"
+# Made by ANALYZE (e.g. by a database tool); statistics only, never run as code.
+_TOLERATED_PREFIX = "sqlite_stat"
+
+
+def _normal(sql: str | None) -> str:
+    return " ".join((sql or "").split())
+
+
+@functools.cache
+def expected_objects(version: int = SCHEMA_VERSION) -> dict[tuple[str, str], tuple[str, str]]:
+    """(type, name) -> (table, normalised SQL) of everything schema ``version`` consists of.
+
+    Built by running this module's own migrations on an empty in-memory database,
+    so it can never drift from what ragdesk writes (a few ms, once per version).
+    """
+    conn = sqlite3.connect(":memory:")
+    try:
+        for migration in MIGRATIONS[:version]:
+            migration(conn)
+        return {(kind, name): (table, _normal(sql)) for kind, name, table, sql in conn.execute(
+            "SELECT type, name, tbl_name, sql FROM sqlite_master")}
+    finally:
+        conn.close()
+
+
+def differences(conn: sqlite3.Connection, version: int) -> list[str]:
+    """How the file's schema differs from what ragdesk makes at ``version``; [] if it does not.
+
+    A ragdesk file holds only what ragdesk put there. Anything else (a trigger, a
+    view, a table or index another tool added, or one of ours removed or changed)
+    would be run by SQLite on our behalf: a trigger that spins while holding the
+    write lock, a view that hangs an export, a trigger that deletes audit rows.
+    """
+    expected = expected_objects(min(version, SCHEMA_VERSION))
+    found: dict[tuple[str, str], tuple[str, str]] = {}
+    for kind, name, table, sql in conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"):
+        found[(kind, name)] = (table, _normal(sql))
+    problems = []
+    for key in sorted(set(found) - set(expected)):
+        kind, name = key
+        if name.startswith(_TOLERATED_PREFIX) and kind in ("table", "index"):
+            continue
+        problems.append(f"unknown {kind} “{name}” (on {found[key][0]})")
+    for key in sorted(set(expected) - set(found)):
+        problems.append(f"missing {key[0]} “{key[1]}”")
+    for key in sorted(set(expected) & set(found)):
+        kind, name = key
+        if kind == "table" and name.startswith(_FTS_SHADOW_PREFIX):
+            continue
+        if found[key] != expected[key]:
+            problems.append(f"{kind} “{name}” differs from the one ragdesk makes")
+    return problems

@@ -44,6 +44,7 @@ import os
 import re
 import socket
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
@@ -75,6 +76,7 @@ from .errors import (
     Conflict,
     Damaged,
     FileProblem,
+    InterruptedSave,
     InvalidValue,
     Locked,
     NewerSchema,
@@ -84,12 +86,39 @@ from .errors import (
     RagdeskError,
     ReadOnly,
     TooLarge,
+    UnexpectedSchema,
 )
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
 BUSY_TIMEOUT_MS = 5000
+# The most SQLite virtual-machine steps one statement may take before it is stopped. The
+# heaviest statements ragdesk runs on 30,000 items take a few tens of millions; an endless
+# recursive CTE in a crafted trigger or view would otherwise spin for ever (holding the
+# write lock, so every colleague's save waits with it). Read at each check: tests lower it.
+MAX_STEPS_PER_STATEMENT = 500_000_000
+# Files up to this size get SQLite's full quick_check when the window opens them (the sample,
+# a new file: a few hundred requests at most, and the pages read are then in the cache the
+# window reads from); bigger ones are checked in the background with the daily backup.
+CHECK_AT_OPEN_MAX_BYTES = 2 * 1024 * 1024
+# Pages kept in memory per connection (negative: KiB). The window's reads answer from it while
+# nobody else writes (SQLite checks the file's change counter at each read), so reading what
+# it shows twice costs the share nothing the second time.
+CACHE_KIB = 32 * 1024
+# Page size of new files. On a share every page read or written is a request: bigger pages
+# mean fewer requests per scan (the daily copy, an export) and a narrative-sized row or
+# search entry on one page instead of an overflow chain, so fewer pages per save. Not 64 KB:
+# each page a save touches is written twice (journal and file), ~10 per save, and over a VPN
+# link the bytes start to count. Existing files keep their page size (VACUUM would change it).
+NEW_FILE_PAGE_SIZE = 16384
+# The rollback journal's mode for this program's writing connections (see docs/architecture.md,
+# "Shared drive": measured through a simulated share before choosing).
+JOURNAL_MODE = "DELETE"
+# The longest a Store.reading() transaction holds its read lock before letting go for a moment:
+# a colleague's commit waits for readers (up to the busy timeout), so never hold it long.
+READ_HOLD_S = 1.0
+_STEPS_PER_CHECK = 100_000
 
 INSPECTION_FIELDS = ("title", "inspectorate", "kind", "published", "reference")
 ITEM_FIELDS = ("kind", "number", "reference", "text", "deadline", "area", "board", "lead",
@@ -98,6 +127,9 @@ ASSESSMENT_FIELDS = ("rag", "dot", "status_note", "update", "intent_and_implemen
                      "impact", "draft")
 RICH_ITEM_FIELDS = ("text", "dashboard")
 RICH_ASSESSMENT_FIELDS = ("update", "intent_and_implementation", "impact")
+# What _reindex puts in the search index: a save changing none of these leaves it alone.
+SEARCHABLE_ITEM_FIELDS = ("number", "reference", "text", "area", "board", "lead", "dashboard")
+SEARCHABLE_ASSESSMENT_FIELDS = ("status_note", *RICH_ASSESSMENT_FIELDS)
 # dataclass field -> column, where they differ
 # Fewer items than this get their previous rating looked up one by one (see _ratings_before).
 _LOOK_BACK_ONE_BY_ONE = 64
@@ -320,6 +352,116 @@ def carry_problems(conn: sqlite3.Connection) -> list[str]:
 # --------------------------------------------------------------------------- opening
 
 
+class _Cursor(sqlite3.Cursor):
+    """A cursor that starts a new step budget with every statement (see :class:`_Connection`)."""
+
+    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:  # type: ignore[override]
+        self.connection._checks = 0  # type: ignore[attr-defined]
+        return super().execute(sql, parameters)
+
+    def executemany(self, sql: str, parameters: Any, /) -> sqlite3.Cursor:  # type: ignore[override]
+        self.connection._checks = 0  # type: ignore[attr-defined]
+        return super().executemany(sql, parameters)
+
+
+class _Connection(sqlite3.Connection):
+    """A connection on which no single statement can run away.
+
+    SQLite calls the progress handler every ``_STEPS_PER_CHECK`` steps; each
+    ``execute`` starts the count afresh, and past :data:`MAX_STEPS_PER_STATEMENT`
+    the statement is interrupted ("interrupted"): a clear error instead of a hang.
+    Counting steps, not seconds, keeps the bound the same on a slow network share.
+    """
+
+    _checks = 0
+    _reading_since = 0.0  # monotonic start of the open Store.reading() transaction, or 0
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.set_progress_handler(self._progress, _STEPS_PER_CHECK)
+
+    def _renew_read(self) -> None:
+        """Let colleagues commit: a read transaction open this long is ended and begun again."""
+        if self._reading_since and time.monotonic() - self._reading_since > READ_HOLD_S:
+            try:
+                super().execute("COMMIT")
+                super().execute("BEGIN")
+            except sqlite3.Error:
+                return  # statements still running: try at the next one
+            self._reading_since = time.monotonic()
+
+    def _progress(self) -> int:
+        self._checks += 1
+        return int(self._checks * _STEPS_PER_CHECK > MAX_STEPS_PER_STATEMENT)
+
+    def cursor(self, factory: Any = _Cursor) -> sqlite3.Cursor:  # type: ignore[override]
+        return super().cursor(factory)
+
+    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:  # type: ignore[override]
+        self._checks = 0
+        if self._reading_since:
+            self._renew_read()
+        return super().execute(sql, parameters)
+
+    def executemany(self, sql: str, parameters: Any, /) -> sqlite3.Cursor:  # type: ignore[override]
+        self._checks = 0
+        return super().executemany(sql, parameters)
+
+    def executescript(self, script: str, /) -> sqlite3.Cursor:  # type: ignore[override]
+        self._checks = 0
+        return super().executescript(script)
+
+
+def _harden(conn: sqlite3.Connection) -> None:
+    """Distrust the file's own schema: what its triggers and views may call, and how.
+
+    ``trusted_schema=OFF``: triggers and views may not call functions or virtual
+    tables that are not marked harmless. Defensive mode (no writing to the schema
+    table, no ``PRAGMA writable_schema``) is set where Python exposes it
+    (``Connection.setconfig``, Python 3.12+); Python 3.11's sqlite3 has no way to
+    reach ``sqlite3_db_config``, so there the schema comparison on open
+    (:func:`ragdesk.schema.differences`) is what keeps a crafted schema out.
+    """
+    conn.execute("PRAGMA trusted_schema = OFF")
+    setconfig = getattr(conn, "setconfig", None)
+    if setconfig is not None:
+        setconfig(sqlite3.SQLITE_DBCONFIG_DEFENSIVE, True)  # type: ignore[attr-defined]
+
+
+def _connect(target: str, **kwargs: Any) -> sqlite3.Connection:
+    conn = sqlite3.connect(target, factory=_Connection, **kwargs)
+    _harden(conn)
+    return conn
+
+
+def _header_check(path: str, header: bytes) -> tuple[str]:
+    """What the header alone can tell: is the file shorter than the header says it is?
+
+    Costs no request (the header is already read, the size already known): a file cut
+    short by a failed copy is refused at once even when the full check is left for later.
+    """
+    if len(header) < 100:
+        return ("the header is incomplete",)
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    valid = header[92:96] == header[24:28] and pages > 0
+    if valid and os.path.getsize(path) < pages * page_size \
+            and not os.path.exists(path + "-journal"):  # a hot journal may still restore it
+        return (f"the file is shorter than its header says ({os.path.getsize(path):,} bytes "
+                f"of {pages * page_size:,})",)
+    return ("ok",)
+
+
+def _unexpected_schema(path: str, problems: list[str]) -> UnexpectedSchema:
+    shown = "; ".join(problems[:4]) + (f"; and {len(problems) - 4} more" if len(problems) > 4 else "")
+    return UnexpectedSchema(
+        path, f"“{path}” holds database structure that ragdesk did not put there ({shown}). "
+              "Such changes could run hidden actions or hide changes from the audit log, so it "
+              "is not opened; the file has not been changed. Restore it from a backup; "
+              "“ragdesk check” lists every difference.", problems)
+
+
 def read_only_uri(path: str, *, windows: bool = os.name == "nt") -> str:
     """An SQLite ``mode=ro`` URI for a file, shared-drive paths included.
 
@@ -336,8 +478,21 @@ def read_only_uri(path: str, *, windows: bool = os.name == "nt") -> str:
 
 
 
+def _interrupted(path: str) -> InterruptedSave:
+    return InterruptedSave(path, f"“{path}”: a save was interrupted (a crash or a dropped "
+                                 "connection) and is still to be undone. Open the file normally "
+                                 "once to recover it (nothing committed is lost), then try again.")
+
+
 def _explain_open_error(path: str, error: sqlite3.Error) -> FileProblem:
     text = str(error).lower()
+    if "interrupted" in text:
+        return FileProblem(path, f"Reading “{path}” took far too long and was stopped. The file "
+                                 "may hold something ragdesk did not put there; run “ragdesk "
+                                 "check” on it, or restore it from a backup.")
+    if getattr(error, "sqlite_errorname", "") == "SQLITE_READONLY_ROLLBACK":
+        # a read-only connection met a hot journal: only a writer may roll it back
+        return _interrupted(path)
     if "locked" in text or "busy" in text:
         who = presence.describe_holder(path)
         return Locked(path, f"“{path}” is being saved by someone else and stayed locked for "
@@ -373,6 +528,9 @@ class Store:
         self.clock = clock
         self.listeners: list[Callable[[Change], None]] = []
         self.migrated_from: int | None = None
+        self.schema_differences: list[str] = []  # only ever non-empty with vet_schema=False
+        self._reading = False  # inside reading(): one read transaction, no writes
+        self._header_fd: int | None = None  # see change_counter()
         self._held: list[Change] | None = None  # changes queued while a batch() is open
         self._stale: set[int] | None = None  # items to re-index when the open batch() ends
         self._all_item_rows: tuple[tuple[int, int, dt.date], list[ItemRow]] | None = None
@@ -382,12 +540,18 @@ class Store:
     @classmethod
     def open(cls, path: str | os.PathLike[str], *, read_only: bool = False,
              identity: Identity | None = None, clock: Callable[[], dt.datetime] = _utcnow,
-             before_migrate: Callable[[str, int], None] | None = None) -> Store:
+             before_migrate: Callable[[str, int], None] | None = None,
+             vet_schema: bool = True, quick_check: bool | None = True) -> Store:
         """Open an existing ragdesk file, or raise a :class:`FileProblem` saying why not.
 
         Every refusal leaves the file exactly as it was. ``before_migrate(path,
         old_version)`` runs before an older file is upgraded (the backup hook).
+        A file whose schema differs from ragdesk's raises :class:`UnexpectedSchema`
+        unless ``vet_schema`` is False (``check`` only, read-only, to list the
+        differences: ``store.schema_differences``).
         """
+        if not vet_schema and not read_only:
+            raise ValueError("an unvetted schema may only be opened read-only")
         path = os.fspath(path)
         if not os.path.exists(path):
             raise FileProblem(path, f"“{path}” does not exist.")
@@ -418,20 +582,26 @@ class Store:
         try:
             if read_only:
                 uri = read_only_uri(path)
-                conn = sqlite3.connect(uri, uri=True, isolation_level=None,
-                                       check_same_thread=False)
+                conn = _connect(uri, uri=True, isolation_level=None, check_same_thread=False)
             else:
-                conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+                conn = _connect(path, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as e:
             raise _explain_open_error(path, e) from None
         conn.row_factory = sqlite3.Row
         try:
             cls._configure(conn, path, read_only=read_only)
-            (check,) = conn.execute("PRAGMA quick_check").fetchone()
+            differences = schema.differences(conn, user_version)
+            if differences and vet_schema:
+                raise _unexpected_schema(path, differences)
+            if quick_check is None:  # the window: small files now, big ones in the background
+                quick_check = os.path.getsize(path) <= CHECK_AT_OPEN_MAX_BYTES
+            (check,) = (conn.execute("PRAGMA quick_check").fetchone() if quick_check
+                        else _header_check(path, header))
             if check != "ok":
                 raise Damaged(path, f"“{path}” is damaged (SQLite's check says: {check}). "
                                     "Restore it from a backup; the file has not been changed.")
             store = cls(conn, path, read_only=read_only, identity=identity, clock=clock)
+            store.schema_differences = differences
             if user_version < schema.SCHEMA_VERSION:
                 if before_migrate:
                     before_migrate(path, user_version)
@@ -448,6 +618,7 @@ class Store:
     @staticmethod
     def _configure(conn: sqlite3.Connection, path: str, *, read_only: bool) -> None:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         conn.execute("PRAGMA foreign_keys = ON")
         (mode,) = conn.execute("PRAGMA journal_mode").fetchone()
         if mode.lower() == "wal":
@@ -458,6 +629,8 @@ class Store:
             if mode.lower() != "delete":
                 raise Locked(path, f"“{path}” is in WAL mode and could not be switched to the "
                                    "shared-drive-safe journal (someone else has it open?).")
+        if not read_only and JOURNAL_MODE != "DELETE":  # per connection; never stored in the file
+            conn.execute(f"PRAGMA journal_mode = {JOURNAL_MODE}")
 
     @classmethod
     def create(cls, path: str | os.PathLike[str], *, identity: Identity | None = None,
@@ -467,11 +640,12 @@ class Store:
         if os.path.exists(path) and os.path.getsize(path) > 0:
             raise FileProblem(path, f"“{path}” already exists; choose another name.")
         try:
-            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            conn = _connect(path, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as e:
             raise _explain_open_error(path, e) from None
         conn.row_factory = sqlite3.Row
         try:
+            conn.execute(f"PRAGMA page_size = {NEW_FILE_PAGE_SIZE}")  # before the first table
             conn.execute("PRAGMA journal_mode = DELETE")
             cls._configure(conn, path, read_only=False)
             store = cls(conn, path, read_only=False, identity=identity, clock=clock)
@@ -510,16 +684,17 @@ class Store:
     @staticmethod
     def _connect_read_only(path: str) -> sqlite3.Connection:
         uri = read_only_uri(path)
-        conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+        conn = _connect(uri, uri=True, isolation_level=None)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         return conn
 
     @classmethod
-    def check_file(cls, path: str | os.PathLike[str]) -> str:
+    def check_file(cls, path: str | os.PathLike[str], *, header_only: bool = False) -> str:
         """``"ok"`` if ``path`` is an undamaged ragdesk file this program can open, else why not.
 
         Read-only (the file is never changed): used to vet backups before they are
         offered or restored. Older schema versions count as good: opening upgrades them.
+        ``header_only`` stops after the header (is it a ragdesk file this version reads?).
         """
         path = os.fspath(path)
         try:
@@ -532,11 +707,16 @@ class Store:
             return "an SQLite database made by another program"
         if user_version > schema.SCHEMA_VERSION:
             return f"made by a newer ragdesk (file version {user_version})"
+        if header_only:
+            return "ok"
         try:
             conn = cls._connect_read_only(path)
         except sqlite3.Error as e:
             return f"cannot be opened: {e}"
         try:
+            differences = schema.differences(conn, user_version)
+            if differences:
+                return "damaged: not as ragdesk made it: " + "; ".join(differences)
             (result,) = conn.execute("PRAGMA quick_check").fetchone()
             if result != "ok":
                 return f"damaged: {result}"
@@ -548,7 +728,54 @@ class Store:
             conn.close()
 
     @classmethod
-    def copy_file(cls, source: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
+    def judge_for_replacement(cls, path: str | os.PathLike[str]) -> str:
+        """Like :meth:`check_file`, for a live file about to be replaced by a restore.
+
+        Only real damage may count as damage here (the damaged file is renamed aside):
+        the file is opened read-write, so a hot journal left by a killed writer is
+        rolled back first, and checked inside ``BEGIN EXCLUSIVE``, so the verdict is
+        given while nobody else holds a lock. A colleague who keeps the file locked
+        past the busy timeout raises :class:`Locked` (the caller refuses); nothing
+        is renamed or changed then.
+        """
+        path = os.fspath(path)
+        verdict = cls.check_file(path, header_only=True)
+        if verdict != "ok":
+            return verdict  # not an SQLite/ragdesk file at all: no SQLite user can lock it
+        try:
+            conn = _connect(path, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as e:
+            return f"cannot be opened: {e}"
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("BEGIN EXCLUSIVE")  # rolls a hot journal back, waits for colleagues
+            try:
+                (version,) = conn.execute("PRAGMA user_version").fetchone()
+                differences = schema.differences(conn, version)
+                if differences:
+                    return "damaged: not as ragdesk made it: " + "; ".join(differences)
+                (result,) = conn.execute("PRAGMA quick_check").fetchone()
+                if result != "ok":
+                    return f"damaged: {result}"
+                problems = carry_problems(conn) if version >= 4 else []
+                return f"damaged: {'; '.join(problems)}" if problems else "ok"
+            finally:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
+        except sqlite3.Error as e:
+            text = str(e).lower()
+            if "locked" in text or "busy" in text:
+                raise _explain_open_error(path, e) from None
+            if "readonly" in text or "read-only" in text or "unable to open" in text:
+                raise ReadOnly(path, f"“{path}” cannot be written here ({e}); nothing was "
+                                     "restored. Ask for write access.") from None
+            return f"damaged: {e}"
+        finally:
+            conn.close()
+
+    @classmethod
+    def copy_file(cls, source: str | os.PathLike[str], target: str | os.PathLike[str], *,
+                  pages: int = -1, progress: Callable[[int, int, int], None] | None = None) -> None:
         """Copy one database file onto another with SQLite's backup API (never a file copy).
 
         The target is replaced as one locked write, so other users of it see either
@@ -568,7 +795,7 @@ class Store:
             raise FileProblem(target, f"“{target}” could not be written: {e}.") from None
         try:
             dest.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            src.backup(dest)
+            src.backup(dest, pages=pages, progress=progress)
         except sqlite3.Error as e:
             problem = _explain_open_error(target, e)
             raise type(problem)(target, f"“{target}” could not be written from “{source}”: "
@@ -603,6 +830,12 @@ class Store:
             self._audit(entity, None, field_name, old, new)
 
     def close(self) -> None:
+        if not self.read_only:
+            presence.forget(self.path)
+        if self._header_fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._header_fd)
+            self._header_fd = None
         with contextlib.suppress(sqlite3.Error):
             self.conn.close()
 
@@ -623,6 +856,24 @@ class Store:
         """
         if self.read_only:
             raise ReadOnly(self.path, "This file is open read-only; changes cannot be saved.")
+        if self._reading:
+            # A write while a refresh reads (the editor saving typed text as a refresh moves
+            # the selection): end the read transaction, write as usual, then read on.
+            self._reading = False
+            self.conn._reading_since = 0.0  # type: ignore[attr-defined]
+            with contextlib.suppress(sqlite3.Error):
+                if self.conn.in_transaction:
+                    self.conn.execute("COMMIT")
+            try:
+                with self._write():
+                    yield
+            finally:
+                with contextlib.suppress(sqlite3.Error):
+                    if not self.conn.in_transaction:
+                        self.conn.execute("BEGIN")
+                        self._reading = True
+                        self.conn._reading_since = time.monotonic()  # type: ignore[attr-defined]
+            return
         if self.conn.in_transaction:  # nested: part of the outer transaction
             yield
             return
@@ -636,18 +887,44 @@ class Store:
             yield
             self.conn.execute("COMMIT")
         except sqlite3.Error as e:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
+            undone = self._undo_failed_write()
             if isinstance(e, sqlite3.IntegrityError):
                 raise InvalidValue("", f"That change breaks a rule of the database: {e}.") from None
+            if not undone:
+                raise RagdeskError(
+                    f"The change could not be saved ({e}), and the half-done save could not be "
+                    "undone yet. Free some space or reconnect to the drive, then open the file "
+                    "again: opening it undoes the half-done save, and nothing committed is "
+                    "lost.") from None
             raise self._explain_write_error(e) from None
         except BaseException:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             raise
 
+    def _undo_failed_write(self) -> bool:
+        """Make sure a failed transaction is undone in the file before anyone is told so.
+
+        After an I/O error (a full disk, a dropped share) SQLite may have written part of
+        the change into the file and only marked its journal for playback; it plays it
+        back on the next read. Read once now, so the file is as it was when the message
+        says so, and others are not left with a hot journal. False if that failed too.
+        """
+        try:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return True
+        except sqlite3.Error:
+            return False
+
     def _explain_write_error(self, e: sqlite3.Error) -> RagdeskError:
         text = str(e).lower()
+        if "interrupted" in text:
+            return RagdeskError("A step of this save ran far too long and was stopped, so nothing "
+                                "was saved. The file may hold something ragdesk did not put "
+                                "there: run “ragdesk check” on it. Your text is still in the "
+                                "window.")
         if "full" in text:
             return RagdeskError("The disk holding the file is full, so the change was not saved. "
                                 "Free some space (or save a copy elsewhere) and try again; your "
@@ -670,6 +947,39 @@ class Store:
             return RagdeskError("The file could not be written (the network drive may have gone). "
                                 "Nothing was saved; your text is still in the window.")
         return RagdeskError(f"The change could not be saved: {e}.")
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[None]:
+        """Several reads in one read transaction: far fewer round trips on a network share.
+
+        Each statement outside a transaction takes the read lock, looks for a hot
+        journal and re-reads the file's change counter: about four requests, over
+        and over while a window reads what it shows. Inside one transaction that
+        happens once, and the page cache stays valid throughout. The lock is let go
+        and taken again every :data:`READ_HOLD_S` seconds, so a long read over a
+        slow share never keeps a colleague's save waiting. A write inside (the
+        editor saving as a refresh moves the selection) ends the read transaction
+        first and is its own short write transaction, as always.
+        """
+        conn = self.conn
+        if conn.in_transaction or self._reading:
+            yield
+            return
+        try:
+            conn.execute("BEGIN")
+        except sqlite3.Error:  # cannot even start a read: let each statement say why
+            yield
+            return
+        self._reading = True
+        conn._reading_since = time.monotonic()  # type: ignore[attr-defined]
+        try:
+            yield
+        finally:
+            self._reading = False
+            conn._reading_since = 0.0  # type: ignore[attr-defined]
+            if conn.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("COMMIT")
 
     @contextlib.contextmanager
     def batch(self) -> Iterator[None]:
@@ -732,6 +1042,97 @@ class Store:
     def data_version(self) -> int:
         """Changes when *another* connection commits: poll it to notice other users' saves."""
         return self.conn.execute("PRAGMA data_version").fetchone()[0]
+
+    def change_counter(self) -> int | None:
+        """The file's change counter (header bytes 24-27), read with a single request.
+
+        In rollback-journal mode every commit, anyone's, moves it. Polling it costs one
+        read on a kept-open descriptor where ``data_version`` costs a lock, a journal
+        look-up and a header read (about four round trips on a share, every two seconds
+        for every open window). Not read under a lock: a hint to look closer
+        (:meth:`data_version`, :meth:`changes_since`), never an answer. None if unreadable.
+        """
+        try:
+            if self._header_fd is None:
+                self._header_fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+            if hasattr(os, "pread"):
+                raw = os.pread(self._header_fd, 4, 24)
+            else:  # Windows: the seek is local, the read is the one request
+                os.lseek(self._header_fd, 24, os.SEEK_SET)
+                raw = os.read(self._header_fd, 4)
+            return int.from_bytes(raw, "big") if len(raw) == 4 else None
+        except OSError:
+            return None
+
+    def last_audit_id(self) -> int:
+        return self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM audit").fetchone()[0]
+
+    def changes_since(self, audit_id: int, *, limit: int = 2000) -> tuple[Change | None, int]:
+        """What was changed after audit row ``audit_id`` (by anyone), and the newest row id.
+
+        The audit log is append-only and every write adds to it, so the rows after the
+        last one a window has seen say what a colleague's save changed: the window then
+        refreshes those records instead of re-reading every item and assessment.
+        ``None`` (with the newest id) when it cannot say exactly (a restore from backup,
+        more than ``limit`` rows, something unknown): then refresh everything.
+        """
+        rows = self.conn.execute(
+            "SELECT id, entity, record_id, field, item_id FROM audit WHERE id > ? ORDER BY id "
+            "LIMIT ?", (audit_id, limit + 1)).fetchall()
+        if not rows:
+            return Change(), audit_id
+        newest = rows[-1][0]
+        if len(rows) > limit:
+            return None, self.last_audit_id()
+        inspections: set[int] = set()
+        items: set[int] = set()
+        periods: set[int] = set()
+        evidence_of: set[int] = set()
+        assessment_ids: dict[int, int | None] = {}
+        structure = settings = False
+        for _id, entity, record_id, field_name, item_id in rows:
+            if entity == "item" and record_id is not None:
+                items.add(record_id)
+                structure = structure or field_name in (
+                    "created", "deleted", "restored", "position", "deleted with its inspection",
+                    "status", "board", "area", "lead")
+            elif entity == "inspection" and record_id is not None:
+                inspections.add(record_id)
+                structure = structure or field_name in ("created", "deleted", "restored", "position")
+            elif entity == "assessment" and record_id is not None:
+                assessment_ids[record_id] = item_id
+            elif entity == "period":
+                if record_id is not None:
+                    periods.add(record_id)
+                structure = True
+            elif entity == "evidence":
+                if item_id is not None:
+                    evidence_of.add(item_id)
+                    items.add(item_id)
+            elif entity in ("setting", "rating", "status"):
+                settings = True
+                structure = structure or entity == "rating"
+            else:  # "file" (restored from a backup) or anything this version does not know
+                return None, newest
+        pairs: set[tuple[int, int]] = set()
+        if assessment_ids:
+            only, params = _id_filter("id", assessment_ids)
+            found = {r[0]: (r[1], r[2]) for r in self.conn.execute(
+                f"SELECT id, item_id, period_id FROM assessments WHERE {only}", params)}
+            every_period = None
+            for assessment_id, item_id in assessment_ids.items():
+                if assessment_id in found:
+                    pairs.add(found[assessment_id])
+                    items.add(found[assessment_id][0])
+                elif item_id is not None:  # deleted since: its period is no longer known
+                    if every_period is None:
+                        every_period = [r[0] for r in self.conn.execute("SELECT id FROM periods")]
+                    pairs.update((item_id, p) for p in every_period)
+                    items.add(item_id)
+        return Change(inspections=frozenset(inspections), items=frozenset(items),
+                      periods=frozenset(periods), assessments=frozenset(pairs),
+                      evidence_of=frozenset(evidence_of), structure=structure,
+                      settings=settings), newest
 
     # -- settings, ratings, statuses --------------------------------------------
 
@@ -1024,7 +1425,8 @@ class Store:
                 if "text" in changed:
                     changed["title"] = short_title(richtext.to_plain(changed["text"], bullets=False))
                 self._apply_update("items", "item", item_id, changed, old, audit_skip={"title"})
-                self._reindex([item_id])
+                if set(changed) & set(SEARCHABLE_ITEM_FIELDS):
+                    self._reindex([item_id])
         if changed:
             self._emit(Change(items=frozenset({item_id}),
                               structure=bool({"status", "board", "area", "lead"} & set(changed))))
@@ -1386,12 +1788,6 @@ class Store:
         if bad:
             raise InvalidValue(next(iter(bad)), f"An assessment has no field {sorted(bad)}.")
         values = dict(fields)
-        if "rag" in values and values["rag"] is not None:
-            code = str(values["rag"]).strip().upper()
-            if code not in {r.code for r in self.ratings(include_disabled=True)}:
-                raise InvalidValue("rag", f"“{values['rag']}” is not a rating; use RED, AMBER, "
-                                   "GREEN or BLUE.")
-            values["rag"] = code or None
         if "dot" in values:
             dot = values["dot"]
             if dot in (None, ""):
@@ -1408,10 +1804,19 @@ class Store:
             values["status_note"] = str(values["status_note"] or "")
         values.setdefault("draft", False)
         values["draft"] = int(bool(values["draft"]))
+        # Everything, the rating's check included, inside the one write transaction: on a
+        # network share each statement outside a transaction costs its own round trips.
         with self._write():
+            if "rag" in values and values["rag"] is not None:
+                code = str(values["rag"]).strip().upper()
+                if code not in {r.code for r in self.ratings(include_disabled=True)}:
+                    raise InvalidValue("rag", f"“{values['rag']}” is not a rating; use RED, "
+                                       "AMBER, GREEN or BLUE.")
+                values["rag"] = code or None
             self.item(item_id)
             self.period(period_id)
             old = self.assessment(item_id, period_id)
+            searchable = False
             if old is None:
                 if expected_version not in (None, 0):
                     raise Conflict("Someone else removed this assessment while you were editing it.")
@@ -1422,6 +1827,7 @@ class Store:
                 for name, value in values.items():
                     if value not in (None, "", 0):
                         self._audit("assessment", new_id, name, None, value)
+                searchable = any(values.get(k) for k in SEARCHABLE_ASSESSMENT_FIELDS)
             else:
                 self._check_version(old, expected_version, "assessment")
                 changed = self._changed(old, values, _assessment_stored_value)
@@ -1437,9 +1843,11 @@ class Store:
                     self._apply_update("assessments", "assessment", old.id,
                                        {_ASSESSMENT_COLUMNS.get(k, k): v for k, v in changed.items()},
                                        old, names={v: k for k, v in _ASSESSMENT_COLUMNS.items()})
-            self._reindex([item_id])
+                    searchable = bool(set(changed) & set(SEARCHABLE_ASSESSMENT_FIELDS))
+            if searchable:  # a rating alone changes no word the search finds (issue 16)
+                self._reindex([item_id])
+            result = self.assessment(item_id, period_id)
         self._emit(Change(assessments=frozenset({(item_id, period_id)}), items=frozenset({item_id})))
-        result = self.assessment(item_id, period_id)
         assert result is not None
         return result
 

@@ -70,25 +70,21 @@ def test_two_backups_in_the_same_second_do_not_overwrite(sample_store: Store) ->
     assert len(backup.list_backups(sample_store.path, a.parent)) == 2
 
 
-def test_folder_chosen_by_the_user_is_stored_in_the_file(sample_store: Store, tmp_path: Path) -> None:
+def test_folder_chosen_by_the_user_is_used_relative_to_the_file(sample_store: Store,
+                                                                tmp_path: Path) -> None:
     chosen = tmp_path / "elsewhere" / "bk"
-    assert backup.set_backup_folder(sample_store, chosen) == chosen
-    made = backup.take_backup(sample_store)
+    assert backup.backup_folder(sample_store, chosen) == chosen
+    made = backup.take_backup(sample_store, folder=chosen)
     assert made.parent == chosen
-    assert Store.peek_setting(sample_store.path, "backup_folder") == str(chosen)
-    assert sample_store.audit_log("setting")[-1].field == "backup_folder"
-    backup.set_backup_folder(sample_store, "relative")
-    assert backup.backup_folder(sample_store) == Path(sample_store.path).parent / "relative"
-    backup.set_backup_folder(sample_store, None)
-    assert backup.backup_folder(sample_store) == Path(sample_store.path).parent / "ragdesk-backups"
+    assert Store.peek_setting(sample_store.path, "backup_folder") is None  # nothing in the file
+    assert backup.backup_folder(sample_store, "relative") == Path(sample_store.path).parent / "relative"
+    assert backup.backup_folder(sample_store, None) == Path(sample_store.path).parent / "ragdesk-backups"
 
 
 def test_backup_failure_is_reported_not_fatal(sample_path: Path) -> None:
     blocker = sample_path.parent / "blocker"
     blocker.write_text("a file where the folder should be")
-    with Store.open(sample_path, identity=ME) as store:
-        backup.set_backup_folder(store, blocker / "sub")
-    store, problems = backup.open_with_backups(sample_path, identity=ME)
+    store, problems = backup.open_with_backups(sample_path, identity=ME, folder=blocker / "sub")
     with store:
         assert store.counts()["items"] == 47  # opened all the same
     assert len(problems) == 1 and "could not be created" in problems[0]

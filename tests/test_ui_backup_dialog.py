@@ -75,14 +75,21 @@ def test_declining_the_confirmation_changes_nothing(qtbot, sample_path: Path) ->
 
 
 def test_empty_folder_and_changing_it(qtbot, sample_store: Store, tmp_path: Path) -> None:
-    dialog = BackupDialog(None, sample_store.path, tmp_path / "none", store=sample_store)
+    from PySide6.QtCore import QSettings
+
+    from ragdesk.ui import qt_settings
+
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    dialog = BackupDialog(None, sample_store.path, tmp_path / "none", store=sample_store,
+                          settings=settings)
     qtbot.addWidget(dialog)
     assert shown(dialog)[0][0] == "No backups in this folder yet."
     assert not dialog.restore_button.isEnabled()
     elsewhere = tmp_path / "elsewhere"
     backup.take_backup(sample_store, folder=elsewhere)
     dialog.set_folder(elsewhere)
-    assert sample_store.setting("backup_folder") == str(elsewhere)
+    assert qt_settings.backup_folder(settings) == elsewhere  # the user's settings...
+    assert sample_store.setting("backup_folder") == ""  # ...never the file
     assert len(shown(dialog)) == 1 and shown(dialog)[0][3] == "OK"
 
 

@@ -4,14 +4,17 @@ The dialog only chooses; :func:`ragdesk.backup.restore` does the work (it backs
 the current file up first, or sets a damaged one aside). The window closes its
 Store before calling :meth:`BackupDialog.restore_chosen` and reopens afterwards.
 Backups that fail ``quick_check`` are listed (so the user sees them) but cannot be
-restored. "Change folder…" stores the chosen folder in the file (audited).
+restored. "Change folder…" stores the chosen folder in the user's own settings
+(QSettings), never in the file: where a copy of a file is written is the user's
+choice (issue 17). A folder the file itself names (older versions kept it there)
+is shown as a suggestion with a button to adopt it; nothing follows it unasked.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -28,7 +31,8 @@ from PySide6.QtWidgets import (
 
 from ragdesk import backup
 from ragdesk.errors import RagdeskError
-from ragdesk.store import Store
+
+from . import qt_settings
 
 KIND_LABELS = {"daily": "Daily", "pre-migration": "Before upgrade", "before-restore": "Before restore",
                "manual": "Manual"}
@@ -50,12 +54,13 @@ class BackupDialog(QDialog):
     """
 
     def __init__(self, parent: QWidget | None, db_path: str | Path, folder: Path, *,
-                 store=None, ask=None) -> None:
+                 store=None, ask=None, settings: QSettings | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Restore from Backup")
         self.db_path = Path(db_path)
         self.folder = folder
-        self.store = store  # to save a new folder choice; None when the file cannot be opened
+        self.store = store  # to read the file's folder suggestion; None when it cannot be opened
+        self.settings = settings  # the user's settings, where a new folder choice is kept
         self.ask = ask or self._ask  # confirmation (tests pass a stand-in)
         self.restored: backup.Restored | None = None
         self.backups: list[backup.Backup] = []
@@ -71,7 +76,19 @@ class BackupDialog(QDialog):
         self.list.itemDoubleClicked.connect(lambda *_: self.restore_chosen())
         self.folder_button = QPushButton("Change &folder…", self)
         self.folder_button.clicked.connect(self.choose_folder)
-        self.folder_button.setEnabled(store is not None)
+        self.folder_button.setEnabled(settings is not None)
+        suggested = backup.suggested_folder(store) if store is not None else None
+        self.suggested = suggested if suggested != folder else None
+        self.suggestion = QLabel(self)
+        self.suggestion.setWordWrap(True)
+        self.suggestion.setTextFormat(Qt.TextFormat.PlainText)
+        self.use_suggestion = QPushButton("&Use the suggested folder", self)
+        self.use_suggestion.clicked.connect(self._adopt_suggestion)
+        if self.suggested is not None:
+            self.suggestion.setText(f"This file suggests keeping its backups in “{self.suggested}”. "
+                                    "It is not used unless you choose it.")
+        self.suggestion.setVisible(self.suggested is not None)
+        self.use_suggestion.setVisible(self.suggested is not None and settings is not None)
         self.restore_button = QPushButton("&Restore this backup", self)
         self.restore_button.setEnabled(False)
         self.restore_button.clicked.connect(self.restore_chosen)
@@ -85,6 +102,10 @@ class BackupDialog(QDialog):
         row.addWidget(close)
         layout = QVBoxLayout(self)
         layout.addWidget(self.where)
+        hint = QHBoxLayout()
+        hint.addWidget(self.suggestion, 1)
+        hint.addWidget(self.use_suggestion)
+        layout.addLayout(hint)
         layout.addWidget(self.list)
         layout.addLayout(row)
         self.resize(640, 360)
@@ -134,15 +155,17 @@ class BackupDialog(QDialog):
         if folder:
             self.set_folder(Path(folder))
 
+    def _adopt_suggestion(self) -> None:
+        if self.suggested is not None and self._ask(
+                f"Keep the backups of every file you open in “{self.suggested}”?\n\n"
+                "Only choose a folder you know: each backup is a full copy of the file."):
+            self.set_folder(self.suggested)
+
     def set_folder(self, folder: Path) -> None:
-        try:
-            if self.store is not None:
-                self.folder = backup.set_backup_folder(self.store, folder)
-            else:
-                self.folder = folder
-        except RagdeskError as e:
-            QMessageBox.warning(self, "Restore from Backup", str(e))
-            return
+        """Use ``folder`` from now on: kept in the user's settings, never in the file."""
+        if self.settings is not None:
+            qt_settings.set_backup_folder(self.settings, folder)
+        self.folder = folder
         self.reload()
 
     def restore_chosen(self) -> bool:
@@ -167,6 +190,13 @@ class BackupDialog(QDialog):
 # --------------------------------------------------------------------------- window glue
 
 
+def users_folder(window, path: str | Path) -> Path:
+    """The backup folder for ``path``: the user's choice (QSettings), else beside the file."""
+    settings = getattr(window, "settings", None)
+    chosen = qt_settings.backup_folder(settings) if settings is not None else None
+    return backup.resolve_folder(path, chosen)
+
+
 def restore_from_backup(window) -> bool:
     """File > Restore from Backup…: choose a backup of the open file, restore it, reopen.
 
@@ -180,7 +210,8 @@ def restore_from_backup(window) -> bool:
     if editor is not None and not editor.flush():
         return False
     path = store.path
-    dialog = BackupDialog(window, path, backup.backup_folder(store), store=store)
+    dialog = BackupDialog(window, path, users_folder(window, path), store=store,
+                          settings=window.settings)
     try:
         if dialog.exec() and dialog.restored is not None:
             window.open_path(path)
@@ -197,7 +228,7 @@ def offer_backup_for_damaged(window, path: str, message: str, *, ask=None) -> bo
     ``ask(text) -> bool`` stands in for the question box in tests. Returns True
     when a backup was restored and opened.
     """
-    folder = backup.resolve_folder(path, Store.peek_setting(path, backup.FOLDER_SETTING))
+    folder = users_folder(window, path)
     offer = backup.newest_good_backup(path, folder)
     if offer is None:
         window.show_error(f"{message}\n\nNo good backup of it was found in {folder}.",

@@ -4,6 +4,12 @@ Every view listens to one ``StoreBridge`` instead of to the store, so tree, grid
 and editor hear about a change whichever of them made it. The bridge also polls
 SQLite's ``data_version`` (which moves only when *another* connection commits)
 so a colleague's save on the shared drive shows up within a couple of seconds.
+
+Polling is cheap on a network share (issue 16): each poll reads only the file's
+change counter (one request, :meth:`Store.change_counter`); only when it moved is
+``data_version`` asked whether it was someone else, and then the audit log's new
+rows say what they changed (:meth:`Store.changes_since`), so the views refresh
+those records, not every item and assessment.
 """
 
 from __future__ import annotations
@@ -32,6 +38,8 @@ class StoreBridge(QObject):
         super().__init__(parent)
         self.store: Store | None = None
         self._version: int | None = None
+        self._counter: int | None = None  # the file's change counter when last polled
+        self._audit_id: int | None = None  # the newest audit row this window has seen
         self._timer = QTimer(self)
         self._timer.setInterval(poll_ms)
         self._timer.timeout.connect(self.poll)
@@ -46,6 +54,11 @@ class StoreBridge(QObject):
         if store is not None:
             store.listeners.append(self._on_change)
             self._version = self._data_version()
+            self._counter = store.change_counter()
+            try:
+                self._audit_id = store.last_audit_id()
+            except Exception:  # unreadable now: the first change then refreshes everything
+                self._audit_id = None
             self._timer.start()
         else:
             self._timer.stop()
@@ -72,14 +85,31 @@ class StoreBridge(QObject):
         """Check whether someone else saved; if so emit ``external_change`` and ``changed``."""
         if self.store is None:
             return False
+        counter = self.store.change_counter()
+        if counter is not None and counter == self._counter:
+            return False  # nobody committed anything: one request
+        self._counter = counter
         version = self._data_version()
         if version is None or version == self._version:
-            return False
+            return False  # the commit was ours
         self._version = version
-        change = everything(self.store)
+        change = self._what_changed(self.store)
         self.external_change.emit(change)
         self.changed.emit(change)
         return True
+
+    def _what_changed(self, store: Store) -> Change:
+        """What others changed since we last looked (the audit log), or everything if unsure."""
+        try:
+            if self._audit_id is not None:
+                change, self._audit_id = store.changes_since(self._audit_id)
+                if change is not None:
+                    return change
+            else:
+                self._audit_id = store.last_audit_id()
+        except Exception:  # an old file, a vanished drive: fall back to a full refresh
+            pass
+        return everything(store)
 
 
 def everything(store: Store) -> Change:

@@ -10,6 +10,7 @@ window closes, so typed text is never lost.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import importlib
 import os
@@ -135,6 +136,7 @@ class MainWindow(QMainWindow):
         self.import_task: BackgroundTask | None = None  # the latest File > Import… write
         self.editor: Any = None
         self._pending_open: tuple[str, bool] | None = None  # see open_after_first_paint
+        self.daily_backup: Any = None  # the background daily backup and check (DailyBackup)
         self._panes_built = False
         self._help: Any = None  # the Help window, made when first asked for
 
@@ -602,7 +604,13 @@ class MainWindow(QMainWindow):
 
         try:
             # pre-migration and first-of-the-day backups; a failed backup never stops opening
-            store, problems = backups.open_with_backups(path, read_only=read_only)
+            # (in the folder the user chose, never one the file names: issue 17). A big file
+            # is checked, and today's backup taken, in the background (issue 16): on a share
+            # both read the whole file, minutes over VPN.
+            self._stop_daily_backup()
+            store, problems = backups.open_with_backups(
+                path, read_only=read_only, folder=qt_settings.backup_folder(self.settings),
+                daily=False, quick_check=None)
         except ReadOnly as e:
             if read_only or not self._offer_read_only(str(e)):
                 return False
@@ -617,6 +625,7 @@ class MainWindow(QMainWindow):
             self.show_error(f"“{path}” could not be opened: {e}", "Cannot open file")
             return False
         self.set_store(store)
+        self._start_daily_backup(path)
         qt_settings.add_recent(self.settings, path)
         if store.migrated_from is not None:
             self._status(f"Upgraded the file from version {store.migrated_from}.")
@@ -672,6 +681,46 @@ class MainWindow(QMainWindow):
             self.no_file.setText(NO_FILE_TEXT)
             if self.store is None:
                 self.statusBar().clearMessage()
+
+    # -- the daily backup and integrity check, in the background (issue 16) -------------
+
+    def _start_daily_backup(self, path: str) -> None:
+        from .backup_dialog import users_folder
+        from .daily_backup import DailyBackup
+
+        self.daily_backup = DailyBackup(self.statusBar(), path, users_folder(self, path),
+                                        lambda outcome: self._daily_backup_done(path, outcome))
+        self.daily_backup.start()
+
+    def _stop_daily_backup(self) -> None:
+        task, self.daily_backup = self.daily_backup, None
+        if task is not None and not task.done:
+            task.stop()
+
+    def _daily_backup_done(self, path: str, outcome: Any) -> None:
+        """Say how today's backup went; damage found by its check is handled as on opening."""
+        from ragdesk.backup import DailyResult
+
+        if self.store is None or os.path.abspath(self.store.path) != os.path.abspath(path):
+            return  # another file is open by now
+        if isinstance(outcome, DailyResult) and outcome.damaged:
+            message = (f"“{path}” is damaged (the daily check says: {outcome.check}). "
+                       "Restore it from a backup; the file has not been changed.")
+            if self.editor is not None:
+                self.editor.flush()
+            self.set_store(None)  # nothing more is written to it (as if it had been refused)
+            from .backup_dialog import offer_backup_for_damaged
+            offer_backup_for_damaged(self, path, message)
+        elif isinstance(outcome, DailyResult) and outcome.made is not None:
+            self._status(f"Today's backup is saved to {outcome.made.parent} (file checked: OK).",
+                         10000)
+        elif isinstance(outcome, BaseException):
+            text = str(outcome) if isinstance(outcome, RagdeskError | OSError) else repr(outcome)
+            if self.read_only:
+                self._status("No backup could be taken: " + text, 15000)
+            else:
+                self.show_error("The file is open, but today's backup failed:\n\n" + text,
+                                "Backup problem")
 
     def _restore_from_backup(self) -> None:
         from .backup_dialog import restore_from_backup
@@ -731,23 +780,25 @@ class MainWindow(QMainWindow):
         if self.editor is not None:
             self.editor.set_search("")
         self.tree_model.filter = ItemFilter()
-        self.tree_model.set_store(store)
-        self.grid_model.set_visible(None)
-        self.grid_model.set_store(store)
-        self._refresh_choices()
-        self._refresh_periods()
-        periods = self.grid_model.periods
-        self.current_period = periods[-1].id if periods else None
-        self._tree_period = False  # another file: its periods are new to the tree
-        self._follow_period()
-        self._fit_tree_columns()
-        self._sync_period_combo()
-        self._update_title()
-        self._update_actions()
-        self._update_counts()
-        first = self.tree_model.index(0, 0)
-        if first.isValid():
-            self.tree.setCurrentIndex(first)
+        # one read transaction for everything shown (issue 16: a round trip per statement less)
+        with store.reading() if store is not None else contextlib.nullcontext():
+            self.tree_model.set_store(store)
+            self.grid_model.set_visible(None)
+            self.grid_model.set_store(store)
+            self._refresh_choices()
+            self._refresh_periods()
+            periods = self.grid_model.periods
+            self.current_period = periods[-1].id if periods else None
+            self._tree_period = False  # another file: its periods are new to the tree
+            self._follow_period()
+            self._fit_tree_columns()
+            self._sync_period_combo()
+            self._update_title()
+            self._update_actions()
+            self._update_counts()
+            first = self.tree_model.index(0, 0)
+            if first.isValid():
+                self.tree.setCurrentIndex(first)
         _settle_garbage_collector()
 
     def new_file(self) -> None:
@@ -1328,7 +1379,8 @@ class MainWindow(QMainWindow):
         import sqlite3
 
         try:
-            self._refresh_views(change)
+            with self.store.reading():  # one read transaction for the whole refresh (issue 16)
+                self._refresh_views(change)
         except (sqlite3.Error, RagdeskError) as e:  # e.g. the network drive went away
             self._status(f"Could not re-read the file: {e}", 15000)
 
@@ -1720,6 +1772,7 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
         self._stop_report_builds()
+        self._stop_daily_backup()  # stops between two steps; leaves no temporary file
         self._save_window_state()
         self.undo_stack.clear()
         self.bridge.close()

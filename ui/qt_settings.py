@@ -8,6 +8,7 @@ object as an argument so tests pass a private one instead of touching the user's
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
@@ -23,6 +24,7 @@ KEY_SPLIT_MAIN = "window/split_main"
 KEY_SPLIT_RIGHT = "window/split_right"
 KEY_GROUPING = "view/grouping"
 KEY_SHOW_GRID = "view/show_grid"
+KEY_BACKUP_FOLDER = "backups/folder"
 
 
 def default_settings() -> QSettings:
@@ -70,3 +72,17 @@ def flag(settings: QSettings, key: str, default: bool) -> bool:
     if value is None:
         return default
     return str(value).lower() in {"1", "true", "yes"}
+
+
+def backup_folder(settings: QSettings) -> Path | None:
+    """The folder this person chose for backups of every file, or None (beside each file).
+
+    Kept here, not in the .db: where a copy of a file is written is the user's
+    choice, never the file's (issue 17).
+    """
+    value = settings.value(KEY_BACKUP_FOLDER)
+    return Path(str(value)) if value else None
+
+
+def set_backup_folder(settings: QSettings, folder: str | os.PathLike[str] | None) -> None:
+    settings.setValue(KEY_BACKUP_FOLDER, "" if folder is None else os.fspath(folder))

@@ -1,0 +1,139 @@
+"""A crafted schema is refused, reported by ``check``, and can never hang a save (issue 17, 6).
+
+SQLite runs whatever triggers and views a file carries. A file edited with any
+SQLite tool could make every save spin while holding the write lock (an endless
+recursive CTE in a trigger on ``audit``), hang an export (a replaced view),
+silently suppress the audit log (append-only triggers dropped, one deleting new
+rows added) or lack a table (tracebacks). Now: ``trusted_schema=OFF`` on every
+connection, the file's ``sqlite_master`` is compared with the schema this version
+of ragdesk makes (any difference refuses the open, leaving the file untouched),
+``ragdesk check`` lists every difference, and a progress handler stops any single
+statement that runs away.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+
+from ragdesk import schema
+from ragdesk import store as store_module
+from ragdesk.cli import main
+from ragdesk.errors import Damaged, RagdeskError
+from ragdesk.store import Store
+
+ENDLESS = ("SELECT count(*) FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 "
+           "FROM c) SELECT x FROM c)")
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def tamper(path: Path, *statements: str) -> None:
+    conn = sqlite3.connect(path)
+    for sql in statements:
+        conn.execute(sql)
+    conn.commit()
+    conn.close()
+
+
+SPINNING_TRIGGER = (f"CREATE TRIGGER spin AFTER INSERT ON audit BEGIN {ENDLESS}; END",)
+AUDIT_SUPPRESSED = (
+    "DROP TRIGGER audit_is_append_only_d",
+    "CREATE TRIGGER hide AFTER INSERT ON audit BEGIN DELETE FROM audit WHERE id = new.id; END",
+)
+REPLACED_VIEW = (
+    "DROP VIEW assessments_resolved",
+    f"CREATE VIEW assessments_resolved AS SELECT a.*, ({ENDLESS}) AS spin FROM assessments a",
+)
+NO_AUDIT = ("DROP TABLE audit",)
+
+CASES = {
+    "spinning trigger on audit": (SPINNING_TRIGGER, ["unknown trigger “spin”"]),
+    "audit log suppressed": (AUDIT_SUPPRESSED, ["unknown trigger “hide”",
+                                                "missing trigger “audit_is_append_only_d”"]),
+    "view replaced": (REPLACED_VIEW, ["view “assessments_resolved” differs"]),
+    "audit table dropped": (NO_AUDIT, ["missing table “audit”"]),
+}
+
+
+@pytest.mark.parametrize("case", CASES, ids=list(CASES))
+@pytest.mark.parametrize("read_only", [False, True])
+def test_a_crafted_schema_is_refused_and_the_file_left_as_it_was(
+        sample_path: Path, case: str, read_only: bool) -> None:
+    statements, words = CASES[case]
+    tamper(sample_path, *statements)
+    before = digest(sample_path)
+    with pytest.raises(Damaged) as caught:
+        Store.open(sample_path, read_only=read_only)
+    message = str(caught.value)
+    assert "ragdesk did not put there" in message or "missing" in message
+    for w in words:
+        assert w in message
+    assert digest(sample_path) == before
+    assert Store.check_file(sample_path).startswith("damaged")  # never offered as a backup
+
+
+@pytest.mark.parametrize("case", CASES, ids=list(CASES))
+def test_check_reports_every_difference(sample_path: Path, case: str,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    statements, words = CASES[case]
+    tamper(sample_path, *statements)
+    assert main(["check", str(sample_path)]) == 1
+    out = capsys.readouterr()
+    assert "Traceback" not in out.err
+    for w in words:
+        assert w in out.out
+    assert "Schema:" in out.out
+
+
+@pytest.mark.parametrize("case", CASES, ids=list(CASES))
+def test_export_of_a_crafted_file_is_refused_not_hung(sample_path: Path, case: str,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    tamper(sample_path, *CASES[case][0])
+    started = time.monotonic()
+    assert main(["export", str(sample_path)]) == 1
+    assert time.monotonic() - started < 30
+    err = capsys.readouterr().err
+    assert "ragdesk did not put there" in err or "missing" in err
+
+
+def test_a_clean_file_passes_and_check_says_so(sample_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(sample_path)]) == 0
+    assert "Schema:         as ragdesk made it" in capsys.readouterr().out
+    with Store.open(sample_path) as store:
+        assert store.conn.execute("PRAGMA trusted_schema").fetchone()[0] == 0
+        if hasattr(store.conn, "getconfig"):  # Python 3.12+: SQLite's defensive mode as well
+            assert store.conn.getconfig(sqlite3.SQLITE_DBCONFIG_DEFENSIVE)
+
+
+def test_an_older_file_is_compared_with_its_own_version(tmp_path: Path) -> None:
+    path = tmp_path / "v2.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("BEGIN")
+    for migration in schema.MIGRATIONS[:2]:
+        migration(conn)
+    conn.execute("PRAGMA user_version = 2")
+    conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
+    conn.execute("COMMIT")
+    conn.close()
+    with Store.open(path) as store:  # upgraded, not refused
+        assert store.schema_version() == schema.SCHEMA_VERSION
+
+
+def test_a_runaway_statement_is_stopped_with_a_clear_error(sample_store: Store, monkeypatch) -> None:
+    """Defence in depth: a trigger added while the file is open still cannot hang a save."""
+    monkeypatch.setattr(store_module, "MAX_STEPS_PER_STATEMENT", 50_000_000)
+    tamper(Path(sample_store.path), *SPINNING_TRIGGER)
+    item = sample_store.items()[0]
+    started = time.monotonic()
+    with pytest.raises(RagdeskError, match="stopped"):
+        sample_store.update_item(item.id, expected_version=item.version, lead="someone")
+    assert time.monotonic() - started < 60
+    assert sample_store.item(item.id).lead == item.lead  # rolled back, nothing half-saved
