@@ -766,7 +766,7 @@ class MainWindow(QMainWindow):
         from ragdesk.store import Store
 
         def work() -> dict[str, int]:
-            with Store.open(db_path, identity=identity) as own:
+            with Store.open(db_path, identity=identity, quick_check=None) as own:
                 return add_contents(own, text)
 
         def done(counts: dict[str, int]) -> None:
@@ -798,7 +798,7 @@ class MainWindow(QMainWindow):
         def work() -> str:
             from ragdesk.files import write_atomically
 
-            with Store.open(db_path, read_only=True) as own:
+            with Store.open(db_path, read_only=True, quick_check=None) as own:
                 text = export_json(own) if kind == "json" else export_csv(own)
             write_atomically(path, text)  # whole or not at all: a full disk leaves no half file
             return path
