@@ -918,7 +918,7 @@ class MainWindow(QMainWindow):
         db_path, identity = store.path, store.identity
 
         def work() -> object:
-            with Store.open(db_path, identity=identity) as own:
+            with Store.open(db_path, identity=identity, quick_check=None) as own:
                 return apply(own, plan, target)
 
         def done(applied: Any) -> None:
@@ -951,7 +951,7 @@ class MainWindow(QMainWindow):
         ignored: list[str] = []
 
         def work() -> dict[str, int]:
-            with Store.open(db_path, identity=identity) as own:
+            with Store.open(db_path, identity=identity, quick_check=None) as own:
                 return add_contents(own, text, ignored=ignored)
 
         def done(counts: dict[str, int]) -> None:
@@ -997,7 +997,7 @@ class MainWindow(QMainWindow):
         from ragdesk.store import Store
 
         def work() -> str:
-            with Store.open(db_path, read_only=True) as own:
+            with Store.open(db_path, read_only=True, quick_check=None) as own:
                 if kind == "xlsx":
                     from ragdesk.xlsx_export import export_xlsx
 

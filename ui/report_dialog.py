@@ -410,7 +410,8 @@ class _Worker(QObject):
 
     def run(self) -> None:
         try:
-            with Store.open(self.db_path, read_only=True) as store:
+            # the window has the file open already; a big one is checked with the daily backup
+            with Store.open(self.db_path, read_only=True, quick_check=None) as store:
                 build_report(store, self.options, self.target,
                              progress=lambda done, total: self.progress.emit(done, total),
                              cancelled=self.cancel.is_set)
