@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import getpass
 import mimetypes
 import os
 import re
@@ -88,6 +87,7 @@ from .errors import (
     TooLarge,
     UnexpectedSchema,
 )
+from .osuser import os_user_name
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -211,7 +211,7 @@ class Identity:
     Passed in (not looked up deep inside) so tests and other front ends can say who.
     """
 
-    user: str = field(default_factory=lambda: _safe(getpass.getuser))
+    user: str = field(default_factory=os_user_name)
     host: str = field(default_factory=lambda: _safe(socket.gethostname))
 
 
