@@ -397,7 +397,7 @@ class EditorPane(QWidget):
         self.period_note.hide()
         self.banner = QLabel(self)
         self.banner.setWordWrap(True)
-        self.banner.setStyleSheet("background: #fff4ce; padding: 4px; border: 1px solid #e0c060;")
+        self.banner.setStyleSheet("background: #fff4ce; color: #1a1a1a; padding: 4px; border: 1px solid #e0c060;")
         self.banner.hide()
         self.placeholder = QLabel("Choose an inspection or an item on the left.", self)
         self.placeholder.setStyleSheet("color: #666;")
@@ -538,7 +538,7 @@ class EditorPane(QWidget):
         dot_label.setBuddy(self.dot)
         form.addRow(dot_label, dot_row)
         self.draft_row = QFrame(self)
-        self.draft_row.setStyleSheet("QFrame { background: #fff4ce; }")
+        self.draft_row.setStyleSheet("QFrame { background: #fff4ce; color: #1a1a1a; }")
         draft_layout = QHBoxLayout(self.draft_row)
         draft_layout.setContentsMargins(4, 2, 4, 2)
         self.draft_label = QLabel("Draft (carried forward from the previous period): check the "
