@@ -39,3 +39,4 @@ def test_the_audit_log_records_the_domain_account(tmp_path) -> None:  # type: ig
         store.add_inspection("Vetting inspection")
         users = {entry.user for entry in store.audit_log()}
     assert users == {"FORCE\\j.smith"}
+
