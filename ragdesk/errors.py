@@ -118,5 +118,5 @@ class ExportFailed(RagdeskError):
     """An export or report could not be written (disk full, folder gone, file open elsewhere).
 
     The target file is left as it was: exports are written to a temporary file next to it
-    and renamed into place only when complete (:func:`ragdesk.atomic.write_atomically`).
+    and renamed into place only when complete (:func:`ragdesk.files.write_atomically`).
     """

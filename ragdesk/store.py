@@ -49,7 +49,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING, Any
 
-from . import presence, richtext, schema, validate
+from . import files, presence, richtext, schema, validate
 from .domain import (
     Assessment,
     AssessmentId,
@@ -667,8 +667,7 @@ class Store:
             raise FileProblem(target, "A copy cannot replace the file it is a copy of; "
                                       "choose another name.")
         try:
-            if os.path.exists(target):
-                os.remove(target)
+            files.remove(target)  # retried while a scanner or viewer holds it (Windows)
             dest = sqlite3.connect(target)
         except (OSError, sqlite3.Error) as e:
             raise FileProblem(target, f"“{target}” could not be written: {e}.") from None

@@ -12,15 +12,29 @@ from PySide6.QtGui import QGuiApplication
 UI = Path(__file__).resolve().parent.parent / "ui"
 
 
+# "background: #fff4ce", "background-color: palette(base)", "background: {colour}" (an
+# f-string's value): a style sheet's background, not the word in a docstring.
+_BACKGROUND = re.compile(r"\bbackground(-color)?\s*:\s*(#[0-9a-fA-F]{3,8}|rgba?\(|palette\(|"
+                         r"qlineargradient|\{|[a-z]+\s*[;}])")
+
+
+def _literal(node: ast.AST) -> str | None:
+    """A string literal's text; an f-string's with ``{}`` where its values go."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(v.value if isinstance(v, ast.Constant) else "{}" for v in node.values)
+    return None
+
+
 def _style_sheets() -> list[tuple[str, str]]:
     """Every string literal in ui/ that is (part of) a Qt style sheet setting a background."""
     found = []
     for path in sorted(UI.glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) \
-                    and re.search(r"\bbackground(-color)?\s*:", node.value) \
-                    and not re.search(r"\s\s", node.value):  # a style sheet, not a docstring
-                found.append((f"{path.name}:{node.lineno}", node.value))
+            text = _literal(node)
+            if text is not None and _BACKGROUND.search(text):
+                found.append((f"{path.name}:{node.lineno}", text))
     return found
 
 
