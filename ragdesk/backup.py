@@ -44,6 +44,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import files
 from .errors import FileProblem, Locked, RagdeskError
 from .store import Identity, Store
 
@@ -160,7 +161,7 @@ def clean_leftovers(db_path: str | os.PathLike[str], folder: Path, *,
             continue
         try:
             if entry.is_file(follow_symlinks=False) and entry.stat().st_mtime < limit:
-                os.remove(entry.path)
+                files.remove(entry.path)
                 removed.append(Path(entry.path))
         except OSError:
             pass  # someone else removed it, or the share is read-only: try next time
@@ -174,11 +175,9 @@ def _write(folder: Path, db_path: str | os.PathLike[str], kind: str, when: dt.da
     partial = target.with_name(target.name + f".{os.getpid()}.partial")
     try:
         copy(str(partial))
-        os.replace(partial, target)
+        files.replace(partial, target)
     except (FileProblem, OSError) as e:
-        for leftover in (partial, Path(f"{partial}-journal")):
-            with contextlib.suppress(OSError):
-                leftover.unlink(missing_ok=True)
+        files.remove_quietly(partial, f"{partial}-journal")
         reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
         raise BackupProblem(f"The {kind} backup could not be written to “{folder}”: {reason} "
                             "Your file is unchanged; free some space or choose another "
@@ -320,9 +319,7 @@ def checked_daily_backup(db_path: str | os.PathLike[str], folder: Path, *,
         prune(db_path, folder)
         return DailyResult(made, "ok")
     finally:
-        for leftover in (local, f"{local}-journal"):
-            with contextlib.suppress(OSError):
-                os.remove(leftover)
+        files.remove_quietly(local, f"{local}-journal")  # the local temporary copy
 
 
 def _stream(source: str, target: str) -> None:
@@ -383,7 +380,7 @@ def prune(db_path: str | os.PathLike[str], folder: Path) -> list[Path]:
             continue
         for old in backups[keep:]:
             try:
-                old.path.unlink()
+                files.remove(old.path, missing_ok=False)
                 removed.append(old.path)
             except OSError:
                 pass  # someone else pruned it, or the share is read-only: try next time
@@ -402,13 +399,13 @@ def _set_aside(target: Path, when: dt.datetime) -> Path:
     aside = target.with_name(f"{target.name}.damaged-{when.strftime(_STAMP)}")
     journal = Path(f"{target}-journal")
     try:
-        os.replace(target, aside)
+        files.replace(target, aside)  # retried while a scanner holds it (Windows)
     except OSError as e:
         raise BackupProblem(f"The damaged file “{target}” could not be set aside "
                             f"({e.strerror or e}); nothing was restored.") from None
     if journal.exists():
         with contextlib.suppress(OSError):
-            os.replace(journal, Path(f"{aside}-journal"))
+            files.replace(journal, Path(f"{aside}-journal"))
     return aside
 
 

@@ -93,7 +93,7 @@ def _export(args: argparse.Namespace) -> int:
             rows = export_xlsx(store, args.output)
         print(f"Exported {rows} rows to {args.output}", file=sys.stderr)
         return 0
-    from .atomic import write_atomically
+    from .files import write_atomically
     from .jsonio import export_csv, export_json
 
     with Store.open(args.db, read_only=True) as store:

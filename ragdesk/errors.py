@@ -67,6 +67,21 @@ class InterruptedSave(FileProblem):
     """
 
 
+class FileBusy(RagdeskError, OSError):
+    """A file could not be renamed, replaced or deleted because another program holds it open
+    (on Windows: a sharing violation that outlasted the retries in ``ragdesk.files``).
+
+    Also an ``OSError`` so code that already reports file errors reports this one too.
+    """
+
+    def __init__(self, path: object, message: str) -> None:
+        RagdeskError.__init__(self, message)
+        self.path = path
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
 class InvalidValue(RagdeskError, ValueError):
     """A field value the user typed cannot be stored (e.g. a deadline that is not a date)."""
 
@@ -103,5 +118,5 @@ class ExportFailed(RagdeskError):
     """An export or report could not be written (disk full, folder gone, file open elsewhere).
 
     The target file is left as it was: exports are written to a temporary file next to it
-    and renamed into place only when complete (:func:`ragdesk.atomic.write_atomically`).
+    and renamed into place only when complete (:func:`ragdesk.files.write_atomically`).
     """

@@ -93,3 +93,14 @@ def safe_name(name: str, default: str = "evidence") -> str:
         base = (stem[:_MAX_NAME - len(ext) - 1] + dot + ext) if dot and len(ext) < 20 \
             else base[:_MAX_NAME]
     return base
+
+
+# Windows' classic limit for a whole path. Programs without long-path awareness (and
+# Explorer itself) cannot open a longer one.
+MAX_PATH = 260
+
+
+def fits_windows_path(path: str) -> bool:
+    """True if ``path`` stays under MAX_PATH, so every Windows program can open it: ragdesk
+    checks before it makes a path it chose (a backup deep in a share's folders)."""
+    return len(path) < MAX_PATH

@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import getpass
 import mimetypes
 import os
 import re
@@ -50,7 +49,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING, Any
 
-from . import presence, richtext, schema, validate
+from . import files, presence, richtext, schema, validate
 from .domain import (
     Assessment,
     AssessmentId,
@@ -88,6 +87,7 @@ from .errors import (
     TooLarge,
     UnexpectedSchema,
 )
+from .osuser import os_user_name
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -211,7 +211,7 @@ class Identity:
     Passed in (not looked up deep inside) so tests and other front ends can say who.
     """
 
-    user: str = field(default_factory=lambda: _safe(getpass.getuser))
+    user: str = field(default_factory=os_user_name)
     host: str = field(default_factory=lambda: _safe(socket.gethostname))
 
 
@@ -667,8 +667,7 @@ class Store:
             raise FileProblem(target, "A copy cannot replace the file it is a copy of; "
                                       "choose another name.")
         try:
-            if os.path.exists(target):
-                os.remove(target)
+            files.remove(target)  # retried while a scanner or viewer holds it (Windows)
             dest = sqlite3.connect(target)
         except (OSError, sqlite3.Error) as e:
             raise FileProblem(target, f"“{target}” could not be written: {e}.") from None

@@ -25,8 +25,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import richtext, tracker
-from .atomic import write_atomically
 from .domain import ItemKind, Rating, short_title
+from .files import write_atomically
 from .store import Store
 
 EXCEL_CELL_LIMIT = 32_767  # characters; Excel calls a file with a longer cell damaged

@@ -15,7 +15,6 @@ import contextlib
 import datetime as dt
 import gc
 import os
-import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -27,9 +26,11 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
+from ragdesk.files import write_atomically
+
 from .flowables import Keep
 from .fonts import printable, register
-from .options import ReportCancelled, ReportError, Resolved
+from .options import ReportCancelled, Resolved
 from .styles import NAVY, RULE
 
 Progress = Callable[[int, int], None]
@@ -235,36 +236,14 @@ def build(resolved: Resolved, story_factory: Callable[[float, Callable[[], None]
     if hasattr(out, "write"):
         write(out)  # type: ignore[arg-type]
         return
-    target = Path(out)  # type: ignore[arg-type]
-    tmp = ""
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".ragdesk-report-", suffix=".pdf",
-                                   dir=str(target.parent or "."))
-        os.close(fd)
-        write(tmp)
+
+    def write_checked(path: str) -> None:
+        write(path)
         check()
-        os.chmod(tmp, _file_mode(target))
-        os.replace(tmp, target)
-    except OSError as e:
-        reason = e.strerror or str(e)
-        raise ReportError(f"Could not write the report to {target}: {reason}.") from e
-    finally:
-        if tmp and os.path.exists(tmp):
-            os.unlink(tmp)
 
-
-def _file_mode(target: Path) -> int:
-    """The mode a report file gets: the file it replaces keeps its own, a new one gets
-    what any program writing it would (0o666 less the umask). ``mkstemp`` makes 0600,
-    so an exported PDF could not be read by the colleague it was for, while the
-    preview's Save PDF (a plain copy) gave 0644."""
-    try:
-        return target.stat().st_mode & 0o777
-    except OSError:
-        pass
-    mask = os.umask(0o022)  # read it the only portable way: set and put back at once
-    os.umask(mask)
-    return 0o666 & ~mask
+    # whole or not at all (a full disk, a cancel); a new file readable by colleagues (0666
+    # less the umask, as the preview's Save PDF gives), a replaced one keeps its mode
+    write_atomically(Path(out), write_checked, what="the report")  # type: ignore[arg-type]
 
 
 def today() -> dt.date:

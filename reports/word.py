@@ -10,7 +10,7 @@ header and footer of every page, "Page x of y" as fields, and rich text as real 
 paragraphs, lists (List Bullet / List Number) and tables.
 
 The XML python-docx lacks is written in :mod:`.docx_xml` only. The file is written to
-a temporary name and renamed (:func:`ragdesk.atomic.write_atomically`).
+a temporary name and renamed (:func:`ragdesk.files.write_atomically`).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from ragdesk import richtext
-from ragdesk.atomic import write_atomically
+from ragdesk.files import write_atomically
 from ragdesk.store import Store
 
 from . import content, docx_xml

@@ -16,6 +16,8 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from windows_sim import held_open  # noqa: E402, F401 - a fixture for every test module
+
 from ragdesk.sample import build_sample  # noqa: E402
 from ragdesk.store import Identity, Store  # noqa: E402
 

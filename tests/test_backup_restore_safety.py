@@ -82,3 +82,19 @@ def test_a_damaged_file_is_set_aside_with_its_journal(sample_path: Path) -> None
     assert result.previous_damaged and _set_aside(sample_path) == [result.previous]
     assert result.previous.read_bytes() == bytes(data)
     assert Path(f"{result.previous}-journal").exists() and not journal.exists()
+
+
+def test_a_damaged_file_held_open_elsewhere_is_not_restored_over(sample_path: Path, held_open,
+                                                                monkeypatch) -> None:
+    """Windows: another program (an antivirus scan, Explorer's preview) holding the damaged
+    file refuses its rename. After the retries, restore says so and changes nothing."""
+    from ragdesk import files
+
+    monkeypatch.setattr(files, "RETRY_DELAYS", (0.0, 0.0))
+    good = _good_backup(sample_path)
+    damaged = b"garbage!" * 12 + b"abcd" + sample_path.read_bytes()[100:]
+    sample_path.write_bytes(damaged)
+    held_open.hold(sample_path)
+    with pytest.raises(backup.BackupProblem, match="another program has it open"):
+        backup.restore(good, sample_path, now=clock(2026, 1, 2, 0, 0))
+    assert sample_path.read_bytes() == damaged and _set_aside(sample_path) == []

@@ -114,3 +114,24 @@ def test_file_links_are_never_live_in_stored_text_editor_or_print():
     assert richtext.sanitise(stored) == "<p>See the minute.</p>"  # an old link: plain text now
     (paragraph,) = richtext.parse(stored)  # what the editor and the reports read
     assert all(span.href is None for span in paragraph.spans)
+
+
+def test_opening_again_while_a_viewer_holds_the_copy_reuses_it(qtbot, view, sample_store,
+                                                              monkeypatch):
+    """Windows: Word or Acrobat holding the first copy refuses any write to it (a sharing
+    violation). Opening the same evidence again shows that copy instead of failing."""
+    from windows_sim import SharingViolation
+
+    _attach(view, sample_store, "board minute.pdf", b"%PDF-1.4 minute")
+    first = view.open_selected()
+    real_write = Path.write_bytes
+
+    def held_by_viewer(self: Path, data: bytes) -> int:
+        if self.exists():
+            raise SharingViolation(str(self))
+        return real_write(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", held_by_viewer)
+    again = view.open_selected()
+    assert again == first and len(view.opened) == 2
+    assert Path(again[0]).read_bytes() == b"%PDF-1.4 minute"

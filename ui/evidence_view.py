@@ -375,8 +375,7 @@ class EvidenceView(QWidget):
             folder.mkdir(exist_ok=True)
             path = folder / filenames.safe_name(evidence.name)
             try:
-                path.write_bytes(data)
-                _mark_as_from_elsewhere(path)
+                _write_temporary_copy(path, data)
             except OSError as e:
                 self.message.emit(f"Could not write a temporary copy of “{name}”: {e}.")
                 continue
@@ -450,6 +449,22 @@ class EvidenceView(QWidget):
             self.message.emit(f"Removed {removed} file{'s' if removed != 1 else ''} "
                               "(Edit > Undo puts them back).")
         return removed
+
+
+def _write_temporary_copy(path: Path, data: bytes) -> None:
+    """Write the copy a viewer opens, unless the same bytes are there already.
+
+    Opened a second time, the first copy may still be open in Word or Acrobat, which on
+    Windows refuse any other program writing to it (a sharing violation): the copy that
+    is there is reused, and the viewer shows it again.
+    """
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return
+    except OSError:
+        pass  # not there yet (or unreadable): write it
+    path.write_bytes(data)
+    _mark_as_from_elsewhere(path)
 
 
 def _mark_as_from_elsewhere(path: Path, *, windows: bool = os.name == "nt") -> None:

@@ -57,7 +57,7 @@ class FilterBar(QWidget):
         self._item_ids: frozenset[int] | None = None
         self.picked = QLabel(self)
         self.picked.setAccessibleName("Items picked in the Overview")
-        self.picked.setStyleSheet("QLabel { background: #fff4c2; border: 1px solid #b59a00; "
+        self.picked.setStyleSheet("QLabel { background: #fff4c2; color: #1a1a1a; border: 1px solid #b59a00; "
                                   "border-radius: 3px; padding: 1px 4px; }")
         self.picked.hide()
         self.picked_clear = QToolButton(self)

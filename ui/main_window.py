@@ -992,7 +992,7 @@ class MainWindow(QMainWindow):
         if store is None or (self.editor is not None and not self.editor.flush()):
             return None
         db_path = store.path
-        from ragdesk.atomic import write_atomically
+        from ragdesk.files import write_atomically
         from ragdesk.jsonio import export_csv, export_json
         from ragdesk.store import Store
 

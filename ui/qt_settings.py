@@ -7,6 +7,7 @@ object as an argument so tests pass a private one instead of touching the user's
 
 from __future__ import annotations
 
+import ntpath
 import os
 from pathlib import Path
 
@@ -44,10 +45,20 @@ def recent_files(settings: QSettings) -> list[str]:
     return _list(settings.value(KEY_RECENT))
 
 
-def add_recent(settings: QSettings, path: str) -> list[str]:
+def same_path_key(path: str, *, windows: bool = os.name == "nt") -> str:
+    """What makes two paths one file for the recent list: Windows names are case-insensitive
+    and take either slash (``Z:\\Unit\\plan.db`` is ``z:/unit/PLAN.db``); POSIX names are not."""
+    if windows:
+        return ntpath.normcase(ntpath.abspath(path))
+    return os.path.abspath(path)
+
+
+def add_recent(settings: QSettings, path: str, *, windows: bool = os.name == "nt") -> list[str]:
     """Put ``path`` first in the recent list (no duplicates) and make it the last opened file."""
-    path = os.path.abspath(path)
-    files = [path] + [f for f in recent_files(settings) if os.path.abspath(f) != path]
+    if not windows:
+        path = os.path.abspath(path)
+    key = same_path_key(path, windows=windows)
+    files = [path] + [f for f in recent_files(settings) if same_path_key(f, windows=windows) != key]
     files = files[:MAX_RECENT]
     settings.setValue(KEY_RECENT, files)
     settings.setValue(KEY_LAST, path)

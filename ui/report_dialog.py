@@ -56,6 +56,7 @@ from PySide6.QtWidgets import (
 )
 
 from ragdesk.errors import RagdeskError
+from ragdesk.filenames import safe_name
 from ragdesk.reports import ReportCancelled, ReportOptions, build_report
 from ragdesk.reports.options import MARKINGS, PAPERS, file_marking, is_peel
 from ragdesk.store import Store
@@ -658,7 +659,8 @@ def _suggested_name(store: Store, options: ReportOptions, suffix: str = ".pdf") 
     kind = "PEEL AFI update" if options.kind == "peel" else "Recommendations update"
     name = f"Appendix 1 - {kind}" + (f" - {period}" if period else "") + suffix
     folder = Path(str(store.path)).parent
-    return str(folder / name.replace("/", "-"))
+    # A period label may hold "/" ("2024/25"): a dash, not a folder.
+    return str(folder / safe_name(name.replace("/", "-"), default="Appendix 1.pdf"))
 
 
 def open_report_dialog(parent: QWidget | None, store: Store, *, action: str,
