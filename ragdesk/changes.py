@@ -164,7 +164,9 @@ def compare_periods(store: Store, since_id: int, period_id: int, *,
     # Only these can be listed (the rest read the same in both periods and kept their
     # direction of travel as the ratings give it), so only their directions are read.
     listed = {item_id for item_id, d in diffs.items()
-              if item_id in closed or item_id not in ever_before or _differs(d)}
+              if item_id in closed or item_id not in ever_before
+              or d[2] != d[3] or d[4] or d[5] != d[6] or d[7] is not None or d[9] is not None
+              or d[11] is not None}
     limit = listed if len(listed) <= _FEW else item_ids
     dirs_before = store.directions(since.id, limit)
     dirs_after = store.directions(period.id, limit)
@@ -173,41 +175,52 @@ def compare_periods(store: Store, since_id: int, period_id: int, *,
     # reading them, so a big comparison lists any edit of the stored text (the diff view
     # then says when only the formatting changed); a few items compare words.
     small = len(rows) <= WORD_COMPARE_LIMIT
+    # The loop runs once per listed item (every item, when a board rewrote them all):
+    # plain lookups, no helper calls.
+    (_attr, status_name, status_label), *_texts_rest = NARRATIVES
+    text_columns = [(7 + 2 * n, name, label) for n, (_a, name, label) in enumerate(_texts_rest)]
     found: list[ItemChange] = []
     for r in rows:
-        if r.id not in listed:
+        item_id = r.id
+        if item_id not in listed:
             continue
-        _id, _assessed, rag_before, rag_after, dot_after, note_before, note_after, *texts = diffs[r.id]
-        reported = r.id not in unreported
+        d = diffs[item_id]
+        rag_before, rag_after, note_before, note_after = d[2], d[3], d[5], d[6]
         changed: list[str] = []
-        if reported and r.id not in ever_before:
+        is_new = item_id not in ever_before and item_id not in unreported
+        if is_new:
             changed.append("new")
-        if r.id in closed:
+        is_closed = item_id in closed
+        if is_closed:
             changed.append("closed")
-        if rag_before != rag_after and "new" not in changed:
+        if rag_before != rag_after and not is_new:
             changed.append("rag")
-        d_before = dirs_before.get(r.id)
-        d_after = dirs_after.get(r.id)
+        d_before = dirs_before.get(item_id)
+        d_after = dirs_after.get(item_id)
         # A direction that follows from the ratings says nothing the move does not; one
         # somebody set by hand ("+" while still AMBER) is news.
-        if dot_after and d_before != d_after:
+        if d[4] and d_before != d_after:
             changed.append("direction")
-        pairs = ((note_before, note_after) if note_before != note_after else (None, None),
-                 *zip(texts[::2], texts[1::2], strict=True))
         narratives: list[NarrativeChange] = []
-        for (_attr, name, label), (was, now) in zip(NARRATIVES, pairs, strict=True):
-            if was is None or (small and _words(was) == _words(now)):
+        if note_before != note_after and not (small and _words(note_before) == _words(note_after)):
+            narratives.append(NarrativeChange(status_name, status_label, note_before, note_after))
+            changed.append(status_name)
+        for at, name, label in text_columns:
+            was = d[at]
+            if was is None or (small and _words(was) == _words(d[at + 1])):
                 continue
-            narratives.append(NarrativeChange(name, label, was, now))
+            narratives.append(NarrativeChange(name, label, was, d[at + 1]))
             changed.append(name)
-        if r.id in closed and "status" not in changed:
+        if is_closed and "status" not in changed:
             changed.insert(changed.index("closed") + 1, "status")
         if not changed:
             continue
         found.append(ItemChange(
-            item_id=r.id, inspection_id=r.inspection_id, inspection=inspections.get(r.inspection_id, ""),
-            kind=r.kind, number=r.number, title=r.title, rag_before=rag_before, rag_after=rag_after,
-            direction_before=_dot(d_before), direction_after=_dot(d_after), status=r.status,
+            item_id=item_id, inspection_id=r.inspection_id,
+            inspection=inspections.get(r.inspection_id, ""), kind=r.kind, number=r.number,
+            title=r.title, rag_before=rag_before, rag_after=rag_after,
+            direction_before=None if d_before is None else _dot(d_before),
+            direction_after=None if d_after is None else _dot(d_after), status=r.status,
             status_note=_plain(note_after), changed=tuple(changed), narratives=tuple(narratives)))
     return Changes(since, period, found)
 
@@ -234,11 +247,6 @@ def _diff(item_id: int, old: Assessment | None, new: Assessment | None) -> _Diff
         pairs += (None, None) if before == after else (before, after)
     return (item_id, old is not None, old.rag if old else None, new.rag if new else None,
             _dot(new.dot) if new else None, was[0], now[0], *pairs)
-
-
-def _differs(d: _Diff) -> bool:
-    """Anything but the derived direction differs (rating, a hand-set direction, a text)."""
-    return d[2] != d[3] or bool(d[4]) or d[5] != d[6] or any(t is not None for t in d[7:])
 
 
 def _closed_between(store: Store, since: Period, period: Period,
