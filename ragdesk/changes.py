@@ -13,8 +13,9 @@ import datetime as dt
 import difflib
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from . import richtext
 from .domain import Assessment, ItemKind, Period
@@ -179,6 +180,7 @@ def compare_periods(store: Store, since_id: int, period_id: int, *,
     # plain lookups, no helper calls.
     (_attr, status_name, status_label), *_texts_rest = NARRATIVES
     text_columns = [(7 + 2 * n, name, label) for n, (_a, name, label) in enumerate(_texts_rest)]
+    new_narrative, new_change = _quick(NarrativeChange), _quick(ItemChange)
     found: list[ItemChange] = []
     for r in rows:
         item_id = r.id
@@ -203,19 +205,21 @@ def compare_periods(store: Store, since_id: int, period_id: int, *,
             changed.append("direction")
         narratives: list[NarrativeChange] = []
         if note_before != note_after and not (small and _words(note_before) == _words(note_after)):
-            narratives.append(NarrativeChange(status_name, status_label, note_before, note_after))
+            narratives.append(new_narrative(name=status_name, label=status_label,
+                                            stored_before=note_before, stored_after=note_after))
             changed.append(status_name)
         for at, name, label in text_columns:
             was = d[at]
             if was is None or (small and _words(was) == _words(d[at + 1])):
                 continue
-            narratives.append(NarrativeChange(name, label, was, d[at + 1]))
+            narratives.append(new_narrative(name=name, label=label, stored_before=was,
+                                            stored_after=d[at + 1]))
             changed.append(name)
         if is_closed and "status" not in changed:
             changed.insert(changed.index("closed") + 1, "status")
         if not changed:
             continue
-        found.append(ItemChange(
+        found.append(new_change(
             item_id=item_id, inspection_id=r.inspection_id,
             inspection=inspections.get(r.inspection_id, ""), kind=r.kind, number=r.number,
             title=r.title, rag_before=rag_before, rag_after=rag_after,
@@ -247,6 +251,29 @@ def _diff(item_id: int, old: Assessment | None, new: Assessment | None) -> _Diff
         pairs += (None, None) if before == after else (before, after)
     return (item_id, old is not None, old.rag if old else None, new.rag if new else None,
             _dot(new.dot) if new else None, was[0], now[0], *pairs)
+
+
+T = TypeVar("T")
+
+
+def _quick(cls: type[T]) -> Callable[..., T]:
+    """A constructor for a frozen dataclass that fills its ``__dict__`` at once.
+
+    A frozen dataclass's ``__init__`` sets each field through ``object.__setattr__``:
+    for 3,000 changed items and their narratives that is ~13 ms of the comparison's
+    budget. The object made here is the same (the same fields, compared, hashed and
+    printed by the same generated methods); it takes keywords only, and a class with a
+    ``__post_init__`` or ``__slots__`` gets its own ``__init__``.
+    """
+    if "__post_init__" in vars(cls) or "__slots__" in vars(cls):
+        return cls
+    new = object.__new__
+
+    def make(**fields: Any) -> T:
+        made = new(cls)
+        made.__dict__.update(fields)
+        return made
+    return make
 
 
 def _closed_between(store: Store, since: Period, period: Period,
