@@ -1,10 +1,13 @@
 """What changed between two reporting periods, and a word-level diff of the narratives.
 
-"What moved since the last board, and why?" The comparison reads each period's
-ratings, directions and narratives once through the Store's public reads and
-compares them item by item; the narratives are compared as plain words (a change of
-bold or a link is not news to a board), and :func:`word_diff` shows the words that
-went and came, paragraph by paragraph, as a tracked-changes view does.
+"What moved since the last board, and why?" SQLite compares the two periods'
+assessments where they lie (:meth:`Store.assessment_differences`) and hands over only
+the narratives that differ, so a force-sized file's ~12 MB of narratives are not all
+turned into Python objects; the few items needing more (compared with an older period,
+closed without a later word) are read whole. For a few items the narratives are
+compared as plain words (a change of bold or a link is not news to a board), and
+:func:`word_diff` shows the words that went and came, paragraph by paragraph, as a
+tracked-changes view does.
 """
 
 from __future__ import annotations
