@@ -182,11 +182,13 @@ def _every_comparison(store: Store) -> list[tuple[Changes, Changes]]:
     return out
 
 
-@pytest.mark.parametrize("word_limit", [changes.WORD_COMPARE_LIMIT, 0],
-                         ids=["words compared", "stored text compared"])
+@pytest.mark.parametrize(("word_limit", "few"), [(changes.WORD_COMPARE_LIMIT, changes._FEW), (0, 0)],
+                         ids=["few items: words compared, some directions read",
+                              "many items: stored text compared, every direction read"])
 def test_fast_comparison_matches_the_reference_on_edited_generated_data(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, word_limit: int) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, word_limit: int, few: int) -> None:
     monkeypatch.setattr(changes, "WORD_COMPARE_LIMIT", word_limit)
+    monkeypatch.setattr(changes, "_FEW", few)
     store = _generated(tmp_path / "gen.db")
     try:
         _edit_randomly(store, random.Random(15))
