@@ -12,42 +12,10 @@ import sys
 from typing import TYPE_CHECKING
 
 from .errors import NotFound
+from .lookup import find_inspection, find_period
 
 if TYPE_CHECKING:  # the window builds this parser at start-up: it must not load the store
-    from .domain import Inspection, Period
-    from .store import Store
-
-
-def find_inspection(store: Store, text: str) -> Inspection:
-    """An inspection by id or by (unique) words of its title, any case."""
-    value = text.strip()
-    inspections = store.inspections()
-    if value.isdigit():
-        for inspection in inspections:
-            if inspection.id == int(value):
-                return inspection
-    matches = [i for i in inspections if value.lower() in i.title.lower()]
-    if len(matches) == 1:
-        return matches[0]
-    known = "; ".join(f"{i.id}: {i.title}" for i in inspections) or "none"
-    if not matches:
-        raise NotFound(f"There is no inspection “{text}”. Inspections: {known}.")
-    raise NotFound(f"“{text}” matches {len(matches)} inspections; give the id. Inspections: {known}.")
-
-
-def find_period(store: Store, text: str) -> Period:
-    """A period by its label ("Jun 2024", any case and spacing) or id."""
-    value = " ".join(text.split())
-    periods = store.periods()
-    for period in periods:
-        if period.label.lower() == value.lower():
-            return period
-    if value.isdigit():
-        for period in periods:
-            if period.id == int(value):
-                return period
-    known = ", ".join(p.label for p in periods) or "none"
-    raise NotFound(f"There is no reporting period “{text}”. Periods: {known}.")
+    pass
 
 
 def add_overview_arguments(p: argparse.ArgumentParser) -> None:

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from ragdesk.errors import RagdeskError
+from ragdesk.lookup import find_inspection, find_period
 from ragdesk.store import Store
 
 from . import build_report
@@ -20,8 +21,6 @@ from .options import (
     PAPERS,
     ReportOptions,
     file_marking,
-    find_inspection,
-    find_period,
 )
 
 

@@ -97,38 +97,6 @@ def default_kind(inspections: list[Inspection]) -> Kind:
     return "peel" if inspections and all(is_peel(i) for i in inspections) else "recommendations"
 
 
-def find_inspection(store: Store, text: str) -> Inspection:
-    """An inspection by id or by (unique) words of its title, case-insensitive."""
-    value = text.strip()
-    inspections = store.inspections()
-    if value.isdigit():
-        for inspection in inspections:
-            if inspection.id == int(value):
-                return inspection
-    matches = [i for i in inspections if value.lower() in i.title.lower()]
-    if len(matches) == 1:
-        return matches[0]
-    known = "; ".join(f"{i.id}: {i.title}" for i in inspections) or "none"
-    if not matches:
-        raise ReportError(f"There is no inspection “{text}”. Inspections: {known}.")
-    raise ReportError(f"“{text}” matches {len(matches)} inspections; give the id. Inspections: {known}.")
-
-
-def find_period(store: Store, text: str) -> Period:
-    """A period by its label ("Jun 2024", any case) or id."""
-    value = " ".join(text.split())
-    periods = store.periods()
-    for period in periods:
-        if period.label.lower() == value.lower():
-            return period
-    if value.isdigit():
-        for period in periods:
-            if period.id == int(value):
-                return period
-    known = ", ".join(p.label for p in periods) or "none"
-    raise ReportError(f"There is no reporting period “{text}”. Periods: {known}.")
-
-
 def resolve(store: Store, options: ReportOptions) -> Resolved:
     if options.kind not in KINDS:
         raise ReportError(f"“{options.kind}” is not a report format: use recommendations or peel.")

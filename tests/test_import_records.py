@@ -411,7 +411,7 @@ def test_inspection_chosen_by_words_or_refused_when_ambiguous(
     assert run(sample_path, sheet, "--inspection", "police", "--period", "Jul 2023") == 1
     assert "matches 2 inspections" in capsys.readouterr().err
     assert run(sample_path, sheet, "--inspection", "nonexistent words", "--period", "Jul 2023") == 1
-    assert "No inspection matches" in capsys.readouterr().err
+    assert "There is no inspection “nonexistent words”" in capsys.readouterr().err
     assert sample_path.read_bytes() == before
     assert run(sample_path, sheet, "--inspection", "vetting misogyny", "--period", "Jul 2023") == 0
     with Store.open(sample_path) as store:

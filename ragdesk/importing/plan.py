@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from .. import richtext
 from ..domain import Assessment, Deadline, Dot, Inspection, Item, ItemKind
 from ..errors import Conflict, NotFound, RagdeskError
+from ..lookup import find_inspection
 from ..store import Store
 
 _PLURAL = {ItemKind.RECOMMENDATION: "recommendations", ItemKind.AFI: "areas for improvement",
@@ -157,23 +158,6 @@ class ImportPlan:
 
 
 # --------------------------------------------------------------------------- targets
-
-
-def find_inspection(store: Store, wanted: str) -> Inspection:
-    """``--inspection ID|WORDS``: an inspection by id, or the one whose title has every word."""
-    inspections = store.inspections()
-    if wanted.strip().isdigit():
-        for ins in inspections:
-            if ins.id == int(wanted):
-                return ins
-    words = wanted.lower().split()
-    found = [i for i in inspections if all(w in i.title.lower() for w in words)]
-    if len(found) == 1:
-        return found[0]
-    if not found:
-        raise RagdeskError(f"No inspection matches “{wanted}”.")
-    raise RagdeskError(f"“{wanted}” matches {len(found)} inspections; use more words or its id "
-                       f"({', '.join(str(i.id) for i in found)}).")
 
 
 def _norm_title(title: str) -> str:
