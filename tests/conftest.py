@@ -73,3 +73,16 @@ def warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(QMessageBox, "warning", warning)
     return seen
+
+
+@pytest.fixture
+def window(qtbot, sample_path: Path, settings, warnings: list[str]):  # type: ignore[no-untyped-def]
+    """The main window, shown, on a private copy of the sample (one definition for every
+    window test; a test needing another file or size makes its own)."""
+    from ragdesk.ui.main_window import MainWindow  # after QT_QPA_PLATFORM is set
+
+    w = MainWindow(settings=settings)
+    qtbot.addWidget(w)
+    w.show()
+    assert w.open_path(sample_path)
+    return w

@@ -7,20 +7,11 @@ from pathlib import Path
 import docx
 import openpyxl
 import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QDialog, QFileDialog
 
 from ragdesk.ui.main_window import MainWindow
 from ragdesk.ui.report_dialog import ReportDialog
-
-
-@pytest.fixture
-def window(qtbot, sample_path: Path, settings: QSettings, warnings: list[str]) -> MainWindow:
-    w = MainWindow(settings=settings)
-    qtbot.addWidget(w)
-    w.show()
-    assert w.open_path(sample_path)
-    return w
 
 
 def _save_as(monkeypatch: pytest.MonkeyPatch, path: Path, asked: list[str]) -> None:

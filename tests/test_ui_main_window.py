@@ -20,15 +20,6 @@ from ragdesk.ui.main_window import MainWindow
 from ragdesk.ui.tree_model import COL_RAG
 
 
-@pytest.fixture
-def window(qtbot, sample_path: Path, settings: QSettings, warnings: list[str]) -> MainWindow:
-    w = MainWindow(settings=settings)
-    qtbot.addWidget(w)
-    w.show()
-    assert w.open_path(sample_path)
-    return w
-
-
 def _rec(store: Store, number: str) -> int:
     return next(r.id for r in store.item_rows()
                 if r.kind.value == "recommendation" and r.number == number)

@@ -3,23 +3,11 @@ inspection never reported in, and choosing an item never moves the period silent
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 
 from ragdesk.store import Store
 from ragdesk.ui.grid_model import UNUSED_ROLE
 from ragdesk.ui.main_window import MainWindow
-
-
-@pytest.fixture
-def window(qtbot, sample_path: Path, settings: QSettings, warnings: list[str]) -> MainWindow:
-    w = MainWindow(settings=settings)
-    qtbot.addWidget(w)
-    w.show()
-    assert w.open_path(sample_path)
-    return w
 
 
 def _rec(store: Store, number: str) -> int:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from report_pdf_support import build_report, peel_report
 
 from ragdesk.store import Identity, Store
@@ -19,15 +19,6 @@ from ragdesk.ui.report_import_dialog import COL_KIND, COL_NOTE, ReportImportDial
 @pytest.fixture(scope="module")
 def peel_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_report(tmp_path_factory.mktemp("peel") / "Essex PEEL.pdf", peel_report())
-
-
-@pytest.fixture
-def window(qtbot, sample_path: Path, settings: QSettings, warnings: list[str]) -> MainWindow:
-    w = MainWindow(settings=settings)
-    qtbot.addWidget(w)
-    w.show()
-    assert w.open_path(sample_path)
-    return w
 
 
 def _open_dialog(qtbot, window: MainWindow, monkeypatch, path: Path) -> ReportImportDialog:

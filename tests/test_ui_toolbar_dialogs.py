@@ -3,24 +3,12 @@ keep the toolbar still, the full text in tooltips and the Edit menu, whole dialo
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QToolBar, QToolButton
 
 from ragdesk.store import Store
 from ragdesk.ui.dialogs import PeriodDialog
 from ragdesk.ui.main_window import MainWindow
-
-
-@pytest.fixture
-def window(qtbot, sample_path: Path, settings: QSettings, warnings: list[str]) -> MainWindow:
-    w = MainWindow(settings=settings)
-    qtbot.addWidget(w)
-    w.show()
-    assert w.open_path(sample_path)
-    return w
 
 
 def _rec(store: Store, number: str) -> int:

@@ -3,10 +3,7 @@ one in the toolbar's period, headings sort within the groups, nothing is cut off
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtCore import QPoint, Qt
 
 from ragdesk.store import Store
 from ragdesk.ui.main_window import MainWindow
@@ -18,15 +15,6 @@ from ragdesk.ui.tree_model import (
     ITEM_ID_ROLE,
     short_status,
 )
-
-
-@pytest.fixture
-def window(qtbot, sample_path: Path, settings: QSettings, warnings: list[str]) -> MainWindow:
-    w = MainWindow(settings=settings)
-    qtbot.addWidget(w)
-    w.show()
-    assert w.open_path(sample_path)
-    return w
 
 
 def _rec(store: Store, number: str) -> int:

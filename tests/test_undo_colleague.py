@@ -10,22 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 
 from ragdesk.errors import Conflict
 from ragdesk.store import Identity, Store
 from ragdesk.ui.main_window import MainWindow
 
 BOB_TEXT = "<p>Bob's update: board agreed the plan &amp; funded it.</p>"
-
-
-@pytest.fixture
-def window(qtbot, sample_path: Path, settings: QSettings, warnings: list[str]) -> MainWindow:
-    w = MainWindow(settings=settings)
-    qtbot.addWidget(w)
-    w.show()
-    assert w.open_path(sample_path)
-    return w
 
 
 @pytest.fixture
