@@ -16,7 +16,6 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -54,34 +53,16 @@ from ragdesk.errors import RagdeskError
 from ragdesk.store import Store
 
 from .rag_style import RatingScale
+from .row_table import RowTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 
 
-class ChangesModel(QAbstractTableModel):
+class ChangesModel(RowTableModel):
+    """The changed items (:class:`ItemChange` rows), the rating move as words."""
+
     HEADERS = ("Item", "Before", "After", "What changed", "Inspection")
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.rows: list[ItemChange] = []
-        self.scale = RatingScale([])
-
-    def set_rows(self, rows: list[ItemChange], scale: RatingScale) -> None:
-        self.beginResetModel()
-        self.rows, self.scale = list(rows), scale
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
+    rows: list[ItemChange]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self.rows):

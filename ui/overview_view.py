@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -50,6 +49,7 @@ from ragdesk.store import Store
 
 from .bar_chart import Bar, LegendEntry, Segment, StackedBarChart
 from .rag_style import RatingScale
+from .row_table import RowTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 NOT_RATED_COLOUR = QColor("#D0D0D0")
@@ -58,33 +58,18 @@ FINISHED_COLOUR = QColor("#5F7A99")
 DEFAULT_PERIODS_SHOWN = 8  # two years of quarterly boards; the spin box shows more
 
 
-class ListedItemsModel(QAbstractTableModel):
+class ListedItemsModel(RowTableModel):
     """One overview list (overdue, review due...) as a table; the RAG column shows the word."""
 
     HEADERS = ("Item", "RAG", "Date", "Lead", "Board", "Inspection")
+    rows: list[ListedItem]
 
     def __init__(self, date_title: str, parent: Any = None) -> None:
         super().__init__(parent)
         self.date_title = date_title
-        self.rows: list[ListedItem] = []
-        self.scale = RatingScale([])
 
-    def set_rows(self, rows: list[ListedItem], scale: RatingScale) -> None:
-        self.beginResetModel()
-        self.rows, self.scale = list(rows), scale
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.date_title if section == 2 else self.HEADERS[section]
-        return None
+    def header(self, section: int) -> str:
+        return self.date_title if section == 2 else self.HEADERS[section]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self.rows):

@@ -1,0 +1,45 @@
+"""A read-only table model over a list of rows and the rating scale they are shown with.
+
+The Overview's lists and the What Changed list are both "replace all rows, show them":
+this holds what they share (rows, scale, counts, headings), each subclass says only what a
+cell shows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from .rag_style import RatingScale
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class RowTableModel(QAbstractTableModel):
+    HEADERS: tuple[str, ...] = ()
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.rows: list[Any] = []
+        self.scale = RatingScale([])
+
+    def set_rows(self, rows: list[Any], scale: RatingScale) -> None:
+        self.beginResetModel()
+        self.rows, self.scale = list(rows), scale
+        self.endResetModel()
+
+    def header(self, section: int) -> str:
+        return self.HEADERS[section]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.header(section)
+        return None
