@@ -38,6 +38,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
+import inspect
 import mimetypes
 import os
 import re
@@ -47,7 +49,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from . import files, presence, richtext, schema, validate
 from .domain import (
@@ -530,6 +532,7 @@ class Store:
         self.migrated_from: int | None = None
         self.schema_differences: list[str] = []  # only ever non-empty with vet_schema=False
         self._reading = False  # inside reading(): one read transaction, no writes
+        self._writing = False  # inside _write(): it explains the errors, not _explained
         self._header_fd: int | None = None  # see change_counter()
         self._held: list[Change] | None = None  # changes queued while a batch() is open
         self._stale: set[int] | None = None  # items to re-index when the open batch() ends
@@ -882,6 +885,7 @@ class Store:
             raise self._explain_write_error(e) from None
         # We hold the write lock: leave our name beside the file for anyone kept waiting.
         presence.note_writer(self.path, self.identity.user, self.identity.host)
+        self._writing = True  # errors inside are this method's to explain (see _explained)
         try:
             yield
             self.conn.execute("COMMIT")
@@ -900,6 +904,8 @@ class Store:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             raise
+        finally:
+            self._writing = False
 
     def _undo_failed_write(self) -> bool:
         """Make sure a failed transaction is undone in the file before anyone is told so.
@@ -946,6 +952,26 @@ class Store:
             return RagdeskError("The file could not be written (the network drive may have gone). "
                                 "Nothing was saved; your text is still in the window.")
         return RagdeskError(f"The change could not be saved: {e}.")
+
+    def _explain_read_error(self, e: sqlite3.Error) -> RagdeskError:
+        """What a failed read means for a person; nothing was changed, so nothing was lost."""
+        text = str(e).lower()
+        if "interrupted" in text:
+            return RagdeskError("Reading the file ran far too long and was stopped. The file may "
+                                "hold something ragdesk did not put there: run “ragdesk check” "
+                                "on it.")
+        if "locked" in text or "busy" in text:
+            who = presence.describe_holder(self.path)
+            return Locked(self.path, "The file stayed locked by someone saving to it, so it could "
+                                     f"not be read. {who + ' ' if who else ''}Try again in a "
+                                     "moment; nothing was lost.")
+        if "not a database" in text or "malformed" in text or "corrupt" in text:
+            return Damaged(self.path, f"The file could not be read: it is damaged ({e}). "
+                                      "Restore it from a backup.")
+        if "disk i/o" in text or "unable to open" in text:
+            return RagdeskError(f"The file could not be read ({e}): the network drive may have "
+                                "gone. Nothing was lost; reconnect and try again.")
+        return RagdeskError(f"The file could not be read: {e}.")
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[None]:
@@ -2158,3 +2184,40 @@ def _item_stored_value(item: Item, name: str) -> Any:
 def _assessment_stored_value(assessment: Assessment, name: str) -> Any:
     return stored_form(getattr(assessment, name))
 
+
+
+# --------------------------------------------------------------------------- the error boundary
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _explained(method: Callable[_P, _R]) -> Callable[_P, _R]:
+    """No ``sqlite3`` error leaves a public Store method: the store's one error boundary.
+
+    Writes explain their own errors inside :meth:`Store._write` (a read made within a
+    write passes its error up to it); any other SQLite error is a failed read, and
+    becomes the :class:`RagdeskError` that :meth:`Store._explain_read_error` words for
+    a person. So callers (``ui/``, ``reports/``, the CLI) catch ``RagdeskError`` alone.
+    """
+    @functools.wraps(method)
+    def explained(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return method(*args, **kwargs)
+        except sqlite3.Error as e:
+            store = args[0]
+            if not isinstance(store, Store) or store._writing:
+                raise
+            raise store._explain_read_error(e) from None
+    return explained
+
+
+for _name, _value in list(vars(Store).items()):
+    if _name.startswith("_"):
+        continue
+    if inspect.isfunction(_value):
+        setattr(Store, _name, _explained(_value))
+    elif isinstance(_value, property) and _value.fget is not None:
+        setattr(Store, _name, property(_explained(_value.fget), _value.fset, _value.fdel,
+                                       _value.__doc__))
