@@ -132,9 +132,9 @@ RICH_ASSESSMENT_FIELDS = ("update", "intent_and_implementation", "impact")
 # What _reindex puts in the search index: a save changing none of these leaves it alone.
 SEARCHABLE_ITEM_FIELDS = ("number", "reference", "text", "area", "board", "lead", "dashboard")
 SEARCHABLE_ASSESSMENT_FIELDS = ("status_note", *RICH_ASSESSMENT_FIELDS)
-# dataclass field -> column, where they differ
 # Fewer items than this get their previous rating looked up one by one (see _ratings_before).
 _LOOK_BACK_ONE_BY_ONE = 64
+# Assessment dataclass field -> its column, where they differ.
 _ASSESSMENT_COLUMNS = {"update": "update_text", "intent_and_implementation": "intent"}
 # Every read of an assessment's narratives goes through this view (schema 4): a carried-forward
 # draft stores '' and ``carried_from`` = the row owning its texts; the view resolves that.
@@ -1276,7 +1276,7 @@ class Store:
         with self._write():
             old = self.inspection(inspection_id)
             self._check_version(old, expected_version, "inspection")
-            changed = self._changed(old, values, lambda o, k: stored_form(getattr(o, k)))
+            changed = self._changed(old, values)
             if changed:
                 self._apply_update("inspections", "inspection", inspection_id, changed, old)
         if changed:
@@ -1445,7 +1445,7 @@ class Store:
         with self._write():
             old = self.item(item_id)
             self._check_version(old, expected_version, "item")
-            changed = self._changed(old, values, _item_stored_value)
+            changed = self._changed(old, values)
             if changed:
                 if "text" in changed:
                     changed["title"] = short_title(richtext.to_plain(changed["text"], bullets=False))
@@ -1834,9 +1834,6 @@ class Store:
                 found[item_id] = row[0]
         return found
 
-    def direction_of_travel(self, item_id: int, period_id: int) -> Dot | None:
-        return self.directions(period_id, [item_id]).get(item_id)  # one item, not all of them
-
     def save_assessment(self, item_id: int, period_id: int, *,
                         expected_version: int | None = None, **fields: Any) -> Assessment:
         """Create or change an item's assessment for a period.
@@ -1891,7 +1888,7 @@ class Store:
                 searchable = any(values.get(k) for k in SEARCHABLE_ASSESSMENT_FIELDS)
             else:
                 self._check_version(old, expected_version, "assessment")
-                changed = self._changed(old, values, _assessment_stored_value)
+                changed = self._changed(old, values)
                 if changed:
                     # Copy on first change: a carried draft takes its own texts before any
                     # edit (the audit's old values are the resolved texts, read above), and
@@ -2090,11 +2087,6 @@ class Store:
             self.conn.execute("INSERT INTO search_index (rowid, body) VALUES (?, ?)",
                               (item_id, "\n".join(p for p in parts if p)))
 
-    def rebuild_search_index(self) -> None:
-        with self._write():
-            self.conn.execute("DELETE FROM search_index")
-            self._reindex(r[0] for r in self.conn.execute("SELECT id FROM items").fetchall())
-
     def audit_log(self, entity: str | None = None, record_id: int | None = None) -> list[AuditEntry]:
         where, params = [], []
         if entity is not None:
@@ -2158,9 +2150,9 @@ class Store:
                            current=current)
 
     @staticmethod
-    def _changed(old: Any, values: dict[str, Any],
-                 stored: Callable[[Any, str], Any]) -> dict[str, Any]:
-        return {k: v for k, v in values.items() if stored(old, k) != v}
+    def _changed(old: Any, values: dict[str, Any]) -> dict[str, Any]:
+        """The ``values`` that differ from the record ``old`` as stored (its field names)."""
+        return {k: v for k, v in values.items() if stored_form(getattr(old, k)) != v}
 
     def _apply_update(self, table: str, entity: str, record_id: int, changed: dict[str, Any],
                       old: Any, *, audit_skip: set[str] = frozenset(),  # type: ignore[assignment]
@@ -2175,14 +2167,6 @@ class Store:
                 continue
             name = names.get(column, column)
             self._audit(entity, record_id, name, stored_form(getattr(old, name)), value)
-
-
-def _item_stored_value(item: Item, name: str) -> Any:
-    return stored_form(getattr(item, name))
-
-
-def _assessment_stored_value(assessment: Assessment, name: str) -> Any:
-    return stored_form(getattr(assessment, name))
 
 
 
