@@ -51,8 +51,6 @@ def _sample(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    import sqlite3
-
     from .store import Store
 
     # vet_schema=False: open it anyway (read-only) so every difference can be listed
@@ -60,7 +58,7 @@ def _check(args: argparse.Namespace) -> int:
         differences = store.schema_differences
         try:
             integrity = store.integrity_check()
-        except sqlite3.Error as e:  # e.g. a table it needs is missing
+        except RagdeskError as e:  # e.g. a table it needs is missing
             integrity = f"could not be checked ({e})"
         print(f"File:           {args.db}")
         print(f"Schema version: {store.schema_version()}")

@@ -240,7 +240,7 @@ class Assessment:
     """One item's rating and narrative in one reporting period.
 
     ``dot`` is the override the user chose (None = derive it from the previous
-    period); ``Store.direction_of_travel`` gives the effective value.
+    period); ``Store.directions`` gives the effective value.
     """
 
     id: AssessmentId

@@ -38,6 +38,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
+import inspect
 import mimetypes
 import os
 import re
@@ -47,7 +49,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from . import files, presence, richtext, schema, validate
 from .domain import (
@@ -130,9 +132,9 @@ RICH_ASSESSMENT_FIELDS = ("update", "intent_and_implementation", "impact")
 # What _reindex puts in the search index: a save changing none of these leaves it alone.
 SEARCHABLE_ITEM_FIELDS = ("number", "reference", "text", "area", "board", "lead", "dashboard")
 SEARCHABLE_ASSESSMENT_FIELDS = ("status_note", *RICH_ASSESSMENT_FIELDS)
-# dataclass field -> column, where they differ
 # Fewer items than this get their previous rating looked up one by one (see _ratings_before).
 _LOOK_BACK_ONE_BY_ONE = 64
+# Assessment dataclass field -> its column, where they differ.
 _ASSESSMENT_COLUMNS = {"update": "update_text", "intent_and_implementation": "intent"}
 # Every read of an assessment's narratives goes through this view (schema 4): a carried-forward
 # draft stores '' and ``carried_from`` = the row owning its texts; the view resolves that.
@@ -530,6 +532,7 @@ class Store:
         self.migrated_from: int | None = None
         self.schema_differences: list[str] = []  # only ever non-empty with vet_schema=False
         self._reading = False  # inside reading(): one read transaction, no writes
+        self._writing = False  # inside _write(): it explains the errors, not _explained
         self._header_fd: int | None = None  # see change_counter()
         self._held: list[Change] | None = None  # changes queued while a batch() is open
         self._stale: set[int] | None = None  # items to re-index when the open batch() ends
@@ -882,6 +885,7 @@ class Store:
             raise self._explain_write_error(e) from None
         # We hold the write lock: leave our name beside the file for anyone kept waiting.
         presence.note_writer(self.path, self.identity.user, self.identity.host)
+        self._writing = True  # errors inside are this method's to explain (see _explained)
         try:
             yield
             self.conn.execute("COMMIT")
@@ -900,6 +904,8 @@ class Store:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             raise
+        finally:
+            self._writing = False
 
     def _undo_failed_write(self) -> bool:
         """Make sure a failed transaction is undone in the file before anyone is told so.
@@ -946,6 +952,26 @@ class Store:
             return RagdeskError("The file could not be written (the network drive may have gone). "
                                 "Nothing was saved; your text is still in the window.")
         return RagdeskError(f"The change could not be saved: {e}.")
+
+    def _explain_read_error(self, e: sqlite3.Error) -> RagdeskError:
+        """What a failed read means for a person; nothing was changed, so nothing was lost."""
+        text = str(e).lower()
+        if "interrupted" in text:
+            return RagdeskError("Reading the file ran far too long and was stopped. The file may "
+                                "hold something ragdesk did not put there: run “ragdesk check” "
+                                "on it.")
+        if "locked" in text or "busy" in text:
+            who = presence.describe_holder(self.path)
+            return Locked(self.path, "The file stayed locked by someone saving to it, so it could "
+                                     f"not be read. {who + ' ' if who else ''}Try again in a "
+                                     "moment; nothing was lost.")
+        if "not a database" in text or "malformed" in text or "corrupt" in text:
+            return Damaged(self.path, f"The file could not be read: it is damaged ({e}). "
+                                      "Restore it from a backup.")
+        if "disk i/o" in text or "unable to open" in text:
+            return RagdeskError(f"The file could not be read ({e}): the network drive may have "
+                                "gone. Nothing was lost; reconnect and try again.")
+        return RagdeskError(f"The file could not be read: {e}.")
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[None]:
@@ -1250,7 +1276,7 @@ class Store:
         with self._write():
             old = self.inspection(inspection_id)
             self._check_version(old, expected_version, "inspection")
-            changed = self._changed(old, values, lambda o, k: stored_form(getattr(o, k)))
+            changed = self._changed(old, values)
             if changed:
                 self._apply_update("inspections", "inspection", inspection_id, changed, old)
         if changed:
@@ -1419,7 +1445,7 @@ class Store:
         with self._write():
             old = self.item(item_id)
             self._check_version(old, expected_version, "item")
-            changed = self._changed(old, values, _item_stored_value)
+            changed = self._changed(old, values)
             if changed:
                 if "text" in changed:
                     changed["title"] = short_title(richtext.to_plain(changed["text"], bullets=False))
@@ -1808,9 +1834,6 @@ class Store:
                 found[item_id] = row[0]
         return found
 
-    def direction_of_travel(self, item_id: int, period_id: int) -> Dot | None:
-        return self.directions(period_id, [item_id]).get(item_id)  # one item, not all of them
-
     def save_assessment(self, item_id: int, period_id: int, *,
                         expected_version: int | None = None, **fields: Any) -> Assessment:
         """Create or change an item's assessment for a period.
@@ -1865,7 +1888,7 @@ class Store:
                 searchable = any(values.get(k) for k in SEARCHABLE_ASSESSMENT_FIELDS)
             else:
                 self._check_version(old, expected_version, "assessment")
-                changed = self._changed(old, values, _assessment_stored_value)
+                changed = self._changed(old, values)
                 if changed:
                     # Copy on first change: a carried draft takes its own texts before any
                     # edit (the audit's old values are the resolved texts, read above), and
@@ -2064,11 +2087,6 @@ class Store:
             self.conn.execute("INSERT INTO search_index (rowid, body) VALUES (?, ?)",
                               (item_id, "\n".join(p for p in parts if p)))
 
-    def rebuild_search_index(self) -> None:
-        with self._write():
-            self.conn.execute("DELETE FROM search_index")
-            self._reindex(r[0] for r in self.conn.execute("SELECT id FROM items").fetchall())
-
     def audit_log(self, entity: str | None = None, record_id: int | None = None) -> list[AuditEntry]:
         where, params = [], []
         if entity is not None:
@@ -2132,9 +2150,9 @@ class Store:
                            current=current)
 
     @staticmethod
-    def _changed(old: Any, values: dict[str, Any],
-                 stored: Callable[[Any, str], Any]) -> dict[str, Any]:
-        return {k: v for k, v in values.items() if stored(old, k) != v}
+    def _changed(old: Any, values: dict[str, Any]) -> dict[str, Any]:
+        """The ``values`` that differ from the record ``old`` as stored (its field names)."""
+        return {k: v for k, v in values.items() if stored_form(getattr(old, k)) != v}
 
     def _apply_update(self, table: str, entity: str, record_id: int, changed: dict[str, Any],
                       old: Any, *, audit_skip: set[str] = frozenset(),  # type: ignore[assignment]
@@ -2151,10 +2169,39 @@ class Store:
             self._audit(entity, record_id, name, stored_form(getattr(old, name)), value)
 
 
-def _item_stored_value(item: Item, name: str) -> Any:
-    return stored_form(getattr(item, name))
+
+# --------------------------------------------------------------------------- the error boundary
 
 
-def _assessment_stored_value(assessment: Assessment, name: str) -> Any:
-    return stored_form(getattr(assessment, name))
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
+
+def _explained(method: Callable[_P, _R]) -> Callable[_P, _R]:
+    """No ``sqlite3`` error leaves a public Store method: the store's one error boundary.
+
+    Writes explain their own errors inside :meth:`Store._write` (a read made within a
+    write passes its error up to it); any other SQLite error is a failed read, and
+    becomes the :class:`RagdeskError` that :meth:`Store._explain_read_error` words for
+    a person. So callers (``ui/``, ``reports/``, the CLI) catch ``RagdeskError`` alone.
+    """
+    @functools.wraps(method)
+    def explained(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return method(*args, **kwargs)
+        except sqlite3.Error as e:
+            store = args[0]
+            if not isinstance(store, Store) or store._writing:
+                raise
+            raise store._explain_read_error(e) from None
+    return explained
+
+
+for _name, _value in list(vars(Store).items()):
+    if _name.startswith("_"):
+        continue
+    if inspect.isfunction(_value):
+        setattr(Store, _name, _explained(_value))
+    elif isinstance(_value, property) and _value.fget is not None:
+        setattr(Store, _name, property(_explained(_value.fget), _value.fset, _value.fdel,
+                                       _value.__doc__))

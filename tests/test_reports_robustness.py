@@ -98,7 +98,8 @@ def test_huge_peel_fields_split_across_pages(empty_store: Store) -> None:
               impact=bullets, status_note="note " * 3000)
     pages = pages_text(pdf_bytes(empty_store, kind="peel"))
     assert len(pages) > 5
-    assert "point 79" in pages[-1] or "point 79" in pages[-2]
+    text = "\n".join(pages)
+    assert [n for n in range(80) if text.count(f"point {n} ") != 2] == []  # intent and impact whole
 
 
 def test_empty_narratives_and_unrated_items_print_cleanly(empty_store: Store) -> None:
@@ -144,8 +145,7 @@ def test_cancel_writes_nothing(sample_store: Store, tmp_path: Path) -> None:
         build_report(sample_store, ReportOptions(kind="recommendations"), target,
                      progress=lambda d, t: seen.append(d), cancelled=lambda: len(seen) >= 5)
     assert not target.exists()
-    assert list(tmp_path.iterdir()) == [tmp_path / "sample.db"] or not any(
-        p.suffix == ".pdf" for p in tmp_path.iterdir())
+    assert [p.name for p in tmp_path.iterdir()] == ["sample.db"]  # no half-written temporary
 
 
 def test_nothing_to_print_is_a_clear_error(empty_store: Store) -> None:

@@ -121,10 +121,10 @@ def test_direction_of_travel_is_derived_and_can_be_overridden(one_item) -> None:
     store.set_rag(item.id, jan.id, "GREEN")
     store.set_rag(item.id, jun.id, "GREEN")
     assert store.directions(jul.id) == {item.id: None}
-    assert store.direction_of_travel(item.id, jan.id) is Dot.UP
-    assert store.direction_of_travel(item.id, jun.id) is Dot.SAME
+    assert store.directions(jan.id, [item.id]) == {item.id: Dot.UP}
+    assert store.directions(jun.id, [item.id]) == {item.id: Dot.SAME}
     store.save_assessment(item.id, jun.id, dot="-")
-    assert store.direction_of_travel(item.id, jun.id) is Dot.DOWN
+    assert store.directions(jun.id) == {item.id: Dot.DOWN}
 
 
 def test_new_period_carries_the_last_rating_forward_as_a_draft(one_item) -> None:

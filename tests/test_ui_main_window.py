@@ -6,6 +6,7 @@ database through a Store, so what is asserted is what was really saved.
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from ragdesk.domain import ItemKind
+from ragdesk.jsonio import CSV_COLUMNS
 from ragdesk.store import Identity, Store
 from ragdesk.ui import qt_settings
 from ragdesk.ui.dialogs import PeriodDialog
@@ -446,7 +448,12 @@ def test_export_and_import_run_in_the_background(
     csv_target = tmp_path / "out.csv"
     task = window.export("csv", str(csv_target))
     qtbot.waitUntil(lambda: task.finished, timeout=10000)
-    assert "Rec" in csv_target.read_text(encoding="utf-8") or csv_target.stat().st_size > 100
+    with csv_target.open(encoding="utf-8-sig", newline="") as f:
+        header, *rows = list(csv.reader(f))
+    assert header == list(CSV_COLUMNS)
+    rated = {a.item_id for a in window.store.assessments()}
+    unrated = [i for i in window.store.items() if i.id not in rated]
+    assert len(rows) == len(window.store.assessments()) + len(unrated)  # one per item and period
 
     task = window.import_json(str(target))
     qtbot.waitUntil(lambda: task.finished, timeout=20000)

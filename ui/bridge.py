@@ -72,7 +72,7 @@ class StoreBridge(QObject):
             store.close()
 
     def _on_change(self, change: Change) -> None:
-        # Our own commits do not move data_version, but keep the baseline current anyway.
+        # Our own save: it does not move data_version, so poll()'s baseline stays right.
         self.changed.emit(change)
 
     def _data_version(self) -> int | None:

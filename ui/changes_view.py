@@ -10,7 +10,6 @@ two periods (from the History dock or the Edit menu).
 from __future__ import annotations
 
 import html
-import sqlite3
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -180,7 +179,7 @@ class Comparer:
                     return
                 self._result = (compare_periods(reader, since_id, period_id,
                                                 inspection_id=inspection_id), None)
-            except (RagdeskError, sqlite3.Error) as e:
+            except RagdeskError as e:
                 self._result = (None, str(e))
 
         self._thread = threading.Thread(target=work, daemon=True, name="ragdesk-compare")
@@ -214,7 +213,7 @@ class Comparer:
             try:  # the window's own connection belongs to this thread
                 changes, error = compare_periods(store, since_id, period_id,
                                                  inspection_id=inspection_id), None
-            except (RagdeskError, sqlite3.Error) as e:
+            except RagdeskError as e:
                 changes, error = None, str(e)
         self._running = False
         self._done(changes, error)

@@ -33,7 +33,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import html
-import importlib
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -103,35 +102,11 @@ def show_date(value: dt.date | None) -> str:
     return f"{value.day} {value:%B %Y}" if value else ""
 
 
-def _conflict_resolver() -> Callable[..., str | None] | None:
-    """The sharing engineer's dialog, imported only when a conflict happens."""
-    try:
-        module = importlib.import_module("ragdesk.ui.conflict_dialog")
-    except ImportError:
-        return None
-    return getattr(module, "resolve_conflict", None)
+def _conflict_resolver() -> Callable[..., str | None]:
+    """The conflict dialog, imported only when a conflict happens (not at every start-up)."""
+    from .conflict_dialog import resolve_conflict
 
-
-def _fallback_conflict(parent: QWidget, *, what: str, mine: str, theirs: str, theirs_by: str,
-                       theirs_at: str, rich: bool) -> str | None:
-    """Used only if the conflict dialog is missing: never discards the person's text."""
-    box = QMessageBox(parent)
-    box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle("Someone else changed this")
-    box.setText(f"{what} was changed by {theirs_by or 'someone else'} at {theirs_at or '?'} "
-                "while you were editing it.")
-    box.setInformativeText("Save mine replaces their text. Keep theirs puts your text on the "
-                           "clipboard first. Keep editing saves nothing yet.")
-    save_mine = box.addButton("Save mine", QMessageBox.ButtonRole.AcceptRole)
-    keep_theirs = box.addButton("Keep theirs", QMessageBox.ButtonRole.DestructiveRole)
-    box.addButton("Keep editing", QMessageBox.ButtonRole.RejectRole)
-    box.exec()
-    if box.clickedButton() is save_mine:
-        return mine
-    if box.clickedButton() is keep_theirs:
-        copy_to_clipboard(mine, rich)
-        return theirs
-    return None
+    return resolve_conflict
 
 
 def ask_keep_deleted(parent: QWidget, what: str) -> bool:
@@ -1243,7 +1218,7 @@ class EditorPane(QWidget):
         pick = isinstance(f, (RagField, ComboField))
         mine_text = "" if mine is None else str(mine)
         theirs_text = "" if theirs_value is None else str(f.shown_text(theirs_value) or "")
-        resolver = self.resolve_conflict or _conflict_resolver() or _fallback_conflict
+        resolver = self.resolve_conflict or _conflict_resolver()
         who = getattr(current, "updated_by", "") or "someone else"
         with self._dialog():
             choice = resolver(self, what=self._what(f), mine=mine_text, theirs=theirs_text,

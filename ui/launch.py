@@ -80,8 +80,8 @@ BENCH_EXIT_AFTER_PAINT = "RAGDESK_BENCH_EXIT_AFTER_PAINT"
 
 class _FirstPaint(QObject):
     """Prints ``first-paint <epoch seconds>`` once the first frame is painted, then
-    ``file-shown <epoch seconds>`` once a frame is painted with the file open (or
-    refused), then quits.
+    ``file-shown <epoch seconds> <path>`` once a frame is painted with the file open (or
+    refused: the path is then ``-``), then quits.
 
     Each print waits for a zero timer so every widget of that frame has been painted.
     """
@@ -109,7 +109,8 @@ class _FirstPaint(QObject):
         self.stage = "file-shown"
 
     def _file_shown(self) -> None:
-        print(f"file-shown {time.time():.6f}", flush=True)
+        store = self.window.store if self.window is not None else None
+        print(f"file-shown {time.time():.6f} {store.path if store is not None else '-'}", flush=True)
         self.app.quit()
 
 

@@ -1376,12 +1376,10 @@ class MainWindow(QMainWindow):
         """Every Change, ours or another user's: each view refreshes what it names."""
         if self.store is None:
             return
-        import sqlite3
-
         try:
             with self.store.reading():  # one read transaction for the whole refresh (issue 16)
                 self._refresh_views(change)
-        except (sqlite3.Error, RagdeskError) as e:  # e.g. the network drive went away
+        except RagdeskError as e:  # e.g. the network drive went away
             self._status(f"Could not re-read the file: {e}", 15000)
 
     def _refresh_views(self, change: Change) -> None:
