@@ -12,4 +12,4 @@ def test_recent_files_are_one_entry_per_file_with_windows_case_rules(tmp_path) -
     add_recent(settings, r"Z:\Unit\Plan.db", windows=True)
     add_recent(settings, r"\\server\share\other.db", windows=True)
     add_recent(settings, "z:/unit/PLAN.db", windows=True)
-    assert recent_files(settings) == ["z:/unit/PLAN.db", r"\\server\share\other.db"]
+    assert recent_files(settings) == [r"z:\unit\PLAN.db", r"\\server\share\other.db"]

@@ -55,8 +55,7 @@ def same_path_key(path: str, *, windows: bool = os.name == "nt") -> str:
 
 def add_recent(settings: QSettings, path: str, *, windows: bool = os.name == "nt") -> list[str]:
     """Put ``path`` first in the recent list (no duplicates) and make it the last opened file."""
-    if not windows:
-        path = os.path.abspath(path)
+    path = ntpath.abspath(path) if windows else os.path.abspath(path)
     key = same_path_key(path, windows=windows)
     files = [path] + [f for f in recent_files(settings) if same_path_key(f, windows=windows) != key]
     files = files[:MAX_RECENT]
