@@ -51,6 +51,7 @@ from ragdesk.domain import Period
 from ragdesk.errors import RagdeskError
 from ragdesk.store import Store
 
+from .lazy_dock import attach_lazy_dock
 from .rag_style import RatingScale
 from .row_table import RowTableModel
 
@@ -457,40 +458,7 @@ class ItemDiffDialog(QDialog):
 
 def attach_changes_dock(window: Any) -> QDockWidget:
     """The "What changed" dock: hidden until asked for; recomputed only while visible."""
-    dock = QDockWidget("What Changed", window)
-    dock.setObjectName("changesDock")
-    panel = ChangesPanel(dock)
-    dock.setWidget(panel)
-    window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
-    dock.hide()
-    dock.panel = panel  # type: ignore[attr-defined]
-    stale = [True]
-    timer = QTimer(dock)
-    timer.setSingleShot(True)
-    timer.setInterval(150)
-
-    def update() -> None:
-        if not dock.isVisible():
-            stale[0] = True
-            return
-        if panel.store is not window.store:
-            panel.set_store(window.store)
-        else:
-            panel.refresh_choices()
-            panel.refresh()
-        stale[0] = False
-
-    def changed(*_args: object) -> None:
-        stale[0] = True
-        timer.start()
-
-    def replaced(*_args: object) -> None:
-        panel.comparer.close()  # never keep the old file open (a restore replaces it)
-        changed()
-
-    timer.timeout.connect(update)
-    window.bridge.changed.connect(changed)
-    window.bridge.store_replaced.connect(replaced)
-    dock.visibilityChanged.connect(lambda shown: shown and stale[0] and timer.start(0))
-    panel.show_items.connect(window.show_items_in_tree)
-    return dock
+    panel = ChangesPanel()
+    # never keep the old file open on the comparer's thread (a restore replaces it)
+    return attach_lazy_dock(window, "What Changed", "changesDock", panel,
+                            on_replaced=panel.comparer.close)

@@ -16,7 +16,6 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     Qt,
-    QTimer,
     Signal,
 )
 from PySide6.QtGui import QColor
@@ -48,6 +47,7 @@ from ragdesk.overview import (
 from ragdesk.store import Store
 
 from .bar_chart import Bar, LegendEntry, Segment, StackedBarChart
+from .lazy_dock import attach_lazy_dock
 from .rag_style import RatingScale
 from .row_table import RowTableModel
 
@@ -318,36 +318,4 @@ class OverviewPanel(QWidget):
 
 def attach_overview_dock(window: Any) -> QDockWidget:
     """The "Overview" dock: hidden until asked for; recomputed only while visible."""
-    dock = QDockWidget("Overview", window)
-    dock.setObjectName("overviewDock")
-    panel = OverviewPanel(dock)
-    dock.setWidget(panel)
-    window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
-    dock.hide()
-    dock.panel = panel  # type: ignore[attr-defined]
-    stale = [True]
-    timer = QTimer(dock)
-    timer.setSingleShot(True)
-    timer.setInterval(150)  # a burst of changes (paste, undo of many) recomputes once
-
-    def update() -> None:
-        if not dock.isVisible():
-            stale[0] = True
-            return
-        if panel.store is not window.store:
-            panel.set_store(window.store)
-        else:
-            panel.refresh_choices()
-            panel.refresh()
-        stale[0] = False
-
-    def changed(*_args: object) -> None:
-        stale[0] = True
-        timer.start()
-
-    timer.timeout.connect(update)
-    window.bridge.changed.connect(changed)
-    window.bridge.store_replaced.connect(changed)
-    dock.visibilityChanged.connect(lambda shown: shown and stale[0] and timer.start(0))
-    panel.show_items.connect(window.show_items_in_tree)
-    return dock
+    return attach_lazy_dock(window, "Overview", "overviewDock", OverviewPanel())
