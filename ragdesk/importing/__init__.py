@@ -56,3 +56,17 @@ def detect_format(path: Path) -> str:
         return suffix[1:]
     raise RagdeskError(f"{path.name}: ragdesk imports Word (.docx), Excel (.xlsx), CSV, JSON "
                        "and PDF inspection reports; this file is none of these.")
+
+
+def check_size(path: Path, limit: int, what: str, hint: str = "") -> None:
+    """Refuse, before reading it, a file that is missing, empty or over ``limit`` bytes;
+    ``what`` names the kind of document in the message ("a tracker")."""
+    try:
+        size = path.stat().st_size
+    except OSError as e:
+        raise RagdeskError(f"Cannot read {path.name}: {e.strerror or e}") from e
+    if size == 0:
+        raise RagdeskError(f"{path.name} is empty.")
+    if size > limit:
+        raise RagdeskError(f"{path.name} is {size // 2**20} MB: too large for {what} "
+                           f"(the limit is {limit // 2**20} MB).{hint}")

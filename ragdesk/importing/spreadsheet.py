@@ -25,6 +25,7 @@ from typing import Any
 
 from ..domain import Deadline, ItemKind
 from ..errors import RagdeskError
+from . import check_size
 from .plan import ImportPlan, PlanAssessment, PlanItem, PlanPeriod, derive_dot
 from .word import (
     MONTH_NUMBER,
@@ -175,18 +176,6 @@ def layout_key(headers: list[str]) -> str:
 # --------------------------------------------------------------------------- reading files
 
 
-def _check_size(path: Path) -> None:
-    try:
-        size = path.stat().st_size
-    except OSError as e:
-        raise RagdeskError(f"Cannot read {path.name}: {e.strerror or e}") from e
-    if size == 0:
-        raise RagdeskError(f"{path.name} is empty.")
-    if size > MAX_BYTES:
-        raise RagdeskError(f"{path.name} is {size // 2**20} MB: too large for a tracker "
-                           f"(the limit is {MAX_BYTES // 2**20} MB).")
-
-
 def decode(data: bytes) -> str:
     """UTF-8 (with or without BOM), else Windows-1252, which decodes nearly any byte."""
     try:
@@ -196,7 +185,7 @@ def decode(data: bytes) -> str:
 
 
 def read_csv(path: Path) -> Sheet:
-    _check_size(path)
+    check_size(path, MAX_BYTES, "a tracker")
     text = decode(path.read_bytes())
     if "\x00" in text[:4096]:
         raise RagdeskError(f"{path.name} is not a text (CSV) file.")
@@ -236,7 +225,7 @@ def read_xlsx(path: Path) -> Sheet:
 
     import openpyxl
 
-    _check_size(path)
+    check_size(path, MAX_BYTES, "a tracker")
     try:
         with zipfile.ZipFile(path) as z:
             if sum(i.file_size for i in z.infolist()) > 8 * MAX_BYTES:

@@ -31,6 +31,7 @@ from .. import richtext
 from ..domain import Deadline, ItemKind, parse_date
 from ..errors import RagdeskError
 from ..richtext import ListBlock, Paragraph, Span, Table
+from . import check_size
 from .plan import ImportPlan, PlanAssessment, PlanItem, PlanPeriod, derive_dot
 
 RATING_WORDS = {"RED": "RED", "AMBER": "AMBER", "GREEN": "GREEN", "BLUE": "BLUE",
@@ -331,15 +332,7 @@ def open_document(path: Path) -> Any:
 
     import docx
 
-    try:
-        size = path.stat().st_size
-    except OSError as e:
-        raise RagdeskError(f"Cannot read {path.name}: {e.strerror or e}") from e
-    if size == 0:
-        raise RagdeskError(f"{path.name} is empty.")
-    if size > MAX_BYTES:
-        raise RagdeskError(f"{path.name} is {size // 2**20} MB: too large for an update report "
-                           f"(the limit is {MAX_BYTES // 2**20} MB). Remove pictures and try again.")
+    check_size(path, MAX_BYTES, "an update report", " Remove pictures and try again.")
     try:
         with zipfile.ZipFile(path) as z:
             unpacked = sum(i.file_size for i in z.infolist())
