@@ -3,7 +3,7 @@
 Why and how:
 
 * Backups are made with SQLite's backup API (:meth:`Store.save_copy`,
-  :meth:`Store.copy_file`), never by copying the file: the API copies a
+  :func:`dbfile.copy_file`), never by copying the file: the API copies a
   consistent snapshot even while a colleague is saving on the shared drive.
 * When: before any schema migration (:func:`before_migrate`, passed to
   ``Store.open``) and on the first open of each day (:func:`daily_backup`).
@@ -27,7 +27,7 @@ Why and how:
   (``<name>.damaged-<stamp>``, with its journal, never deleted); then the backup is
   copied over it with the backup API and the restore is written to the audit log.
   Only real damage counts: the current file is judged read-write inside
-  ``BEGIN EXCLUSIVE`` (:meth:`Store.judge_for_replacement`), so a hot journal left
+  ``BEGIN EXCLUSIVE`` (:func:`dbfile.judge_for_replacement`), so a hot journal left
   by a killed writer is rolled back rather than taken for damage, and a colleague
   holding the lock is waited for (busy timeout), then the restore is refused.
 """
@@ -44,9 +44,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import files
+from . import dbfile, files
 from .errors import FileProblem, Locked, RagdeskError
-from .store import Identity, Store
+from .records import Identity
+from .store import Store
 
 FOLDER_SETTING = "backup_folder"
 DEFAULT_FOLDER_NAME = "ragdesk-backups"
@@ -198,7 +199,7 @@ def backup_file(db_path: str | os.PathLike[str], kind: str, *, folder: Path | No
                 now: Callable[[], dt.datetime] = _local_now) -> Path:
     """Back up a file that is not open as a Store (before a migration or a restore)."""
     folder = folder or default_folder(db_path)
-    path = _write(folder, db_path, kind, now(), lambda dst: Store.copy_file(db_path, dst))
+    path = _write(folder, db_path, kind, now(), lambda dst: dbfile.copy_file(db_path, dst))
     prune(db_path, folder)
     return path
 
@@ -307,10 +308,10 @@ def checked_daily_backup(db_path: str | os.PathLike[str], folder: Path, *,
             if cancelled():
                 raise Cancelled("The daily backup was stopped.")
         try:
-            Store.copy_file(db_path, local, pages=pages_per_step, progress=step)
+            dbfile.copy_file(db_path, local, pages=pages_per_step, progress=step)
         except FileProblem as e:
             raise BackupProblem(f"Today's backup could not be taken: {e}") from None
-        verdict = Store.check_file(local)
+        verdict = dbfile.check_file(local)
         if verdict != "ok":
             return DailyResult(None, verdict)
         if cancelled():
@@ -352,7 +353,7 @@ def list_backups(db_path: str | os.PathLike[str], folder: Path, *,
             continue
         taken = dt.datetime.strptime(match["at"], _STAMP)
         found.append(Backup(Path(entry.path), match["kind"], taken, size,
-                            Store.check_file(entry.path) if check else None))
+                            dbfile.check_file(entry.path) if check else None))
     found.sort(key=lambda b: (b.taken_at, b.path.name), reverse=True)
     return found
 
@@ -362,7 +363,7 @@ def newest_good_backup(db_path: str | os.PathLike[str], folder: Path | None = No
     folder = folder or default_folder(db_path)
     for backup in list_backups(db_path, folder):
         checked = Backup(backup.path, backup.kind, backup.taken_at, backup.size,
-                         Store.check_file(backup.path))
+                         dbfile.check_file(backup.path))
         if checked.good:
             return checked
     return None
@@ -426,7 +427,7 @@ def restore(backup: str | os.PathLike[str], target: str | os.PathLike[str], *,
     Refuses a backup that fails quick_check. Raises BackupProblem with the reason.
     """
     backup, target = Path(backup), Path(target)
-    verdict = Store.check_file(backup)
+    verdict = dbfile.check_file(backup)
     if verdict != "ok":
         raise BackupProblem(f"The backup “{backup.name}” cannot be restored: it is {verdict}. "
                             "Choose another backup.")
@@ -435,7 +436,7 @@ def restore(backup: str | os.PathLike[str], target: str | os.PathLike[str], *,
     damaged = False
     if target.exists():
         try:
-            verdict = Store.judge_for_replacement(target)
+            verdict = dbfile.judge_for_replacement(target)
         except Locked as e:
             raise BackupProblem(f"{e} Nothing was restored.") from None
         except FileProblem as e:
@@ -446,7 +447,7 @@ def restore(backup: str | os.PathLike[str], target: str | os.PathLike[str], *,
             damaged = True
             previous = _set_aside(target, now())
     try:
-        Store.copy_file(backup, target)
+        dbfile.copy_file(backup, target)
     except FileProblem as e:
         raise BackupProblem(f"The backup could not be copied to “{target}”: {e}") from None
     try:

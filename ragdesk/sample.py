@@ -31,7 +31,8 @@ def build_sample(path: str | os.PathLike[str]) -> Store:
     from .errors import FileProblem
     from .files import replaced_when_done
     from .jsonio import import_json
-    from .store import Identity, Store
+    from .records import Identity
+    from .store import Store
 
     path = os.fspath(path)
     if os.path.exists(path) and os.path.getsize(path) > 0:

@@ -43,15 +43,13 @@ import inspect
 import mimetypes
 import os
 import re
-import socket
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
-from . import files, presence, richtext, schema, validate
+from . import dbfile, files, normalise, presence, richtext, schema, validate
 from .domain import (
     Assessment,
     AssessmentId,
@@ -69,7 +67,6 @@ from .domain import (
     PeriodId,
     Rating,
     Status,
-    parse_date,
     short_title,
     stored_form,
 )
@@ -77,58 +74,20 @@ from .errors import (
     Conflict,
     Damaged,
     FileProblem,
-    InterruptedSave,
     InvalidValue,
     Locked,
-    NewerSchema,
     NotFound,
-    NotRagdesk,
-    NotSQLite,
     RagdeskError,
     ReadOnly,
     TooLarge,
-    UnexpectedSchema,
 )
-from .osuser import os_user_name
+from .normalise import ASSESSMENT_FIELDS, ITEM_FIELDS, RICH_ASSESSMENT_FIELDS
+from .records import AuditEntry, Change, Deleted, Identity
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-BUSY_TIMEOUT_MS = 5000
-# The most SQLite virtual-machine steps one statement may take before it is stopped. The
-# heaviest statements ragdesk runs on 30,000 items take a few tens of millions; an endless
-# recursive CTE in a crafted trigger or view would otherwise spin for ever (holding the
-# write lock, so every colleague's save waits with it). Read at each check: tests lower it.
-MAX_STEPS_PER_STATEMENT = 500_000_000
-# Files up to this size get SQLite's full quick_check when the window opens them (the sample,
-# a new file: a few hundred requests at most, and the pages read are then in the cache the
-# window reads from); bigger ones are checked in the background with the daily backup.
-CHECK_AT_OPEN_MAX_BYTES = 2 * 1024 * 1024
-# Pages kept in memory per connection (negative: KiB). The window's reads answer from it while
-# nobody else writes (SQLite checks the file's change counter at each read), so reading what
-# it shows twice costs the share nothing the second time.
-CACHE_KIB = 32 * 1024
-# Page size of new files. On a share every page read or written is a request: bigger pages
-# mean fewer requests per scan (the daily copy, an export) and a narrative-sized row or
-# search entry on one page instead of an overflow chain, so fewer pages per save. Not 64 KB:
-# each page a save touches is written twice (journal and file), ~10 per save, and over a VPN
-# link the bytes start to count. Existing files keep their page size (VACUUM would change it).
-NEW_FILE_PAGE_SIZE = 16384
-# The rollback journal's mode for this program's writing connections (see docs/architecture.md,
-# "Shared drive": measured through a simulated share before choosing).
-JOURNAL_MODE = "DELETE"
-# The longest a Store.reading() transaction holds its read lock before letting go for a moment:
-# a colleague's commit waits for readers (up to the busy timeout), so never hold it long.
-READ_HOLD_S = 1.0
-_STEPS_PER_CHECK = 100_000
 
-INSPECTION_FIELDS = ("title", "inspectorate", "kind", "published", "reference")
-ITEM_FIELDS = ("kind", "number", "reference", "text", "deadline", "area", "board", "lead",
-               "dashboard", "status", "review_date")
-ASSESSMENT_FIELDS = ("rag", "dot", "status_note", "update", "intent_and_implementation",
-                     "impact", "draft")
-RICH_ITEM_FIELDS = ("text", "dashboard")
-RICH_ASSESSMENT_FIELDS = ("update", "intent_and_implementation", "impact")
 # What _reindex puts in the search index: a save changing none of these leaves it alone.
 SEARCHABLE_ITEM_FIELDS = ("number", "reference", "text", "area", "board", "lead", "dashboard")
 SEARCHABLE_ASSESSMENT_FIELDS = ("status_note", *RICH_ASSESSMENT_FIELDS)
@@ -141,105 +100,11 @@ _ASSESSMENT_COLUMNS = {"update": "update_text", "intent_and_implementation": "in
 _RESOLVED = "assessments_resolved"
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
-    """What one operation changed, so each view can refresh just that.
-
-    ``structure`` means rows were added, removed or reordered (trees and grids
-    must re-fetch their id lists); the sets name records whose content changed.
-    """
-
-    inspections: frozenset[int] = frozenset()
-    items: frozenset[int] = frozenset()
-    periods: frozenset[int] = frozenset()
-    assessments: frozenset[tuple[int, int]] = frozenset()  # (item_id, period_id)
-    evidence_of: frozenset[int] = frozenset()  # item ids whose evidence list changed
-    structure: bool = False
-    settings: bool = False
-
-    @staticmethod
-    def union(changes: Iterable[Change]) -> Change:
-        """Everything several changes name, in one pass.
-
-        Folding with ``|`` copies the growing sets once per change: quadratic, and an
-        import of 30,000 items (720,000 assessments) then took longer than the import.
-        """
-        sets: list[set[Any]] = [set() for _ in range(5)]
-        structure = settings = False
-        for c in changes:
-            for bucket, values in zip(sets, (c.inspections, c.items, c.periods, c.assessments,
-                                             c.evidence_of), strict=True):
-                bucket.update(values)
-            structure = structure or c.structure
-            settings = settings or c.settings
-        return Change(*(frozenset(s) for s in sets), structure=structure, settings=settings)
-
-    def __or__(self, other: Change) -> Change:
-        return Change(
-            self.inspections | other.inspections, self.items | other.items,
-            self.periods | other.periods, self.assessments | other.assessments,
-            self.evidence_of | other.evidence_of, self.structure or other.structure,
-            self.settings or other.settings,
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class Deleted:
-    """Every row a delete removed, in insertion order, so undo restores them exactly."""
-
-    what: str
-    rows: tuple[tuple[str, dict[str, Any]], ...]
-    change: Change
-
-
-@dataclass(frozen=True, slots=True)
-class AuditEntry:
-    id: int
-    at: str
-    user: str
-    host: str
-    entity: str
-    record_id: int | None
-    field: str
-    old: str | None
-    new: str | None
-    item_id: int | None = None  # the item this entry concerns (item, assessment, evidence)
-
-
-@dataclass
-class Identity:
-    """Who is making changes: operating-system user and machine name, for the audit log.
-
-    Passed in (not looked up deep inside) so tests and other front ends can say who.
-    """
-
-    user: str = field(default_factory=os_user_name)
-    host: str = field(default_factory=lambda: _safe(socket.gethostname))
-
-
-def _safe(fn: Callable[[], str]) -> str:
-    try:
-        return fn() or "unknown"
-    except Exception:  # getpass raises on odd Windows setups; never block a save for it
-        return "unknown"
-
-
 def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
 # --------------------------------------------------------------------------- converting
-
-
-def _date_or_none(value: Any, field_name: str) -> str | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    try:
-        return parse_date(str(value)).isoformat()
-    except ValueError as e:
-        raise InvalidValue(field_name, str(e)) from None
 
 
 def _to_date(text: str | None) -> dt.date | None:
@@ -316,197 +181,6 @@ def fts_query(text: str) -> str:
     return " ".join(quoted)
 
 
-# Ways a carried-forward reference (schema 4) can be wrong, each with the query finding the
-# referring rows. The schema's foreign key and CHECK stop the first and the last two while
-# ragdesk writes the file, but not another tool (foreign keys off, checks ignored); and
-# SQLite's quick_check verifies CHECK constraints only on a writable connection, so the
-# read-only ``check`` and backup vetting would not see those without these queries.
-_CARRY_RULES = (
-    ("the assessment they come from does not exist",
-     "NOT EXISTS (SELECT 1 FROM assessments s WHERE s.id = a.carried_from)"),
-    ("the assessment they come from carries them from another itself (or is the same row)",
-     "EXISTS (SELECT 1 FROM assessments s WHERE s.id = a.carried_from AND s.carried_from IS NOT NULL)"),
-    ("the assessment they come from belongs to another item",
-     "EXISTS (SELECT 1 FROM assessments s WHERE s.id = a.carried_from AND s.item_id <> a.item_id)"),
-    ("the row carrying them also holds narratives of its own",
-     "(a.update_text <> '' OR a.intent <> '' OR a.impact <> '')"),
-)
-
-
-def carry_problems(conn: sqlite3.Connection) -> list[str]:
-    """What is wrong with the file's carried-forward references (``carried_from``), for a person.
-
-    Reads only the rows that refer (the partial index), so it is cheap enough for
-    ``check`` and for vetting every backup.
-    """
-    problems = []
-    for what, condition in _CARRY_RULES:
-        ids = [r[0] for r in conn.execute(
-            "SELECT a.id FROM assessments a WHERE a.carried_from IS NOT NULL "
-            f"AND {condition} ORDER BY a.id")]
-        if ids:
-            shown = ", ".join(map(str, ids[:5])) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
-            problems.append(f"carried-forward narratives of {len(ids)} assessment"
-                            f"{'s' if len(ids) != 1 else ''} (ids {shown}): {what}")
-    return problems
-
-
-# --------------------------------------------------------------------------- opening
-
-
-class _Cursor(sqlite3.Cursor):
-    """A cursor that starts a new step budget with every statement (see :class:`_Connection`)."""
-
-    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:  # type: ignore[override]
-        self.connection._checks = 0  # type: ignore[attr-defined]
-        return super().execute(sql, parameters)
-
-    def executemany(self, sql: str, parameters: Any, /) -> sqlite3.Cursor:  # type: ignore[override]
-        self.connection._checks = 0  # type: ignore[attr-defined]
-        return super().executemany(sql, parameters)
-
-
-class _Connection(sqlite3.Connection):
-    """A connection on which no single statement can run away.
-
-    SQLite calls the progress handler every ``_STEPS_PER_CHECK`` steps; each
-    ``execute`` starts the count afresh, and past :data:`MAX_STEPS_PER_STATEMENT`
-    the statement is interrupted ("interrupted"): a clear error instead of a hang.
-    Counting steps, not seconds, keeps the bound the same on a slow network share.
-    """
-
-    _checks = 0
-    _reading_since = 0.0  # monotonic start of the open Store.reading() transaction, or 0
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.set_progress_handler(self._progress, _STEPS_PER_CHECK)
-
-    def _renew_read(self) -> None:
-        """Let colleagues commit: a read transaction open this long is ended and begun again."""
-        if self._reading_since and time.monotonic() - self._reading_since > READ_HOLD_S:
-            try:
-                super().execute("COMMIT")
-                super().execute("BEGIN")
-            except sqlite3.Error:
-                return  # statements still running: try at the next one
-            self._reading_since = time.monotonic()
-
-    def _progress(self) -> int:
-        self._checks += 1
-        return int(self._checks * _STEPS_PER_CHECK > MAX_STEPS_PER_STATEMENT)
-
-    def cursor(self, factory: Any = _Cursor) -> sqlite3.Cursor:  # type: ignore[override]
-        return super().cursor(factory)
-
-    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:  # type: ignore[override]
-        self._checks = 0
-        if self._reading_since:
-            self._renew_read()
-        return super().execute(sql, parameters)
-
-    def executemany(self, sql: str, parameters: Any, /) -> sqlite3.Cursor:  # type: ignore[override]
-        self._checks = 0
-        return super().executemany(sql, parameters)
-
-    def executescript(self, script: str, /) -> sqlite3.Cursor:  # type: ignore[override]
-        self._checks = 0
-        return super().executescript(script)
-
-
-def _harden(conn: sqlite3.Connection) -> None:
-    """Distrust the file's own schema: what its triggers and views may call, and how.
-
-    ``trusted_schema=OFF``: triggers and views may not call functions or virtual
-    tables that are not marked harmless. Defensive mode (no writing to the schema
-    table, no ``PRAGMA writable_schema``) is set where Python exposes it
-    (``Connection.setconfig``, Python 3.12+); Python 3.11's sqlite3 has no way to
-    reach ``sqlite3_db_config``, so there the schema comparison on open
-    (:func:`ragdesk.schema.differences`) is what keeps a crafted schema out.
-    """
-    conn.execute("PRAGMA trusted_schema = OFF")
-    setconfig = getattr(conn, "setconfig", None)
-    if setconfig is not None:
-        setconfig(sqlite3.SQLITE_DBCONFIG_DEFENSIVE, True)  # type: ignore[attr-defined]
-
-
-def _connect(target: str, **kwargs: Any) -> sqlite3.Connection:
-    conn = sqlite3.connect(target, factory=_Connection, **kwargs)
-    _harden(conn)
-    return conn
-
-
-def _header_check(path: str, header: bytes) -> tuple[str]:
-    """What the header alone can tell: is the file shorter than the header says it is?
-
-    Costs no request (the header is already read, the size already known): a file cut
-    short by a failed copy is refused at once even when the full check is left for later.
-    """
-    if len(header) < 100:
-        return ("the header is incomplete",)
-    page_size = int.from_bytes(header[16:18], "big")
-    page_size = 65536 if page_size == 1 else page_size
-    pages = int.from_bytes(header[28:32], "big")
-    valid = header[92:96] == header[24:28] and pages > 0
-    if valid and os.path.getsize(path) < pages * page_size \
-            and not os.path.exists(path + "-journal"):  # a hot journal may still restore it
-        return (f"the file is shorter than its header says ({os.path.getsize(path):,} bytes "
-                f"of {pages * page_size:,})",)
-    return ("ok",)
-
-
-def _unexpected_schema(path: str, problems: list[str]) -> UnexpectedSchema:
-    shown = "; ".join(problems[:4]) + (f"; and {len(problems) - 4} more" if len(problems) > 4 else "")
-    return UnexpectedSchema(
-        path, f"“{path}” holds database structure that ragdesk did not put there ({shown}). "
-              "Such changes could run hidden actions or hide changes from the audit log, so it "
-              "is not opened; the file has not been changed. Restore it from a backup; "
-              "“ragdesk check” lists every difference.", problems)
-
-
-def read_only_uri(path: str, *, windows: bool = os.name == "nt") -> str:
-    """An SQLite ``mode=ro`` URI for a file, shared-drive paths included.
-
-    ``Path.as_uri()`` turns a UNC path (``\\\\server\\share\\x.db``) into
-    ``file://server/share/x.db``, whose "server" SQLite rejects as a URI authority;
-    SQLite wants the UNC path after an empty authority: ``file:////server/share/x.db``.
-    """
-    absolute = os.path.abspath(path) if windows == (os.name == "nt") else path
-    pure = PureWindowsPath(absolute) if windows else PurePosixPath(absolute)
-    uri = pure.as_uri()
-    if uri.startswith("file://") and not uri.startswith("file:///"):
-        uri = "file:////" + uri[len("file://"):]
-    return uri + "?mode=ro"
-
-
-
-def _interrupted(path: str) -> InterruptedSave:
-    return InterruptedSave(path, f"“{path}”: a save was interrupted (a crash or a dropped "
-                                 "connection) and is still to be undone. Open the file normally "
-                                 "once to recover it (nothing committed is lost), then try again.")
-
-
-def _explain_open_error(path: str, error: sqlite3.Error) -> FileProblem:
-    text = str(error).lower()
-    if "interrupted" in text:
-        return FileProblem(path, f"Reading “{path}” took far too long and was stopped. The file "
-                                 "may hold something ragdesk did not put there; run “ragdesk "
-                                 "check” on it, or restore it from a backup.")
-    if getattr(error, "sqlite_errorname", "") == "SQLITE_READONLY_ROLLBACK":
-        # a read-only connection met a hot journal: only a writer may roll it back
-        return _interrupted(path)
-    if "locked" in text or "busy" in text:
-        who = presence.describe_holder(path)
-        return Locked(path, f"“{path}” is being saved by someone else and stayed locked for "
-                            f"more than {BUSY_TIMEOUT_MS / 1000:g} seconds. {who + ' ' if who else ''}"
-                            "Try again in a moment, or open it read-only.")
-    if "readonly" in text or "read-only" in text:
-        return ReadOnly(path, f"“{path}” is read-only here. Open it read-only, or ask for write access.")
-    if "not a database" in text or "malformed" in text or "corrupt" in text:
-        return Damaged(path, f"“{path}” is damaged ({error}). Restore it from a backup.")
-    return FileProblem(path, f"“{path}” could not be opened: {error}.")
-
-
 class Store:
     """An open ragdesk database file. Create with :meth:`open` or :meth:`create`."""
 
@@ -547,62 +221,15 @@ class Store:
              vet_schema: bool = True, quick_check: bool | None = True) -> Store:
         """Open an existing ragdesk file, or raise a :class:`FileProblem` saying why not.
 
-        Every refusal leaves the file exactly as it was. ``before_migrate(path,
-        old_version)`` runs before an older file is upgraded (the backup hook).
-        A file whose schema differs from ragdesk's raises :class:`UnexpectedSchema`
-        unless ``vet_schema`` is False (``check`` only, read-only, to list the
-        differences: ``store.schema_differences``).
+        The checks are :func:`ragdesk.dbfile.open_checked`'s; every refusal leaves the
+        file exactly as it was. ``before_migrate(path, old_version)`` runs before an
+        older file is upgraded (the backup hook). With ``vet_schema=False`` (``check``
+        only, read-only) the differences are kept in ``store.schema_differences``.
         """
-        if not vet_schema and not read_only:
-            raise ValueError("an unvetted schema may only be opened read-only")
         path = os.fspath(path)
-        if not os.path.exists(path):
-            raise FileProblem(path, f"“{path}” does not exist.")
-        if os.path.isdir(path):
-            raise FileProblem(path, f"“{path}” is a folder, not a ragdesk file.")
+        conn, user_version, differences = dbfile.open_checked(
+            path, read_only=read_only, vet_schema=vet_schema, quick_check=quick_check)
         try:
-            header, user_version, application_id = schema.read_header(path)
-        except OSError as e:
-            raise FileProblem(path, f"“{path}” could not be read: {e.strerror or e}.") from None
-        if not header.startswith(schema.SQLITE_MAGIC):
-            raise NotSQLite(path, f"“{path}” is not a ragdesk database (it is not an SQLite "
-                                  "file at all). Choose a .db file made by ragdesk.")
-        if application_id != schema.APPLICATION_ID:
-            raise NotRagdesk(path, f"“{path}” is an SQLite database made by another program, "
-                                   "not by ragdesk. It has not been changed.")
-        if user_version > schema.SCHEMA_VERSION:
-            raise NewerSchema(path, f"“{path}” was saved by a newer version of ragdesk (file "
-                                    f"version {user_version}, this program understands up to "
-                                    f"{schema.SCHEMA_VERSION}). Install the newer ragdesk to "
-                                    "open it; the file has not been changed.")
-        writable = os.access(path, os.W_OK) and os.access(os.path.dirname(os.path.abspath(path)), os.W_OK)
-        if not read_only and not writable:
-            raise ReadOnly(path, f"“{path}” is read-only (or its folder is). You can open it "
-                                 "read-only to view and print, or ask for write access.")
-        if read_only and user_version < schema.SCHEMA_VERSION:
-            raise ReadOnly(path, f"“{path}” was made by an older ragdesk and must be upgraded "
-                                 "before it can be viewed; open it with write access once.")
-        try:
-            if read_only:
-                uri = read_only_uri(path)
-                conn = _connect(uri, uri=True, isolation_level=None, check_same_thread=False)
-            else:
-                conn = _connect(path, isolation_level=None, check_same_thread=False)
-        except sqlite3.Error as e:
-            raise _explain_open_error(path, e) from None
-        conn.row_factory = sqlite3.Row
-        try:
-            cls._configure(conn, path, read_only=read_only)
-            differences = schema.differences(conn, user_version)
-            if differences and vet_schema:
-                raise _unexpected_schema(path, differences)
-            if quick_check is None:  # the window: small files now, big ones in the background
-                quick_check = os.path.getsize(path) <= CHECK_AT_OPEN_MAX_BYTES
-            (check,) = (conn.execute("PRAGMA quick_check").fetchone() if quick_check
-                        else _header_check(path, header))
-            if check != "ok":
-                raise Damaged(path, f"“{path}” is damaged (SQLite's check says: {check}). "
-                                    "Restore it from a backup; the file has not been changed.")
             store = cls(conn, path, read_only=read_only, identity=identity, clock=clock)
             store.schema_differences = differences
             if user_version < schema.SCHEMA_VERSION:
@@ -613,51 +240,25 @@ class Store:
             return store
         except sqlite3.Error as e:
             conn.close()
-            raise _explain_open_error(path, e) from None
+            raise dbfile.explain_open_error(path, e) from None
         except BaseException:
             conn.close()
             raise
-
-    @staticmethod
-    def _configure(conn: sqlite3.Connection, path: str, *, read_only: bool) -> None:
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
-        conn.execute("PRAGMA foreign_keys = ON")
-        (mode,) = conn.execute("PRAGMA journal_mode").fetchone()
-        if mode.lower() == "wal":
-            if read_only:
-                raise ReadOnly(path, f"“{path}” is in WAL mode, which does not work on a shared "
-                                     "drive; open it once with write access to convert it.")
-            (mode,) = conn.execute("PRAGMA journal_mode = DELETE").fetchone()
-            if mode.lower() != "delete":
-                raise Locked(path, f"“{path}” is in WAL mode and could not be switched to the "
-                                   "shared-drive-safe journal (someone else has it open?).")
-        if not read_only and JOURNAL_MODE != "DELETE":  # per connection; never stored in the file
-            conn.execute(f"PRAGMA journal_mode = {JOURNAL_MODE}")
 
     @classmethod
     def create(cls, path: str | os.PathLike[str], *, identity: Identity | None = None,
                clock: Callable[[], dt.datetime] = _utcnow) -> Store:
         """Make a new, empty ragdesk file. Refuses to overwrite an existing file."""
         path = os.fspath(path)
-        if os.path.exists(path) and os.path.getsize(path) > 0:
-            raise FileProblem(path, f"“{path}” already exists; choose another name.")
+        conn = dbfile.create_connection(path)
         try:
-            conn = _connect(path, isolation_level=None, check_same_thread=False)
-        except sqlite3.Error as e:
-            raise _explain_open_error(path, e) from None
-        conn.row_factory = sqlite3.Row
-        try:
-            conn.execute(f"PRAGMA page_size = {NEW_FILE_PAGE_SIZE}")  # before the first table
-            conn.execute("PRAGMA journal_mode = DELETE")
-            cls._configure(conn, path, read_only=False)
             store = cls(conn, path, read_only=False, identity=identity, clock=clock)
             with store._write():
                 schema.migrate(conn)
             return store
         except sqlite3.Error as e:
             conn.close()
-            raise _explain_open_error(path, e) from None
+            raise dbfile.explain_open_error(path, e) from None
 
     def save_copy(self, path: str | os.PathLike[str]) -> None:
         """Write a consistent copy of the whole file to ``path`` with SQLite's backup API.
@@ -680,150 +281,6 @@ class Store:
             raise FileProblem(target, f"The copy “{target}” could not be written: {e}.") from None
         finally:
             dest.close()
-
-    # -- whole files, without opening a Store (backups, recovery) -------------------
-
-    @staticmethod
-    def _connect_read_only(path: str) -> sqlite3.Connection:
-        uri = read_only_uri(path)
-        conn = _connect(uri, uri=True, isolation_level=None)
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        return conn
-
-    @classmethod
-    def check_file(cls, path: str | os.PathLike[str], *, header_only: bool = False) -> str:
-        """``"ok"`` if ``path`` is an undamaged ragdesk file this program can open, else why not.
-
-        Read-only (the file is never changed): used to vet backups before they are
-        offered or restored. Older schema versions count as good: opening upgrades them.
-        ``header_only`` stops after the header (is it a ragdesk file this version reads?).
-        """
-        path = os.fspath(path)
-        try:
-            header, user_version, application_id = schema.read_header(path)
-        except OSError as e:
-            return f"cannot be read: {e.strerror or e}"
-        if not header.startswith(schema.SQLITE_MAGIC):
-            return "not a ragdesk database (not an SQLite file)"
-        if application_id != schema.APPLICATION_ID:
-            return "an SQLite database made by another program"
-        if user_version > schema.SCHEMA_VERSION:
-            return f"made by a newer ragdesk (file version {user_version})"
-        if header_only:
-            return "ok"
-        try:
-            conn = cls._connect_read_only(path)
-        except sqlite3.Error as e:
-            return f"cannot be opened: {e}"
-        try:
-            differences = schema.differences(conn, user_version)
-            if differences:
-                return "damaged: not as ragdesk made it: " + "; ".join(differences)
-            (result,) = conn.execute("PRAGMA quick_check").fetchone()
-            if result != "ok":
-                return f"damaged: {result}"
-            problems = carry_problems(conn) if user_version >= 4 else []
-            return f"damaged: {'; '.join(problems)}" if problems else "ok"
-        except sqlite3.Error as e:
-            return f"damaged: {e}"
-        finally:
-            conn.close()
-
-    @classmethod
-    def judge_for_replacement(cls, path: str | os.PathLike[str]) -> str:
-        """Like :meth:`check_file`, for a live file about to be replaced by a restore.
-
-        Only real damage may count as damage here (the damaged file is renamed aside):
-        the file is opened read-write, so a hot journal left by a killed writer is
-        rolled back first, and checked inside ``BEGIN EXCLUSIVE``, so the verdict is
-        given while nobody else holds a lock. A colleague who keeps the file locked
-        past the busy timeout raises :class:`Locked` (the caller refuses); nothing
-        is renamed or changed then.
-        """
-        path = os.fspath(path)
-        verdict = cls.check_file(path, header_only=True)
-        if verdict != "ok":
-            return verdict  # not an SQLite/ragdesk file at all: no SQLite user can lock it
-        try:
-            conn = _connect(path, isolation_level=None, check_same_thread=False)
-        except sqlite3.Error as e:
-            return f"cannot be opened: {e}"
-        try:
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            conn.execute("BEGIN EXCLUSIVE")  # rolls a hot journal back, waits for colleagues
-            try:
-                (version,) = conn.execute("PRAGMA user_version").fetchone()
-                differences = schema.differences(conn, version)
-                if differences:
-                    return "damaged: not as ragdesk made it: " + "; ".join(differences)
-                (result,) = conn.execute("PRAGMA quick_check").fetchone()
-                if result != "ok":
-                    return f"damaged: {result}"
-                problems = carry_problems(conn) if version >= 4 else []
-                return f"damaged: {'; '.join(problems)}" if problems else "ok"
-            finally:
-                with contextlib.suppress(sqlite3.Error):
-                    conn.execute("ROLLBACK")
-        except sqlite3.Error as e:
-            text = str(e).lower()
-            if "locked" in text or "busy" in text:
-                raise _explain_open_error(path, e) from None
-            if "readonly" in text or "read-only" in text or "unable to open" in text:
-                raise ReadOnly(path, f"“{path}” cannot be written here ({e}); nothing was "
-                                     "restored. Ask for write access.") from None
-            return f"damaged: {e}"
-        finally:
-            conn.close()
-
-    @classmethod
-    def copy_file(cls, source: str | os.PathLike[str], target: str | os.PathLike[str], *,
-                  pages: int = -1, progress: Callable[[int, int, int], None] | None = None) -> None:
-        """Copy one database file onto another with SQLite's backup API (never a file copy).
-
-        The target is replaced as one locked write, so other users of it see either
-        the old or the new contents, never a mix; the source is opened read-only.
-        """
-        source, target = os.fspath(source), os.fspath(target)
-        if os.path.abspath(source) == os.path.abspath(target):
-            raise FileProblem(target, "A file cannot be copied onto itself.")
-        try:
-            src = cls._connect_read_only(source)
-        except sqlite3.Error as e:
-            raise FileProblem(source, f"“{source}” could not be read: {e}.") from None
-        try:
-            dest = sqlite3.connect(target, isolation_level=None)
-        except sqlite3.Error as e:
-            src.close()
-            raise FileProblem(target, f"“{target}” could not be written: {e}.") from None
-        try:
-            dest.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            src.backup(dest, pages=pages, progress=progress)
-        except sqlite3.Error as e:
-            problem = _explain_open_error(target, e)
-            raise type(problem)(target, f"“{target}” could not be written from “{source}”: "
-                                        f"{problem}") from None
-        finally:
-            src.close()
-            dest.close()
-
-    @classmethod
-    def peek_setting(cls, path: str | os.PathLike[str], key: str) -> str | None:
-        """A setting read straight from a file that is not open (``None`` if it cannot be read).
-
-        Needed before a migration, when the backup folder must be known but the
-        file is not a Store yet.
-        """
-        try:
-            conn = cls._connect_read_only(os.fspath(path))
-        except sqlite3.Error:
-            return None
-        try:
-            row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
-            return row[0] if row else None
-        except sqlite3.Error:
-            return None
-        finally:
-            conn.close()
 
     def log_event(self, field_name: str, new: str, *, old: str | None = None,
                   entity: str = "file") -> None:
@@ -1243,24 +700,8 @@ class Store:
             raise NotFound("That inspection no longer exists (someone may have deleted it).")
         return _inspection(row)
 
-    def _inspection_values(self, fields: dict[str, Any]) -> dict[str, Any]:
-        bad = set(fields) - set(INSPECTION_FIELDS)
-        if bad:
-            raise InvalidValue(next(iter(bad)), f"An inspection has no field {sorted(bad)}.")
-        values = dict(fields)
-        if "title" in values:
-            values["title"] = str(values["title"] or "").strip()
-            if not values["title"]:
-                raise InvalidValue("title", "An inspection needs a title.")
-        if "published" in values:
-            values["published"] = _date_or_none(values["published"], "published")
-        for key in ("inspectorate", "kind", "reference"):
-            if key in values:
-                values[key] = str(values[key] or "")
-        return values
-
     def add_inspection(self, title: str, **fields: Any) -> Inspection:
-        values = self._inspection_values({"title": title, **fields})
+        values = normalise.inspection_values({"title": title, **fields})
         with self._write():
             (pos,) = self.conn.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM inspections").fetchone()
             values.update(id=self._fresh_id("inspections", "inspection"), position=pos,
@@ -1272,7 +713,7 @@ class Store:
 
     def update_inspection(self, inspection_id: int, *, expected_version: int | None = None,
                           **fields: Any) -> Inspection:
-        values = self._inspection_values(fields)
+        values = normalise.inspection_values(fields)
         with self._write():
             old = self.inspection(inspection_id)
             self._check_version(old, expected_version, "inspection")
@@ -1386,40 +827,9 @@ class Store:
             return list(rows)
         return rows
 
-    def _item_values(self, fields: dict[str, Any]) -> dict[str, Any]:
-        bad = set(fields) - set(ITEM_FIELDS)
-        if bad:
-            raise InvalidValue(next(iter(bad)), f"An item has no field {sorted(bad)}.")
-        values = dict(fields)
-        if "kind" in values:
-            try:
-                values["kind"] = ItemKind(values["kind"]).value
-            except ValueError:
-                raise InvalidValue("kind", f"“{values['kind']}” is not a kind of item; use "
-                                   "recommendation, afi or cause_of_concern.") from None
-        if "deadline" in values:
-            deadline = values["deadline"]
-            if not isinstance(deadline, Deadline):
-                try:
-                    deadline = Deadline.parse(None if deadline is None else str(deadline))
-                except ValueError as e:
-                    raise InvalidValue("deadline", str(e)) from None
-            values["deadline"] = deadline.to_text()
-        if "review_date" in values:
-            values["review_date"] = _date_or_none(values["review_date"], "review date")
-        if "status" in values:
-            values["status"] = self.status_code(str(values["status"] or "open"))
-        for key in RICH_ITEM_FIELDS:
-            if key in values:
-                values[key] = richtext.sanitise(values[key])
-        for key in ("number", "reference", "area", "board", "lead"):
-            if key in values:
-                values[key] = str(values[key] or "").strip()
-        return values
-
     def add_item(self, inspection_id: int, kind: ItemKind | str = ItemKind.RECOMMENDATION,
                  number: str = "", *, position: int | None = None, **fields: Any) -> Item:
-        values = self._item_values({"kind": kind, "number": number, **fields})
+        values = normalise.item_values({"kind": kind, "number": number, **fields}, self.status_code)
         with self._write():
             self.inspection(inspection_id)
             (end,) = self.conn.execute(
@@ -1441,7 +851,7 @@ class Store:
     def update_item(self, item_id: int, *, expected_version: int | None = None,
                     **fields: Any) -> Item:
         """Change some fields of an item; with ``expected_version`` refuse if someone saved first."""
-        values = self._item_values(fields)
+        values = normalise.item_values(fields, self.status_code)
         with self._write():
             old = self.item(item_id)
             self._check_version(old, expected_version, "item")
@@ -1587,7 +997,7 @@ class Store:
         label = label.strip()
         if not label:
             raise InvalidValue("label", "A reporting period needs a label, e.g. “Jun 2024”.")
-        date_text = _date_or_none(date, "date")
+        date_text = normalise.date_or_none(date, "date")
         with self._write():
             if self.period_by_label(label):
                 raise InvalidValue("label", f"There is already a period “{label}”.")
@@ -1645,7 +1055,7 @@ class Store:
             raise InvalidValue(next(iter(bad)), f"A period has no field {sorted(bad)}.")
         values = dict(fields)
         if "date" in values:
-            values["date"] = _date_or_none(values["date"], "date")
+            values["date"] = normalise.date_or_none(values["date"], "date")
         if "label" in values:
             values["label"] = str(values["label"]).strip()
             if not values["label"]:
@@ -1842,26 +1252,7 @@ class Store:
         when there was no assessment yet); a mismatch raises Conflict. Saving
         clears the draft mark unless ``draft`` is passed.
         """
-        bad = set(fields) - set(ASSESSMENT_FIELDS)
-        if bad:
-            raise InvalidValue(next(iter(bad)), f"An assessment has no field {sorted(bad)}.")
-        values = dict(fields)
-        if "dot" in values:
-            dot = values["dot"]
-            if dot in (None, ""):
-                values["dot"] = None
-            else:
-                try:
-                    values["dot"] = Dot(str(dot).strip()).value
-                except ValueError:
-                    raise InvalidValue("dot", f"“{dot}” is not a direction of travel; use =, + or -.") from None
-        for key in RICH_ASSESSMENT_FIELDS:
-            if key in values:
-                values[key] = richtext.sanitise(values[key])
-        if "status_note" in values:
-            values["status_note"] = str(values["status_note"] or "")
-        values.setdefault("draft", False)
-        values["draft"] = int(bool(values["draft"]))
+        values = normalise.assessment_values(fields)
         # Everything, the rating's check included, inside the one write transaction: on a
         # network share each statement outside a transaction costs its own round trips.
         with self._write():
@@ -2136,7 +1527,7 @@ class Store:
     def integrity_check(self) -> str:
         """``"ok"``, or what is wrong: SQLite's own check, then carried-forward references."""
         problems = [r[0] for r in self.conn.execute("PRAGMA integrity_check")]
-        problems = [p for p in problems if p != "ok"] + carry_problems(self.conn)
+        problems = [p for p in problems if p != "ok"] + dbfile.carry_problems(self.conn)
         return "; ".join(problems) or "ok"
 
     # -- shared update helpers ----------------------------------------------------

@@ -17,9 +17,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings
 
-from ragdesk import backup
+from ragdesk import backup, dbfile
 from ragdesk.cli import main
-from ragdesk.store import Store
 
 NOW = lambda: dt.datetime(2026, 12, 1, 9, 0)  # noqa: E731
 
@@ -30,7 +29,7 @@ def _crafted(path: Path, elsewhere: Path, tmp_path: Path) -> None:
     payload.write_text(json.dumps({"format": "ragdesk", "version": 1, "inspections": [],
                                    "settings": {"backup_folder": str(elsewhere)}}))
     assert main(["import-json", str(path), str(payload)]) == 0
-    assert Store.peek_setting(path, "backup_folder") == str(elsewhere)
+    assert dbfile.peek_setting(path, "backup_folder") == str(elsewhere)
 
 
 def test_opening_a_crafted_file_writes_no_copy_where_it_names(sample_path: Path,
@@ -88,4 +87,4 @@ def test_the_window_takes_the_folder_from_the_users_settings(window, sample_path
     chosen = tmp_path / "chosen-in-dialog"
     dialog.set_folder(chosen)
     assert qt_settings.backup_folder(window.settings) == chosen  # the user's settings...
-    assert Store.peek_setting(sample_path, "backup_folder") == str(elsewhere)  # ...not the file
+    assert dbfile.peek_setting(sample_path, "backup_folder") == str(elsewhere)  # ...not the file

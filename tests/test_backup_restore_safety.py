@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from crash_support import colleague_holding_lock, leave_hot_journal
 
-from ragdesk import backup
+from ragdesk import backup, dbfile
 from ragdesk.store import Identity, Store
 
 ME = Identity("tester", "PC-1")
@@ -43,7 +43,7 @@ def test_a_hot_journal_is_rolled_back_not_taken_for_damage(sample_path: Path) ->
     leave_hot_journal(sample_path)
     result = backup.restore(good, sample_path, now=clock(2026, 1, 2, 0, 0))
     assert not result.previous_damaged and _set_aside(sample_path) == []
-    assert result.previous is not None and Store.check_file(result.previous) == "ok"
+    assert result.previous is not None and dbfile.check_file(result.previous) == "ok"
     with Store.open(result.previous, read_only=True) as before:  # the recovered file, whole
         assert "never committed" not in {i.lead for i in before.items()}
     with Store.open(sample_path) as store:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings
 
-from ragdesk import store as store_module
+from ragdesk import dbfile
 from ragdesk.store import Change, Identity, Store
 from ragdesk.ui.bridge import StoreBridge
 from ragdesk.ui.main_window import MainWindow
@@ -65,13 +65,13 @@ def test_a_restore_or_too_many_rows_means_refresh_everything(sample_path: Path) 
 def test_an_idle_poll_runs_no_sql_at_all(qtbot, sample_store: Store, monkeypatch) -> None:
     bridge = StoreBridge(sample_store, poll_ms=60_000)
     statements: list[str] = []
-    real = store_module._Connection.execute
+    real = dbfile._Connection.execute
 
     def spy(self, sql, params=(), /):
         statements.append(sql)
         return real(self, sql, params)
 
-    monkeypatch.setattr(store_module._Connection, "execute", spy)
+    monkeypatch.setattr(dbfile._Connection, "execute", spy)
     for _ in range(30):  # an idle minute
         assert not bridge.poll()
     assert statements == []  # only the header's change counter was read

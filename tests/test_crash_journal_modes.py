@@ -2,7 +2,7 @@
 
 ragdesk writes with the rollback journal (never WAL: a network share has no
 shared memory). Issue 16 measured DELETE against the persistent modes (TRUNCATE,
-PERSIST) through a simulated share and kept DELETE (``store.JOURNAL_MODE``); all
+PERSIST) through a simulated share and kept DELETE (``dbfile.JOURNAL_MODE``); all
 three stay proven here: a real process is killed (SIGKILL) in the middle of a big
 save whose pages have already spilled into the file, and the next open puts
 every committed byte back, whichever mode the writer used.
@@ -22,9 +22,9 @@ from ragdesk.store import Identity, Store
 
 
 def _writer(path: str, mode: str, ready) -> None:
-    from ragdesk import store as store_module
+    from ragdesk import dbfile
 
-    store_module.JOURNAL_MODE = mode
+    dbfile.JOURNAL_MODE = mode
     store = Store.open(path, identity=Identity("killed", "PC-0"))
     (actual,) = store.conn.execute("PRAGMA journal_mode").fetchone()
     assert actual == mode.lower()

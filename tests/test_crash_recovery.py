@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from ragdesk import backup, schema
+from ragdesk import backup, dbfile, schema
 from ragdesk.errors import Damaged, FileProblem, NewerSchema, NotRagdesk, NotSQLite, ReadOnly
 from ragdesk.store import Identity, Store
 
@@ -81,7 +81,7 @@ def test_bad_file_is_refused_untouched_and_a_good_backup_is_offered(
         assert str(sample_path) in str(caught.value)
         assert digest(sample_path) == before, "a refused file must not be modified"
     assert not Path(f"{sample_path}-journal").exists()
-    assert Store.check_file(sample_path) != "ok"
+    assert dbfile.check_file(sample_path) != "ok"
     offer = backup.newest_good_backup(sample_path, folder)
     assert offer is not None and offer.path == good
     if error is Damaged:  # what the window does after the user accepts the offer

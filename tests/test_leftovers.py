@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from crash_support import CTX, fill, tiny_disk
 
-from ragdesk import backup
+from ragdesk import backup, dbfile
 from ragdesk.cli import main
 from ragdesk.store import Store
 
@@ -55,7 +55,7 @@ def test_next_backup_clears_what_a_killed_backup_left(sample_store: Store, tmp_p
 
     made = backup.take_backup(sample_store, "daily", folder=folder, now=lambda: WHEN)
 
-    assert made.exists() and Store.check_file(made) == "ok"
+    assert made.exists() and dbfile.check_file(made) == "ok"
     assert not partial.exists() and not journal.exists()
     assert in_progress.exists(), "a backup still being written must be left alone"
     assert someone_else.exists(), "only this file's leftovers are cleared"

@@ -20,8 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from ragdesk import schema
-from ragdesk import store as store_module
+from ragdesk import dbfile, schema
 from ragdesk.cli import main
 from ragdesk.errors import Damaged, RagdeskError
 from ragdesk.store import Store
@@ -76,7 +75,7 @@ def test_a_crafted_schema_is_refused_and_the_file_left_as_it_was(
     for w in words:
         assert w in message
     assert digest(sample_path) == before
-    assert Store.check_file(sample_path).startswith("damaged")  # never offered as a backup
+    assert dbfile.check_file(sample_path).startswith("damaged")  # never offered as a backup
 
 
 @pytest.mark.parametrize("case", CASES, ids=list(CASES))
@@ -129,7 +128,7 @@ def test_an_older_file_is_compared_with_its_own_version(tmp_path: Path) -> None:
 
 def test_a_runaway_statement_is_stopped_with_a_clear_error(sample_store: Store, monkeypatch) -> None:
     """Defence in depth: a trigger added while the file is open still cannot hang a save."""
-    monkeypatch.setattr(store_module, "MAX_STEPS_PER_STATEMENT", 50_000_000)
+    monkeypatch.setattr(dbfile, "MAX_STEPS_PER_STATEMENT", 50_000_000)
     tamper(Path(sample_store.path), *SPINNING_TRIGGER)
     item = sample_store.items()[0]
     started = time.monotonic()

@@ -15,8 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from ragdesk import presence
-from ragdesk import store as store_module
+from ragdesk import dbfile, presence
 from ragdesk.errors import Conflict, Locked
 from ragdesk.store import Identity, Store
 
@@ -199,7 +198,7 @@ def _lock_holder(path: str, ready, release) -> None:
 
 def test_file_locked_longer_than_the_timeout_says_so_and_names_the_holder(
         sample_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_MS", 300)
+    monkeypatch.setattr(dbfile, "BUSY_TIMEOUT_MS", 300)
     mine = Store.open(sample_path, identity=Identity(user="bob", host="PC-2"))
     ready, release = CTX.Event(), CTX.Event()
     holder = CTX.Process(target=_lock_holder, args=(str(sample_path), ready, release))
@@ -233,7 +232,7 @@ def _exclusive_holder(path: str, ready, release) -> None:
 
 def test_opening_a_file_held_exclusively_gives_a_clear_locked_error(sample_path: Path,
                                                                     monkeypatch) -> None:
-    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_MS", 300)
+    monkeypatch.setattr(dbfile, "BUSY_TIMEOUT_MS", 300)
     ready, release = CTX.Event(), CTX.Event()
     holder = CTX.Process(target=_exclusive_holder, args=(str(sample_path), ready, release))
     holder.start()
@@ -261,7 +260,7 @@ def test_presence_guess_is_dropped_when_stale(tmp_path: Path) -> None:
 
 
 def test_read_only_uri_handles_shared_drive_paths_and_odd_names(sample_path: Path) -> None:
-    from ragdesk.store import read_only_uri
+    from ragdesk.dbfile import read_only_uri
 
     assert read_only_uri(r"\\server\share\Unit files\plan.db", windows=True) == \
         "file:////server/share/Unit%20files/plan.db?mode=ro"
@@ -270,4 +269,4 @@ def test_read_only_uri_handles_shared_drive_paths_and_odd_names(sample_path: Pat
     odd.write_bytes(sample_path.read_bytes())
     with Store.open(odd, read_only=True) as store:
         assert store.counts()["items"] == 47
-    assert Store.check_file(odd) == "ok"
+    assert dbfile.check_file(odd) == "ok"

@@ -24,11 +24,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ragdesk import cli, richtext, schema
+from ragdesk import cli, dbfile, richtext, schema
+from ragdesk.dbfile import carry_problems
 from ragdesk.domain import Dot, ItemKind
 from ragdesk.errors import Damaged
 from ragdesk.jsonio import export_csv, export_data
-from ragdesk.store import Identity, Store, carry_problems
+from ragdesk.store import Identity, Store
 
 ME = Identity(user="tester", host="test-host")
 TEXTS = ("update", "intent_and_implementation", "impact")
@@ -244,10 +245,10 @@ def test_check_reports_a_broken_reference(carried, capsys, sql: str, message: st
     jun = store.add_period("Jun 2024").id
     path = Path(store.path)
     store.close()
-    assert Store.check_file(path) == "ok"
+    assert dbfile.check_file(path) == "ok"
     _break_reference(path, sql.format(a=items[0], b=items[1], jan=jan, jun=jun))
-    assert message in Store.check_file(path)
-    assert Store.check_file(path).startswith("damaged: carried-forward narratives of")
+    assert message in dbfile.check_file(path)
+    assert dbfile.check_file(path).startswith("damaged: carried-forward narratives of")
     with Store.open(path, identity=ME) as again:
         assert message in again.integrity_check()
     assert cli.main(["check", str(path)]) == 1
@@ -268,7 +269,7 @@ def test_a_reference_breaking_the_check_constraint_is_reported_read_only_too(
     path = Path(store.path)
     store.close()
     _break_reference(path, sql.format(a=items[0]))
-    assert message in Store.check_file(path)
+    assert message in dbfile.check_file(path)
     with pytest.raises(Damaged, match="CHECK constraint failed"):
         Store.open(path, identity=ME)
 
@@ -298,7 +299,7 @@ def _version_3_file(path: Path) -> None:
 def test_a_schema_3_file_keeps_every_text_and_carries_by_reference_afterwards(tmp_path: Path) -> None:
     path = tmp_path / "v3.db"
     _version_3_file(path)
-    assert Store.check_file(path) == "ok"
+    assert dbfile.check_file(path) == "ok"
     with Store.open(path, identity=ME) as store:
         assert store.migrated_from == 3 and store.schema_version() == schema.SCHEMA_VERSION == 4
         assert _all_texts(store) == {(7, 1): ("<p>u</p>", "<p>i</p>", "<p>m</p>"),

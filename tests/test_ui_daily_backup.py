@@ -18,8 +18,7 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMessageBox
 
-from ragdesk import backup
-from ragdesk import store as store_module
+from ragdesk import backup, dbfile
 from ragdesk.store import Store
 from ragdesk.ui.main_window import MainWindow
 
@@ -28,7 +27,7 @@ from ragdesk.ui.main_window import MainWindow
 def big(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """Every file counts as big (checked in the background); temporary files go to a
     folder of this test's own, so what is left behind can be seen."""
-    monkeypatch.setattr(store_module, "CHECK_AT_OPEN_MAX_BYTES", 0)
+    monkeypatch.setattr(dbfile, "CHECK_AT_OPEN_MAX_BYTES", 0)
     temp = tmp_path / "local-temp"
     temp.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(temp))
@@ -54,7 +53,7 @@ def test_the_file_is_shown_first_and_todays_backup_follows(qtbot, window: MainWi
     assert window.store is not None and window.tree_model.rowCount() == 2  # shown at once
     qtbot.waitUntil(lambda: window.daily_backup.done, timeout=20000)
     made = dailies(sample_path)
-    assert len(made) == 1 and Store.check_file(made[0].path) == "ok"
+    assert len(made) == 1 and dbfile.check_file(made[0].path) == "ok"
     assert "Today's backup is saved" in window.statusBar().currentMessage()
     assert list(big.iterdir()) == []  # the local working copy is gone
     assert warnings == []
@@ -87,7 +86,7 @@ def test_damage_found_by_the_background_check_offers_the_newest_good_backup(
     assert len(kept) == 1 and kept[0].read_bytes() == bytes(data)  # the damaged file is kept
     assert window.store is not None and window.store.integrity_check() == "ok"
     assert good.exists()
-    assert all(Store.check_file(b.path) == "ok" for b in dailies(sample_path))  # no damaged copy
+    assert all(dbfile.check_file(b.path) == "ok" for b in dailies(sample_path))  # no damaged copy
     window.close()
 
 
