@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
 from . import richtext
-from .domain import Assessment, ItemKind, Period
+from .domain import Assessment, InspectionId, ItemId, ItemKind, Period, PeriodId
 from .store import Store
 
 # The narratives of an assessment, in the order the editor and the reports show them.
@@ -128,9 +128,9 @@ def previous_period(store: Store, period_id: int) -> Period | None:
     return periods[at - 1] if at else None
 
 
-def compare_periods(store: Store, since_id: int, period_id: int, *,
-                    inspection_id: int | None = None,
-                    item_ids: set[int] | None = None) -> Changes:
+def compare_periods(store: Store, since_id: PeriodId, period_id: PeriodId, *,
+                    inspection_id: InspectionId | None = None,
+                    item_ids: set[ItemId] | None = None) -> Changes:
     """Every item that reads differently in ``period_id`` than in ``since_id``.
 
     Items with no assessment in the later period are left out (nobody reported on
@@ -144,7 +144,7 @@ def compare_periods(store: Store, since_id: int, period_id: int, *,
     wanted = {r.id for r in rows}
     # SQLite compares the two periods' narratives (~12 MB for 3,000 items) where they lie
     # and hands over only the texts that differ: one tuple per item assessed in ``period``.
-    diffs: dict[int, _Diff] = {d[0]: d for d in store.assessment_differences(
+    diffs: dict[ItemId, _Diff] = {d[0]: d for d in store.assessment_differences(
         since.id, period.id, wanted if item_ids is not None else None) if d[0] in wanted}
     # An item not reported in ``since`` is compared with what the board last saw of it:
     # its latest earlier assessment. Walk back a period at a time only for such items
@@ -155,7 +155,7 @@ def compare_periods(store: Store, since_id: int, period_id: int, *,
         if not missing:
             break
         rags, _drafts = store.rating_columns([p.id])[p.id]
-        for item_id in missing & rags.keys():
+        for item_id in map(ItemId, missing & rags.keys()):
             ever_before.add(item_id)
             last = store.assessment(item_id, p.id)
             if last is not None:
@@ -232,7 +232,8 @@ def compare_periods(store: Store, since_id: int, period_id: int, *,
     return Changes(since, period, found)
 
 
-def item_changes(store: Store, item_id: int, since_id: int, period_id: int) -> ItemChange | None:
+def item_changes(store: Store, item_id: ItemId, since_id: PeriodId,
+                 period_id: PeriodId) -> ItemChange | None:
     """One item's changes between any two periods (None: it reads the same in both)."""
     result = compare_periods(store, since_id, period_id, item_ids={item_id})
     return result.items[0] if result.items else None
@@ -280,7 +281,7 @@ def _quick(cls: type[T]) -> Callable[..., T]:
 
 
 def _closed_between(store: Store, since: Period, period: Period,
-                    current: dict[int, str]) -> set[int]:
+                    current: dict[ItemId, str]) -> set[ItemId]:
     """Items whose status became a finished one after ``since``'s board and are still finished.
 
     Without dates the whole audit log counts (a file imported without history has no
@@ -291,7 +292,7 @@ def _closed_between(store: Store, since: Period, period: Period,
     periods = store.periods()
     end = (period.date + dt.timedelta(days=1)).isoformat() \
         if period.date and periods and periods[-1].id != period.id else None
-    last: dict[int, tuple[str | None, str | None]] = {}
+    last: dict[ItemId, tuple[str | None, str | None]] = {}
     for item_id, old, new, at in store.status_changes(start):
         if end is None or at < end:
             first_old = last.get(item_id, (old, None))[0]

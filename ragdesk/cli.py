@@ -99,8 +99,7 @@ def _export(args: argparse.Namespace) -> int:
         text = export_json(store, with_audit=not args.no_audit) if args.format == "json" \
             else export_csv(store, bom=to_file)
     if to_file:
-        write_atomically(args.output, lambda tmp: Path(tmp).write_text(
-            text, encoding="utf-8", newline=""), what=f"the {args.format.upper()} export")
+        write_atomically(args.output, lambda tmp: _write_text(tmp, text), what=f"the {args.format.upper()} export")
         print(f"Exported to {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)
@@ -123,7 +122,12 @@ def _import(args: argparse.Namespace) -> int:
 
 def _front_end(name: str) -> Callable[[argparse.ArgumentParser], None]:
     module, func = FRONT_ENDS[name].split(":")
-    return getattr(importlib.import_module(module), func)
+    front_end: Callable[[argparse.ArgumentParser], None] = getattr(importlib.import_module(module), func)
+    return front_end
+
+
+def _write_text(path: str, text: str) -> None:
+    Path(path).write_text(text, encoding="utf-8", newline="")
 
 
 class _VersionAction(argparse.Action):

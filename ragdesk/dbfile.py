@@ -105,19 +105,20 @@ class _Connection(sqlite3.Connection):
         return int(self._checks * _STEPS_PER_CHECK > MAX_STEPS_PER_STATEMENT)
 
     def cursor(self, factory: Any = _Cursor) -> sqlite3.Cursor:  # type: ignore[override]
-        return super().cursor(factory)
+        cursor: sqlite3.Cursor = super().cursor(factory)
+        return cursor
 
-    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:  # type: ignore[override]
+    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
         self._checks = 0
         if self._reading_since:
             self._renew_read()
         return super().execute(sql, parameters)
 
-    def executemany(self, sql: str, parameters: Any, /) -> sqlite3.Cursor:  # type: ignore[override]
+    def executemany(self, sql: str, parameters: Any, /) -> sqlite3.Cursor:
         self._checks = 0
         return super().executemany(sql, parameters)
 
-    def executescript(self, script: str, /) -> sqlite3.Cursor:  # type: ignore[override]
+    def executescript(self, script: str, /) -> sqlite3.Cursor:
         self._checks = 0
         return super().executescript(script)
 

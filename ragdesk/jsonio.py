@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import tracker, validate
-from .domain import ItemKind
+from .domain import ItemKind, PeriodId
 from .errors import ImportFailed, InvalidValue, RagdeskError
 from .store import Store
 
@@ -283,9 +283,9 @@ def import_data(store: Store, data: Any,
             for where, code, fields in plan.ratings:
                 here = where
                 store.update_rating(code, **fields)
-            periods: dict[str, int] = {p.label: p.id for p in store.periods()}
+            periods: dict[str, PeriodId] = {p.label: p.id for p in store.periods()}
 
-            def period_id(label: str, date: Any = None, meeting: str = "") -> int:
+            def period_id(label: str, date: Any = None, meeting: str = "") -> PeriodId:
                 if label not in periods:
                     periods[label] = store.add_period(label, date=date, meeting=meeting,
                                                       carry_forward=False).id

@@ -174,7 +174,7 @@ def build_overview(store: Store, *, inspection_id: int | None = None,
     """
     today = today or dt.date.today()
     inspections = store.inspections()
-    titles = {i.id: i.title for i in inspections}
+    titles: dict[int, str] = {i.id: i.title for i in inspections}
     rows = [r for r in store.item_rows(today=today)
             if inspection_id is None or r.inspection_id == inspection_id]
     ratings = [r.code for r in store.ratings(include_disabled=True)]
@@ -193,7 +193,7 @@ def build_overview(store: Store, *, inspection_id: int | None = None,
     per_inspection: dict[int, list[ItemRow]] = {}
     for r in rows:
         per_inspection.setdefault(r.inspection_id, []).append(r)
-    inspection_of = {r.id: r.inspection_id for r in rows}
+    inspection_of: dict[int, int] = {r.id: r.inspection_id for r in rows}
     ordered: list[Inspection] = [i for i in inspections if i.id in per_inspection]
 
     period_tallies: list[PeriodTally] = []

@@ -47,7 +47,8 @@ class Change:
                 bucket.update(values)
             structure = structure or c.structure
             settings = settings or c.settings
-        return Change(*(frozenset(s) for s in sets), structure=structure, settings=settings)
+        inspections, items, periods, assessments, evidence_of = (frozenset(s) for s in sets)
+        return Change(inspections, items, periods, assessments, evidence_of, structure, settings)
 
     def __or__(self, other: Change) -> Change:
         return Change(

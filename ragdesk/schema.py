@@ -265,7 +265,7 @@ def migrate(conn: sqlite3.Connection) -> int:
 
     Returns the version it started from.
     """
-    (start,) = conn.execute("PRAGMA user_version").fetchone()
+    start = int(conn.execute("PRAGMA user_version").fetchone()[0])
     for version in range(start, SCHEMA_VERSION):
         MIGRATIONS[version](conn)
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

@@ -45,7 +45,7 @@ import os
 import re
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
@@ -504,11 +504,11 @@ class Store:
         return {"updated_at": self._now(), "updated_by": self.identity.user}
 
     def _audit(self, entity: str, record_id: int | None, field_name: str,
-               old: Any, new: Any, *, item_id: int | None = None) -> None:
+               old: Any, new: Any, *, item_id: ItemId | None = None) -> None:
         """Append one audit row; ``item_id`` is looked up while the record still exists."""
         if item_id is None:
             if entity == "item":
-                item_id = record_id
+                item_id = None if record_id is None else ItemId(record_id)
             elif entity in ("assessment", "evidence"):
                 table = "assessments" if entity == "assessment" else "evidence"
                 row = self.conn.execute(f"SELECT item_id FROM {table} WHERE id = ?",
@@ -523,7 +523,7 @@ class Store:
 
     def data_version(self) -> int:
         """Changes when *another* connection commits: poll it to notice other users' saves."""
-        return self.conn.execute("PRAGMA data_version").fetchone()[0]
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
 
     def change_counter(self) -> int | None:
         """The file's change counter (header bytes 24-27), read with a single request.
@@ -547,7 +547,7 @@ class Store:
             return None
 
     def last_audit_id(self) -> int:
-        return self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM audit").fetchone()[0]
+        return int(self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM audit").fetchone()[0])
 
     def changes_since(self, audit_id: int, *, limit: int = 2000) -> tuple[Change | None, int]:
         """What was changed after audit row ``audit_id`` (by anyone), and the newest row id.
@@ -694,7 +694,7 @@ class Store:
         return [_inspection(r) for r in
                 self.conn.execute("SELECT * FROM inspections ORDER BY position, id")]
 
-    def inspection(self, inspection_id: int) -> Inspection:
+    def inspection(self, inspection_id: InspectionId) -> Inspection:
         row = self.conn.execute("SELECT * FROM inspections WHERE id = ?", (inspection_id,)).fetchone()
         if row is None:
             raise NotFound("That inspection no longer exists (someone may have deleted it).")
@@ -706,12 +706,12 @@ class Store:
             (pos,) = self.conn.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM inspections").fetchone()
             values.update(id=self._fresh_id("inspections", "inspection"), position=pos,
                           **self._stamp())
-            new_id = self._insert("inspections", values)
+            new_id = InspectionId(self._insert("inspections", values))
             self._audit("inspection", new_id, "created", None, values["title"])
         self._emit(Change(inspections=frozenset({new_id}), structure=True))
         return self.inspection(new_id)
 
-    def update_inspection(self, inspection_id: int, *, expected_version: int | None = None,
+    def update_inspection(self, inspection_id: InspectionId, *, expected_version: int | None = None,
                           **fields: Any) -> Inspection:
         values = normalise.inspection_values(fields)
         with self._write():
@@ -724,7 +724,7 @@ class Store:
             self._emit(Change(inspections=frozenset({inspection_id})))
         return self.inspection(inspection_id)
 
-    def delete_inspection(self, inspection_id: int) -> Deleted:
+    def delete_inspection(self, inspection_id: InspectionId) -> Deleted:
         with self._write():
             self.inspection(inspection_id)
             rows: list[tuple[str, dict[str, Any]]] = self._rows("inspections", "id = ?", inspection_id)
@@ -748,7 +748,7 @@ class Store:
         self._emit(change)
         return Deleted("inspection", tuple(rows), change)
 
-    def move_inspection(self, inspection_id: int, new_position: int) -> None:
+    def move_inspection(self, inspection_id: InspectionId, new_position: int) -> None:
         with self._write():  # read inside the lock: someone may have added or moved inspections
             old = self.inspection(inspection_id)
             ids = [i.id for i in self.inspections()]
@@ -760,7 +760,7 @@ class Store:
 
     # -- items ------------------------------------------------------------------
 
-    def items(self, inspection_id: int | None = None) -> list[Item]:
+    def items(self, inspection_id: InspectionId | None = None) -> list[Item]:
         if inspection_id is None:
             sql = ("SELECT items.* FROM items JOIN inspections ON inspections.id = items.inspection_id "
                    "ORDER BY inspections.position, inspections.id, items.position, items.id")
@@ -768,14 +768,14 @@ class Store:
         return [_item(r) for r in self.conn.execute(
             "SELECT * FROM items WHERE inspection_id = ? ORDER BY position, id", (inspection_id,))]
 
-    def item(self, item_id: int) -> Item:
+    def item(self, item_id: ItemId) -> Item:
         row = self.conn.execute("SELECT * FROM items WHERE id = ?", (item_id,)).fetchone()
         if row is None:
             raise NotFound("That item no longer exists (someone may have deleted it).")
         return _item(row)
 
-    def item_rows(self, *, period_id: int | None = None, today: dt.date | None = None,
-                  item_ids: Iterable[int] | None = None) -> list[ItemRow]:
+    def item_rows(self, *, period_id: PeriodId | None = None, today: dt.date | None = None,
+                  item_ids: Iterable[ItemId] | None = None) -> list[ItemRow]:
         """Everything the tree needs for every item, in display order, in one query.
 
         ``rag`` is the rating in ``period_id`` or, without one, the latest rating.
@@ -827,7 +827,7 @@ class Store:
             return list(rows)
         return rows
 
-    def add_item(self, inspection_id: int, kind: ItemKind | str = ItemKind.RECOMMENDATION,
+    def add_item(self, inspection_id: InspectionId, kind: ItemKind | str = ItemKind.RECOMMENDATION,
                  number: str = "", *, position: int | None = None, **fields: Any) -> Item:
         values = normalise.item_values({"kind": kind, "number": number, **fields}, self.status_code)
         with self._write():
@@ -839,7 +839,7 @@ class Store:
                           position=end,
                           title=short_title(richtext.to_plain(values.get("text", ""), bullets=False)),
                           **self._stamp())
-            new_id = self._insert("items", values)
+            new_id = ItemId(self._insert("items", values))
             self._audit("item", new_id, "created", None, f"{values['kind']} {values['number']}")
             if position is not None:
                 self._reorder_items(inspection_id, new_id, position)
@@ -848,7 +848,7 @@ class Store:
                           structure=True))
         return self.item(new_id)
 
-    def update_item(self, item_id: int, *, expected_version: int | None = None,
+    def update_item(self, item_id: ItemId, *, expected_version: int | None = None,
                     **fields: Any) -> Item:
         """Change some fields of an item; with ``expected_version`` refuse if someone saved first."""
         values = normalise.item_values(fields, self.status_code)
@@ -867,7 +867,7 @@ class Store:
                               structure=bool({"status", "board", "area", "lead"} & set(changed))))
         return self.item(item_id)
 
-    def delete_item(self, item_id: int) -> Deleted:
+    def delete_item(self, item_id: ItemId) -> Deleted:
         with self._write():
             item = self.item(item_id)
             rows = self._item_rows(item_id)
@@ -881,7 +881,7 @@ class Store:
         self._emit(change)
         return Deleted("item", tuple(rows), change)
 
-    def move_item(self, item_id: int, new_position: int) -> None:
+    def move_item(self, item_id: ItemId, new_position: int) -> None:
         """Put an item at ``new_position`` (0-based) within its inspection."""
         with self._write():  # read inside the lock: someone may have added or moved items
             item = self.item(item_id)
@@ -891,7 +891,7 @@ class Store:
                 self._audit("item", item_id, "position", item.position, moved_to)
         self._emit(Change(items=frozenset({item_id}), structure=True))
 
-    def duplicate_item(self, item_id: int) -> Item:
+    def duplicate_item(self, item_id: ItemId) -> Item:
         """A copy of the item's fields (not its assessments or evidence), placed after it."""
         item = self.item(item_id)
         fields = {k: getattr(item, k) for k in ITEM_FIELDS if k != "kind"}
@@ -903,7 +903,7 @@ class Store:
             "SELECT id FROM items WHERE inspection_id = ? ORDER BY position, id", (inspection_id,))]
         self._reorder("items", ids, item_id, new_position)
 
-    def _reorder(self, table: str, ids: list[int], moving: int, new_position: int) -> None:
+    def _reorder(self, table: str, ids: Sequence[int], moving: int, new_position: int) -> None:
         ids = [i for i in ids if i != moving]
         new_position = max(0, min(new_position, len(ids)))
         ids.insert(new_position, moving)
@@ -930,7 +930,7 @@ class Store:
         self.conn.executemany(f"UPDATE {table} SET position = ? WHERE id = ? AND position != ?",
                               [(pos, i, pos) for pos, i in enumerate(ids)])
 
-    def _item_rows(self, item_id: int) -> list[tuple[str, dict[str, Any]]]:
+    def _item_rows(self, item_id: ItemId) -> list[tuple[str, dict[str, Any]]]:
         return (self._rows("items", "id = ?", item_id)
                 + self._rows("assessments", "item_id = ?", item_id)
                 + self._rows("evidence", "item_id = ?", item_id))
@@ -940,7 +940,7 @@ class Store:
         cur = self.conn.execute(
             f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
             tuple(row.values()))
-        return int(cur.lastrowid)
+        return int(cur.lastrowid or 0)
 
     def _rows(self, table: str, where: str, *params: Any) -> list[tuple[str, dict[str, Any]]]:
         """Snapshot rows for a :class:`Deleted`; assessments come resolved and owning their
@@ -976,7 +976,7 @@ class Store:
     def periods(self) -> list[Period]:
         return [_period(r) for r in self.conn.execute("SELECT * FROM periods ORDER BY position, id")]
 
-    def period(self, period_id: int) -> Period:
+    def period(self, period_id: PeriodId) -> Period:
         row = self.conn.execute("SELECT * FROM periods WHERE id = ?", (period_id,)).fetchone()
         if row is None:
             raise NotFound("That reporting period no longer exists.")
@@ -1005,7 +1005,7 @@ class Store:
             cur = self.conn.execute(
                 "INSERT INTO periods (id, label, date, meeting, position) VALUES (?, ?, ?, ?, ?)",
                 (self._fresh_id("periods", "period"), label, date_text, meeting or "", pos))
-            period_id = cur.lastrowid
+            period_id = PeriodId(int(cur.lastrowid or 0))
             self._audit("period", period_id, "created", None, label)
             if carry_forward:
                 self._carry_forward(period_id, pos)
@@ -1049,7 +1049,7 @@ class Store:
             "FROM assessments WHERE period_id = ? ORDER BY item_id",
             (self._now(), self.identity.user, self.identity.host, period_id))
 
-    def update_period(self, period_id: int, **fields: Any) -> Period:
+    def update_period(self, period_id: PeriodId, **fields: Any) -> Period:
         bad = set(fields) - {"label", "date", "meeting"}
         if bad:
             raise InvalidValue(next(iter(bad)), f"A period has no field {sorted(bad)}.")
@@ -1073,7 +1073,7 @@ class Store:
         self._emit(Change(periods=frozenset({period_id})))
         return self.period(period_id)
 
-    def delete_period(self, period_id: int) -> Deleted:
+    def delete_period(self, period_id: PeriodId) -> Deleted:
         with self._write():
             period = self.period(period_id)
             rows = self._rows("periods", "id = ?", period_id) + self._rows(
@@ -1093,14 +1093,15 @@ class Store:
 
     # -- assessments ------------------------------------------------------------
 
-    def assessment(self, item_id: int, period_id: int) -> Assessment | None:
+    def assessment(self, item_id: ItemId, period_id: PeriodId) -> Assessment | None:
         row = self.conn.execute(f"SELECT * FROM {_RESOLVED} WHERE item_id = ? AND period_id = ?",
                                 (item_id, period_id)).fetchone()
         return _assessment(row) if row else None
 
-    def assessments(self, *, item_id: int | None = None,
-                    period_id: int | None = None) -> list[Assessment]:
-        where, params = [], []
+    def assessments(self, *, item_id: ItemId | None = None,
+                    period_id: PeriodId | None = None) -> list[Assessment]:
+        where: list[str] = []
+        params: list[int] = []
         if item_id is not None:
             where.append("a.item_id = ?")
             params.append(item_id)
@@ -1112,8 +1113,8 @@ class Store:
                + " ORDER BY a.item_id, p.position")
         return [_assessment(r) for r in self.conn.execute(sql, params)]
 
-    def rag_grid(self, item_ids: Iterable[int] | None = None, *,
-                 period_ids: Iterable[int] | None = None,
+    def rag_grid(self, item_ids: Iterable[ItemId] | None = None, *,
+                 period_ids: Iterable[PeriodId] | None = None,
                  ) -> dict[tuple[int, int], tuple[str | None, bool]]:
         """(item, period) -> (rating, draft) for every assessment (or of ``item_ids``, or in
         ``period_ids``: a new grid column need not re-read the others), in one query."""
@@ -1124,7 +1125,7 @@ class Store:
             "SELECT item_id, period_id, rag, draft FROM assessments"
             + (f" WHERE {where}" if where else ""), [*params, *period_params])}
 
-    def rating_columns(self, period_ids: Iterable[int] | None = None
+    def rating_columns(self, period_ids: Iterable[PeriodId] | None = None
                        ) -> dict[int, tuple[dict[int, str | None], set[int]]]:
         """Period -> (item -> rating, the items whose assessment is a draft): the grid's
         cells a column at a time, every period (or ``period_ids``).
@@ -1147,8 +1148,8 @@ class Store:
             columns[pid] = (rags, drafts)
         return columns
 
-    def assessment_differences(self, since_id: int, period_id: int,
-                               item_ids: Iterable[int] | None = None) -> list[tuple[Any, ...]]:
+    def assessment_differences(self, since_id: PeriodId, period_id: PeriodId,
+                               item_ids: Iterable[ItemId] | None = None) -> list[tuple[Any, ...]]:
         """Each item assessed in ``period_id`` (or those of ``item_ids``) against ``since_id``,
         as plain tuples: ``(item_id, assessed_before, rag_before, rag_after, dot_after,
         status_note_before, status_note_after, update_before, update_after, intent_before,
@@ -1183,8 +1184,8 @@ class Store:
         cursor.row_factory = None  # plain tuples: no Row object per item
         return cursor.execute(sql, (since_id, period_id, *params)).fetchall()
 
-    def directions(self, period_id: int,
-                   item_ids: Iterable[int] | None = None) -> dict[int, Dot | None]:
+    def directions(self, period_id: PeriodId,
+                   item_ids: Iterable[ItemId] | None = None) -> dict[int, Dot | None]:
         """Effective direction of travel of every item (or of ``item_ids``) in a period.
 
         The override if set, else derived from this period's rating against the
@@ -1244,7 +1245,7 @@ class Store:
                 found[item_id] = row[0]
         return found
 
-    def save_assessment(self, item_id: int, period_id: int, *,
+    def save_assessment(self, item_id: ItemId, period_id: PeriodId, *,
                         expected_version: int | None = None, **fields: Any) -> Assessment:
         """Create or change an item's assessment for a period.
 
@@ -1300,7 +1301,7 @@ class Store:
         assert result is not None
         return result
 
-    def set_rag(self, item_id: int, period_id: int, rag: str | None, *,
+    def set_rag(self, item_id: ItemId, period_id: PeriodId, rag: str | None, *,
                 expected_version: int | None = None) -> Assessment:
         """The grid's one-key rating: keeps the narratives, clears the draft mark.
 
@@ -1311,7 +1312,7 @@ class Store:
         """
         return self.save_assessment(item_id, period_id, expected_version=expected_version, rag=rag)
 
-    def delete_assessment(self, item_id: int, period_id: int, *,
+    def delete_assessment(self, item_id: ItemId, period_id: PeriodId, *,
                           expected_version: int | None = None) -> Deleted | None:
         """Remove an item's assessment for a period; ``None`` if there was none.
 
@@ -1351,18 +1352,18 @@ class Store:
         # a file may hold "inf", "-5" or "lots" (an old import, a hand edit): the default then
         return int(validate.evidence_limit_mb(self.setting("evidence_limit_mb", "")) * 1024 * 1024)
 
-    def evidence(self, item_id: int) -> list[Evidence]:
+    def evidence(self, item_id: ItemId) -> list[Evidence]:
         return [_evidence(r) for r in self.conn.execute(
             "SELECT id, item_id, name, size, mime, note, added_by, added_at FROM evidence "
             "WHERE item_id = ? ORDER BY added_at, id", (item_id,))]
 
-    def evidence_data(self, evidence_id: int) -> bytes:
+    def evidence_data(self, evidence_id: EvidenceId) -> bytes:
         row = self.conn.execute("SELECT data FROM evidence WHERE id = ?", (evidence_id,)).fetchone()
         if row is None:
             raise NotFound("That evidence file has been removed.")
         return bytes(row[0])
 
-    def add_evidence(self, item_id: int, name: str, data: bytes, *, mime: str | None = None,
+    def add_evidence(self, item_id: ItemId, name: str, data: bytes, *, mime: str | None = None,
                      note: str = "") -> Evidence:
         limit = self.evidence_limit
         if len(data) > limit:
@@ -1381,7 +1382,7 @@ class Store:
         self._emit(Change(evidence_of=frozenset({item_id})))
         return next(e for e in self.evidence(item_id) if e.id == evidence_id)
 
-    def add_evidence_file(self, item_id: int, path: str | os.PathLike[str], *,
+    def add_evidence_file(self, item_id: ItemId, path: str | os.PathLike[str], *,
                           note: str = "") -> Evidence:
         path = Path(path)
         size = path.stat().st_size
@@ -1390,7 +1391,7 @@ class Store:
                            f"{self.evidence_limit / 1048576:.0f} MB each.")
         return self.add_evidence(item_id, path.name, path.read_bytes(), note=note)
 
-    def set_evidence_note(self, evidence_id: int, note: str) -> Evidence:
+    def set_evidence_note(self, evidence_id: EvidenceId, note: str) -> Evidence:
         """Change the note beside an evidence file ("Board minute: closure agreed").
 
         The last note saved wins; the old one stays in the audit log.
@@ -1407,7 +1408,7 @@ class Store:
         self._emit(Change(evidence_of=frozenset({row["item_id"]})))
         return next(e for e in self.evidence(row["item_id"]) if e.id == evidence_id)
 
-    def remove_evidence(self, evidence_id: int) -> Deleted:
+    def remove_evidence(self, evidence_id: EvidenceId) -> Deleted:
         with self._write():
             rows = self._rows("evidence", "id = ?", evidence_id)
             if not rows:
@@ -1479,7 +1480,8 @@ class Store:
                               (item_id, "\n".join(p for p in parts if p)))
 
     def audit_log(self, entity: str | None = None, record_id: int | None = None) -> list[AuditEntry]:
-        where, params = [], []
+        where: list[str] = []
+        params: list[str | int] = []
         if entity is not None:
             where.append("entity = ?")
             params.append(entity)
@@ -1489,7 +1491,7 @@ class Store:
         sql = "SELECT * FROM audit" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id"
         return [AuditEntry(**dict(r)) for r in self.conn.execute(sql, params)]
 
-    def item_history(self, item_id: int) -> list[AuditEntry]:
+    def item_history(self, item_id: ItemId) -> list[AuditEntry]:
         """Every audit entry about an item, its assessments and its evidence, oldest first.
 
         Includes assessments and evidence that have since been deleted: each audit
@@ -1498,7 +1500,7 @@ class Store:
         sql = "SELECT * FROM audit WHERE item_id = ? ORDER BY id"
         return [AuditEntry(**dict(r)) for r in self.conn.execute(sql, (item_id,))]
 
-    def status_changes(self, since: str | None = None) -> list[tuple[int, str | None, str | None, str]]:
+    def status_changes(self, since: str | None = None) -> list[tuple[ItemId, str | None, str | None, str]]:
         """(item, old status, new status, when) for every change of an item's status since
         ``since`` (ISO date or time; None: ever), oldest first.
 
@@ -1507,7 +1509,7 @@ class Store:
         """
         sql = ("SELECT record_id, old, new, at FROM audit WHERE entity = 'item' AND field = 'status'"
                + (" AND at >= ?" if since else "") + " ORDER BY id")
-        return [(r[0], r[1], r[2], r[3]) for r in self.conn.execute(sql, (since,) if since else ())]
+        return [(ItemId(r[0]), r[1], r[2], r[3]) for r in self.conn.execute(sql, (since,) if since else ())]
 
     def review_dates(self) -> dict[ItemId, dt.date]:
         """Item -> its review date, for the items that have one: the "review due" list
@@ -1522,7 +1524,7 @@ class Store:
         return {t: self.conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in tables}
 
     def schema_version(self) -> int:
-        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
 
     def integrity_check(self) -> str:
         """``"ok"``, or what is wrong: SQLite's own check, then carried-forward references."""

@@ -178,7 +178,7 @@ def _tracker_sheet(wb: Workbook, store: Store, ratings: _RatingCells,
             elif isinstance(value, bool):
                 value = "yes" if value else None
             elif n == number_at and isinstance(value, str) and value.isdigit() and len(value) < 10:
-                value = int(value)  # sorts 2, 10, 11 (not "10", "11", "2"); "3a" stays text
+                value = int(value)  # type: ignore[assignment]  # sorts 2, 10, 11 (not "10", "11", "2"); "3a" stays text
             cells.append(_cell(ws, value, alignment=_TOP_WRAP if column.long else _TOP))
         height = row_height([(v, c.width) for c, v in zip(columns, values, strict=True)
                              if c.long and isinstance(v, str)])

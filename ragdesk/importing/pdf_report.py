@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..domain import Inspection, parse_date
 from ..errors import RagdeskError
+from ..store import Store
 from .pdf_text import Progress, ReportProblem, read_pdf
 from .report_text import ParsedItem, ParsedReport, parse_lines, parse_text
 
@@ -45,7 +46,7 @@ def read_pasted(text: str, *, published: dt.date | None = None) -> ParsedReport:
     return report
 
 
-def create_inspection(store, report: ParsedReport, items: Iterable[ParsedItem] | None = None,  # noqa: ANN001
+def create_inspection(store: Store, report: ParsedReport, items: Iterable[ParsedItem] | None = None,
                       *, title: str | None = None, published: dt.date | None = None,
                       inspectorate: str | None = None) -> Inspection:
     """The inspection and its items, created in one transaction (all or nothing)."""

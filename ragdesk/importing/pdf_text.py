@@ -25,9 +25,13 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..errors import RagdeskError
 from .report_text import BULLETS, Line
+
+if TYPE_CHECKING:
+    import pypdf
 
 Progress = Callable[[int, int], None]
 
@@ -80,7 +84,7 @@ class _Row:
         return bool(lettered) and all(p.bold for p in lettered)
 
 
-def _open(source: str | Path | bytes, name: str):  # -> pypdf.PdfReader
+def _open(source: str | Path | bytes, name: str) -> pypdf.PdfReader:
     import pypdf
     from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
 
@@ -115,10 +119,10 @@ def _open(source: str | Path | bytes, name: str):  # -> pypdf.PdfReader
     return reader
 
 
-def _page_rows(page) -> tuple[list[_Row], float]:  # page: pypdf.PageObject
+def _page_rows(page: pypdf.PageObject) -> tuple[list[_Row], float]:
     pieces: list[_Piece] = []
 
-    def visit(text: str, cm: list[float], tm: list[float], font: dict | None, size: float) -> None:
+    def visit(text: str, cm: list[float], tm: list[float], font: dict[str, Any] | None, size: float) -> None:
         if not text or not text.strip():
             return
         x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
@@ -206,11 +210,11 @@ def read_pdf(source: str | Path | bytes, *, name: str = "The file",
     return PdfText(lines, title, total)
 
 
-def _metadata_title(reader) -> str:  # reader: pypdf.PdfReader
+def _metadata_title(reader: pypdf.PdfReader) -> str:
     """The document's own title, when the first page has no title type (and it is not a
     word processor's file name)."""
     try:
-        title = str((reader.metadata or {}).get("/Title") or "").strip()
+        title = str((reader.metadata.get("/Title") if reader.metadata else None) or "").strip()
     except Exception:  # noqa: BLE001 - a damaged info dictionary: no title, not an error
         return ""
     if re.match(r"(microsoft word|untitled)\b|.*\.(docx?|indd|pdf)$", title, re.IGNORECASE):

@@ -16,9 +16,20 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from .. import richtext
-from ..domain import Assessment, Deadline, Dot, Inspection, Item, ItemKind
+from ..domain import (
+    Assessment,
+    Deadline,
+    Dot,
+    Inspection,
+    InspectionId,
+    Item,
+    ItemId,
+    ItemKind,
+    PeriodId,
+)
 from ..errors import Conflict, NotFound, RagdeskError
 from ..lookup import find_inspection
 from ..store import Store
@@ -41,7 +52,7 @@ class PlanAssessment:
     intent_and_implementation: str = ""
     impact: str = ""
 
-    def values(self) -> dict[str, object]:
+    def values(self) -> dict[str, Any]:
         """The fields to save: only what the document says. A field the document leaves
         empty keeps what the database has (a summary matrix gives only ratings: importing
         it must not wipe that period's narratives)."""
@@ -249,7 +260,7 @@ def _plain(value: str) -> str:
     return " ".join(richtext.to_plain(value).split())
 
 
-def _item_fields(item: PlanItem) -> dict[str, object]:
+def _item_fields(item: PlanItem) -> dict[str, Any]:
     values: dict[str, object] = {k: getattr(item, k) for k in ITEM_TEXT_FIELDS if getattr(item, k)}
     if item.deadline:
         values["deadline"] = item.deadline
@@ -312,17 +323,17 @@ def _assessment_changes(label: str, was: Assessment | None, new: PlanAssessment)
 class Applied:
     """What :func:`apply` did, so :func:`undo` can take exactly that back."""
 
-    inspection_id: int
+    inspection_id: InspectionId
     created_inspection: bool = False
-    created_periods: list[int] = field(default_factory=list)
-    created_items: list[int] = field(default_factory=list)
+    created_periods: list[PeriodId] = field(default_factory=list)
+    created_items: list[ItemId] = field(default_factory=list)
     updated_items: list[Item] = field(default_factory=list)  # as they were before
     # (item id, period id, the assessment before or None) for items that existed before
-    touched_assessments: list[tuple[int, int, Assessment | None]] = field(default_factory=list)
+    touched_assessments: list[tuple[ItemId, PeriodId, Assessment | None]] = field(default_factory=list)
     # What the import left, to tell at undo whether a colleague has changed it since:
     # item id -> version, and (item id, period id) -> assessment version.
-    item_versions: dict[int, int] = field(default_factory=dict)
-    assessment_versions: dict[tuple[int, int], int] = field(default_factory=dict)
+    item_versions: dict[ItemId, int] = field(default_factory=dict)
+    assessment_versions: dict[tuple[ItemId, PeriodId], int] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
         return {"inspections": int(self.created_inspection), "periods": len(self.created_periods),
@@ -345,7 +356,7 @@ def apply(store: Store, plan: ImportPlan, target: Target,
         else:
             inspection_id = store.add_inspection(target.new_title).id
             result = Applied(inspection_id, created_inspection=True)
-        period_ids: dict[str, int] = {}
+        period_ids: dict[str, PeriodId] = {}
         for p in plan.periods:
             found = store.period_by_label(p.label)
             if found is None:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import colorsys
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -95,7 +95,7 @@ def cell_fill(cell: Any) -> str | None:
         fill = shd.get(f"{w}color") or fill
     if not fill or fill.lower() == "auto" or not re.fullmatch(r"[0-9A-Fa-f]{6}", fill):
         return None
-    return fill.upper()
+    return str(fill.upper())
 
 
 def rating_of_colour(hex_colour: str | None) -> str | None:
@@ -294,7 +294,7 @@ def events(blocks: list[Any]) -> Iterator[Event]:
 # --------------------------------------------------------------------------- rich text
 
 
-def to_rich(paras: list[Para | DataTable]) -> str:
+def to_rich(paras: Sequence[Para | DataTable]) -> str:
     """Paragraphs (list ones grouped into real lists) and tables as stored rich text."""
     blocks: list[Any] = []
     for p in paras:
@@ -711,7 +711,7 @@ def _read_afi_table(table: Any, afis: dict[str, _Afi], plan: ImportPlan) -> None
         cells = _unique_cells(row)
         if len(cells) < 3:
             continue
-        update: list[Para | DataTable] = _cell_paras(cells[2])
+        update: list[Para | DataTable] = list(_cell_paras(cells[2]))
         number = next((n for p in update[:1] if isinstance(p, Para) and (n := _afi_number(p))), None)
         if number is not None:
             current = afis.setdefault(number, _Afi(number))
@@ -723,7 +723,7 @@ def _read_afi_table(table: Any, afis: dict[str, _Afi], plan: ImportPlan) -> None
         elif current is not None:  # a continuation row ("Impact" on the next row)
             current.area_paras += _cell_paras(cells[0])
             current.update_paras += update
-        elif any(p.text for p in update):
+        elif any(isinstance(p, Para) and p.text for p in update):
             plan.problems.append("A row of an “Area | RAG / DoT | Update” table names no AFI "
                                  "(it should start “AFI 3 …”); it was skipped.")
 
