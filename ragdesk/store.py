@@ -208,6 +208,8 @@ class Store:
         self._reading = False  # inside reading(): one read transaction, no writes
         self._writing = False  # inside _write(): it explains the errors, not _explained
         self._header_fd: int | None = None  # see change_counter()
+        self._seen_counter: int | None = None  # see others_changed()
+        self._seen_version: int | None = None
         self._held: list[Change] | None = None  # changes queued while a batch() is open
         self._stale: set[int] | None = None  # items to re-index when the open batch() ends
         self._all_item_rows: tuple[tuple[int, int, dt.date], list[ItemRow]] | None = None
@@ -545,6 +547,22 @@ class Store:
             return int.from_bytes(raw, "big") if len(raw) == 4 else None
         except OSError:
             return None
+
+    def others_changed(self) -> bool:
+        """Whether someone else committed since the last call (the first call only sets the mark).
+
+        One request while nobody commits (:meth:`change_counter`); when the counter moved,
+        ``data_version`` tells another connection's commit from this one's. What they
+        changed is :meth:`changes_since`'s to say.
+        """
+        counter = self.change_counter()
+        if counter is not None and counter == self._seen_counter:
+            return False
+        self._seen_counter = counter
+        version = self.data_version()
+        changed = self._seen_version is not None and version != self._seen_version
+        self._seen_version = version
+        return changed
 
     def last_audit_id(self) -> int:
         return int(self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM audit").fetchone()[0])

@@ -2,14 +2,10 @@
 
 Every view listens to one ``StoreBridge`` instead of to the store, so tree, grid
 and editor hear about a change whichever of them made it. The bridge also polls
-SQLite's ``data_version`` (which moves only when *another* connection commits)
-so a colleague's save on the shared drive shows up within a couple of seconds.
-
-Polling is cheap on a network share (issue 16): each poll reads only the file's
-change counter (one request, :meth:`Store.change_counter`); only when it moved is
-``data_version`` asked whether it was someone else, and then the audit log's new
-rows say what they changed (:meth:`Store.changes_since`), so the views refresh
-those records, not every item and assessment.
+the store (:meth:`Store.others_changed`: one request on a network share while nobody
+commits) so a colleague's save on the shared drive shows up within a couple of seconds,
+and then the audit log's new rows say what they changed (:meth:`Store.changes_since`),
+so the views refresh those records, not every item and assessment (issue 16).
 """
 
 from __future__ import annotations
@@ -37,8 +33,6 @@ class StoreBridge(QObject):
                  *, poll_ms: int = POLL_MS) -> None:
         super().__init__(parent)
         self.store: Store | None = None
-        self._version: int | None = None
-        self._counter: int | None = None  # the file's change counter when last polled
         self._audit_id: int | None = None  # the newest audit row this window has seen
         self._timer = QTimer(self)
         self._timer.setInterval(poll_ms)
@@ -53,8 +47,7 @@ class StoreBridge(QObject):
         self.store = store
         if store is not None:
             store.listeners.append(self._on_change)
-            self._version = self._data_version()
-            self._counter = store.change_counter()
+            self._others_changed()  # sets the mark this window compares with
             try:
                 self._audit_id = store.last_audit_id()
             except Exception:  # unreadable now: the first change then refreshes everything
@@ -72,27 +65,21 @@ class StoreBridge(QObject):
             store.close()
 
     def _on_change(self, change: Change) -> None:
-        # Our own save: it does not move data_version, so poll()'s baseline stays right.
+        # Our own save: others_changed() does not count it.
         self.changed.emit(change)
 
-    def _data_version(self) -> int | None:
+    def _others_changed(self) -> bool:
         try:
-            return self.store.data_version() if self.store else None
+            return self.store is not None and self.store.others_changed()
         except Exception:  # a vanished network drive: keep going, the next save will say so
-            return None
+            return False
 
     def poll(self) -> bool:
         """Check whether someone else saved; if so emit ``external_change`` and ``changed``."""
         if self.store is None:
             return False
-        counter = self.store.change_counter()
-        if counter is not None and counter == self._counter:
-            return False  # nobody committed anything: one request
-        self._counter = counter
-        version = self._data_version()
-        if version is None or version == self._version:
-            return False  # the commit was ours
-        self._version = version
+        if not self._others_changed():
+            return False  # nobody else committed: one request
         change = self._what_changed(self.store)
         self.external_change.emit(change)
         self.changed.emit(change)
