@@ -326,7 +326,7 @@ def generate(path: str, *, items: int = 3000, seed: int = 1, periods: int = 24,
                             (rt.Paragraph((rt.Span(_sentence(rng)),)),)), "", ""
                     note = _fmt(rng, rng.choice(STATUS_NOTES[rag]), when, lead, board)
                     store.save_assessment(
-                        item.id, pid, rag=rag, status_note=note, update=update,
+                        item_id=item.id, period_id=pid, rag=rag, status_note=note, update=update,
                         intent_and_implementation=intent, impact=impact,
                         dot="+" if rng.random() < 0.01 else None,
                         draft=k == len(period_ids) - 1 and rng.random() < 0.1)

@@ -141,7 +141,7 @@ def run(path: str, repeat: int) -> dict[str, Any]:
     for n in range(repeat):
         item_id = rng.choice(item_ids)
         add("edit_saved", timed(lambda item_id=item_id, n=n: store.save_assessment(
-            item_id, latest.id, update=text.replace("plan", f"plan {n}")), app))
+            item_id=item_id, period_id=latest.id, update=text.replace("plan", f"plan {n}")), app))
 
     # -- adding a period (carry-forward of every item) through the window's action ------
     try:

@@ -139,15 +139,15 @@ def main(argv: list[str] | None = None) -> int:
                  + [("rating", i) for i in rnd.sample(items, min(args.ratings, len(items)))])
         for n, (what, item) in enumerate(saves):
             mark(f"{what} {item} {n}")
-            current = store.assessment(item, period.id)
+            current = store.assessment(item_id=item, period_id=period.id)
             version = current.version if current else None
             if what == "edit":
-                store.save_assessment(item, period.id, expected_version=version,
+                store.save_assessment(item_id=item, period_id=period.id, expected_version=version,
                                       update=f"<p>Progress reviewed at the board ({n}, "
                                              f"{time.time()}).</p>")
             else:
                 now = current.rag if current else None
-                store.set_rag(item, period.id, rags[(rags.index(now) + 1) % 3] if now in rags
+                store.set_rag(item_id=item, period_id=period.id, rag=rags[(rags.index(now) + 1) % 3] if now in rags
                               else "AMBER", expected_version=version)
             mark("end")
             lines = log.read_text().splitlines()

@@ -206,8 +206,8 @@ def run_size(share: Share, path: Path, budget: float, known: dict[str, int]) -> 
     item, period = items[len(items) // 2], periods[-1]
 
     def save_edit() -> None:
-        current = store.assessment(item, period.id)
-        store.save_assessment(item, period.id, expected_version=current.version if current else None,
+        current = store.assessment(item_id=item, period_id=period.id)
+        store.save_assessment(item_id=item, period_id=period.id, expected_version=current.version if current else None,
                               update="<p>Progress reviewed at the board on " + time.ctime() + ".</p>")
         settle()
 
@@ -215,7 +215,7 @@ def run_size(share: Share, path: Path, budget: float, known: dict[str, int]) -> 
     rags = ["RED", "AMBER", "GREEN"]
 
     def rate() -> None:
-        current = store.assessment(items[1], period.id)
+        current = store.assessment(item_id=items[1], period_id=period.id)
         now = current.rag if current else None
         window.rate(items[1], period.id, rags[(rags.index(now) + 1) % 3] if now in rags else "AMBER")
         settle()
@@ -226,8 +226,8 @@ def run_size(share: Share, path: Path, budget: float, known: dict[str, int]) -> 
     except TypeError:  # a version before issue 16
         colleague = Store.open(path)
     other = items[2]
-    before = colleague.assessment(other, period.id)
-    colleague.save_assessment(other, period.id,
+    before = colleague.assessment(item_id=other, period_id=period.id)
+    colleague.save_assessment(item_id=other, period_id=period.id,
                               expected_version=before.version if before else None,
                               update="<p>A colleague's note, " + time.ctime() + ".</p>")
     colleague.close()

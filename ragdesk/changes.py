@@ -145,7 +145,7 @@ def compare_periods(store: Store, since_id: PeriodId, period_id: PeriodId, *,
     # SQLite compares the two periods' narratives (~12 MB for 3,000 items) where they lie
     # and hands over only the texts that differ: one tuple per item assessed in ``period``.
     diffs: dict[ItemId, _Diff] = {d[0]: d for d in store.assessment_differences(
-        since.id, period.id, wanted if item_ids is not None else None) if d[0] in wanted}
+        since_id=since.id, period_id=period.id, item_ids=wanted if item_ids is not None else None) if d[0] in wanted}
     # An item not reported in ``since`` is compared with what the board last saw of it:
     # its latest earlier assessment. Walk back a period at a time only for such items
     # (usually none: every item is reported every period).
@@ -157,14 +157,14 @@ def compare_periods(store: Store, since_id: PeriodId, period_id: PeriodId, *,
         rags, _drafts = store.rating_columns([p.id])[p.id]
         for item_id in map(ItemId, missing & rags.keys()):
             ever_before.add(item_id)
-            last = store.assessment(item_id, p.id)
+            last = store.assessment(item_id=item_id, period_id=p.id)
             if last is not None:
-                diffs[item_id] = _diff(item_id, last, store.assessment(item_id, period.id))
+                diffs[item_id] = _diff(item_id, last, store.assessment(item_id=item_id, period_id=period.id))
         missing -= rags.keys()
     closed = _closed_between(store, since, period, {r.id: r.status for r in rows})
     unreported = closed - diffs.keys()  # closed, and nobody reported on them since
     for item_id in unreported & wanted:
-        diffs[item_id] = _diff(item_id, store.assessment(item_id, since.id), None)
+        diffs[item_id] = _diff(item_id, store.assessment(item_id=item_id, period_id=since.id), None)
     # Only these can be listed (the rest read the same in both periods and kept their
     # direction of travel as the ratings give it), so only their directions are read.
     listed = {item_id for item_id, d in diffs.items()

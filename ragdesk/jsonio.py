@@ -305,7 +305,7 @@ def import_data(store: Store, data: Any,
                     counts["items"] += 1
                     for awhere, label, values in assessments:
                         here = awhere
-                        store.save_assessment(item.id, period_id(label), **values)
+                        store.save_assessment(item_id=item.id, period_id=period_id(label), **values)
                         counts["assessments"] += 1
                     done += 1
                     if progress:

@@ -294,7 +294,7 @@ def diff(store: Store, plan: ImportPlan, target: Target) -> Diff:
                 if not label:  # the period is not named yet: nothing to compare with
                     continue
                 period = periods.get(label)
-                was = store.assessment(old.id, period.id) if period else None
+                was = store.assessment(item_id=old.id, period_id=period.id) if period else None
                 notes += _assessment_changes(label, was, a)
         changes.append(ItemChange(item, old, notes))
     return Diff(target, new_periods, changes)
@@ -387,14 +387,14 @@ def apply(store: Store, plan: ImportPlan, target: Target,
                 if label not in period_ids:
                     raise RagdeskError(f"{item.label}: period “{label}” is not among the "
                                        "periods of this import.")
-                before = store.assessment(item_id, period_ids[label]) if old else None
+                before = store.assessment(item_id=item_id, period_id=period_ids[label]) if old else None
                 values = a.values()
                 if before is not None:
                     values = {k: v for k, v in values.items() if not (
                         k in RICH and _plain(str(v)) == _plain(str(getattr(before, k) or "")))}
                     if all(getattr(before, k) == v for k, v in values.items()):
                         continue  # as stored: saving would only clear a draft mark
-                after = store.save_assessment(item_id, period_ids[label], **values)
+                after = store.save_assessment(item_id=item_id, period_id=period_ids[label], **values)
                 if old is not None and (before is None or before.version != after.version):
                     result.touched_assessments.append((item_id, period_ids[label], before))
             if progress:
@@ -411,7 +411,7 @@ def _remember_versions(store: Store, result: Applied) -> None:
         for a in store.assessments(item_id=item_id):
             result.assessment_versions[(item_id, a.period_id)] = a.version
     for item_id, period_id, _before in result.touched_assessments:
-        after = store.assessment(item_id, period_id)
+        after = store.assessment(item_id=item_id, period_id=period_id)
         result.assessment_versions[(item_id, period_id)] = after.version if after else 0
 
 
@@ -432,7 +432,7 @@ def changed_since(store: Store, done: Applied) -> list[str]:
     for (item_id, period_id), version in done.assessment_versions.items():
         if item_id in done.item_versions:
             continue
-        now = store.assessment(item_id, period_id)
+        now = store.assessment(item_id=item_id, period_id=period_id)
         if (now.version if now else 0) != version:
             try:
                 changed.append(store.item(item_id).label)
@@ -456,9 +456,9 @@ def undo(store: Store, done: Applied) -> None:
                            "imported, and undoing would lose those changes. Nothing was undone.")
         for item_id, period_id, before in reversed(done.touched_assessments):
             if before is None:
-                store.delete_assessment(item_id, period_id)
+                store.delete_assessment(item_id=item_id, period_id=period_id)
             else:
-                store.save_assessment(item_id, period_id, rag=before.rag,
+                store.save_assessment(item_id=item_id, period_id=period_id, rag=before.rag,
                                       dot=before.dot.value if before.dot else None,
                                       status_note=before.status_note, update=before.update,
                                       intent_and_implementation=before.intent_and_implementation,
