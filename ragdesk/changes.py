@@ -22,7 +22,7 @@ from typing import Any, Literal, TypeVar
 
 from . import richtext
 from .domain import Assessment, InspectionId, ItemId, ItemKind, Period, PeriodId
-from .store import Store
+from .storage import Storage
 
 # The narratives of an assessment, in the order the editor and the reports show them.
 NARRATIVES: tuple[tuple[str, str, str], ...] = (
@@ -121,14 +121,14 @@ class Changes:
             for c in self.items]}
 
 
-def previous_period(store: Store, period_id: int) -> Period | None:
+def previous_period(store: Storage, period_id: int) -> Period | None:
     """The period just before ``period_id`` in the grid's order (the default "since")."""
     periods = store.periods()
     at = next((n for n, p in enumerate(periods) if p.id == period_id), None)
     return periods[at - 1] if at else None
 
 
-def compare_periods(store: Store, since_id: PeriodId, period_id: PeriodId, *,
+def compare_periods(store: Storage, since_id: PeriodId, period_id: PeriodId, *,
                     inspection_id: InspectionId | None = None,
                     item_ids: set[ItemId] | None = None) -> Changes:
     """Every item that reads differently in ``period_id`` than in ``since_id``.
@@ -232,7 +232,7 @@ def compare_periods(store: Store, since_id: PeriodId, period_id: PeriodId, *,
     return Changes(since, period, found)
 
 
-def item_changes(store: Store, item_id: ItemId, since_id: PeriodId,
+def item_changes(store: Storage, item_id: ItemId, since_id: PeriodId,
                  period_id: PeriodId) -> ItemChange | None:
     """One item's changes between any two periods (None: it reads the same in both)."""
     result = compare_periods(store, since_id, period_id, item_ids={item_id})
@@ -280,7 +280,7 @@ def _quick(cls: type[T]) -> Callable[..., T]:
     return make
 
 
-def _closed_between(store: Store, since: Period, period: Period,
+def _closed_between(store: Storage, since: Period, period: Period,
                     current: dict[ItemId, str]) -> set[ItemId]:
     """Items whose status became a finished one after ``since``'s board and are still finished.
 

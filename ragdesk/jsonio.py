@@ -26,7 +26,7 @@ from typing import Any
 from . import tracker, validate
 from .domain import ItemKind, PeriodId
 from .errors import ImportFailed, InvalidValue, RagdeskError
-from .store import Store
+from .storage import Storage
 
 FORMAT = "ragdesk"
 FORMAT_VERSION = 1
@@ -42,7 +42,7 @@ def _iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def export_data(store: Store, *, with_audit: bool = True) -> dict[str, Any]:
+def export_data(store: Storage, *, with_audit: bool = True) -> dict[str, Any]:
     """Everything in the file as plain JSON-able data, in display order."""
     periods = store.periods()
     label = {p.id: p.label for p in periods}
@@ -84,7 +84,7 @@ def export_data(store: Store, *, with_audit: bool = True) -> dict[str, Any]:
     return data
 
 
-def export_json(store: Store, *, with_audit: bool = True) -> str:
+def export_json(store: Storage, *, with_audit: bool = True) -> str:
     return json.dumps(export_data(store, with_audit=with_audit), ensure_ascii=False, indent=2) + "\n"
 
 
@@ -101,7 +101,7 @@ def _csv_text(value: tracker.Value) -> str:
     return value
 
 
-def export_csv(store: Store, *, bom: bool = False) -> str:
+def export_csv(store: Storage, *, bom: bool = False) -> str:
     """One row per item and period (an item with no assessment gets one row), plain text.
 
     The columns are :data:`ragdesk.tracker.COLUMNS`, as in the Excel tracker; rich text
@@ -256,7 +256,7 @@ def _plan(data: Any) -> _Plan:
     return plan
 
 
-def import_data(store: Store, data: Any,
+def import_data(store: Storage, data: Any,
                 progress: Callable[[int, int], None] | None = None, *,
                 ignored: list[str] | None = None) -> dict[str, int]:
     """Add the inspections, items, periods and assessments in ``data`` to ``store``.
@@ -387,7 +387,7 @@ def parse_json(text: str | bytes) -> Any:
                            "Nothing was imported.") from None
 
 
-def import_json(store: Store, text: str | bytes,
+def import_json(store: Storage, text: str | bytes,
                 progress: Callable[[int, int], None] | None = None, *,
                 ignored: list[str] | None = None) -> dict[str, int]:
     """:func:`import_data` of a JSON document given as text or as the file's bytes."""

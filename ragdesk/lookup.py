@@ -13,10 +13,10 @@ from .errors import NotFound
 
 if TYPE_CHECKING:  # the window builds the parsers at start-up: it must not load the store
     from .domain import Inspection, Period
-    from .store import Store
+    from .storage import Storage
 
 
-def find_inspection(store: Store, text: str) -> Inspection:
+def find_inspection(store: Storage, text: str) -> Inspection:
     """An inspection by id, or the one whose title holds every word given (any case/order)."""
     value = text.strip()
     inspections = store.inspections()
@@ -35,7 +35,7 @@ def find_inspection(store: Store, text: str) -> Inspection:
                    f"Inspections: {known}.")
 
 
-def find_period(store: Store, text: str) -> Period:
+def find_period(store: Storage, text: str) -> Period:
     """A period by its label ("Jun 2024", any case and spacing) or id."""
     value = " ".join(text.split())
     periods = store.periods()

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .domain import Deadline, Inspection, ItemKind, ItemRow, Period
-from .store import Store
+from .storage import Storage
 
 NONE = "none"  # the key of "not rated" in every counts dict (JSON and window alike)
 PROPOSED_FOR_CLOSURE = "proposed_for_closure"
@@ -159,7 +159,7 @@ def _freeze(buckets: dict[str, list[int]]) -> Tally:
     return Tally(buckets)
 
 
-def build_overview(store: Store, *, inspection_id: int | None = None,
+def build_overview(store: Storage, *, inspection_id: int | None = None,
                    today: dt.date | None = None, review_days: int = DEFAULT_REVIEW_DAYS,
                    current_period_id: int | None = None, last_periods: int | None = None) -> Overview:
     """The overview of one inspection (or all, ``None``) as of ``today``.

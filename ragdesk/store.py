@@ -1616,3 +1616,9 @@ for _name, _value in list(vars(Store).items()):
     elif isinstance(_value, property) and _value.fget is not None:
         setattr(Store, _name, property(_explained(_value.fget), _value.fset, _value.fdel,
                                        _value.__doc__))
+
+
+if TYPE_CHECKING:  # mypy checks here that Store provides the whole storage API
+    from .storage import Storage
+
+    _PROVIDES_STORAGE: type[Storage] = Store

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from . import richtext
 from .domain import Assessment, Item
-from .store import Store
+from .storage import Storage
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +64,7 @@ def _deadline(item: Item) -> Value:
     return item.deadline.date
 
 
-def tracker_rows(store: Store) -> Iterator[tuple[Value, ...]]:
+def tracker_rows(store: Storage) -> Iterator[tuple[Value, ...]]:
     """The rows in display order (inspection, item, period); an item with no assessment
     in any period gets one row with the period columns empty."""
     inspections = {i.id: i.title for i in store.inspections()}

@@ -27,7 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from . import richtext, tracker
 from .domain import ItemKind, Rating, short_title
 from .files import write_atomically
-from .store import Store
+from .storage import Storage
 
 EXCEL_CELL_LIMIT = 32_767  # characters; Excel calls a file with a longer cell damaged
 TRUNCATED = "… [cut here: Excel holds 32,767 characters in a cell; the full text is in ragdesk]"
@@ -155,7 +155,7 @@ def _header(ws: Worksheet, titles: list[str], widths: list[float], *, fit_width:
     ws.append(cells)
 
 
-def _tracker_sheet(wb: Workbook, store: Store, ratings: _RatingCells,
+def _tracker_sheet(wb: Workbook, store: Storage, ratings: _RatingCells,
                    progress: Callable[[int], None] | None) -> int:
     ws = wb.create_sheet("Tracker")
     columns = tracker.COLUMNS
@@ -191,7 +191,7 @@ def _tracker_sheet(wb: Workbook, store: Store, ratings: _RatingCells,
     return rows
 
 
-def _matrix_sheet(wb: Workbook, store: Store, ratings: _RatingCells) -> None:
+def _matrix_sheet(wb: Workbook, store: Storage, ratings: _RatingCells) -> None:
     ws = wb.create_sheet("Matrix")
     periods = store.periods()
     inspections = {i.id: i.title for i in store.inspections()}
@@ -212,7 +212,7 @@ def _matrix_sheet(wb: Workbook, store: Store, ratings: _RatingCells) -> None:
     ws.auto_filter.ref = f"A1:{get_column_letter(3 + len(periods))}{len(items) + 1}"
 
 
-def export_xlsx(store: Store, target: str | os.PathLike[str], *,
+def export_xlsx(store: Storage, target: str | os.PathLike[str], *,
                 progress: Callable[[int], None] | None = None) -> int:
     """Write the tracker workbook to ``target`` (atomically); return the number of tracker rows.
 

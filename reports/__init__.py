@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from typing import IO
 
-from ragdesk.store import Store
+from ragdesk.storage import Storage
 
 from . import peel, recommendations
 from .document import Cancelled, Progress, build
@@ -30,7 +30,7 @@ def output_format(out: str | os.PathLike[str] | IO[bytes]) -> str:
     return "docx" if os.fspath(out).lower().endswith(".docx") else "pdf"  # type: ignore[arg-type]
 
 
-def build_report(store: Store, options: ReportOptions, out: str | os.PathLike[str] | IO[bytes], *,
+def build_report(store: Storage, options: ReportOptions, out: str | os.PathLike[str] | IO[bytes], *,
                  progress: Progress | None = None, cancelled: Cancelled | None = None,
                  fmt: str | None = None) -> Resolved:
     """Write the report ``options`` describe to ``out``; return what was printed.
@@ -49,7 +49,7 @@ def build_report(store: Store, options: ReportOptions, out: str | os.PathLike[st
         module = peel
     else:
         title = recommendations.title_for(resolved)
-        module = recommendations  # type: ignore[assignment]
+        module = recommendations  # type: ignore[assignment,misc]
 
     def factory(width: float, tick):  # type: ignore[no-untyped-def]
         return front_matter(store, resolved, width) + module.story(store, resolved, width, tick)

@@ -264,7 +264,7 @@ def restarted_list(paragraph: Paragraph, cache: dict[str, int] | None = None) ->
     ``cache`` (one dict per document) remembers the style's numbering and the last id, so
     a report with a thousand numbered lists does not re-read the numbering each time.
     """
-    numbering = paragraph.part.numbering_part.element
+    numbering = paragraph.part.numbering_part.element  # type: ignore[attr-defined]
     key = f"abstract:{paragraph._p.style}"
     if cache is None or key not in cache:
         style = paragraph.style

@@ -109,7 +109,7 @@ class Keep(KeepTogether):
     def wrap(self, aW: float, aH: float) -> tuple[float, float]:  # noqa: N803
         doc = getattr(self.canv, "_doctemplate", None)
         frame = getattr(doc, "frame", None)
-        if frame is None:
+        if doc is None or frame is None:
             return super().wrap(aW, aH)
         doc.frame = None
         try:

@@ -21,7 +21,7 @@ FONT_DIR = Path(__file__).resolve().parent.parent / "resources" / "fonts"
 try:  # the installed package: ragdesk.resources is the resources folder
     from ragdesk import resources as _resources
 
-    FONT_DIR = Path(_resources.__file__).resolve().parent / "fonts"
+    FONT_DIR = Path(_resources.__file__).resolve().parent / "fonts"  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - source checkout without install
     pass
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ragdesk.changes import ItemChange, compare_periods
-from ragdesk.domain import Period, Rating
+from ragdesk.domain import InspectionId, ItemId, Period, PeriodId, Rating
 from ragdesk.overview import NONE, ListedItem, build_overview
-from ragdesk.store import Store
+from ragdesk.storage import Storage
 
 from .options import ReportError, Resolved
 
@@ -69,13 +69,13 @@ class ChangesSince:
         return " · ".join(f"{r.letter} = {r.code}" for r in self.ratings if r.enabled)
 
 
-def _scope(resolved: Resolved) -> tuple[set[int], int | None]:
+def _scope(resolved: Resolved) -> tuple[set[ItemId], InspectionId | None]:
     ids = {i.id for i in resolved.items}
     one = resolved.inspections[0].id if len(resolved.inspections) == 1 else None
     return ids, one
 
 
-def summary(store: Store, resolved: Resolved) -> Summary:
+def summary(store: Storage, resolved: Resolved) -> Summary:
     ids, inspection_id = _scope(resolved)
     overview = build_overview(store, inspection_id=inspection_id, today=resolved.generated,
                               current_period_id=resolved.current.id)
@@ -100,7 +100,7 @@ def summary(store: Store, resolved: Resolved) -> Summary:
                    proposed=[x for x in overview.proposed if x.id in ids])
 
 
-def changes_since(store: Store, resolved: Resolved, since_id: int) -> ChangesSince:
+def changes_since(store: Storage, resolved: Resolved, since_id: PeriodId) -> ChangesSince:
     """The moves since ``since_id``; :class:`ReportError` when it is not an earlier period."""
     periods = {p.id: p for p in store.periods()}
     since = periods.get(since_id)

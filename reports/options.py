@@ -13,9 +13,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
-from ragdesk.domain import Inspection, Item, Period
+from ragdesk.domain import Inspection, InspectionId, Item, ItemId, Period, PeriodId
 from ragdesk.errors import RagdeskError
-from ragdesk.store import Store
+from ragdesk.storage import Storage
 
 Kind = Literal["recommendations", "peel"]
 KINDS: tuple[str, ...] = ("recommendations", "peel")
@@ -54,9 +54,9 @@ class ReportOptions:
     """The choices behind one report. ``None`` means "the sensible default"."""
 
     kind: Kind = "recommendations"
-    inspection_ids: tuple[int, ...] = ()  # () = every inspection of the report's kind
-    item_ids: tuple[int, ...] | None = None  # None = all items of those inspections
-    period_ids: tuple[int, ...] = ()  # () = every period with ratings; the last is "current"
+    inspection_ids: tuple[InspectionId, ...] = ()  # () = every inspection of the report's kind
+    item_ids: tuple[ItemId, ...] | None = None  # None = all items of those inspections
+    period_ids: tuple[PeriodId, ...] = ()  # () = every period with ratings; the last is "current"
     marking: str | None = None
     paper: str = "A4"
     document_owner: str | None = None
@@ -64,7 +64,7 @@ class ReportOptions:
     meeting: str | None = None  # "P&RSB 26 June 2024"; default from the current period
     generated: dt.date | None = None  # default today (a parameter so tests can fix it)
     summary: bool = False  # a summary page first (reports/summary.py)
-    changes_since: int | None = None  # period id: a "Changes since" section first
+    changes_since: PeriodId | None = None  # period id: a "Changes since" section first
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,7 @@ def default_kind(inspections: list[Inspection]) -> Kind:
     return "peel" if inspections and all(is_peel(i) for i in inspections) else "recommendations"
 
 
-def resolve(store: Store, options: ReportOptions) -> Resolved:
+def resolve(store: Storage, options: ReportOptions) -> Resolved:
     if options.kind not in KINDS:
         raise ReportError(f"“{options.kind}” is not a report format: use recommendations or peel.")
     if options.marking not in MARKINGS:
@@ -142,7 +142,7 @@ def resolve(store: Store, options: ReportOptions) -> Resolved:
         marking=options.marking, paper=options.paper)
 
 
-def _periods(store: Store, options: ReportOptions, item_ids: set[int]) -> list[Period]:
+def _periods(store: Storage, options: ReportOptions, item_ids: set[int]) -> list[Period]:
     all_periods = store.periods()
     if not all_periods:
         raise ReportError("There are no reporting periods yet: add one before printing.")

@@ -21,8 +21,8 @@ from reportlab.platypus import (
 )
 
 from ragdesk import richtext
-from ragdesk.domain import STATUS_NOTE_PRINT_LIMIT, Assessment, Dot, Item, Period, Rating
-from ragdesk.store import Store
+from ragdesk.domain import STATUS_NOTE_PRINT_LIMIT, Assessment, Dot, Item, ItemId, Period, Rating
+from ragdesk.storage import Storage
 
 from .content import (
     AFI_AREA_W,
@@ -114,7 +114,7 @@ def header(resolved: Resolved, styles: Styles, width: float) -> list[Flowable]:
 # narrow Area column; the editor counts a note's characters against the same figure.
 STATUS_NOTE_IN_AREA = STATUS_NOTE_PRINT_LIMIT
 
-def matrix(store: Store, resolved: Resolved, scale: _Scale, statuses: dict[str, str],
+def matrix(store: Storage, resolved: Resolved, scale: _Scale, statuses: dict[str, str],
            styles: Styles, width: float) -> list[Flowable]:
     """The key, then AFI | Area | one column per period | DoT; two halves side by side
     when short.
@@ -150,7 +150,7 @@ def matrix(store: Store, resolved: Resolved, scale: _Scale, statuses: dict[str, 
 
 def _matrix_table(resolved: Resolved, scale: _Scale, styles: Styles, width: float,
                   grid: dict[tuple[int, int], tuple[str | None, bool]],
-                  dots: dict[int, Dot | None], texts: dict[int, str], periods: list[Period], *,
+                  dots: dict[int, Dot | None], texts: dict[ItemId, str], periods: list[Period], *,
                   dot: bool) -> tuple[Table, bool]:
     """One matrix over ``periods`` (and the DoT column when ``dot``); whether it shows a draft."""
     small = styles.cell_small
@@ -257,7 +257,7 @@ def key(scale: _Scale, styles: Styles, width: float, *, drafts: bool = False) ->
     return Table([cells], colWidths=widths, style=TableStyle(style), hAlign="LEFT")
 
 
-def afi_table(store: Store, resolved: Resolved, item: Item, assessment: Assessment | None,
+def afi_table(store: Storage, resolved: Resolved, item: Item, assessment: Assessment | None,
               scale: _Scale, statuses: dict[str, str], styles: Styles, width: float,
               dot: str) -> SplitTable:
     area_w, rag_w = AFI_AREA_W, AFI_RAG_W
@@ -319,7 +319,7 @@ def afi_table(store: Store, resolved: Resolved, item: Item, assessment: Assessme
         lead_in={2: lambda: [Para(f"<i>{escape(item.label)}, continued</i>", styles.empty)]})
 
 
-def story(store: Store, resolved: Resolved, width: float, tick: Callable[[], None]) -> list[Flowable]:
+def story(store: Storage, resolved: Resolved, width: float, tick: Callable[[], None]) -> list[Flowable]:
     styles = make_styles(9.5)
     scale = _Scale(store.ratings())
     statuses = {s.code: s.label for s in store.statuses()}

@@ -25,7 +25,7 @@ from reportlab.platypus import (
 
 from ragdesk import richtext
 from ragdesk.domain import Assessment, Rating
-from ragdesk.store import Store
+from ragdesk.storage import Storage
 
 from .content import (
     DRAFT_NOTE,
@@ -185,7 +185,7 @@ def _end_of_narrative(out: list[Flowable], width: float) -> list[Flowable]:
     return []
 
 
-def item_flowables(store: Store, resolved: Resolved, item_index: int, ratings: list[Rating],
+def item_flowables(store: Storage, resolved: Resolved, item_index: int, ratings: list[Rating],
                    assessment: Assessment | None, styles: Styles, width: float) -> list[Flowable]:
     item = resolved.items[item_index]
     # a heading never ends a page: start on the next one with less than ~8 lines left
@@ -216,7 +216,7 @@ def item_flowables(store: Store, resolved: Resolved, item_index: int, ratings: l
     return out
 
 
-def story(store: Store, resolved: Resolved, width: float, tick: Callable[[], None]) -> list[Flowable]:
+def story(store: Storage, resolved: Resolved, width: float, tick: Callable[[], None]) -> list[Flowable]:
     styles = make_styles(10)
     ratings = store.ratings()
     period = resolved.current

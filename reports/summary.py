@@ -19,9 +19,9 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Table, TableStyle
 
-from ragdesk.domain import Rating
+from ragdesk.domain import PeriodId, Rating
 from ragdesk.overview import NONE, ListedItem
-from ragdesk.store import Store
+from ragdesk.storage import Storage
 
 from . import front
 from .flowables import Gap, Para, escape, para
@@ -33,7 +33,7 @@ NOT_RATED = front.NOT_RATED
 GREY = colors.HexColor("#D0D0D0")
 
 
-def front_matter(store: Store, resolved: Resolved, width: float) -> list[Flowable]:
+def front_matter(store: Storage, resolved: Resolved, width: float) -> list[Flowable]:
     """The summary page and/or the changes section the options ask for (else nothing)."""
     options = resolved.options
     summary = options.summary
@@ -52,7 +52,7 @@ def front_matter(store: Store, resolved: Resolved, width: float) -> list[Flowabl
     return out
 
 
-def summary_page(store: Store, resolved: Resolved, styles: Styles, width: float) -> list[Flowable]:
+def summary_page(store: Storage, resolved: Resolved, styles: Styles, width: float) -> list[Flowable]:
     data = front.summary(store, resolved)
     rows, used, show_none, ratings = data.rows, data.used, data.show_none, data.ratings
     out: list[Flowable] = [
@@ -185,7 +185,7 @@ def _list_table(rows: list[ListedItem], date_title: str, styles: Styles, width: 
     return Table(data, colWidths=widths, style=TableStyle(style), repeatRows=1)
 
 
-def changes_section(store: Store, resolved: Resolved, since_id: int, styles: Styles,
+def changes_section(store: Storage, resolved: Resolved, since_id: PeriodId, styles: Styles,
                     width: float) -> list[Flowable]:
     """"Changes since PERIOD": each of the report's items whose rating moved."""
     data = front.changes_since(store, resolved, since_id)

@@ -31,7 +31,7 @@ from docx.text.paragraph import Paragraph
 
 from ragdesk import richtext
 from ragdesk.files import write_atomically
-from ragdesk.store import Store
+from ragdesk.storage import Storage
 
 from . import content, docx_xml
 from .options import ReportCancelled, ReportOptions, Resolved, resolve
@@ -193,13 +193,13 @@ class Flow:
         for r, row in enumerate(block.rows):
             header = block.header and r == 0
             for c in range(ncols):
-                cell = table.cell(r, c)
-                p = cell.paragraphs[0]
+                cell_ = table.cell(r, c)
+                p = cell_.paragraphs[0]
                 p.paragraph_format.space_after = Pt(0)
                 if c < len(row):
                     self.report.inline(p, row[c], size=size, bold=header)
                 if header:
-                    docx_xml.shade_cell(cell, content.PANEL)
+                    docx_xml.shade_cell(cell_, content.PANEL)
             if header:
                 docx_xml.repeat_header(table.rows[r])
         if isinstance(self.container, _Cell):
@@ -358,7 +358,7 @@ class WordReport:
         write_atomically(out, self.doc.save, what="the report")  # type: ignore[arg-type]
 
 
-def build_word(store: Store, options: ReportOptions, out: str | os.PathLike[str] | IO[bytes], *,
+def build_word(store: Storage, options: ReportOptions, out: str | os.PathLike[str] | IO[bytes], *,
                progress: Progress | None = None, cancelled: Cancelled | None = None) -> Resolved:
     """Write the report ``options`` describe to ``out`` as a Word document; return what was printed.
 

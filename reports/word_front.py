@@ -18,7 +18,7 @@ from docx.table import _Cell
 
 from ragdesk.domain import Rating
 from ragdesk.overview import ListedItem
-from ragdesk.store import Store
+from ragdesk.storage import Storage
 
 from . import content, docx_xml, front
 from .options import Resolved
@@ -27,7 +27,7 @@ from .word import WordReport, cells_by_row, colour, fill
 GREY = "#D0D0D0"  # "not rated", as the PDF's chart
 
 
-def write(store: Store, resolved: Resolved, report: WordReport) -> None:
+def write(store: Storage, resolved: Resolved, report: WordReport) -> None:
     """The parts the options ask for, each followed by a page break (else nothing)."""
     options = resolved.options
     if options.summary:

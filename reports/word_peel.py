@@ -19,7 +19,7 @@ from docx.table import _Cell
 
 from ragdesk import richtext
 from ragdesk.domain import Assessment, Dot, Item, Period, Rating
-from ragdesk.store import Store
+from ragdesk.storage import Storage
 
 from . import content, docx_xml
 from .options import Resolved
@@ -84,7 +84,7 @@ def _area_text(report: WordReport, cell: _Cell, item: Item, status: str, size: f
     report.inline(p, content.item_spans(item, status), size=size)
 
 
-def matrix(store: Store, resolved: Resolved, report: WordReport, scale: _Scale,
+def matrix(store: Storage, resolved: Resolved, report: WordReport, scale: _Scale,
            statuses: dict[str, str]) -> None:
     """The key, then the summary matrix (or matrices, latest periods first).
 
@@ -277,7 +277,7 @@ def afi_table(report: WordReport, resolved: Resolved, item: Item, assessment: As
     report.body.spacer(10)
 
 
-def write(store: Store, resolved: Resolved, report: WordReport, tick: Callable[[], None]) -> None:
+def write(store: Storage, resolved: Resolved, report: WordReport, tick: Callable[[], None]) -> None:
     scale = _Scale(store.ratings())
     statuses = {s.code: s.label for s in store.statuses()}
     by_item = {a.item_id: a for a in store.assessments(period_id=resolved.current.id)}

@@ -18,7 +18,7 @@ from docx.shared import Mm, Pt
 
 from ragdesk import richtext
 from ragdesk.domain import Assessment, Item, Rating
-from ragdesk.store import Store
+from ragdesk.storage import Storage
 
 from . import content, docx_xml
 from .options import Resolved
@@ -101,7 +101,7 @@ def item(report: WordReport, resolved: Resolved, it: Item, ratings: list[Rating]
         body.note(content.DRAFT_NOTE)
 
 
-def write(store: Store, resolved: Resolved, report: WordReport, tick: Callable[[], None]) -> None:
+def write(store: Storage, resolved: Resolved, report: WordReport, tick: Callable[[], None]) -> None:
     ratings = store.ratings()
     by_item = {a.item_id: a for a in store.assessments(period_id=resolved.current.id)}
     body = report.body

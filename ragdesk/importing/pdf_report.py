@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..domain import Inspection, parse_date
 from ..errors import RagdeskError
+from ..storage import Storage
 from ..store import Store
 from .pdf_text import Progress, ReportProblem, read_pdf
 from .report_text import ParsedItem, ParsedReport, parse_lines, parse_text
@@ -46,7 +47,7 @@ def read_pasted(text: str, *, published: dt.date | None = None) -> ParsedReport:
     return report
 
 
-def create_inspection(store: Store, report: ParsedReport, items: Iterable[ParsedItem] | None = None,
+def create_inspection(store: Storage, report: ParsedReport, items: Iterable[ParsedItem] | None = None,
                       *, title: str | None = None, published: dt.date | None = None,
                       inspectorate: str | None = None) -> Inspection:
     """The inspection and its items, created in one transaction (all or nothing)."""
@@ -81,7 +82,6 @@ def summary_lines(report: ParsedReport) -> list[str]:
 
 def cli_import(args: argparse.Namespace) -> int:
     """``ragdesk import DB REPORT.pdf``: 0 done, 1 the report or the database was refused."""
-    from ..store import Store
 
     path = Path(args.file)
     if getattr(args, "inspection", None):

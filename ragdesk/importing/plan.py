@@ -32,7 +32,7 @@ from ..domain import (
 )
 from ..errors import Conflict, NotFound, RagdeskError
 from ..lookup import find_inspection
-from ..store import Store
+from ..storage import Storage
 
 _PLURAL = {ItemKind.RECOMMENDATION: "recommendations", ItemKind.AFI: "areas for improvement",
            ItemKind.CAUSE_OF_CONCERN: "causes of concern"}
@@ -175,7 +175,7 @@ def _norm_title(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", title.lower()).strip()
 
 
-def match_inspection(store: Store, title: str) -> Inspection | None:
+def match_inspection(store: Storage, title: str) -> Inspection | None:
     """The existing inspection a document's title names (same words, or one contains the other)."""
     wanted = _norm_title(title)
     if not wanted:
@@ -207,7 +207,7 @@ class Target:
         return self.inspection.title if self.inspection else self.new_title
 
 
-def choose_target(store: Store, plan: ImportPlan, *, inspection: str | None = None,
+def choose_target(store: Storage, plan: ImportPlan, *, inspection: str | None = None,
                   new_inspection: str | None = None) -> Target:
     if new_inspection:
         return Target(None, new_inspection.strip())
@@ -269,7 +269,7 @@ def _item_fields(item: PlanItem) -> dict[str, Any]:
     return values
 
 
-def diff(store: Store, plan: ImportPlan, target: Target) -> Diff:
+def diff(store: Storage, plan: ImportPlan, target: Target) -> Diff:
     """What :func:`apply` would create and change, item by item, without writing anything."""
     existing: dict[tuple[str, str], Item] = {}
     if target.inspection is not None:
@@ -340,7 +340,7 @@ class Applied:
                 "new items": len(self.created_items), "updated items": len(self.updated_items)}
 
 
-def apply(store: Store, plan: ImportPlan, target: Target,
+def apply(store: Storage, plan: ImportPlan, target: Target,
           progress: Callable[[int, int], None] | None = None) -> Applied:
     """Write the included items of ``plan`` into ``target``: one transaction, all or nothing."""
     items = plan.included()
@@ -403,7 +403,7 @@ def apply(store: Store, plan: ImportPlan, target: Target,
     return result
 
 
-def _remember_versions(store: Store, result: Applied) -> None:
+def _remember_versions(store: Storage, result: Applied) -> None:
     """Note the version of everything the import wrote, as it left it (inside its transaction)."""
     for item_id in (*result.created_items, *(old.id for old in result.updated_items)):
         result.item_versions[item_id] = store.item(item_id).version
@@ -415,7 +415,7 @@ def _remember_versions(store: Store, result: Applied) -> None:
         result.assessment_versions[(item_id, period_id)] = after.version if after else 0
 
 
-def changed_since(store: Store, done: Applied) -> list[str]:
+def changed_since(store: Storage, done: Applied) -> list[str]:
     """What colleagues changed after the import in what it wrote: undoing would lose it."""
     changed: list[str] = []
     for item_id, version in done.item_versions.items():
@@ -441,7 +441,7 @@ def changed_since(store: Store, done: Applied) -> list[str]:
     return sorted(set(changed))
 
 
-def undo(store: Store, done: Applied) -> None:
+def undo(store: Storage, done: Applied) -> None:
     """Take an import back: remove what it added, put back what it changed (one transaction).
 
     Refused, with nothing undone, when a colleague has changed anything the import wrote
