@@ -23,6 +23,8 @@ from . import qt_settings
 from .busy import busy_cursor
 
 if TYPE_CHECKING:
+    from ragdesk.store import Store
+
     from .background import BackgroundTask
     from .main_window import MainWindow
 
@@ -166,21 +168,12 @@ class FileActions:
     def _apply_import(self, dialog: QDialog) -> BackgroundTask | None:
         """Write the confirmed preview in the background: one transaction, then one undo step."""
         from ragdesk.importing.plan import apply
-        from ragdesk.store import Store
 
         from .import_dialog import ImportCommand, ImportDialog
 
         assert isinstance(dialog, ImportDialog)
         window = self.window
-        store = window.store
-        if store is None:
-            return None
         plan, target, source = dialog.plan, dialog.target(), dialog.path.name
-        db_path, identity = store.path, store.identity
-
-        def work() -> object:
-            with Store.open(db_path, identity=identity, quick_check=None) as own:
-                return apply(own, plan, target)
 
         def done(applied: Any) -> None:
             window.bridge.poll()
@@ -192,37 +185,31 @@ class FileActions:
                 f"{n} {k}" for k, n in applied.counts().items() if n))
 
         self.import_task = self._run(f"Importing {len(plan.included())} items from {source}…",
-                                     work, done)
+                                     lambda own: apply(own, plan, target), done)
         return self.import_task
 
     def import_json(self, path: str) -> BackgroundTask | None:
         """Import in the background on a connection of its own; one transaction, all or nothing."""
         window = self.window
-        store = window.store
-        if store is None or not window.can_leave():
+        if window.store is None or not window.can_leave():
             return None
         try:
             text = Path(path).read_bytes()
         except OSError as e:
             window.show_error(f"“{path}” could not be read: {e.strerror or e}")
             return None
-        db_path, identity = store.path, store.identity
         from ragdesk.jsonio import describe_ignored
         from ragdesk.jsonio import import_json as add_contents
-        from ragdesk.store import Store
 
         ignored: list[str] = []
-
-        def work() -> dict[str, int]:
-            with Store.open(db_path, identity=identity, quick_check=None) as own:
-                return add_contents(own, text, ignored=ignored)
 
         def done(counts: dict[str, int]) -> None:
             window.bridge.poll()
             window.status("Imported " + ", ".join(f"{n} {k}" for k, n in counts.items())
                           + (f". {describe_ignored(ignored)}" if ignored else ""))
 
-        return self._run(f"Importing {os.path.basename(path)}…", work, done)
+        return self._run(f"Importing {os.path.basename(path)}…",
+                         lambda own: add_contents(own, text, ignored=ignored), done)
 
     def new_inspection_from_report(self, path: str | None = None) -> QWidget | None:
         """File ▸ New Inspection from Report…: preview the report's items, then create them."""
@@ -256,32 +243,41 @@ class FileActions:
         """Write JSON, CSV or the Excel tracker in the background from a read-only connection
         of its own, to a temporary file renamed into place when complete."""
         window = self.window
-        store = window.store
-        if store is None or not window.can_leave():
+        if window.store is None or not window.can_leave():
             return None
-        db_path = store.path
         from ragdesk.files import write_atomically
         from ragdesk.jsonio import export_csv, export_json
-        from ragdesk.store import Store
 
-        def work() -> str:
-            with Store.open(db_path, read_only=True, quick_check=None) as own:
-                if kind == "xlsx":
-                    from ragdesk.xlsx_export import export_xlsx
+        def work(own: Store) -> str:
+            if kind == "xlsx":
+                from ragdesk.xlsx_export import export_xlsx
 
-                    export_xlsx(own, path)
-                    return path
-                # a CSV file starts with a byte-order mark so Excel reads it as UTF-8
+                export_xlsx(own, path)
+            else:  # a CSV file starts with a byte-order mark so Excel reads it as UTF-8
                 text = export_json(own) if kind == "json" else export_csv(own, bom=True)
-            write_atomically(path, text, what=f"the {kind.upper()} export")
+                write_atomically(path, text, what=f"the {kind.upper()} export")
             return path
 
         return self._run(f"Exporting to {os.path.basename(path)}…", work,
-                         lambda p: window.status(f"Exported to {p}"))
+                         lambda p: window.status(f"Exported to {p}"), read_only=True)
 
-    def _run(self, label: str, work: Callable[[], Any],
-             done: Callable[[Any], None]) -> BackgroundTask:
+    def _run(self, label: str, work: Callable[[Store], Any], done: Callable[[Any], None], *,
+             read_only: bool = False) -> BackgroundTask | None:
+        """``work(store)`` on a thread and a connection of its own (an SQLite connection
+        belongs to its thread) behind a progress dialog; ``done(result)`` or the error
+        back on the GUI thread. Closing the window waits for it."""
         window = self.window
+        store = window.store
+        if store is None:
+            return None
+        db_path, identity = store.path, store.identity
+
+        def on_thread() -> Any:
+            from ragdesk.store import Store
+
+            with Store.open(db_path, read_only=read_only, identity=identity,
+                            quick_check=None) as own:
+                return work(own)
 
         def failed(error: BaseException) -> None:
             if isinstance(error, RagdeskError):
@@ -292,7 +288,7 @@ class FileActions:
                 window.show_error(f"Something went wrong: {error!r}. Nothing was changed.")
 
         from .background import BackgroundTask
-        task = BackgroundTask(window, label, work, done, failed)
+        task = BackgroundTask(window, label, on_thread, done, failed)
         task.progress.setWindowModality(Qt.WindowModality.WindowModal)
         self.tasks = [t for t in self.tasks if not t.finished] + [task]
         return task.start()

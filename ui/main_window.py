@@ -15,7 +15,7 @@ import gc
 import importlib
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QModelIndex, QRect, QSettings, Qt, QTimer
@@ -694,7 +694,7 @@ class MainWindow(QMainWindow):
             offer_backup_for_damaged(self, path, message)
         elif isinstance(outcome, DailyResult) and outcome.made is not None:
             self.status(f"Today's backup is saved to {outcome.made.parent} (file checked: OK).",
-                         10000)
+                        10000)
         elif isinstance(outcome, BaseException):
             text = str(outcome) if isinstance(outcome, RagdeskError | OSError) else repr(outcome)
             if self.read_only:
@@ -812,8 +812,8 @@ class MainWindow(QMainWindow):
         labels = [row.label for i in item_ids if (row := self.tree_model.item_row(i))]
         shown = ", ".join(labels[:8]) + (f" and {len(labels) - 8} more" if len(labels) > 8 else "")
         self.status(f"{len(item_ids)} carried-forward draft{'s' if len(item_ids) != 1 else ''} "
-                     f"to check: {shown}. Confirm each in the editor, or press R, A or G in "
-                     "the grid.", 30000)
+                    f"to check: {shown}. Confirm each in the editor, or press R, A or G in "
+                    "the grid.", 30000)
         self._focus_editor()
 
     # ================================================================ selection and sync
@@ -863,7 +863,7 @@ class MainWindow(QMainWindow):
         if self.editor is not None:
             self.editor.show_period_note(text)
         self.status(f"Reporting period moved to {now.label} ({label} has nothing in "
-                     f"{was.label}).")
+                    f"{was.label}).")
 
     def _grid_cell_chosen(self, item_id: int, period_id: int | None) -> None:
         if self._syncing:
@@ -927,10 +927,18 @@ class MainWindow(QMainWindow):
         self._update_actions()
         return True
 
-    def _sync_views(self) -> None:
-        """Point the tree, grid and period box at the current selection without re-entering."""
-        self._syncing = True
+    @contextlib.contextmanager
+    def _quietly(self) -> Iterator[None]:
+        """Move the views without their signals moving the selection back (re-entering)."""
+        syncing, self._syncing = self._syncing, True
         try:
+            yield
+        finally:
+            self._syncing = syncing
+
+    def _sync_views(self) -> None:
+        """Point the tree, grid and period box at the current selection."""
+        with self._quietly():
             if self.current_item is not None:
                 index = self.tree_model.index_for_item(self.current_item)
             elif self.current_inspection is not None:
@@ -945,36 +953,25 @@ class MainWindow(QMainWindow):
                 self.tree.clearSelection()
             self._sync_grid_selection()
             self._sync_period_combo()
-        finally:
-            self._syncing = False
 
     def _sync_grid_selection(self) -> None:
-        syncing, self._syncing = self._syncing, True
-        try:
+        with self._quietly():
             if self.current_item is not None:
                 self.grid.select_cell(self.current_item, self.current_period)
             else:
                 self.grid.clearSelection()
-        finally:
-            self._syncing = syncing
 
     def _sync_period_combo(self) -> None:
-        syncing, self._syncing = self._syncing, True
-        try:
+        with self._quietly():
             at = self.period_combo.findData(self.current_period)
             if at >= 0 and at != self.period_combo.currentIndex():
                 self.period_combo.setCurrentIndex(at)
-        finally:
-            self._syncing = syncing
 
     def _refresh_periods(self) -> None:
-        syncing, self._syncing = self._syncing, True
-        try:
+        with self._quietly():
             self.period_combo.clear()
             for p in self.grid_model.periods:
                 self.period_combo.addItem(p.label, p.id)
-        finally:
-            self._syncing = syncing
         if self.current_period not in {p.id for p in self.grid_model.periods}:
             periods = self.grid_model.periods
             self.current_period = periods[-1].id if periods else None

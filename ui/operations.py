@@ -50,15 +50,8 @@ class Window(Protocol):
     def show_error(self, text: str, title: str = "ragdesk") -> None: ...
     def status(self, text: str, timeout: int = 6000) -> None: ...
 
-    def can_leave(self) -> bool:
-        """Whether the editor's typed text is saved (or there is none): False keeps the
-        person where they are."""
-        ...
-
-    def period(self, period_id: int | None) -> Period | None:
-        """The period as shown (None if the views do not know it)."""
-        ...
-
+    def can_leave(self) -> bool: ...  # the editor's text is saved (False: stay put)
+    def period(self, period_id: int | None) -> Period | None: ...  # as the grid shows it
     def item_label(self, item_id: int) -> str: ...
     def select_item(self, item_id: int, period_id: int | None) -> bool: ...
     def select_inspection(self, inspection_id: int) -> bool: ...
@@ -66,6 +59,7 @@ class Window(Protocol):
 
 
 def _commands() -> ModuleType:
+    """The undoable commands, imported on first use (not with the first frame)."""
     from . import commands
     return commands
 
