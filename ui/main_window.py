@@ -532,14 +532,11 @@ class MainWindow(QMainWindow):
             act.setEnabled(writable)
         self.act_add_item.setEnabled(writable and self._panes_built and bool(self.tree_model.rowCount()))
         self.act_duplicate.setEnabled(writable and has_item)
-        for act in (self.act_delete, self.act_move_up, self.act_move_down):
-            act.setEnabled(writable and has_selection)
-        if not self._panes_built:
-            return
-        self.act_move_up.setEnabled(self.act_move_up.isEnabled()
-                                    and self.tree_model.grouping == "inspection")
-        self.act_move_down.setEnabled(self.act_move_down.isEnabled()
-                                      and self.tree_model.grouping == "inspection")
+        self.act_delete.setEnabled(writable and has_selection)
+        # moving changes the order within inspections: only while the tree shows that order
+        in_order = self._panes_built and self.tree_model.grouping == "inspection"
+        for act in (self.act_move_up, self.act_move_down):
+            act.setEnabled(writable and has_selection and in_order)
 
     def _update_counts(self) -> None:
         store = self.store
@@ -1185,14 +1182,10 @@ class MainWindow(QMainWindow):
             if callable(method):
                 method()
             return
-        from .grid_model import ITEM_ID_ROLE
-
         index = self.grid.currentIndex()
-        period = self.grid_model.period_at(index.column()) if index.isValid() else None
-        item_id = index.data(ITEM_ID_ROLE) if index.isValid() else None
         shown = index.data(Qt.ItemDataRole.DisplayRole) if index.isValid() else ""
-        cell = (int(item_id), period.id) if item_id is not None and period is not None else None
-        self.operations.grid_clipboard(what, cell, str(shown or ""), self.grid_model.scale.enabled)
+        self.operations.grid_clipboard(what, self.grid.cell_at(index), str(shown or ""),
+                                       self.grid_model.scale.enabled)
 
     # ================================================================ tree menu
 
