@@ -152,7 +152,7 @@ def run(path: str, repeat: int) -> dict[str, Any]:
         before = len(store.periods())
         for n in range(max(2, repeat // 2)):
             window.ask_period = lambda _s, n=n: PeriodValues(f"Bench {n} {time.time_ns()}", "", "")  # type: ignore[method-assign]
-            add("add_period", timed(window.new_period, app))
+            add("add_period", timed(window.operations.new_period, app))
         if len(store.periods()) == before:
             missing["add_period"] = "the window did not add a period"
 

@@ -217,7 +217,7 @@ def run_size(share: Share, path: Path, budget: float, known: dict[str, int]) -> 
     def rate() -> None:
         current = store.assessment(item_id=items[1], period_id=period.id)
         now = current.rag if current else None
-        window.rate(items[1], period.id, rags[(rags.index(now) + 1) % 3] if now in rags else "AMBER")
+        window.operations.rate(items[1], period.id, rags[(rags.index(now) + 1) % 3] if now in rags else "AMBER")
         settle()
 
     record("rate a cell", rate)

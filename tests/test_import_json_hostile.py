@@ -214,14 +214,14 @@ def test_the_window_names_ignored_keys_and_refuses_utf16_in_one_message(
     source = tmp_path / "extra.json"
     source.write_text(json.dumps({"inspections": [{"title": "Custody", "rating": "RED"}]}),
                       encoding="utf-8")
-    task = window.import_json(str(source))
+    task = window.file_actions.import_json(str(source))
     qtbot.waitUntil(lambda: task.finished, timeout=20000)
     assert "Ignored 1 key that ragdesk does not know: inspections[0].rating" in \
         window.statusBar().currentMessage()
 
     before = _digest(sample_path)
     source.write_bytes(json.dumps({"inspections": [{"title": "Custody"}]}).encode("utf-16"))
-    task = window.import_json(str(source))
+    task = window.file_actions.import_json(str(source))
     qtbot.waitUntil(lambda: task.finished, timeout=20000)
     assert len(warnings) == 1 and "UTF-16" in warnings[0] and "\n" not in warnings[0]
     assert _digest(sample_path) == before

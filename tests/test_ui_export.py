@@ -105,7 +105,7 @@ def test_excel_tracker_and_csv_from_the_menu(qtbot, window: MainWindow, tmp_path
     assert sheet.max_row == 62 and sheet["L2"].value == "GREEN"
 
     csv_path = tmp_path / "tracker.csv"
-    task = window.export("csv", str(csv_path))
+    task = window.file_actions.export("csv", str(csv_path))
     assert task is not None
     qtbot.waitUntil(lambda: task.finished, timeout=30_000)
     assert csv_path.read_bytes().startswith(b"\xef\xbb\xbfinspection,kind,")
@@ -115,7 +115,7 @@ def test_excel_tracker_and_csv_from_the_menu(qtbot, window: MainWindow, tmp_path
 
 def test_an_export_that_cannot_be_written_is_a_message(qtbot, window: MainWindow, tmp_path: Path,
                                                        warnings: list[str]) -> None:
-    task = window.export("xlsx", str(tmp_path / "gone" / "t.xlsx"))
+    task = window.file_actions.export("xlsx", str(tmp_path / "gone" / "t.xlsx"))
     assert task is not None
     qtbot.waitUntil(lambda: task.finished, timeout=30_000)
     assert warnings and warnings[0].startswith("Could not write the Excel tracker to")

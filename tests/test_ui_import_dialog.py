@@ -40,7 +40,7 @@ def _cells(dialog: ImportDialog, column: int) -> list[str]:
 def test_preview_shows_items_unticking_leaves_one_out_and_undo_removes_all(
         qtbot, window: MainWindow, tmp_path: Path) -> None:
     doc = update_report_docx(tmp_path / "appendix.docx", VETTING)
-    dialog = window.import_file(str(doc))
+    dialog = window.file_actions.import_file(str(doc))
     assert isinstance(dialog, ImportDialog)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -63,7 +63,7 @@ def test_preview_shows_items_unticking_leaves_one_out_and_undo_removes_all(
                          Qt.ItemDataRole.CheckStateRole)
     assert "32 new" in dialog.summary.text()
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.import_task is not None and window.import_task.finished,
+    qtbot.waitUntil(lambda: window.file_actions.import_task is not None and window.file_actions.import_task.finished,
                     timeout=20000)
     with _reader(window) as db:
         items = db.items()
@@ -85,7 +85,7 @@ def test_cancel_writes_nothing(qtbot, window: MainWindow, tmp_path: Path) -> Non
     assert window.store is not None
     db_path = Path(window.store.path)
     before = db_path.read_bytes()
-    dialog = window.import_file(str(doc))
+    dialog = window.file_actions.import_file(str(doc))
     assert isinstance(dialog, ImportDialog)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -96,14 +96,14 @@ def test_cancel_writes_nothing(qtbot, window: MainWindow, tmp_path: Path) -> Non
     assert "14 new" in dialog.summary.text()
     assert [p for p in dialog.period_edits] == ["Jan 2024", "Jun 2024"]
     dialog.reject()
-    assert window.import_task is None
+    assert window.file_actions.import_task is None
     assert db_path.read_bytes() == before
 
 
 def test_spreadsheet_mapping_is_editable_and_remembered(
         qtbot, window: MainWindow, tmp_path: Path, settings: QSettings) -> None:
     book = tracker_xlsx(tmp_path / "tracker.xlsx", VETTING)
-    dialog = window.import_file(str(book))
+    dialog = window.file_actions.import_file(str(book))
     assert isinstance(dialog, ImportDialog)
     qtbot.addWidget(dialog)
     assert dialog.mapping_box.isVisibleTo(dialog)
@@ -117,13 +117,13 @@ def test_spreadsheet_mapping_is_editable_and_remembered(
     edit.setText("Jul 2023")
     edit.editingFinished.emit()
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.import_task is not None and window.import_task.finished,
+    qtbot.waitUntil(lambda: window.file_actions.import_task is not None and window.file_actions.import_task.finished,
                     timeout=20000)
     with _reader(window) as db:
         assert db.counts()["items"] == 33
         assert all(not a.update for a in db.assessments())
     # the next file of this layout opens with the corrected mapping
-    again = window.import_file(str(book))
+    again = window.file_actions.import_file(str(book))
     assert isinstance(again, ImportDialog)
     qtbot.addWidget(again)
     assert again.mapping_combos["update"].currentData() == -1
@@ -137,7 +137,7 @@ def test_a_bad_file_is_refused_with_a_message(window: MainWindow, tmp_path: Path
                                               warnings: list[str]) -> None:
     bad = tmp_path / "broken.docx"
     bad.write_bytes(b"PK\x03\x04 not really")
-    assert window.import_file(str(bad)) is None
+    assert window.file_actions.import_file(str(bad)) is None
     assert warnings and "not a readable Word document" in warnings[-1]
 
 
@@ -159,11 +159,11 @@ def test_a_json_export_is_added_after_a_question(qtbot, window: MainWindow, tmp_
         return QMessageBox.StandardButton.No if len(asked) == 1 else QMessageBox.StandardButton.Yes
 
     monkeypatch.setattr(QMessageBox, "question", question)
-    assert window.import_file(str(export)) is None  # answered No: nothing happens
+    assert window.file_actions.import_file(str(export)) is None  # answered No: nothing happens
     with _reader(window) as db:
         assert db.counts()["items"] == 0
-    window.import_file(str(export))
-    qtbot.waitUntil(lambda: window._tasks and all(t.finished for t in window._tasks), timeout=20000)
+    window.file_actions.import_file(str(export))
+    qtbot.waitUntil(lambda: window.file_actions.tasks and all(t.finished for t in window.file_actions.tasks), timeout=20000)
     with _reader(window) as db:
         assert db.counts()["items"] == 47
     assert "unit.json" in asked[0]

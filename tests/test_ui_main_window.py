@@ -118,7 +118,7 @@ def test_delete_clears_a_rating_and_blue_needs_enabling(
     assert "BLUE" in window.statusBar().currentMessage()
     with _reader(sample_path) as db:
         assert db.assessment(rec13, jul.id).rag == "AMBER"
-    window.apply_properties({"document_owner": "Claire <Heath> & Co"}, blue=True)
+    window.file_actions.apply_properties({"document_owner": "Claire <Heath> & Co"}, blue=True)
     qtbot.keyClick(window.grid, Qt.Key.Key_B)
     qtbot.keyClick(window.grid, Qt.Key.Key_Delete)
     with _reader(sample_path) as db:
@@ -442,11 +442,11 @@ def test_report_actions_pass_the_filtered_items_and_period(
 def test_export_and_import_run_in_the_background(
         qtbot, window: MainWindow, tmp_path: Path, sample_path: Path, warnings: list[str]) -> None:
     target = tmp_path / "out.json"
-    task = window.export("json", str(target))
+    task = window.file_actions.export("json", str(target))
     qtbot.waitUntil(lambda: task.finished, timeout=10000)
     assert '"format": "ragdesk"' in target.read_text(encoding="utf-8")
     csv_target = tmp_path / "out.csv"
-    task = window.export("csv", str(csv_target))
+    task = window.file_actions.export("csv", str(csv_target))
     qtbot.waitUntil(lambda: task.finished, timeout=10000)
     with csv_target.open(encoding="utf-8-sig", newline="") as f:
         header, *rows = list(csv.reader(f))
@@ -455,7 +455,7 @@ def test_export_and_import_run_in_the_background(
     unrated = [i for i in window.store.items() if i.id not in rated]
     assert len(rows) == len(window.store.assessments()) + len(unrated)  # one per item and period
 
-    task = window.import_json(str(target))
+    task = window.file_actions.import_json(str(target))
     qtbot.waitUntil(lambda: task.finished, timeout=20000)
     with _reader(sample_path) as db:
         assert db.counts()["items"] == 94
@@ -464,7 +464,7 @@ def test_export_and_import_run_in_the_background(
     bad = tmp_path / "bad.json"
     bad.write_text('{"format": "ragdesk", "version": 1, "inspections": [{"items": 5}]}',
                    encoding="utf-8")
-    task = window.import_json(str(bad))
+    task = window.file_actions.import_json(str(bad))
     qtbot.waitUntil(lambda: task.finished, timeout=10000)
     assert warnings
     with _reader(sample_path) as db:
@@ -576,7 +576,7 @@ def test_new_file_then_inspection_item_period_and_rating(
     header = window.grid_model.headerData(window.grid_model.column_of_period(period.id),
                                           Qt.Orientation.Horizontal)
     assert header == "Mar 2025\nR1 A1\nG0"  # two counts to a line: columns stay narrow
-    window._fill_recent()
+    window.file_actions.fill_recent(window.recent_menu)
     assert any("Our force 2025.db" in a.text() for a in window.recent_menu.actions())
 
 
@@ -585,7 +585,7 @@ def test_rename_and_delete_a_period_with_undo(window: MainWindow, sample_path: P
     jan = store.period_by_label("Jan 2024")
     columns = window.grid_model.columnCount()
     window.ask_text = lambda *a, **k: "January 2024 <draft> & final"  # type: ignore[method-assign]
-    window.rename_period(jan.id)
+    window.operations.rename_period(jan.id)
     with _reader(sample_path) as db:
         assert db.period(jan.id).label == "January 2024 <draft> & final"
     col = window.grid_model.column_of_period(jan.id)
@@ -602,7 +602,7 @@ def test_rename_and_delete_a_period_with_undo(window: MainWindow, sample_path: P
         setattr(store, name, lambda *a, real=real, **k: (
             cursors.append(QApplication.overrideCursor() and QApplication.overrideCursor().shape()),
             real(*a, **k))[1])
-    window.delete_period(jan.id)
+    window.operations.delete_period(jan.id)
     with _reader(sample_path) as db:
         assert db.period_by_label("Jan 2024") is None
     assert window.grid_model.columnCount() == columns - 1

@@ -108,7 +108,7 @@ def test_overview_follows_a_new_rating(qtbot, window: MainWindow) -> None:
     panel.inspection.setCurrentIndex(panel.inspection.findData(_peel_id(store)))
     jun = store.period_by_label("Jun 2024")
     afi1 = next(i.id for i in store.items(_peel_id(store)) if i.number == "1")
-    assert window.rate(afi1, jun.id, "RED")
+    assert window.operations.rate(afi1, jun.id, "RED")
     qtbot.waitUntil(lambda: panel.trend.segment_rect("Jun 2024", "RED") is not None)
     bar = next(b for b in panel.trend.bars if b.label == "Jun 2024")
     assert {s.name: s.count for s in bar.segments} == {"AMBER": 4, "GREEN": 9, "RED": 1}

@@ -24,7 +24,7 @@ def peel_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _open_dialog(qtbot, window: MainWindow, monkeypatch, path: Path) -> ReportImportDialog:
     monkeypatch.setattr(report_import_dialog, "ask_pdf_path", lambda *_a: str(path))
     window.act_new_from_report.trigger()
-    dialog = window.report_import
+    dialog = window.file_actions.report_import
     qtbot.waitUntil(lambda: dialog.reading is not None and dialog.reading.finished, timeout=20000)
     return dialog
 
@@ -140,7 +140,7 @@ def test_a_password_protected_pdf_is_refused_and_nothing_written(
 def test_pasted_text_fills_the_same_preview(qtbot, window: MainWindow, monkeypatch) -> None:
     monkeypatch.setattr(report_import_dialog, "ask_pdf_path", lambda *_a: None)
     window.act_new_from_report.trigger()
-    dialog = window.report_import
+    dialog = window.file_actions.report_import
     qtbot.waitUntil(lambda: dialog.isVisible())
     text = ("Force report\n\nArea for improvement 1\nThe force needs to do more.\n\n"
             "Recommendation 2\nWith immediate effect, the force should:\n• act; and\n"
@@ -202,8 +202,8 @@ def test_a_refused_save_keeps_the_dialog_open_and_writes_nothing(
 def test_file_import_of_a_pdf_opens_the_report_preview(qtbot, window: MainWindow,
                                                        peel_pdf: Path) -> None:
     """File > Import… takes every kind of file: a published report goes to its own preview."""
-    assert window.import_file(str(peel_pdf)) is None  # no records preview for a PDF
-    dialog = window.report_import
+    assert window.file_actions.import_file(str(peel_pdf)) is None  # no records preview for a PDF
+    dialog = window.file_actions.report_import
     assert isinstance(dialog, ReportImportDialog) and dialog.isVisible()
     qtbot.waitUntil(lambda: dialog.reading is not None and dialog.reading.finished, timeout=20000)
     assert dialog.model.rowCount() == 19

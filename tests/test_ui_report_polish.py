@@ -56,7 +56,7 @@ def test_properties_set_the_files_marking(qtbot, sample_path: Path, settings: QS
     assert dialog.marking.currentData() == "OFFICIAL"
     dialog.marking.setCurrentIndex(dialog.marking.findData("OFFICIAL-SENSITIVE"))
     values, blue = dialog.values()
-    window.apply_properties(values, blue)
+    window.file_actions.apply_properties(values, blue)
     with Store.open(sample_path, read_only=True) as reader:
         assert reader.settings()["report_marking"] == "OFFICIAL-SENSITIVE"
     chosen = ReportDialog(window, window.store, action="pdf")

@@ -30,7 +30,7 @@ def test_undo_and_redo_buttons_stay_short(qtbot, window: MainWindow) -> None:
     undo, redo = _button(window, window.tool_undo), _button(window, window.tool_redo)
     assert not undo.isEnabled() and not redo.isEnabled()
     widths = (undo.sizeHint().width(), redo.sizeHint().width())
-    assert window.rate(rec13, jul.id, "RED")
+    assert window.operations.rate(rec13, jul.id, "RED")
     assert undo.isEnabled() and undo.text() == "Undo"
     assert (undo.sizeHint().width(), redo.sizeHint().width()) == widths  # no jump
     # the whole text: in the tooltip and in the Edit menu

@@ -48,7 +48,7 @@ def test_rating_column_follows_the_toolbar_period(qtbot, window: MainWindow) -> 
     assert model.index_for_item(item.id).siblingAtColumn(COL_RAG).data() == "RED"
     assert model.headerData(COL_RAG, Qt.Orientation.Horizontal) == "RAG Jan 2024"
     # clearing the rating in the period shown clears it in the tree (issue 19's Rec 7)
-    window.rate(item.id, jan.id, None)
+    window.operations.rate(item.id, jan.id, None)
     assert model.index_for_item(item.id).siblingAtColumn(COL_RAG).data() == "Not rated"
     window.act_undo.trigger()
     assert model.index_for_item(item.id).siblingAtColumn(COL_RAG).data() == "RED"
@@ -76,7 +76,7 @@ def test_headings_sort_within_each_group(qtbot, window: MainWindow) -> None:
     # the sort follows a new rating
     g = next(g for g in range(groups) if _column(window, g, COL_RAG)[0] != "Not rated")
     first = model.index(0, 0, model.index(g, 0)).data(ITEM_ID_ROLE)
-    window.rate(int(first), jun.id, None)
+    window.operations.rate(int(first), jun.id, None)
     shown = _column(window, g, COL_RAG)
     assert shown == sorted(shown, key=order.index) and shown[-1] == "Not rated"
     assert model.index_for_item(int(first)).row() == len(shown) - 1  # moved to the end

@@ -380,31 +380,21 @@ class GridView(QTableView):
         """The right-click menu of a cell: one entry per rating with its key, so the
         one-key rating is found by anyone who right-clicks, not only by who reads the
         status bar."""
-        model = self.grid_model()
-        item_id = index.data(ITEM_ID_ROLE) if index.isValid() else None
-        period = model.period_at(index.column()) if index.isValid() else None
+        cell = self.cell_at(index)
         menu = QMenu(self)
-        ratable = item_id is not None and period is not None
-        if not ratable:
+        if cell is None:
             hint = menu.addAction("Choose a cell under a reporting period to rate it")
             hint.setEnabled(False)
-        for rating in model.scale.enabled:
-            action = menu.addAction(f"Rate {rating.code}\t{rating.letter}")
-            action.setEnabled(ratable)
-            if ratable:
-                assert period is not None
-                action.triggered.connect(
-                    lambda _c=False, i=int(item_id), p=period.id, code=rating.code:
-                    self.rate_requested.emit(i, p, code))
-        clear = menu.addAction("Clear Rating\tDelete")
-        clear.setEnabled(ratable)
-        if ratable:
-            assert period is not None
-            clear.triggered.connect(lambda _c=False, i=int(item_id), p=period.id:
-                                    self.rate_requested.emit(i, p, None))
+        choices = [(r.code, f"Rate {r.code}\t{r.letter}") for r in self.grid_model().scale.enabled]
+        for code, text in [*choices, (None, "Clear Rating\tDelete")]:
+            action = menu.addAction(text)
+            action.setEnabled(cell is not None)
+            if cell is not None:
+                action.triggered.connect(lambda _c=False, at=cell, code=code:
+                                         self.rate_requested.emit(*at, code))
         menu.addSeparator()
         edit = menu.addAction("Write the Update…\tEnter")
-        edit.setEnabled(item_id is not None)
+        edit.setEnabled(index.isValid() and index.data(ITEM_ID_ROLE) is not None)
         edit.triggered.connect(lambda _c=False: self.edit_requested.emit())
         return menu
 
@@ -466,17 +456,21 @@ class GridView(QTableView):
             return
         super().keyPressEvent(event)
 
+    def cell_at(self, index: AnyIndex) -> tuple[int, int] | None:
+        """(item id, period id) of a rating cell; None for a heading row or another column."""
+        period = self.grid_model().period_at(index.column()) if index.isValid() else None
+        item_id = index.data(ITEM_ID_ROLE) if period is not None else None
+        return (int(item_id), period.id) if item_id is not None and period is not None else None
+
     def _rate_key(self, event: QKeyEvent) -> None:
         model = self.grid_model()
-        index = self.currentIndex()
-        item_id = index.data(ITEM_ID_ROLE) if index.isValid() else None
-        period = model.period_at(index.column()) if index.isValid() else None
-        if item_id is None or period is None:
+        cell = self.cell_at(self.currentIndex())
+        if cell is None:
             self.message.emit("Choose a cell under a reporting period first, then press "
                               "R, A or G.")
             return
         if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
-            self.rate_requested.emit(int(item_id), period.id, None)
+            self.rate_requested.emit(*cell, None)
             return
         rating = model.scale.by_letter(event.text() or chr(event.key()))
         if rating is None:
@@ -485,4 +479,4 @@ class GridView(QTableView):
                     if event.key() == Qt.Key.Key_B else "")
             self.message.emit(f"Press {letters} to rate, or Delete to clear.{hint}")
             return
-        self.rate_requested.emit(int(item_id), period.id, rating.code)
+        self.rate_requested.emit(*cell, rating.code)
