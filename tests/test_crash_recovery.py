@@ -7,7 +7,6 @@ save, nothing half-written, and the same save succeeds once access returns.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing as mp
 import os
 import sqlite3
 import stat
@@ -16,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from crash_support import CTX, leave_hot_journal
 
 from ragdesk import backup, schema
 from ragdesk.errors import Damaged, FileProblem, NewerSchema, NotRagdesk, NotSQLite, ReadOnly
@@ -96,17 +96,7 @@ def test_hot_journal_from_a_crashed_writer_is_rolled_back_on_open(sample_path: P
     with Store.open(sample_path) as store:
         item = store.items()[0]
         store.update_item(item.id, lead="committed")
-    child = os.fork() if hasattr(os, "fork") else None
-    if child is None:
-        pytest.skip("needs fork")
-    if child == 0:  # the crashing writer: big uncommitted change, then die without cleanup
-        conn = sqlite3.connect(sample_path, isolation_level=None)
-        conn.execute("PRAGMA cache_size = 2")  # tiny cache: changed pages spill into the file
-        conn.execute("BEGIN IMMEDIATE")
-        conn.execute("UPDATE items SET lead = 'never committed', text = ?", ("z" * 5000,))
-        os._exit(0)  # no COMMIT, no ROLLBACK: the journal is left behind
-    os.waitpid(child, 0)
-    assert Path(f"{sample_path}-journal").stat().st_size > 0  # a hot journal was left behind
+    leave_hot_journal(sample_path)  # a crashing writer: big uncommitted change, then dies
     spoiled = digest(sample_path)
     with Store.open(sample_path) as store:
         assert store.item(item.id).lead == "committed"
@@ -150,7 +140,7 @@ def _save_after_it_turns_read_only(path: str, go, done, results) -> None:
 
 @pytest.mark.skipif(os.name == "nt", reason="POSIX permissions")
 def test_file_made_read_only_while_open(sample_path: Path) -> None:
-    ctx = mp.get_context("fork")
+    ctx = CTX
     share = Path(tempfile.mkdtemp(prefix="ragdesk-share-"))
     try:
         share.chmod(0o777)
