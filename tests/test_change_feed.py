@@ -12,7 +12,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
 
 from ragdesk import store as store_module
 from ragdesk.store import Change, Identity, Store
@@ -79,13 +78,10 @@ def test_an_idle_poll_runs_no_sql_at_all(qtbot, sample_store: Store, monkeypatch
 
 
 @pytest.fixture
-def window(qtbot, sample_path: Path, tmp_path: Path) -> MainWindow:
-    w = MainWindow(settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(w)
-    w.show()
-    assert w.open_path(sample_path)
-    w.bridge._timer.stop()  # polled by hand
-    return w
+def window(window: MainWindow) -> MainWindow:
+    """The conftest window, polled by hand: its poll timer stopped."""
+    window.bridge._timer.stop()
+    return window
 
 
 def test_the_window_refreshes_only_what_a_colleague_changed(window: MainWindow,

@@ -4,23 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QMessageBox
-
 from ragdesk.store import Identity, Store
 from ragdesk.ui.history_view import attach_history_dock
 from ragdesk.ui.main_window import MainWindow
-
-
-@pytest.fixture
-def window(qtbot, sample_path: Path, tmp_path: Path, monkeypatch) -> MainWindow:
-    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: QMessageBox.StandardButton.Ok)
-    w = MainWindow(settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(w)
-    w.show()
-    assert w.open_path(sample_path)
-    return w
 
 
 def test_history_dock_follows_selection_and_colleagues(qtbot, window: MainWindow,

@@ -17,14 +17,11 @@ VETTING, PEEL = sample_data()["inspections"]
 
 
 @pytest.fixture
-def window(qtbot, tmp_path: Path, settings: QSettings, warnings: list[str]) -> MainWindow:
+def window_file(tmp_path: Path) -> Path:
+    """A new, empty file: what a unit imports its tracker into."""
     db = tmp_path / "unit.db"
     Store.create(db).close()
-    w = MainWindow(settings=settings)
-    qtbot.addWidget(w)
-    w.show()
-    assert w.open_path(db)
-    return w
+    return db
 
 
 def _reader(window: MainWindow) -> Store:
