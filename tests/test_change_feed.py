@@ -14,17 +14,13 @@ from pathlib import Path
 import pytest
 
 from ragdesk import store as store_module
-from ragdesk.store import Change, Identity, Store
+from ragdesk.store import Change, Store
 from ragdesk.ui.bridge import StoreBridge
 from ragdesk.ui.main_window import MainWindow
 
 
-def colleague(path: Path) -> Store:
-    return Store.open(path, identity=Identity("bob", "PC-2"))
-
-
-def test_changes_since_names_what_a_colleague_changed(sample_path: Path) -> None:
-    with Store.open(sample_path) as mine, colleague(sample_path) as theirs:
+def test_changes_since_names_what_a_colleague_changed(sample_path: Path, reader) -> None:
+    with Store.open(sample_path) as mine, reader(sample_path, user="bob", host="PC-2") as theirs:
         seen = mine.last_audit_id()
         item = theirs.items()[3]
         period = theirs.periods()[-1]
@@ -49,8 +45,8 @@ def test_changes_since_names_what_a_colleague_changed(sample_path: Path) -> None
         assert mine.changes_since(mine.last_audit_id()) == (Change(), mine.last_audit_id())
 
 
-def test_a_restore_or_too_many_rows_means_refresh_everything(sample_path: Path) -> None:
-    with Store.open(sample_path) as mine, colleague(sample_path) as theirs:
+def test_a_restore_or_too_many_rows_means_refresh_everything(sample_path: Path, reader) -> None:
+    with Store.open(sample_path) as mine, reader(sample_path, user="bob", host="PC-2") as theirs:
         seen = mine.last_audit_id()
         theirs.log_event("restored from backup", "x.db")
         assert mine.changes_since(seen)[0] is None
@@ -85,13 +81,13 @@ def window(window: MainWindow) -> MainWindow:
 
 
 def test_the_window_refreshes_only_what_a_colleague_changed(window: MainWindow,
-                                                            sample_path: Path) -> None:
+                                                            sample_path: Path, reader) -> None:
     seen: list[Change] = []
     window.bridge.external_change.connect(seen.append)
     item_id = window.tree_model.item_ids()[5] if hasattr(window.tree_model, "item_ids") \
         else window.store.item_rows()[5].id
     period = window.store.periods()[-1]
-    with colleague(sample_path) as theirs:
+    with reader(sample_path, user="bob", host="PC-2") as theirs:
         theirs.set_rag(item_id, period.id, "RED")
     assert window.bridge.poll()
     assert seen == [Change(items=frozenset({item_id}),
@@ -116,10 +112,10 @@ def test_a_save_inside_a_refresh_is_its_own_write_transaction(sample_store: Stor
 
 
 def test_the_window_shows_a_colleagues_new_item_and_period(window: MainWindow,
-                                                           sample_path: Path) -> None:
+                                                           sample_path: Path, reader) -> None:
     rows = window.tree_model.rowCount()
     inspection = window.store.inspections()[0]
-    with colleague(sample_path) as theirs:
+    with reader(sample_path, user="bob", host="PC-2") as theirs:
         new_inspection = theirs.add_inspection("Bob's new inspection")
         theirs.add_item(new_inspection.id, "afi", "1", text="<p>Bob's new AFI</p>")
         theirs.add_period("Dec 2026", carry_forward=False)
