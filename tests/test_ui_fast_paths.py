@@ -211,11 +211,8 @@ def test_deleting_and_renaming_a_period_touch_one_column(qtbot, qtmodeltester,
     qtmodeltester.check(model)
 
 
-def test_new_period_in_the_window_keeps_the_grid_and_selects_the_new_column(
-        qtbot, sample_path: Path, settings: QSettings) -> None:
+def test_new_period_in_the_window_keeps_the_grid_and_selects_the_new_column(window) -> None:
     from ragdesk.ui.dialogs import PeriodValues
-    window = launch.start(str(sample_path), settings=settings)
-    qtbot.addWidget(window)
     item = window.store.items()[0]
     window.select_item(item.id, window.current_period)
     resets: list[bool] = []
