@@ -18,6 +18,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from windows_sim import held_open  # noqa: E402, F401 - a fixture for every test module
 
+from ragdesk.domain import ItemKind  # noqa: E402
 from ragdesk.sample import build_sample  # noqa: E402
 from ragdesk.store import Identity, Store  # noqa: E402
 
@@ -50,6 +51,18 @@ def empty_store(tmp_path: Path) -> Iterator[Store]:
     store = Store.create(tmp_path / "empty.db", identity=Identity(user="tester", host="test-host"))
     yield store
     store.close()
+
+
+@pytest.fixture
+def one_item(empty_store: Store):
+    """An empty file with one thematic inspection, Recommendation 13 and one period:
+    (store, inspection, item, period)."""
+    inspection = empty_store.add_inspection("An inspection of vetting", kind="thematic")
+    item = empty_store.add_item(inspection.id, ItemKind.RECOMMENDATION, "13",
+                                text="<p>By 31 October 2023, forces should act.</p>",
+                                deadline="31/10/2023")
+    period = empty_store.add_period("Jul 2023", date="2023-07-31")
+    return empty_store, inspection, item, period
 
 
 @pytest.fixture

@@ -86,3 +86,16 @@ def test_a_sidecar_that_cannot_be_written_never_stops_a_save(sample_store: Store
     os.mkdir(presence.sidecar(sample_store.path))  # a folder where the sidecar should be
     item = sample_store.items()[0]
     assert sample_store.update_item(item.id, expected_version=item.version, lead="ok").lead == "ok"
+
+
+def test_presence_guess_is_dropped_when_stale(tmp_path: Path) -> None:
+    import datetime as dt
+
+    db = str(tmp_path / "x.db")
+    assert presence.describe_holder(db) == ""
+    then = dt.datetime(2026, 1, 1, 9, 0, tzinfo=dt.UTC)
+    presence.note_writer(db, "carol", "PC-3", now=then)
+    assert "carol on PC-3" in presence.describe_holder(db, now=then + dt.timedelta(seconds=20))
+    assert presence.describe_holder(db, now=then + dt.timedelta(hours=3)) == ""
+    Path(presence.sidecar(db)).write_text("{garbage")
+    assert presence.describe_holder(db) == ""

@@ -13,6 +13,7 @@ statement that runs away.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import sqlite3
 import time
@@ -20,11 +21,14 @@ from pathlib import Path
 
 import pytest
 
-from ragdesk import schema
+from ragdesk import backup, schema
 from ragdesk import store as store_module
 from ragdesk.cli import main
-from ragdesk.errors import Damaged, RagdeskError
-from ragdesk.store import Store
+from ragdesk.errors import (
+    Damaged,
+    RagdeskError,
+)
+from ragdesk.store import Identity, Store
 
 ENDLESS = ("SELECT count(*) FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 "
            "FROM c) SELECT x FROM c)")
@@ -137,3 +141,106 @@ def test_a_runaway_statement_is_stopped_with_a_clear_error(sample_store: Store, 
         sample_store.update_item(item.id, expected_version=item.version, lead="someone")
     assert time.monotonic() - started < 60
     assert sample_store.item(item.id).lead == item.lead  # rolled back, nothing half-saved
+
+
+def test_good_file_carries_our_application_id(sample_path: Path) -> None:
+    _, version, app_id = schema.read_header(str(sample_path))
+    assert (version, app_id) == (schema.SCHEMA_VERSION, schema.APPLICATION_ID)
+
+
+AT = dt.datetime(2026, 11, 23, 10, 30, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def store(sample_path: Path):
+    s = Store.open(sample_path, identity=Identity(user="dana", host="PC-11"), clock=lambda: AT)
+    yield s
+    s.close()
+
+
+def _version_1_file(path: Path) -> None:
+    """A file as ragdesk 1 wrote it: schema 1, audit rows without item_id."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("BEGIN")
+    schema.MIGRATIONS[0](conn)
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
+    conn.execute("INSERT INTO inspections (id, title) VALUES (1, 'PEEL 2023')")
+    conn.execute("INSERT INTO items (id, inspection_id, kind, number) VALUES (7, 1, 'afi', '1')")
+    conn.execute("INSERT INTO periods (id, label) VALUES (1, 'Jul 2023')")
+    conn.execute("INSERT INTO assessments (id, item_id, period_id, rag) VALUES (3, 7, 1, 'RED')")
+    conn.execute("INSERT INTO evidence (id, item_id, name, size, data) VALUES (5, 7, 'a.txt', 1, x'61')")
+    for entity, record, field in (("item", 7, "created"), ("assessment", 3, "rag"),
+                                  ("evidence", 5, "added"), ("period", 1, "created")):
+        conn.execute("INSERT INTO audit (at, user, host, entity, record_id, field) "
+                     "VALUES ('2023-07-01', 'old', 'PC-0', ?, ?, ?)", (entity, record, field))
+    conn.execute("COMMIT")
+    conn.close()
+
+
+def test_upgrading_a_version_1_file_links_old_audit_rows_to_items(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    _version_1_file(path)
+    store, problems = backup.open_with_backups(path, identity=Identity("new", "PC-1"))
+    with store:
+        assert store.migrated_from == 1 and problems == []
+        history = store.item_history(7)
+        assert [(e.entity, e.field) for e in history] == [
+            ("item", "created"), ("assessment", "rag"), ("evidence", "added")]
+        assert store.integrity_check() == "ok"
+        with pytest.raises(sqlite3.DatabaseError, match="cannot be changed"):
+            store.conn.execute("UPDATE audit SET user = 'x'")
+    kinds = [b.kind for b in backup.list_backups(path, tmp_path / "ragdesk-backups")]
+    assert "pre-migration" in kinds
+
+
+ME = Identity(user="tester", host="test-host")
+
+
+def texts(store: Store, item_id: int, period_id: int) -> tuple[str, str, str] | None:
+    a = store.assessment(item_id, period_id)
+    return None if a is None else (a.update, a.intent_and_implementation, a.impact)
+
+
+def stored(store: Store, item_id: int, period_id: int) -> sqlite3.Row:
+    """The raw row, to see whether it refers or owns its texts (the storage decision itself)."""
+    return store.conn.execute("SELECT * FROM assessments WHERE item_id = ? AND period_id = ?",
+                              (item_id, period_id)).fetchone()
+
+
+def _all_texts(store: Store) -> dict[tuple[int, int], tuple[str, str, str]]:
+    return {(a.item_id, a.period_id): (a.update, a.intent_and_implementation, a.impact)
+            for a in store.assessments()}
+
+
+def _version_3_file(path: Path) -> None:
+    """A file as ragdesk wrote schema 3: a period with full copies of the narratives."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("BEGIN")
+    for migration in schema.MIGRATIONS[:3]:
+        migration(conn)
+    conn.execute("PRAGMA user_version = 3")
+    conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
+    conn.execute("INSERT INTO inspections (id, title) VALUES (1, 'PEEL 2023')")
+    conn.execute("INSERT INTO items (id, inspection_id, kind, number) VALUES (7, 1, 'afi', '1')")
+    conn.execute("INSERT INTO periods (id, label, position) VALUES (1, 'Jul 2023', 0), (2, 'Jan 2024', 1)")
+    for aid, pid, draft in ((3, 1, 0), (4, 2, 1)):
+        conn.execute("INSERT INTO assessments (id, item_id, period_id, rag, update_text, intent, "
+                     "impact, draft) VALUES (?, 7, ?, 'RED', '<p>u</p>', '<p>i</p>', '<p>m</p>', ?)",
+                     (aid, pid, draft))
+    conn.execute("COMMIT")
+    conn.close()
+
+
+def test_a_schema_3_file_keeps_every_text_and_carries_by_reference_afterwards(tmp_path: Path) -> None:
+    path = tmp_path / "v3.db"
+    _version_3_file(path)
+    assert Store.check_file(path) == "ok"
+    with Store.open(path, identity=ME) as store:
+        assert store.migrated_from == 3 and store.schema_version() == schema.SCHEMA_VERSION == 4
+        assert _all_texts(store) == {(7, 1): ("<p>u</p>", "<p>i</p>", "<p>m</p>"),
+                                     (7, 2): ("<p>u</p>", "<p>i</p>", "<p>m</p>")}
+        jun = store.add_period("Jun 2024").id
+        assert texts(store, 7, jun) == ("<p>u</p>", "<p>i</p>", "<p>m</p>")
+        assert stored(store, 7, jun)["carried_from"] == 4  # the Jan copy owns its texts
+        assert store.integrity_check() == "ok"

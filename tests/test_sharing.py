@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
-import sqlite3
 import time
 from pathlib import Path
 
 import pytest
 
-from ragdesk import presence
 from ragdesk import store as store_module
 from ragdesk.errors import Conflict, Locked
 from ragdesk.store import Identity, Store
@@ -252,52 +250,3 @@ def test_file_locked_longer_than_the_timeout_says_so_and_names_the_holder(
     mine.close()
 
 
-def _exclusive_holder(path: str, ready, release) -> None:
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("BEGIN EXCLUSIVE")
-    ready.set()
-    release.wait(30)
-    conn.execute("ROLLBACK")
-    conn.close()
-
-
-def test_opening_a_file_held_exclusively_gives_a_clear_locked_error(sample_path: Path,
-                                                                    monkeypatch) -> None:
-    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_MS", 300)
-    ready, release = CTX.Event(), CTX.Event()
-    holder = CTX.Process(target=_exclusive_holder, args=(str(sample_path), ready, release))
-    holder.start()
-    try:
-        assert ready.wait(20)
-        with pytest.raises(Locked, match="stayed locked.*open it read-only"):
-            Store.open(sample_path)
-    finally:
-        release.set()
-        holder.join(timeout=30)
-    Store.open(sample_path).close()
-
-
-def test_presence_guess_is_dropped_when_stale(tmp_path: Path) -> None:
-    import datetime as dt
-
-    db = str(tmp_path / "x.db")
-    assert presence.describe_holder(db) == ""
-    then = dt.datetime(2026, 1, 1, 9, 0, tzinfo=dt.UTC)
-    presence.note_writer(db, "carol", "PC-3", now=then)
-    assert "carol on PC-3" in presence.describe_holder(db, now=then + dt.timedelta(seconds=20))
-    assert presence.describe_holder(db, now=then + dt.timedelta(hours=3)) == ""
-    Path(presence.sidecar(db)).write_text("{garbage")
-    assert presence.describe_holder(db) == ""
-
-
-def test_read_only_uri_handles_shared_drive_paths_and_odd_names(sample_path: Path) -> None:
-    from ragdesk.store import read_only_uri
-
-    assert read_only_uri(r"\\server\share\Unit files\plan.db", windows=True) == \
-        "file:////server/share/Unit%20files/plan.db?mode=ro"
-    assert read_only_uri(r"Z:\Unit\plan #2.db", windows=True) == "file:///Z:/Unit/plan%20%232.db?mode=ro"
-    odd = sample_path.with_name("HMICFRS plan #2 ?100% & co.db")
-    odd.write_bytes(sample_path.read_bytes())
-    with Store.open(odd, read_only=True) as store:
-        assert store.counts()["items"] == 47
-    assert Store.check_file(odd) == "ok"
