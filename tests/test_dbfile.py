@@ -1,4 +1,14 @@
-"""Opening files that are not good ragdesk databases: a clear error, and the file untouched."""
+"""The database file itself, before and around a Store (what ragdesk/dbfile.py will hold).
+
+Opening files that are not good ragdesk databases (text, empty, another program's,
+newer, damaged, truncated, read-only, missing, held exclusively by a colleague): a
+clear error and the file byte-for-byte untouched, a good backup offered. Creating
+never overwrites. ``save_copy`` copies through SQLite's backup API. Read-only URIs
+for shared-drive paths and odd names. A hot journal left by a killed writer: the
+read-only opens and commands say a save was interrupted, a normal open rolls it back
+(in each rollback-journal mode ragdesk may use: DELETE is ``store.JOURNAL_MODE``, the
+persistent TRUNCATE and PERSIST stay proven too).
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The ``<file>.writer`` sidecar is untrusted: a link, a FIFO or odd content never hurts a save.
+"""The ``<file>.writer`` sidecar is untrusted: a link, a FIFO or odd content never hurts a save;
+a stale guess of who holds the lock is dropped.
 
 Issue 17, finding 4: the sidecar used to be written with a plain ``open(..., "w")``
 while the write lock was held, so a symlink there made every save overwrite the

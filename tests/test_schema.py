@@ -1,14 +1,19 @@
-"""A crafted schema is refused, reported by ``check``, and can never hang a save (issue 17, 6).
+"""The schema a file must have, and the migrations that bring an older file to it.
 
-SQLite runs whatever triggers and views a file carries. A file edited with any
-SQLite tool could make every save spin while holding the write lock (an endless
-recursive CTE in a trigger on ``audit``), hang an export (a replaced view),
+A crafted schema is refused, reported by ``check``, and can never hang a save
+(issue 17, 6). SQLite runs whatever triggers and views a file carries. A file edited
+with any SQLite tool could make every save spin while holding the write lock (an
+endless recursive CTE in a trigger on ``audit``), hang an export (a replaced view),
 silently suppress the audit log (append-only triggers dropped, one deleting new
 rows added) or lack a table (tracebacks). Now: ``trusted_schema=OFF`` on every
 connection, the file's ``sqlite_master`` is compared with the schema this version
 of ragdesk makes (any difference refuses the open, leaving the file untouched),
 ``ragdesk check`` lists every difference, and a progress handler stops any single
 statement that runs away.
+
+Also: a new file carries ragdesk's application_id; a version 1 file's audit rows are
+linked to their items on upgrade; a schema 3 file keeps every text and carries
+forward by reference afterwards.
 """
 
 from __future__ import annotations

@@ -1,4 +1,13 @@
-"""The Store: what a user's actions do to the file, and what they may not do."""
+"""The Store's operations and transactions: what a user's actions do to the file, and
+what they may not do.
+
+Fields stored and read back, bad values refused, stale saves refused with the current
+record, delete and restore, moving and duplicating, a failed batch saving nothing,
+read-only stores refusing writes. The reads a view uses to refresh only what a change
+names give the same answers as the full reads. Write errors say what happened and
+lose nothing: the file turning read-only while open, the disk filling up during a
+save or an import. Carry-forward, audit and search have their own test_store_*.py.
+"""
 
 from __future__ import annotations
 
@@ -25,7 +34,7 @@ from ragdesk.errors import (
     ReadOnly,
     TooLarge,
 )
-from ragdesk.store import Change, Identity, Store
+from ragdesk.store import Identity, Store
 
 
 def test_fields_are_stored_and_read_back(one_item) -> None:
@@ -125,18 +134,6 @@ def test_moving_and_duplicating_items_keeps_order(empty_store: Store) -> None:
     assert [i.number for i in empty_store.items(inspection.id)] == ["4", "1", "2", "3"]
     copy = empty_store.duplicate_item(ids[0])
     assert [i.id for i in empty_store.items(inspection.id)][:3] == [ids[3], ids[0], copy.id]
-
-
-def test_listeners_hear_what_changed(one_item) -> None:
-    store, _, item, period = one_item
-    heard: list[Change] = []
-    store.listeners.append(heard.append)
-    store.set_rag(item.id, period.id, "GREEN")
-    assert heard[-1].assessments == {(item.id, period.id)}
-    with store.batch():
-        store.update_item(item.id, lead="a")
-        store.update_item(item.id, board="b")
-    assert heard[-1].items == {item.id} and len(heard) == 2
 
 
 def test_a_failed_batch_saves_nothing(one_item) -> None:
@@ -458,3 +455,14 @@ def test_opening_a_store_does_not_import_sqlite_utils(sample_path) -> None:
     out = subprocess.run([sys.executable, "-c", code, str(sample_path)], capture_output=True,
                          text=True, check=True).stdout.split()
     assert out == ["False", "Database", "True"]  # loaded on first use of Store.db only
+
+
+def test_a_save_inside_a_refresh_is_its_own_write_transaction(sample_store: Store) -> None:
+    item = sample_store.items()[0]
+    with sample_store.reading():
+        before = sample_store.item(item.id)
+        saved = sample_store.update_item(item.id, expected_version=before.version, lead="typed")
+        assert sample_store.item(saved.id).lead == "typed"  # reads on after the write
+    with Store.open(sample_store.path) as other:  # committed, not held in the read
+        assert other.item(item.id).lead == "typed"
+    assert not sample_store.conn.in_transaction

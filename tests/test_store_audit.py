@@ -1,4 +1,6 @@
-"""Every change is traced to a person, a machine and a time, old and new value included."""
+"""The Store's audit log: every change is traced to a person, a machine and a time,
+old and new value included, and the log itself cannot be changed.
+"""
 
 from __future__ import annotations
 

@@ -1,13 +1,14 @@
-"""Search indexing inside ``Store.batch()``: each touched item is indexed once, at the end."""
+"""The Store's search index: words found in text fields and narratives (whatever the
+query syntax), following deleted and restored periods; inside ``Store.batch()`` each
+touched item is indexed once, at the end.
+"""
 
 from __future__ import annotations
 
 import pytest
 
 from ragdesk.domain import ItemKind
-from ragdesk.errors import (
-    InvalidValue,
-)
+from ragdesk.errors import InvalidValue
 from ragdesk.store import Store
 
 
