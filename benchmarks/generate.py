@@ -26,7 +26,8 @@ from collections.abc import Callable
 
 from ragdesk import richtext as rt
 from ragdesk.domain import Deadline, ItemKind
-from ragdesk.store import Identity, Store
+from ragdesk.records import Identity
+from ragdesk.store import Store
 
 FORCE = "Northshire Police"
 

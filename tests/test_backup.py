@@ -1,17 +1,22 @@
-"""Rotating backups with the backup API, listing, pruning and restoring (ragdesk.backup)."""
+"""Rotating backups with the backup API, listing, pruning and restoring (ragdesk.backup);
+the next backup clears what a killed one left."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
+from crash_support import CTX
 
 from ragdesk import backup, dbfile, schema
 from ragdesk.errors import Damaged
-from ragdesk.store import Identity, Store
+from ragdesk.records import Identity
+from ragdesk.store import Store
 
 ME = Identity(user="tester", host="test-host")
 
@@ -197,3 +202,43 @@ def test_listing_ignores_other_files(sample_store: Store) -> None:
     (folder / "notes.txt").write_text("x")
     assert backup.list_backups(sample_store.path, folder) == []
     assert backup.list_backups(sample_store.path, folder / "missing") == []
+
+
+WHEN = dt.datetime(2026, 3, 1, 9, 30)
+
+
+def _killed_backup(source: str, partial: str) -> None:
+    """A backup that dies half-way: its ``.partial`` and a hot ``.partial-journal`` remain."""
+    dest = sqlite3.connect(partial, isolation_level=None)
+    sqlite3.connect(source).backup(dest)
+    dest.execute("PRAGMA cache_size = 2")
+    dest.execute("BEGIN IMMEDIATE")
+    dest.execute("UPDATE items SET text = ?", ("z" * 4000,))
+    os._exit(9)
+
+
+def test_next_backup_clears_what_a_killed_backup_left(sample_store: Store, tmp_path: Path) -> None:
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    stem = Path(sample_store.path).stem
+    partial = folder / f"{stem}.2026-02-28_090000.daily.db.4242.partial"
+    child = CTX.Process(target=_killed_backup, args=(sample_store.path, str(partial)))
+    child.start()
+    child.join(60)
+    journal = Path(f"{partial}-journal")
+    assert partial.exists() and journal.exists()
+    old = time.time() - 3600
+    for leftover in (partial, journal):
+        os.utime(leftover, (old, old))
+    in_progress = folder / f"{stem}.2026-03-01_092959.daily.db.77.partial"  # a colleague, now
+    in_progress.write_bytes(b"SQLite format 3\0")
+    someone_else = folder / "other.2026-02-28_090000.daily.db.1.partial"
+    someone_else.write_bytes(b"x")
+    os.utime(someone_else, (old, old))
+
+    made = backup.take_backup(sample_store, "daily", folder=folder, now=lambda: WHEN)
+
+    assert made.exists() and dbfile.check_file(made) == "ok"
+    assert not partial.exists() and not journal.exists()
+    assert in_progress.exists(), "a backup still being written must be left alone"
+    assert someone_else.exists(), "only this file's leftovers are cleared"

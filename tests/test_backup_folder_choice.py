@@ -15,7 +15,6 @@ import json
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
 
 from ragdesk import backup, dbfile
 from ragdesk.cli import main
@@ -58,12 +57,9 @@ def test_the_users_folder_is_used_and_the_files_is_only_a_suggestion(sample_path
 
 
 @pytest.fixture
-def window(qtbot, tmp_path: Path):
-    from ragdesk.ui.main_window import MainWindow
-
-    w = MainWindow(settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(w)
-    return w
+def window_file() -> None:
+    """The window starts with no file open: each test opens one as it needs."""
+    return None
 
 
 def test_the_window_takes_the_folder_from_the_users_settings(window, sample_path: Path,

@@ -19,7 +19,8 @@ import pytest
 from crash_support import colleague_holding_lock, leave_hot_journal
 
 from ragdesk import backup, dbfile
-from ragdesk.store import Identity, Store
+from ragdesk.records import Identity
+from ragdesk.store import Store
 
 ME = Identity("tester", "PC-1")
 

@@ -36,7 +36,8 @@ from ragdesk.changes import (
     item_changes,
 )
 from ragdesk.domain import Assessment
-from ragdesk.store import Identity, Store
+from ragdesk.records import Identity
+from ragdesk.store import Store
 
 GENERATE = Path(__file__).resolve().parents[1] / "benchmarks" / "generate.py"
 

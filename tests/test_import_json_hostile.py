@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 from ragdesk import validate
 from ragdesk.cli import main
 from ragdesk.jsonio import ASSESSMENT_KEYS, INSPECTION_KEYS, ITEM_KEYS, TOP_KEYS
-from ragdesk.store import Identity, Store
+from ragdesk.records import Identity
+from ragdesk.store import Store
 
 
 @pytest.fixture(scope="module")
@@ -204,13 +205,7 @@ def test_fuzz_import_json_is_exit_0_or_one_clear_line(tmp_path_factory, _empty_m
 
 
 def test_the_window_names_ignored_keys_and_refuses_utf16_in_one_message(
-        qtbot, sample_path, tmp_path, settings, warnings):
-    from ragdesk.ui.main_window import MainWindow
-
-    window = MainWindow(settings=settings)
-    qtbot.addWidget(window)
-    window.show()
-    assert window.open_path(sample_path)
+        qtbot, window, sample_path, tmp_path, warnings):
     source = tmp_path / "extra.json"
     source.write_text(json.dumps({"inspections": [{"title": "Custody", "rating": "RED"}]}),
                       encoding="utf-8")

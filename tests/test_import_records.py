@@ -23,7 +23,8 @@ from ragdesk.cli import main
 from ragdesk.importing.plan import ImportPlan, apply, choose_target, diff, undo
 from ragdesk.importing.records import read_plan
 from ragdesk.importing.spreadsheet import STATUSES, guess_mapping
-from ragdesk.store import Identity, Store
+from ragdesk.records import Identity
+from ragdesk.store import Store
 
 SAMPLE = sample_data()
 VETTING, PEEL = SAMPLE["inspections"]

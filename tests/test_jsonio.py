@@ -1,4 +1,4 @@
-"""JSON/CSV exchange: nothing lost on a round trip, nothing half-imported."""
+"""JSON/CSV exchange: nothing lost on a round trip, nothing half-imported or half-exported."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ import json
 from pathlib import Path
 
 import pytest
+from crash_support import fill, tiny_disk
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ragdesk.cli import main
 from ragdesk.errors import ImportFailed
 from ragdesk.jsonio import export_csv, export_data, export_json, import_data, import_json
 from ragdesk.store import Store
@@ -111,3 +113,17 @@ def test_export_import_export_is_stable(tmp_path_factory, data: dict) -> None:
     assert second == first
     assert sum(len(i["items"]) for i in first["inspections"]) == sum(
         len(i["items"]) for i in data["inspections"])
+
+
+def test_full_disk_export_leaves_no_half_file(sample_path: Path, tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    with tiny_disk(tmp_path / "usb", 512) as usb:
+        fill(usb, 20_000)
+        out = usb / "export.json"
+        assert main(["export", str(sample_path), "-o", str(out)]) == 1
+        assert "Traceback" not in capsys.readouterr().err
+        assert sorted(p.name for p in usb.iterdir()) == ["filler"]
+        out.write_text("yesterday's export")  # an older export is kept whole on failure
+        assert main(["export", str(sample_path), "-o", str(out)]) == 1
+        assert out.read_text() == "yesterday's export"
+        assert sorted(p.name for p in usb.iterdir()) == ["export.json", "filler"]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ragdesk.osuser import os_user_name
-from ragdesk.store import Identity, Store
+from ragdesk.records import Identity
+from ragdesk.store import Store
 
 
 def test_domain_account_is_recorded_with_its_domain() -> None:

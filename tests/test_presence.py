@@ -1,4 +1,5 @@
-"""The ``<file>.writer`` sidecar is untrusted: a link, a FIFO or odd content never hurts a save.
+"""The ``<file>.writer`` sidecar is untrusted: a link, a FIFO or odd content never hurts a save;
+a stale guess of who holds the lock is dropped.
 
 Issue 17, finding 4: the sidecar used to be written with a plain ``open(..., "w")``
 while the write lock was held, so a symlink there made every save overwrite the
@@ -17,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from ragdesk import presence
-from ragdesk.store import Identity, Store
+from ragdesk.records import Identity
+from ragdesk.store import Store
 
 CTX = mp.get_context("spawn")
 
@@ -86,3 +88,16 @@ def test_a_sidecar_that_cannot_be_written_never_stops_a_save(sample_store: Store
     os.mkdir(presence.sidecar(sample_store.path))  # a folder where the sidecar should be
     item = sample_store.items()[0]
     assert sample_store.update_item(item.id, expected_version=item.version, lead="ok").lead == "ok"
+
+
+def test_presence_guess_is_dropped_when_stale(tmp_path: Path) -> None:
+    import datetime as dt
+
+    db = str(tmp_path / "x.db")
+    assert presence.describe_holder(db) == ""
+    then = dt.datetime(2026, 1, 1, 9, 0, tzinfo=dt.UTC)
+    presence.note_writer(db, "carol", "PC-3", now=then)
+    assert "carol on PC-3" in presence.describe_holder(db, now=then + dt.timedelta(seconds=20))
+    assert presence.describe_holder(db, now=then + dt.timedelta(hours=3)) == ""
+    Path(presence.sidecar(db)).write_text("{garbage")
+    assert presence.describe_holder(db) == ""

@@ -71,15 +71,9 @@ def test_pasting_a_megabyte_of_comment_openers_into_the_editor_finishes(qtbot) -
 
 
 def test_a_narrative_over_the_size_limit_is_refused_in_the_editor_and_kept(
-        qtbot, sample_path, settings, warnings):
+        qtbot, window, reader, warnings):
     from ragdesk import validate
-    from ragdesk.store import Identity, Store
-    from ragdesk.ui.main_window import MainWindow
 
-    window = MainWindow(settings=settings)
-    qtbot.addWidget(window)
-    window.show()
-    assert window.open_path(sample_path)
     rec13 = next(r.id for r in window.store.item_rows() if r.label == "Rec 13")
     jul = window.store.period_by_label("Jul 2023").id
     before = window.store.assessment(rec13, jul).update
@@ -92,5 +86,5 @@ def test_a_narrative_over_the_size_limit_is_refused_in_the_editor_and_kept(
     assert warnings and "at most 500,000" in warnings[-1]
     kept = box.stored()  # nothing pasted is lost
     assert len(kept) > validate.MAX_RICH_CHARS and kept.startswith(paragraph * 3)
-    with Store.open(sample_path, identity=Identity("checker", "test")) as db:
+    with reader() as db:
         assert db.assessment(rec13, jul).update == before

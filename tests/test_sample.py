@@ -1,8 +1,15 @@
-"""The sample database is a faithful copy of the two seed documents."""
+"""The sample database is a faithful copy of the two seed documents; a full disk leaves no
+half-built sample."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+from crash_support import fill, tiny_disk
+
 from ragdesk import richtext
+from ragdesk.cli import main
 from ragdesk.domain import Dot, ItemKind
 from ragdesk.store import Store
 
@@ -70,3 +77,14 @@ def test_seed_004_ratings_directions_and_fields(sample_store: Store) -> None:
 def test_sample_is_searchable(sample_store: Store) -> None:
     assert len(sample_store.search("Pershore")) == 1
     assert sample_store.settings()["document_owner"] == "Claire Heath"
+
+
+def test_full_disk_sample_leaves_no_half_file(tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    with tiny_disk(tmp_path / "usb", 512) as usb:
+        fill(usb, 150_000)
+        target = usb / "sample.db"
+        assert main(["sample", str(target)]) == 1
+        err = capsys.readouterr().err
+        assert "full" in err and "Traceback" not in err
+        assert sorted(p.name for p in usb.iterdir()) == ["filler"]

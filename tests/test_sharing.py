@@ -3,23 +3,25 @@
 Each test runs real OS processes against one file (as laptops on a shared drive
 do), in bounded loops that take a second or two. Workers report what they
 committed through a queue; the parent then checks the file against those reports.
+Children are started with multiprocessing "spawn", never fork: a forked child
+would share the parent's SQLite connections and its QApplication.
 """
 
 from __future__ import annotations
 
 import multiprocessing as mp
 import os
-import sqlite3
 import time
 from pathlib import Path
 
 import pytest
 
-from ragdesk import dbfile, presence
+from ragdesk import dbfile
 from ragdesk.errors import Conflict, Locked
-from ragdesk.store import Identity, Store
+from ragdesk.records import Identity
+from ragdesk.store import Store
 
-CTX = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+CTX = mp.get_context("spawn")
 WORKERS = 4
 
 
@@ -131,57 +133,85 @@ def test_two_people_editing_the_same_recommendation_both_keep_their_words(sample
 # --------------------------------------------------------------------------- kill -9 mid-write
 
 
-def _kill_worker(path: str, log_path: str, tag: str, inspection_id: int) -> None:
-    """Write batches of 20 items forever; log each batch after its commit returned."""
+BATCH = 20
+# Where each round's writer is killed: (batch, point). A number is the items added inside
+# that batch's open transaction; "committed" is after its commit returned but before it was
+# logged; "logged" after it was logged, before the next batch began.
+KILL_POINTS: list[tuple[int, int | str]] = [
+    (0, 1), (0, BATCH - 1), (0, "committed"), (0, "logged"), (1, 10), (1, "committed"),
+    (2, 5), (2, "logged"), (3, 15), (3, "committed"), (4, 0), (5, 19),
+]
+
+
+def _kill_worker(path: str, log_path: str, tag: str, inspection_id: int,
+                 stop_batch: int, stop_at: int | str, reached) -> None:
+    """Write batches of BATCH items, logging each after its commit returned; at ``stop_at``
+    in batch ``stop_batch`` tell the parent (``reached``) and wait there to be killed."""
     store = _open(path, 9)
+    store.conn.execute("PRAGMA cache_size = 5")  # changed pages spill into the file mid-batch
+
+    def halt() -> None:
+        reached.set()
+        time.sleep(120)  # killed here
+
     with open(log_path, "a", encoding="utf-8") as log:
-        b = 0
-        while True:
+        for b in range(stop_batch + 1):
             with store.batch():
-                for i in range(20):
+                for i in range(BATCH):
+                    if b == stop_batch and stop_at == i:
+                        halt()
                     store.add_item(inspection_id, "afi", f"{tag}-{b}-{i}", text=f"<p>{tag} {b}</p>")
+            if b == stop_batch and stop_at == "committed":
+                halt()
             log.write(f"{tag}-{b}\n")
             log.flush()
             os.fsync(log.fileno())
-            b += 1
+        halt()  # "logged"
 
 
+@pytest.mark.skipif(os.name == "nt", reason="SIGKILL")
 def test_kill_9_during_writes_loses_nothing_committed(sample_path: Path, tmp_path: Path) -> None:
-    import random
-
-    rng = random.Random(6)
     log_path = tmp_path / "committed.log"
     log_path.touch()
     with Store.open(sample_path) as store:
         inspection_id = store.inspections()[0].id
-    rounds, hot = 20, 0
-    for r in range(rounds):
+    mid_transaction = 0
+    for r, (stop_batch, stop_at) in enumerate(KILL_POINTS):
+        reached = CTX.Event()
         proc = CTX.Process(target=_kill_worker,
-                           args=(str(sample_path), str(log_path), f"k{r}", inspection_id))
+                           args=(str(sample_path), str(log_path), f"k{r}", inspection_id,
+                                 stop_batch, stop_at, reached))
         proc.start()
-        time.sleep(rng.uniform(0.05, 0.25))
-        os.kill(proc.pid, 9)
-        proc.join()
+        try:
+            assert reached.wait(60), f"round {r}: the writer never reached {stop_at}"
+            proc.kill()  # SIGKILL: no rollback, no cleanup
+        finally:
+            proc.join(30)
         assert proc.exitcode == -9
-        hot += os.path.exists(f"{sample_path}-journal")  # killed inside a transaction
+        hot = Path(f"{sample_path}-journal").exists()
+        assert hot == (isinstance(stop_at, int) and stop_at > 0), (r, stop_at)  # iff killed mid-write
+        mid_transaction += hot
     with Store.open(sample_path) as store:
         assert store.integrity_check() == "ok"
         numbers = [i.number for i in store.items()]
         committed = log_path.read_text().split()
-        assert committed, "the writer never committed anything: the test proved nothing"
-        for batch in committed:
-            assert sum(1 for n in numbers if n.startswith(batch + "-")) == 20, batch
-        # a batch is all-or-nothing even when killed in the middle of it
+        expected_logged = [f"k{r}-{b}" for r, (stop_batch, stop_at) in enumerate(KILL_POINTS)
+                           for b in range(stop_batch + (stop_at == "logged"))]
+        assert committed == expected_logged
         batches: dict[str, int] = {}
         for n in numbers:
             if n.startswith("k"):
                 batch = n.rsplit("-", 1)[0]
                 batches[batch] = batches.get(batch, 0) + 1
-        assert set(batches.values()) <= {20}
+        # every logged batch is whole, a batch killed after its commit too, none killed
+        # inside its transaction left a single item: all-or-nothing
+        killed_committed = [f"k{r}-{b}" for r, (b, stop_at) in enumerate(KILL_POINTS)
+                            if stop_at == "committed"]
+        assert batches == dict.fromkeys(expected_logged + killed_committed, BATCH)
         positions = [i.position for i in store.items(inspection_id)]
         assert positions == list(range(len(positions)))
-    print(f"{rounds} kill -9 rounds ({hot} mid-transaction, hot journal rolled back), "
-          f"{len(committed)} logged batches, {len(batches)} in the file")
+    print(f"{len(KILL_POINTS)} kill -9 rounds ({mid_transaction} mid-transaction, hot journal "
+          f"rolled back), {len(committed)} logged batches, {len(batches)} in the file")
 
 
 # --------------------------------------------------------------------------- locked for too long
@@ -221,52 +251,3 @@ def test_file_locked_longer_than_the_timeout_says_so_and_names_the_holder(
     mine.close()
 
 
-def _exclusive_holder(path: str, ready, release) -> None:
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("BEGIN EXCLUSIVE")
-    ready.set()
-    release.wait(30)
-    conn.execute("ROLLBACK")
-    conn.close()
-
-
-def test_opening_a_file_held_exclusively_gives_a_clear_locked_error(sample_path: Path,
-                                                                    monkeypatch) -> None:
-    monkeypatch.setattr(dbfile, "BUSY_TIMEOUT_MS", 300)
-    ready, release = CTX.Event(), CTX.Event()
-    holder = CTX.Process(target=_exclusive_holder, args=(str(sample_path), ready, release))
-    holder.start()
-    try:
-        assert ready.wait(20)
-        with pytest.raises(Locked, match="stayed locked.*open it read-only"):
-            Store.open(sample_path)
-    finally:
-        release.set()
-        holder.join(timeout=30)
-    Store.open(sample_path).close()
-
-
-def test_presence_guess_is_dropped_when_stale(tmp_path: Path) -> None:
-    import datetime as dt
-
-    db = str(tmp_path / "x.db")
-    assert presence.describe_holder(db) == ""
-    then = dt.datetime(2026, 1, 1, 9, 0, tzinfo=dt.UTC)
-    presence.note_writer(db, "carol", "PC-3", now=then)
-    assert "carol on PC-3" in presence.describe_holder(db, now=then + dt.timedelta(seconds=20))
-    assert presence.describe_holder(db, now=then + dt.timedelta(hours=3)) == ""
-    Path(presence.sidecar(db)).write_text("{garbage")
-    assert presence.describe_holder(db) == ""
-
-
-def test_read_only_uri_handles_shared_drive_paths_and_odd_names(sample_path: Path) -> None:
-    from ragdesk.dbfile import read_only_uri
-
-    assert read_only_uri(r"\\server\share\Unit files\plan.db", windows=True) == \
-        "file:////server/share/Unit%20files/plan.db?mode=ro"
-    assert read_only_uri(r"Z:\Unit\plan #2.db", windows=True) == "file:///Z:/Unit/plan%20%232.db?mode=ro"
-    odd = sample_path.with_name("HMICFRS plan #2 ?100% & co.db")
-    odd.write_bytes(sample_path.read_bytes())
-    with Store.open(odd, read_only=True) as store:
-        assert store.counts()["items"] == 47
-    assert dbfile.check_file(odd) == "ok"

@@ -24,12 +24,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ragdesk import cli, dbfile, richtext, schema
+from ragdesk import cli, dbfile, richtext
 from ragdesk.dbfile import carry_problems
 from ragdesk.domain import Dot, ItemKind
 from ragdesk.errors import Damaged
 from ragdesk.jsonio import export_csv, export_data
-from ragdesk.store import Identity, Store
+from ragdesk.records import Identity
+from ragdesk.store import Store
 
 ME = Identity(user="tester", host="test-host")
 TEXTS = ("update", "intent_and_implementation", "impact")
@@ -275,39 +276,6 @@ def test_a_reference_breaking_the_check_constraint_is_reported_read_only_too(
 
 
 # --------------------------------------------------------------------------- migration
-
-
-def _version_3_file(path: Path) -> None:
-    """A file as ragdesk wrote schema 3: a period with full copies of the narratives."""
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("BEGIN")
-    for migration in schema.MIGRATIONS[:3]:
-        migration(conn)
-    conn.execute("PRAGMA user_version = 3")
-    conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
-    conn.execute("INSERT INTO inspections (id, title) VALUES (1, 'PEEL 2023')")
-    conn.execute("INSERT INTO items (id, inspection_id, kind, number) VALUES (7, 1, 'afi', '1')")
-    conn.execute("INSERT INTO periods (id, label, position) VALUES (1, 'Jul 2023', 0), (2, 'Jan 2024', 1)")
-    for aid, pid, draft in ((3, 1, 0), (4, 2, 1)):
-        conn.execute("INSERT INTO assessments (id, item_id, period_id, rag, update_text, intent, "
-                     "impact, draft) VALUES (?, 7, ?, 'RED', '<p>u</p>', '<p>i</p>', '<p>m</p>', ?)",
-                     (aid, pid, draft))
-    conn.execute("COMMIT")
-    conn.close()
-
-
-def test_a_schema_3_file_keeps_every_text_and_carries_by_reference_afterwards(tmp_path: Path) -> None:
-    path = tmp_path / "v3.db"
-    _version_3_file(path)
-    assert dbfile.check_file(path) == "ok"
-    with Store.open(path, identity=ME) as store:
-        assert store.migrated_from == 3 and store.schema_version() == schema.SCHEMA_VERSION == 4
-        assert _all_texts(store) == {(7, 1): ("<p>u</p>", "<p>i</p>", "<p>m</p>"),
-                                     (7, 2): ("<p>u</p>", "<p>i</p>", "<p>m</p>")}
-        jun = store.add_period("Jun 2024").id
-        assert texts(store, 7, jun) == ("<p>u</p>", "<p>i</p>", "<p>m</p>")
-        assert stored(store, 7, jun)["carried_from"] == 4  # the Jan copy owns its texts
-        assert store.integrity_check() == "ok"
 
 
 def test_the_resolving_view_has_every_column_but_the_reference(empty_store: Store) -> None:

@@ -18,7 +18,8 @@ from hypothesis import HealthCheck, settings
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from ragdesk.errors import Conflict, InvalidValue, NotFound
-from ragdesk.store import Deleted, Identity, Store
+from ragdesk.records import Deleted, Identity
+from ragdesk.store import Store
 
 texts = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
 rags = st.sampled_from(["RED", "AMBER", "GREEN", None])

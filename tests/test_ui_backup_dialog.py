@@ -8,7 +8,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 
 from ragdesk import backup
-from ragdesk.store import Identity, Store
+from ragdesk.records import Identity
+from ragdesk.store import Store
 from ragdesk.ui.backup_dialog import BackupDialog, human_size
 
 

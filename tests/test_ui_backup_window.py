@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from ragdesk import backup
@@ -17,11 +17,9 @@ from ragdesk.ui.main_window import MainWindow
 
 
 @pytest.fixture
-def window(qtbot, tmp_path: Path, warnings) -> MainWindow:
-    w = MainWindow(settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(w)
-    w.show()
-    return w
+def window_file() -> None:
+    """The window starts with no file open: each test opens one as it needs."""
+    return None
 
 
 def spoil(path: Path) -> None:

@@ -2,32 +2,20 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import Qt
 
-from ragdesk.store import Identity, Store
+from ragdesk.store import Store
 from ragdesk.ui.editor import EditorPane
 from ragdesk.ui.main_window import MainWindow
 
 
 @pytest.fixture
-def window(qtbot, sample_path: Path, tmp_path: Path, monkeypatch) -> MainWindow:
-    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: QMessageBox.StandardButton.Ok)
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(settings=settings)
-    qtbot.addWidget(w)
-    w.show()
-    assert w.open_path(sample_path)
-    assert isinstance(w.editor, EditorPane)
-    w.editor.resolve_conflict = lambda parent, **kw: None
-    return w
-
-
-def reader(path: Path) -> Store:
-    return Store.open(path, identity=Identity("checker", "test"))
+def window(window: MainWindow) -> MainWindow:
+    """The conftest window, whose conflict dialog answers "cancel" without showing."""
+    assert isinstance(window.editor, EditorPane)
+    window.editor.resolve_conflict = lambda parent, **kw: None
+    return window
 
 
 def ids(store: Store) -> tuple[int, int, int]:
@@ -37,7 +25,7 @@ def ids(store: Store) -> tuple[int, int, int]:
     return rec13, rec15, store.period_by_label("Jul 2023").id
 
 
-def test_switching_item_saves_what_was_typed(qtbot, window, sample_path):
+def test_switching_item_saves_what_was_typed(qtbot, window, sample_path, reader):
     rec13, rec15, jul = ids(window.store)
     assert window.select_item(rec13, jul)
     editor = window.editor.update_box.editor
@@ -49,7 +37,7 @@ def test_switching_item_saves_what_was_typed(qtbot, window, sample_path):
             " Reviewed &lt;again&gt; &amp; agreed.</p>")
 
 
-def test_ctrl_s_and_undo_from_the_window(qtbot, window, sample_path):
+def test_ctrl_s_and_undo_from_the_window(qtbot, window, sample_path, reader):
     rec13, _rec15, jul = ids(window.store)
     window.select_item(rec13, jul)
     pane = window.editor
@@ -76,7 +64,7 @@ def test_a_bad_date_keeps_the_window_on_the_item(qtbot, window, sample_path):
     assert window.select_item(rec15, jul)
 
 
-def test_closing_saves_and_reopening_shows_it(qtbot, window, sample_path):
+def test_closing_saves_and_reopening_shows_it(qtbot, window, sample_path, reader):
     rec13, _rec15, jul = ids(window.store)
     window.select_item(rec13, jul)
     qtbot.mouseClick(window.editor.rag.buttons["GREEN"], Qt.MouseButton.LeftButton)

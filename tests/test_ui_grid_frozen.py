@@ -9,9 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtCore import QPoint, Qt
 
-from ragdesk.store import Identity, Store
+from ragdesk.records import Identity
+from ragdesk.store import Store
 from ragdesk.ui.main_window import MainWindow
 
 
@@ -26,14 +27,13 @@ def many_periods(sample_path: Path) -> Path:
 
 
 @pytest.fixture
-def window(qtbot, many_periods: Path, settings: QSettings, warnings: list[str]) -> MainWindow:
-    w = MainWindow(settings=settings)
-    qtbot.addWidget(w)
-    w.resize(1400, 900)
-    w.show()
-    assert w.open_path(many_periods)
-    qtbot.waitExposed(w)
-    return w
+def window_file(many_periods: Path) -> Path:
+    return many_periods
+
+
+@pytest.fixture
+def window_size() -> tuple[int, int]:
+    return (1400, 900)
 
 
 def _rec(store: Store, number: str) -> int:

@@ -4,26 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QMessageBox
-
-from ragdesk.store import Identity, Store
 from ragdesk.ui.history_view import attach_history_dock
 from ragdesk.ui.main_window import MainWindow
 
 
-@pytest.fixture
-def window(qtbot, sample_path: Path, tmp_path: Path, monkeypatch) -> MainWindow:
-    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: QMessageBox.StandardButton.Ok)
-    w = MainWindow(settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(w)
-    w.show()
-    assert w.open_path(sample_path)
-    return w
-
-
-def test_history_dock_follows_selection_and_colleagues(qtbot, window: MainWindow,
+def test_history_dock_follows_selection_and_colleagues(qtbot, window: MainWindow, reader,
                                                        sample_path: Path) -> None:
     dock = getattr(window, "history_dock", None) or attach_history_dock(window)
     dock.show()
@@ -33,9 +18,8 @@ def test_history_dock_follows_selection_and_colleagues(qtbot, window: MainWindow
     qtbot.waitUntil(lambda: model.item_id == second.id)
     window.select_item(first.id, window.current_period)
     qtbot.waitUntil(lambda: model.item_id == first.id)
-    colleague = Store.open(sample_path, identity=Identity("ivan", "PC-9"))
-    colleague.update_item(first.id, lead="DCI Ivan")
-    colleague.close()
+    with reader(user="ivan", host="PC-9") as colleague:
+        colleague.update_item(first.id, lead="DCI Ivan")
     window.bridge.poll()
     qtbot.waitUntil(lambda: model.rowCount() > 0 and model.index(0, 1).data() == "ivan@PC-9")
     assert model.index(0, 4).data() == "DCI Ivan"

@@ -9,7 +9,7 @@ import pytest
 from office_docs import peel_update_docx, sample_data, tracker_xlsx, update_report_docx
 from PySide6.QtCore import QSettings, Qt
 
-from ragdesk.store import Identity, Store
+from ragdesk.store import Store
 from ragdesk.ui.import_dialog import ImportDialog
 from ragdesk.ui.main_window import MainWindow
 
@@ -17,19 +17,11 @@ VETTING, PEEL = sample_data()["inspections"]
 
 
 @pytest.fixture
-def window(qtbot, tmp_path: Path, settings: QSettings, warnings: list[str]) -> MainWindow:
+def window_file(tmp_path: Path) -> Path:
+    """A new, empty file: what a unit imports its tracker into."""
     db = tmp_path / "unit.db"
     Store.create(db).close()
-    w = MainWindow(settings=settings)
-    qtbot.addWidget(w)
-    w.show()
-    assert w.open_path(db)
-    return w
-
-
-def _reader(window: MainWindow) -> Store:
-    assert window.store is not None
-    return Store.open(window.store.path, identity=Identity("checker", "test"), read_only=True)
+    return db
 
 
 def _cells(dialog: ImportDialog, column: int) -> list[str]:
@@ -38,7 +30,7 @@ def _cells(dialog: ImportDialog, column: int) -> list[str]:
 
 
 def test_preview_shows_items_unticking_leaves_one_out_and_undo_removes_all(
-        qtbot, window: MainWindow, tmp_path: Path) -> None:
+        qtbot, window: MainWindow, tmp_path: Path, reader) -> None:
     doc = update_report_docx(tmp_path / "appendix.docx", VETTING)
     dialog = window.file_actions.import_file(str(doc))
     assert isinstance(dialog, ImportDialog)
@@ -65,7 +57,7 @@ def test_preview_shows_items_unticking_leaves_one_out_and_undo_removes_all(
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.file_actions.import_task is not None and window.file_actions.import_task.finished,
                     timeout=20000)
-    with _reader(window) as db:
+    with reader(read_only=True) as db:
         items = db.items()
         assert len(items) == 32
         assert ("recommendation", "2") not in {(i.kind.value, i.number) for i in items}
@@ -73,10 +65,10 @@ def test_preview_shows_items_unticking_leaves_one_out_and_undo_removes_all(
     assert window.undo_stack.count() == 1
 
     window.undo_stack.undo()
-    with _reader(window) as db:
+    with reader(read_only=True) as db:
         assert db.counts()["items"] == 0 and db.inspections() == [] and db.periods() == []
     window.undo_stack.redo()
-    with _reader(window) as db:
+    with reader(read_only=True) as db:
         assert db.counts()["items"] == 32
 
 
@@ -101,7 +93,7 @@ def test_cancel_writes_nothing(qtbot, window: MainWindow, tmp_path: Path) -> Non
 
 
 def test_spreadsheet_mapping_is_editable_and_remembered(
-        qtbot, window: MainWindow, tmp_path: Path, settings: QSettings) -> None:
+        qtbot, window: MainWindow, tmp_path: Path, settings: QSettings, reader) -> None:
     book = tracker_xlsx(tmp_path / "tracker.xlsx", VETTING)
     dialog = window.file_actions.import_file(str(book))
     assert isinstance(dialog, ImportDialog)
@@ -119,7 +111,7 @@ def test_spreadsheet_mapping_is_editable_and_remembered(
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.file_actions.import_task is not None and window.file_actions.import_task.finished,
                     timeout=20000)
-    with _reader(window) as db:
+    with reader(read_only=True) as db:
         assert db.counts()["items"] == 33
         assert all(not a.update for a in db.assessments())
     # the next file of this layout opens with the corrected mapping
@@ -142,7 +134,7 @@ def test_a_bad_file_is_refused_with_a_message(window: MainWindow, tmp_path: Path
 
 
 def test_a_json_export_is_added_after_a_question(qtbot, window: MainWindow, tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+                                                 monkeypatch: pytest.MonkeyPatch, reader) -> None:
     from PySide6.QtWidgets import QMessageBox
 
     from ragdesk.jsonio import export_json
@@ -160,10 +152,10 @@ def test_a_json_export_is_added_after_a_question(qtbot, window: MainWindow, tmp_
 
     monkeypatch.setattr(QMessageBox, "question", question)
     assert window.file_actions.import_file(str(export)) is None  # answered No: nothing happens
-    with _reader(window) as db:
+    with reader(read_only=True) as db:
         assert db.counts()["items"] == 0
     window.file_actions.import_file(str(export))
     qtbot.waitUntil(lambda: window.file_actions.tasks and all(t.finished for t in window.file_actions.tasks), timeout=20000)
-    with _reader(window) as db:
+    with reader(read_only=True) as db:
         assert db.counts()["items"] == 47
     assert "unit.json" in asked[0]

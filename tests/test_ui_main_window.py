@@ -15,7 +15,8 @@ from PySide6.QtWidgets import QApplication
 
 from ragdesk.domain import ItemKind
 from ragdesk.jsonio import CSV_COLUMNS
-from ragdesk.store import Identity, Store
+from ragdesk.records import Identity
+from ragdesk.store import Store
 from ragdesk.ui import qt_settings
 from ragdesk.ui.dialogs import PeriodDialog
 from ragdesk.ui.main_window import MainWindow
@@ -25,10 +26,6 @@ from ragdesk.ui.tree_model import COL_RAG
 def _rec(store: Store, number: str) -> int:
     return next(r.id for r in store.item_rows()
                 if r.kind.value == "recommendation" and r.number == number)
-
-
-def _reader(path: Path | str) -> Store:
-    return Store.open(path, identity=Identity("checker", "test"))
 
 
 def _search(qtbot, window: MainWindow, text: str) -> None:
@@ -65,7 +62,7 @@ def test_title_and_first_view(qtbot, window: MainWindow, sample_path: Path) -> N
 
 
 def test_find_rec_13_and_rate_it_from_the_grid_with_undo_redo(
-        qtbot, window: MainWindow, sample_path: Path) -> None:
+        qtbot, window: MainWindow, sample_path: Path, reader) -> None:
     store = window.store
     rec13 = _rec(store, "13")
     jul = store.period_by_label("Jul 2023")
@@ -81,7 +78,7 @@ def test_find_rec_13_and_rate_it_from_the_grid_with_undo_redo(
     window.filter_bar.clear()
     _click_grid_cell(qtbot, window, rec13, jul.id)
     qtbot.keyClick(window.grid, Qt.Key.Key_R)
-    with _reader(sample_path) as db:
+    with reader(sample_path) as db:
         assert db.assessment(rec13, jul.id).rag == "RED"
     assert window.tree_model.index_for_item(rec13).siblingAtColumn(COL_RAG).data() == "RED"
 
@@ -90,16 +87,16 @@ def test_find_rec_13_and_rate_it_from_the_grid_with_undo_redo(
     qtbot.keyClick(window.grid, Qt.Key.Key_Down)
     assert window.current_item == rec15
     qtbot.keyClick(window.grid, Qt.Key.Key_A)
-    with _reader(sample_path) as db:
+    with reader(sample_path) as db:
         assert db.assessment(rec15, jul.id).rag == "AMBER"
 
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    with _reader(sample_path) as db:
+    with reader(sample_path) as db:
         assert db.assessment(rec15, jul.id).rag == "GREEN"
         assert db.assessment(rec13, jul.id).rag == "AMBER"
     window.act_redo.trigger()
-    with _reader(sample_path) as db:
+    with reader(sample_path) as db:
         assert db.assessment(rec13, jul.id).rag == "RED"
         assert db.assessment(rec15, jul.id).rag == "GREEN"
     # Enter goes on to write in the editor
@@ -109,28 +106,28 @@ def test_find_rec_13_and_rate_it_from_the_grid_with_undo_redo(
 
 
 def test_delete_clears_a_rating_and_blue_needs_enabling(
-        qtbot, window: MainWindow, sample_path: Path) -> None:
+        qtbot, window: MainWindow, sample_path: Path, reader) -> None:
     store = window.store
     rec13 = _rec(store, "13")
     jul = store.period_by_label("Jul 2023")
     _click_grid_cell(qtbot, window, rec13, jul.id)
     qtbot.keyClick(window.grid, Qt.Key.Key_B)
     assert "BLUE" in window.statusBar().currentMessage()
-    with _reader(sample_path) as db:
+    with reader(sample_path) as db:
         assert db.assessment(rec13, jul.id).rag == "AMBER"
     window.file_actions.apply_properties({"document_owner": "Claire <Heath> & Co"}, blue=True)
     qtbot.keyClick(window.grid, Qt.Key.Key_B)
     qtbot.keyClick(window.grid, Qt.Key.Key_Delete)
-    with _reader(sample_path) as db:
+    with reader(sample_path) as db:
         assert db.assessment(rec13, jul.id).rag is None
         assert db.setting("document_owner") == "Claire <Heath> & Co"
     window.undo_stack.undo()
-    with _reader(sample_path) as db:
+    with reader(sample_path) as db:
         assert db.assessment(rec13, jul.id).rag == "BLUE"
 
 
 def test_new_reporting_period_through_the_dialog_carries_forward(
-        qtbot, window: MainWindow, sample_path: Path) -> None:
+        qtbot, window: MainWindow, sample_path: Path, reader) -> None:
     store = window.store
     rec13 = _rec(store, "13")
     _click_tree_item(qtbot, window, rec13)
@@ -146,7 +143,7 @@ def test_new_reporting_period_through_the_dialog_carries_forward(
 
     QTimer.singleShot(0, fill)
     window.act_new_period.trigger()
-    with _reader(sample_path) as db:
+    with reader(sample_path) as db:
         june = db.period_by_label("Jun 2025")
         assert june is not None and june.meeting == "P&RSB <June>"
         carried = db.assessment(rec13, june.id)
@@ -159,23 +156,23 @@ def test_new_reporting_period_through_the_dialog_carries_forward(
     # confirming it with G clears the draft mark
     window.grid.setFocus()
     qtbot.keyClick(window.grid, Qt.Key.Key_G)
-    with _reader(sample_path) as db:
+    with reader(sample_path) as db:
         assert db.assessment(rec13, june.id).rag == "GREEN"
         assert not db.assessment(rec13, june.id).draft
     window.undo_stack.undo()  # the rating
     window.undo_stack.undo()  # the period
-    with _reader(sample_path) as db:
+    with reader(sample_path) as db:
         assert db.period_by_label("Jun 2025") is None
     assert window.grid_model.columnCount() == columns
     window.undo_stack.redo()
-    with _reader(sample_path) as db:
+    with reader(sample_path) as db:
         again = db.period_by_label("Jun 2025")
         assert again is not None and again.id == june.id
         assert db.assessment(rec13, june.id).draft
 
 
 def test_period_dialog_refuses_a_bad_date_and_a_duplicate_label(
-        qtbot, window: MainWindow, sample_path: Path, warnings: list[str]) -> None:
+        qtbot, window: MainWindow, sample_path: Path, warnings: list[str], reader) -> None:
     dialog = PeriodDialog(window)
     qtbot.addWidget(dialog)
     dialog.label.setText("Dec 2025")
@@ -196,17 +193,17 @@ def test_period_dialog_refuses_a_bad_date_and_a_duplicate_label(
     window.ask_period = ask  # type: ignore[method-assign]
     window.new_period()
     assert any("already a period" in w for w in warnings)
-    with _reader(sample_path) as db:
+    with reader(sample_path) as db:
         assert len(db.periods()) == 3
 
 
-def test_add_duplicate_delete_undo_and_move(qtbot, window: MainWindow, sample_path: Path) -> None:
+def test_add_duplicate_delete_undo_and_move(qtbot, window: MainWindow, sample_path: Path, reader) -> None:
     store = window.store
     inspection = store.inspections()[0]
     window.select_inspection(inspection.id)
     window.ask_item = lambda title, kind, number: (ItemKind.RECOMMENDATION, "99")  # type: ignore[method-assign]
     window.act_add_item.trigger()
-    with _reader(sample_path) as db:
+    with reader(sample_path) as db:
         new = next(i for i in db.items(inspection.id) if i.number == "99")
     assert window.current_item == new.id
     assert window.tree_model.index_for_item(new.id).isValid()
@@ -215,58 +212,58 @@ def test_add_duplicate_delete_undo_and_move(qtbot, window: MainWindow, sample_pa
     window.act_duplicate.trigger()
     copy_id = window.current_item
     assert copy_id != new.id
-    with _reader(sample_path) as db:
+    with reader(sample_path) as db:
         assert [i.number for i in db.items(inspection.id)].count("99") == 2
 
     # delete Rec 13 with the Delete key in the tree, then undo: same id, same assessments
     rec13 = _rec(store, "13")
-    with _reader(sample_path) as db:
+    with reader(sample_path) as db:
         before = db.assessments(item_id=rec13)
     _click_tree_item(qtbot, window, rec13)
     window.tree.setFocus()
     qtbot.keyClick(window.tree, Qt.Key.Key_Delete)
-    with _reader(sample_path) as db:
+    with reader(sample_path) as db:
         assert rec13 not in [i.id for i in db.items()]
     assert not window.tree_model.index_for_item(rec13).isValid()
     assert window.grid_model.row_of_item(rec13) is None
     window.undo_stack.undo()
-    with _reader(sample_path) as db:
+    with reader(sample_path) as db:
         assert db.item(rec13).number == "13"
         assert db.assessments(item_id=rec13) == before
     assert window.tree_model.index_for_item(rec13).isValid()
 
     # move Rec 13 down one and undo
     _click_tree_item(qtbot, window, rec13)
-    with _reader(sample_path) as db:
+    with reader(sample_path) as db:
         order = [i.id for i in db.items(inspection.id)]
     window.act_move_down.trigger()
-    with _reader(sample_path) as db:
+    with reader(sample_path) as db:
         moved = [i.id for i in db.items(inspection.id)]
     assert moved.index(rec13) == order.index(rec13) + 1
     window.undo_stack.undo()
-    with _reader(sample_path) as db:
+    with reader(sample_path) as db:
         assert [i.id for i in db.items(inspection.id)] == order
 
     # undo the duplicate and the add too
     window.undo_stack.undo()  # the delete's undo is done; this undoes the duplicate
     window.undo_stack.undo()
-    with _reader(sample_path) as db:
+    with reader(sample_path) as db:
         assert "99" not in [i.number for i in db.items(inspection.id)]
 
 
 def test_add_inspection_and_delete_it_with_confirmation(
-        qtbot, window: MainWindow, sample_path: Path) -> None:
+        qtbot, window: MainWindow, sample_path: Path, reader) -> None:
     window.ask_text = lambda *a, **k: "Custody <review> & “quotes” ✓"  # type: ignore[method-assign]
     window.act_add_inspection.trigger()
-    with _reader(sample_path) as db:
+    with reader(sample_path) as db:
         added = db.inspections()[-1]
     assert added.title == "Custody <review> & “quotes” ✓"
     assert window.current_inspection == added.id
     window.act_delete.trigger()
-    with _reader(sample_path) as db:
+    with reader(sample_path) as db:
         assert len(db.inspections()) == 2
     window.undo_stack.undo()
-    with _reader(sample_path) as db:
+    with reader(sample_path) as db:
         assert db.inspection(added.id).title == added.title
 
     # a populated inspection asks first; saying no keeps it
@@ -274,7 +271,7 @@ def test_add_inspection_and_delete_it_with_confirmation(
     window.select_inspection(first.id)
     window.confirm = lambda *a: False  # type: ignore[method-assign]
     window.act_delete.trigger()
-    with _reader(sample_path) as db:
+    with reader(sample_path) as db:
         assert len(db.items(first.id)) == 33
 
 
@@ -404,7 +401,7 @@ def test_bad_files_give_a_message_and_keep_the_open_file(
 
 
 def test_read_only_file_is_offered_read_only_and_refuses_changes(
-        qtbot, window: MainWindow, sample_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        qtbot, window: MainWindow, sample_path: Path, monkeypatch: pytest.MonkeyPatch, reader) -> None:
     offered: list[str] = []
     monkeypatch.setattr(window, "_offer_read_only", lambda text: offered.append(text) or True)
     monkeypatch.setattr("os.access", lambda path, mode: False)
@@ -418,7 +415,7 @@ def test_read_only_file_is_offered_read_only_and_refuses_changes(
     _click_grid_cell(qtbot, window, rec13, jul.id)
     qtbot.keyClick(window.grid, Qt.Key.Key_R)
     assert "read-only" in window.statusBar().currentMessage()
-    with _reader(sample_path) as db:
+    with reader(sample_path) as db:
         assert db.assessment(rec13, jul.id).rag == "AMBER"
 
 
@@ -440,7 +437,7 @@ def test_report_actions_pass_the_filtered_items_and_period(
 
 
 def test_export_and_import_run_in_the_background(
-        qtbot, window: MainWindow, tmp_path: Path, sample_path: Path, warnings: list[str]) -> None:
+        qtbot, window: MainWindow, tmp_path: Path, sample_path: Path, warnings: list[str], reader) -> None:
     target = tmp_path / "out.json"
     task = window.file_actions.export("json", str(target))
     qtbot.waitUntil(lambda: task.finished, timeout=10000)
@@ -457,7 +454,7 @@ def test_export_and_import_run_in_the_background(
 
     task = window.file_actions.import_json(str(target))
     qtbot.waitUntil(lambda: task.finished, timeout=20000)
-    with _reader(sample_path) as db:
+    with reader(sample_path) as db:
         assert db.counts()["items"] == 94
     assert len(window.tree_model.all_rows()) == 94
 
@@ -467,18 +464,18 @@ def test_export_and_import_run_in_the_background(
     task = window.file_actions.import_json(str(bad))
     qtbot.waitUntil(lambda: task.finished, timeout=10000)
     assert warnings
-    with _reader(sample_path) as db:
+    with reader(sample_path) as db:
         assert db.counts()["items"] == 94
 
 
 def test_save_a_copy_and_about(qtbot, window: MainWindow, tmp_path: Path,
-                               monkeypatch: pytest.MonkeyPatch) -> None:
+                               monkeypatch: pytest.MonkeyPatch, reader) -> None:
     from ragdesk.ui.about import about_text
     target = tmp_path / "copy.db"
     monkeypatch.setattr("PySide6.QtWidgets.QFileDialog.getSaveFileName",
                         lambda *a, **k: (str(target), ""))
     window.act_save_copy.trigger()
-    with _reader(target) as db:
+    with reader(target) as db:
         assert db.counts()["items"] == 47
     text = about_text(window.store)
     assert f"File schema version: {window.store.schema_version()}" in text
@@ -500,7 +497,7 @@ def test_every_menu_action_has_text_and_key_actions_have_shortcuts(window: MainW
 
 
 def test_done_when_rec_13_rating_narrative_and_new_period_survive_reopening(
-        qtbot, window: MainWindow, sample_path: Path, settings: QSettings) -> None:
+        qtbot, window: MainWindow, sample_path: Path, settings: QSettings, reader) -> None:
     """The issue's "done when": find Rec 13, change rating and narrative, add a period, reopen."""
     editor = window.editor
     if not hasattr(editor, "status_note"):
@@ -518,7 +515,7 @@ def test_done_when_rec_13_rating_narrative_and_new_period_survive_reopening(
     editor.status_note.insertPlainText(" ✓")  # QTest can only type ASCII
     window.filter_bar.clear()
     _click_tree_item(qtbot, window, rec15)  # switching item saves what was typed
-    with _reader(sample_path) as db:
+    with reader(sample_path) as db:
         saved = db.assessment(rec13, jul.id)
         assert saved.rag == "GREEN" and saved.status_note == "Now Green <confirmed> & closed ✓"
 
@@ -530,7 +527,7 @@ def test_done_when_rec_13_rating_narrative_and_new_period_survive_reopening(
     editor.status_note.selectAll()
     qtbot.keyClicks(editor.status_note, "Typed just before closing")
     window.close()  # closing saves it too
-    with _reader(sample_path) as db:
+    with reader(sample_path) as db:
         june = db.period_by_label("Jun 2025")
         assert june is not None
         assert db.assessment(rec13, june.id).status_note == "Typed just before closing"
@@ -545,7 +542,7 @@ def test_done_when_rec_13_rating_narrative_and_new_period_survive_reopening(
 
 
 def test_new_file_then_inspection_item_period_and_rating(
-        qtbot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        qtbot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reader) -> None:
     target = tmp_path / "Our force 2025"
     monkeypatch.setattr("PySide6.QtWidgets.QFileDialog.getSaveFileName",
                         lambda *a, **k: (str(target), ""))
@@ -562,7 +559,7 @@ def test_new_file_then_inspection_item_period_and_rating(
     from ragdesk.ui.dialogs import PeriodValues
     window.ask_period = lambda _s: PeriodValues("Mar 2025", "31/03/2025", "")  # type: ignore[method-assign]
     window.act_new_period.trigger()
-    with _reader(path) as db:
+    with reader(path) as db:
         items = db.items()
         assert [i.number for i in items] == ["1", "2"]
         period = db.period_by_label("Mar 2025")
@@ -570,7 +567,7 @@ def test_new_file_then_inspection_item_period_and_rating(
     qtbot.keyClick(window.grid, Qt.Key.Key_A)
     qtbot.keyClick(window.grid, Qt.Key.Key_Up)
     qtbot.keyClick(window.grid, Qt.Key.Key_R)
-    with _reader(path) as db:
+    with reader(path) as db:
         assert db.assessment(items[1].id, period.id).rag == "AMBER"
         assert db.assessment(items[0].id, period.id).rag == "RED"
     header = window.grid_model.headerData(window.grid_model.column_of_period(period.id),
@@ -580,18 +577,18 @@ def test_new_file_then_inspection_item_period_and_rating(
     assert any("Our force 2025.db" in a.text() for a in window.recent_menu.actions())
 
 
-def test_rename_and_delete_a_period_with_undo(window: MainWindow, sample_path: Path) -> None:
+def test_rename_and_delete_a_period_with_undo(window: MainWindow, sample_path: Path, reader) -> None:
     store = window.store
     jan = store.period_by_label("Jan 2024")
     columns = window.grid_model.columnCount()
     window.ask_text = lambda *a, **k: "January 2024 <draft> & final"  # type: ignore[method-assign]
     window.operations.rename_period(jan.id)
-    with _reader(sample_path) as db:
+    with reader(sample_path) as db:
         assert db.period(jan.id).label == "January 2024 <draft> & final"
     col = window.grid_model.column_of_period(jan.id)
     assert window.grid_model.headerData(col, Qt.Orientation.Horizontal).startswith("January 2024")
     window.undo_stack.undo()
-    with _reader(sample_path) as db:
+    with reader(sample_path) as db:
         assert db.period(jan.id).label == "Jan 2024"
 
     window.confirm = lambda *a: True  # type: ignore[method-assign]
@@ -603,12 +600,12 @@ def test_rename_and_delete_a_period_with_undo(window: MainWindow, sample_path: P
             cursors.append(QApplication.overrideCursor() and QApplication.overrideCursor().shape()),
             real(*a, **k))[1])
     window.operations.delete_period(jan.id)
-    with _reader(sample_path) as db:
+    with reader(sample_path) as db:
         assert db.period_by_label("Jan 2024") is None
     assert window.grid_model.columnCount() == columns - 1
     assert window.period_combo.findText("Jan 2024") == -1
     window.undo_stack.undo()
-    with _reader(sample_path) as db:
+    with reader(sample_path) as db:
         assert len(db.assessments(period_id=jan.id)) == before == 14
     assert window.grid_model.columnCount() == columns
     assert cursors == [Qt.CursorShape.WaitCursor] * 2 and QApplication.overrideCursor() is None
@@ -643,7 +640,7 @@ def test_group_by_lead_from_the_view_menu_is_remembered(
 
 
 def test_another_users_save_keeps_selection_and_unsaved_typing(
-        qtbot, window: MainWindow, sample_path: Path) -> None:
+        qtbot, window: MainWindow, sample_path: Path, reader) -> None:
     editor = window.editor
     if not hasattr(editor, "status_note"):
         pytest.skip("needs the real editor pane (ui/editor.py)")
@@ -664,11 +661,11 @@ def test_another_users_save_keeps_selection_and_unsaved_typing(
                                    window.grid_model.column_of_period(jul.id)).data() == "RED"
     # and the typing is saved when the person moves on
     _click_tree_item(qtbot, window, rec15)
-    with _reader(sample_path) as db:
+    with reader(sample_path) as db:
         assert "half-typed" in db.assessment(rec13, window.store.period_by_label("Jul 2023").id).status_note
 
 
-def test_copy_and_paste_a_rating_in_the_grid(qtbot, window: MainWindow, sample_path: Path) -> None:
+def test_copy_and_paste_a_rating_in_the_grid(qtbot, window: MainWindow, sample_path: Path, reader) -> None:
     store = window.store
     rec13, rec15 = _rec(store, "13"), _rec(store, "15")
     jul = store.period_by_label("Jul 2023")
@@ -684,6 +681,6 @@ def test_copy_and_paste_a_rating_in_the_grid(qtbot, window: MainWindow, sample_p
     window.grid.setFocus()
     window.act_paste.trigger()
     assert "not a rating" in window.statusBar().currentMessage()
-    with _reader(sample_path) as db:
+    with reader(sample_path) as db:
         assert db.assessment(rec15, jul.id).rag == "AMBER"
         assert db.assessment(_rec(store, "16"), jul.id).rag == "AMBER"

@@ -11,7 +11,8 @@ import pytest
 from PySide6.QtGui import QGuiApplication, QUndoStack
 
 from ragdesk.domain import ItemKind, Period
-from ragdesk.store import Identity, Store
+from ragdesk.records import Identity
+from ragdesk.store import Store
 from ragdesk.ui.dialogs import PeriodValues
 from ragdesk.ui.operations import Operations, next_number
 

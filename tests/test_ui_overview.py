@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 
 from ragdesk.store import Store
 from ragdesk.ui.changes_view import ItemDiffDialog
@@ -21,13 +21,8 @@ SAMPLE_JSON = Path(__file__).resolve().parents[1] / "resources" / "sample" / "sa
 
 
 @pytest.fixture
-def window(qtbot, sample_path: Path, settings: QSettings, warnings: list[str]) -> MainWindow:
-    w = MainWindow(settings=settings)
-    qtbot.addWidget(w)
-    w.resize(1400, 1000)
-    w.show()
-    assert w.open_path(sample_path)
-    return w
+def window_size() -> tuple[int, int]:
+    return (1400, 1000)
 
 
 def _peel_id(store: Store) -> int:

@@ -11,7 +11,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from ragdesk.errors import RagdeskError
-from ragdesk.store import Identity, Store
+from ragdesk.records import Identity
+from ragdesk.store import Store
 
 
 class FailingReads:

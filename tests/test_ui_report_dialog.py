@@ -176,7 +176,7 @@ def test_unknown_action_is_a_programming_error(sample_store: Store) -> None:
 
 
 def test_closing_the_window_while_a_report_is_built_cancels_it_cleanly(
-        qtbot, sample_path: Path, settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        qtbot, window, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         accept_dialog: list[ReportDialog]) -> None:
     """A QThread destroyed while it runs aborts the program: closing the window mid-build
     must cancel the build, wait for it, and leave no report file behind."""
@@ -184,7 +184,6 @@ def test_closing_the_window_while_a_report_is_built_cancels_it_cleanly(
 
     from ragdesk.reports import ReportCancelled
     from ragdesk.ui import report_dialog
-    from ragdesk.ui.main_window import MainWindow
 
     started = threading.Event()
 
@@ -200,10 +199,6 @@ def test_closing_the_window_while_a_report_is_built_cancels_it_cleanly(
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF"))
     monkeypatch.setattr(QMessageBox, "question",
                         lambda *a, **k: QMessageBox.StandardButton.Yes)  # drafts: print anyway
-    window = MainWindow(settings=settings)
-    qtbot.addWidget(window)
-    window.show()
-    assert window.open_path(sample_path)
     window.report("pdf")
     runs = window.findChildren(report_dialog.ReportRun)
     assert len(runs) == 1

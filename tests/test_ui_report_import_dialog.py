@@ -10,7 +10,8 @@ import pytest
 from PySide6.QtCore import Qt
 from report_pdf_support import build_report, peel_report
 
-from ragdesk.store import Identity, Store
+from ragdesk.records import Identity
+from ragdesk.store import Store
 from ragdesk.ui import report_import_dialog
 from ragdesk.ui.main_window import MainWindow
 from ragdesk.ui.report_import_dialog import COL_KIND, COL_NOTE, ReportImportDialog

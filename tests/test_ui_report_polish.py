@@ -46,11 +46,7 @@ def test_marking_is_official_unless_the_file_says_otherwise(qtbot, sample_store:
     assert dialog.options().marking is None and dialog.marking.currentText() == "None"
 
 
-def test_properties_set_the_files_marking(qtbot, sample_path: Path, settings: QSettings,
-                                          warnings: list[str]) -> None:
-    window = MainWindow(settings=settings)
-    qtbot.addWidget(window)
-    assert window.open_path(sample_path)
+def test_properties_set_the_files_marking(qtbot, window: MainWindow, sample_path: Path) -> None:
     dialog = PropertiesDialog(window.store.settings(), False, window)
     qtbot.addWidget(dialog)
     assert dialog.marking.currentData() == "OFFICIAL"

@@ -7,27 +7,21 @@ the file, read back by a third connection.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import Qt
 
 from ragdesk.errors import Conflict
-from ragdesk.store import Identity, Store
+from ragdesk.records import Identity
+from ragdesk.store import Store
 from ragdesk.ui.main_window import MainWindow
 
 BOB_TEXT = "<p>Bob's update: board agreed the plan &amp; funded it.</p>"
 
 
 @pytest.fixture
-def bob(sample_path: Path):
-    store = Store.open(sample_path, identity=Identity("bob", "PC-BOB"))
-    yield store
-    store.close()
-
-
-def _reader(path: Path) -> Store:
-    return Store.open(path, identity=Identity("checker", "test"))
+def bob(reader) -> Store:
+    """Bob's own connection to the window's file, as from his laptop."""
+    return reader(user="bob", host="PC-BOB")
 
 
 def _cell(store: Store) -> tuple[int, int]:
@@ -53,7 +47,7 @@ def _ctrl_z(qtbot, window: MainWindow) -> None:
 
 
 def test_grid_undo_keeps_the_narrative_a_colleague_saved_into_the_new_cell(
-        qtbot, window, bob, sample_path, warnings):
+        qtbot, window, bob, sample_path, warnings, reader):
     item, period = _cell(window.store)
     _rate_in_grid(qtbot, window, item, period, Qt.Key.Key_R)
     assert bob.assessment(item, period).rag == "RED"
@@ -61,7 +55,7 @@ def test_grid_undo_keeps_the_narrative_a_colleague_saved_into_the_new_cell(
     bob.save_assessment(item, period, expected_version=bob_version, rag="RED", update=BOB_TEXT)
 
     _ctrl_z(qtbot, window)
-    with _reader(sample_path) as db:
+    with reader(sample_path) as db:
         record = db.assessment(item, period)
         assert record is not None, "undo deleted Bob's narrative"
         assert record.update == BOB_TEXT
@@ -69,22 +63,22 @@ def test_grid_undo_keeps_the_narrative_a_colleague_saved_into_the_new_cell(
     assert warnings == []
 
     window.act_redo.trigger()
-    with _reader(sample_path) as db:
+    with reader(sample_path) as db:
         assert db.assessment(item, period).rag == "RED"
         assert db.assessment(item, period).update == BOB_TEXT
 
 
 def test_grid_undo_of_a_new_cell_nobody_else_touched_still_removes_it(
-        qtbot, window, sample_path):
+        qtbot, window, sample_path, reader):
     item, period = _cell(window.store)
     _rate_in_grid(qtbot, window, item, period, Qt.Key.Key_G)
     _ctrl_z(qtbot, window)
-    with _reader(sample_path) as db:
+    with reader(sample_path) as db:
         assert db.assessment(item, period) is None
 
 
 def test_grid_undo_never_overwrites_a_rating_a_colleague_changed_since(
-        qtbot, window, bob, sample_path, warnings):
+        qtbot, window, bob, sample_path, warnings, reader):
     store = window.store
     rec13 = next(r.id for r in store.item_rows() if r.label == "Rec 13")
     jul = store.period_by_label("Jul 2023").id
@@ -94,13 +88,13 @@ def test_grid_undo_never_overwrites_a_rating_a_colleague_changed_since(
     bobs = bob.assessment(rec13, jul).rag
 
     _ctrl_z(qtbot, window)
-    with _reader(sample_path) as db:
+    with reader(sample_path) as db:
         assert db.assessment(rec13, jul).rag == bobs
     assert warnings and "bob" in warnings[-1]
 
 
 def test_editor_undo_of_a_first_rating_keeps_a_colleagues_impact_text(
-        qtbot, window, bob, sample_path):
+        qtbot, window, bob, sample_path, reader):
     item, period = _cell(window.store)
     assert window.select_item(item, period)
     qtbot.mouseClick(window.editor.rag.buttons["AMBER"], Qt.MouseButton.LeftButton)
@@ -109,14 +103,14 @@ def test_editor_undo_of_a_first_rating_keeps_a_colleagues_impact_text(
     bob.save_assessment(item, period, expected_version=record.version, impact=BOB_TEXT)
 
     _ctrl_z(qtbot, window)
-    with _reader(sample_path) as db:
+    with reader(sample_path) as db:
         record = db.assessment(item, period)
         assert record is not None and record.impact == BOB_TEXT
         assert record.rag is None
 
 
 def test_editor_undo_of_a_new_status_note_keeps_a_colleagues_rating(
-        qtbot, window, bob, sample_path):
+        qtbot, window, bob, sample_path, reader):
     item, period = _cell(window.store)
     assert window.select_item(item, period)
     pane = window.editor
@@ -128,12 +122,12 @@ def test_editor_undo_of_a_new_status_note_keeps_a_colleagues_rating(
     bob.save_assessment(item, period, expected_version=record.version, rag="GREEN")
 
     window.undo_stack.undo()
-    with _reader(sample_path) as db:
+    with reader(sample_path) as db:
         record = db.assessment(item, period)
         assert record is not None and record.rag == "GREEN"
         assert record.status_note == ""
     window.undo_stack.redo()
-    with _reader(sample_path) as db:
+    with reader(sample_path) as db:
         assert db.assessment(item, period).status_note == "Star Chamber 17.05.24"
         assert db.assessment(item, period).rag == "GREEN"
 

@@ -1,4 +1,6 @@
-"""Every change is traced to a person, a machine and a time, old and new value included."""
+"""The Store's audit log: every change is traced to a person, a machine and a time,
+old and new value included, and the log itself cannot be changed.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from ragdesk import backup, jsonio, schema
+from ragdesk import jsonio
 from ragdesk.errors import Conflict
-from ragdesk.store import Identity, Store
+from ragdesk.records import Identity
+from ragdesk.store import Store
 
 AT = dt.datetime(2026, 11, 23, 10, 30, tzinfo=dt.UTC)
 
@@ -144,42 +147,6 @@ def test_grid_one_key_rating_last_writer_wins_but_is_traced(sample_path: Path) -
     b.close()
 
 
-def _version_1_file(path: Path) -> None:
-    """A file as ragdesk 1 wrote it: schema 1, audit rows without item_id."""
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("BEGIN")
-    schema.MIGRATIONS[0](conn)
-    conn.execute("PRAGMA user_version = 1")
-    conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
-    conn.execute("INSERT INTO inspections (id, title) VALUES (1, 'PEEL 2023')")
-    conn.execute("INSERT INTO items (id, inspection_id, kind, number) VALUES (7, 1, 'afi', '1')")
-    conn.execute("INSERT INTO periods (id, label) VALUES (1, 'Jul 2023')")
-    conn.execute("INSERT INTO assessments (id, item_id, period_id, rag) VALUES (3, 7, 1, 'RED')")
-    conn.execute("INSERT INTO evidence (id, item_id, name, size, data) VALUES (5, 7, 'a.txt', 1, x'61')")
-    for entity, record, field in (("item", 7, "created"), ("assessment", 3, "rag"),
-                                  ("evidence", 5, "added"), ("period", 1, "created")):
-        conn.execute("INSERT INTO audit (at, user, host, entity, record_id, field) "
-                     "VALUES ('2023-07-01', 'old', 'PC-0', ?, ?, ?)", (entity, record, field))
-    conn.execute("COMMIT")
-    conn.close()
-
-
-def test_upgrading_a_version_1_file_links_old_audit_rows_to_items(tmp_path: Path) -> None:
-    path = tmp_path / "old.db"
-    _version_1_file(path)
-    store, problems = backup.open_with_backups(path, identity=Identity("new", "PC-1"))
-    with store:
-        assert store.migrated_from == 1 and problems == []
-        history = store.item_history(7)
-        assert [(e.entity, e.field) for e in history] == [
-            ("item", "created"), ("assessment", "rag"), ("evidence", "added")]
-        assert store.integrity_check() == "ok"
-        with pytest.raises(sqlite3.DatabaseError, match="cannot be changed"):
-            store.conn.execute("UPDATE audit SET user = 'x'")
-    kinds = [b.kind for b in backup.list_backups(path, tmp_path / "ragdesk-backups")]
-    assert "pre-migration" in kinds
-
-
 def test_ids_of_deleted_records_are_never_reused(store: Store) -> None:
     last = store.items()[-1]
     top = max(i.id for i in store.items())
@@ -194,3 +161,16 @@ def test_ids_of_deleted_records_are_never_reused(store: Store) -> None:
     store.restore(snapshot)  # undo still works: its id is free
     assert store.period(period.id).label == period.label
     assert [p.position for p in store.periods()] == list(range(len(store.periods())))
+
+
+def test_every_change_is_audited_with_who_and_when(one_item) -> None:
+    store, _, item, period = one_item
+    store.update_item(item.id, lead="ACC Baldwin")
+    store.set_rag(item.id, period.id, "RED")
+    store.set_rag(item.id, period.id, "AMBER")
+    history = store.item_history(item.id)
+    assert [(e.field, e.old, e.new) for e in history][-3:] == [
+        ("lead", "", "ACC Baldwin"), ("rag", None, "RED"), ("rag", "RED", "AMBER")]
+    assert all(e.user == "tester" and e.host == "test-host" and e.at for e in history)
+    with pytest.raises(Exception, match="audit log cannot be changed"):
+        store.conn.execute("DELETE FROM audit")

@@ -1,4 +1,7 @@
-"""Search indexing inside ``Store.batch()``: each touched item is indexed once, at the end."""
+"""The Store's search index: words found in text fields and narratives (whatever the
+query syntax), following deleted and restored periods; inside ``Store.batch()`` each
+touched item is indexed once, at the end.
+"""
 
 from __future__ import annotations
 
@@ -53,3 +56,30 @@ def test_a_batch_tells_listeners_everything_once(empty_store: Store) -> None:
     assert change.items == set(items) and change.inspections == {inspection.id}
     assert change.assessments == {(i, period.id) for i in items}
     assert change.structure and change.settings and not change.periods
+
+
+def test_search_finds_words_in_text_fields_and_narratives_and_survives_syntax(one_item) -> None:
+    store, inspection, item, period = one_item
+    other = store.add_item(inspection.id, ItemKind.AFI, "4", text="<p>Repeat callers</p>", lead="ACC Nolan")
+    store.save_assessment(item.id, period.id, update="<p>Operation Pershore &amp; vetting</p>")
+    assert store.search("pershore") == [item.id]
+    assert store.search("persh") == [item.id]
+    assert store.search("nolan") == [other.id]
+    for nasty in ['"', "AND OR NOT", "*", "(", "col:x", "^", "Łódź", ""]:
+        store.search(nasty)  # must not raise
+
+
+def test_search_follows_a_deleted_and_restored_period_whatever_the_formatting(one_item) -> None:
+    """Words in bold inside a word, list items, table cells and escaped characters are found;
+    deleting their period takes them out of the search, undoing it puts them back."""
+    store, _inspection, item, period = one_item
+    store.save_assessment(item.id, period.id, update=(
+        "<p>Operation Bl<b>ue</b>bell &amp; Star Chamber</p><ul><li>dip sample</li><li>backlog</li></ul>"
+        "<table><tr><td>Q1</td><td>wellbeing</td></tr></table>"))
+    for words in ("bluebell", "star chamber", "dip sample", "backlog", "q1 wellbeing"):
+        assert store.search(words) == [item.id], words
+    assert store.search("q1wellbeing") == [] and store.search("uebell") == []  # cells stay apart
+    deleted = store.delete_period(period.id)
+    assert store.search("bluebell") == [] and store.search("wellbeing") == []
+    store.restore(deleted)
+    assert store.search("bluebell") == [item.id] == store.search("wellbeing")
