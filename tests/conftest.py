@@ -19,8 +19,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from windows_sim import held_open  # noqa: E402, F401 - a fixture for every test module
 
 from ragdesk.domain import ItemKind  # noqa: E402
-from ragdesk.sample import build_sample  # noqa: E402
 from ragdesk.records import Identity  # noqa: E402
+from ragdesk.sample import build_sample  # noqa: E402
 from ragdesk.store import Store  # noqa: E402
 
 
