@@ -60,7 +60,7 @@ class StoreCommand(QUndoCommand):
     def undo(self) -> None:
         self._guard(self._undo, "undo")
 
-    def _guard(self, fn: Callable[[], None], verb: str = "") -> None:
+    def _guard(self, fn: Callable[[], None], verb: str) -> None:
         """Run an undo or redo; a refusal is reported and makes the command obsolete
         (the stack drops it instead of getting stuck)."""
         try:
@@ -68,23 +68,13 @@ class StoreCommand(QUndoCommand):
                 fn()
         except RagdeskError as e:
             self.setObsolete(True)
-            self.on_error(self._refusal(verb, e))
-
-    def _refusal(self, verb: str, error: RagdeskError) -> str:
-        return f"Could not {self.text().lower()}: {error}"
+            self.on_error(f"Could not {verb} “{self.text()}”: {e}")
 
     def _redo(self) -> None:
         raise NotImplementedError
 
     def _undo(self) -> None:
         raise NotImplementedError
-
-
-class _QuotedCommand(StoreCommand):
-    """A save of fields or evidence: a refused undo names the command in quotes."""
-
-    def _refusal(self, verb: str, error: RagdeskError) -> str:
-        return f"Could not {verb} “{self.text()}”: {error}"
 
 
 def check_still(record: Any, expect: dict[str, Any]) -> None:
@@ -133,7 +123,7 @@ class Target:
                                      **values)
 
 
-class SaveFields(_QuotedCommand):
+class SaveFields(StoreCommand):
     """Some fields of one record saved: by the editor pane, or a rating typed in the grid.
 
     ``before``/``after`` map the field names saved (for an assessment, with its
@@ -303,7 +293,7 @@ class Moved(StoreCommand):
         self._move(self._new)
 
 
-class AddedEvidence(_QuotedCommand):
+class AddedEvidence(StoreCommand):
     """An evidence file attached: undo removes it (keeping the snapshot), redo puts it back."""
 
     def __init__(self, store: Store, text: str, evidence_id: int,
@@ -321,7 +311,7 @@ class AddedEvidence(_QuotedCommand):
             self._deleted = None
 
 
-class EvidenceNoteChanged(_QuotedCommand):
+class EvidenceNoteChanged(StoreCommand):
     """The note beside an evidence file edited: undo puts the old note back."""
 
     def __init__(self, store: Store, text: str, evidence_id: int, old: str, new: str,
@@ -336,7 +326,7 @@ class EvidenceNoteChanged(_QuotedCommand):
         self.store.set_evidence_note(self.evidence_id, self.new)
 
 
-class RemovedEvidence(_QuotedCommand):
+class RemovedEvidence(StoreCommand):
     """An evidence file removed: undo restores the very same row (bytes included)."""
 
     def __init__(self, store: Store, text: str, deleted: Deleted,

@@ -621,7 +621,7 @@ class EditorPane(QWidget):
         at = self.status.findData(current)
         self.status.setCurrentIndex(max(at, 0))
         self.status.blockSignals(False)
-        read_only = bool(getattr(self.store, "read_only", False))
+        read_only = self._read_only()
         for f in self.fields:
             w = f.widget
             if isinstance(w, (QLineEdit, QTextEdit, QPlainTextEdit)):
@@ -913,7 +913,7 @@ class EditorPane(QWidget):
             self._save_field(f)
 
     def _rag_chosen(self, code: str | None) -> None:
-        if self.store is None or self.item_id is None or self.period_id is None:
+        if self.store is None or self._target("assessment") is None:
             return
         self.rag_field.pending = code
         if not self._save_field(self.rag_field):
@@ -973,7 +973,7 @@ class EditorPane(QWidget):
             self._asking = False
 
     def _store_values(self, kind: str, values: dict[str, Any], expected: int, text: str,
-                      before: dict[str, Any], field: Field | None = None) -> Any:
+                      before: dict[str, Any], field: Field | None = None) -> None:
         """Save, push the undo command, re-show the record. Raises what the store raises.
         ``before`` holds every field saved (and an assessment's draft mark) as it was."""
         assert self.store is not None
@@ -995,7 +995,6 @@ class EditorPane(QWidget):
             self._load_item(fresh=False)
         else:
             self._load_inspection(fresh=False)
-        return record
 
     def _save_field(self, f: Field, value: Any = _TYPED, expected: int | None = None) -> bool:
         """Save one field; on refusal explain and keep the typed value. True if saved."""

@@ -19,7 +19,8 @@ from ragdesk.domain import Deadline, Dot, ItemKind
 
 from . import qt_compat  # noqa: F401  (keeps PySide 6.12 on Python 3.11 from draining None)
 from .rag_selector import RagSelector
-from .rich_editor import RichTextEdit, read_plain, set_line_text, write_plain
+from .rich_editor import RichTextEdit, set_line_text
+from .rich_text_qt import read_plain, write_plain
 
 
 def show_date(value: dt.date | None) -> str:
