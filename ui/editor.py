@@ -667,17 +667,21 @@ class EditorPane(QWidget):
                 self.message.emit(f"{f.label} was changed by {who} while you were editing it; "
                                   "you will be asked which to keep when you save.")
 
+    def _deleted_while_shown(self, what: str, *, fresh: bool) -> None:
+        """Someone else deleted the record shown: show nothing, or keep the unsaved text."""
+        if fresh or not self._dirty_fields():
+            self._clear_view()
+            self.message.emit(f"That {what} no longer exists (someone may have deleted it).")
+        else:
+            self._show_banner(f"This {what} was deleted by someone else; your unsaved text is "
+                              "still here (it will be offered on the clipboard).")
+
     def _load_inspection(self, *, fresh: bool) -> None:
         assert self.store is not None and self.inspection_id is not None
         try:
             inspection = self.store.inspection(self.inspection_id)
         except NotFound:
-            if fresh or not self._dirty_fields():
-                self._clear_view()
-                self.message.emit("That inspection no longer exists (someone may have deleted it).")
-            else:
-                self._show_banner("This inspection was deleted by someone else; your unsaved "
-                                  "text is still here.")
+            self._deleted_while_shown("inspection", fresh=fresh)
             return
         self.placeholder.hide()
         self.item_box.hide()
@@ -697,12 +701,7 @@ class EditorPane(QWidget):
             item = self.store.item(self.item_id)
             inspection = self.store.inspection(item.inspection_id)
         except NotFound:
-            if fresh or not self._dirty_fields():
-                self._clear_view()
-                self.message.emit("That item no longer exists (someone may have deleted it).")
-            else:
-                self._show_banner("This item was deleted by someone else; your unsaved text is "
-                                  "still here (it will be offered on the clipboard).")
+            self._deleted_while_shown("item", fresh=fresh)
             return
         self.item = item
         self.placeholder.hide()

@@ -15,7 +15,7 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
-from ragdesk.domain import Deadline, Dot, ItemKind
+from ragdesk.domain import Deadline, stored_form
 
 from . import qt_compat  # noqa: F401  (keeps PySide 6.12 on Python 3.11 from draining None)
 from .rag_selector import RagSelector
@@ -91,12 +91,12 @@ class LineField(Field):
 
 class DateField(LineField):
     def shown_text(self, value: Any) -> str:
-        return show_date(value) if isinstance(value, dt.date) else ("" if value is None else str(value))
+        return show_date(value) if isinstance(value, dt.date) else super().shown_text(value)
 
 
 class DeadlineField(LineField):
     def shown_text(self, value: Any) -> str:
-        return str(value) if isinstance(value, Deadline) else ("" if value is None else str(value))
+        return str(value) if isinstance(value, Deadline) else super().shown_text(value)
 
 
 class PlainField(Field):
@@ -130,9 +130,9 @@ class ComboField(Field):
 
     def show(self, value: Any) -> None:
         self.widget.blockSignals(True)
-        at = self.widget.findData(_plain(value) or "")
+        at = self.widget.findData(stored_form(value) or "")
         if at < 0 and value not in (None, ""):
-            self.widget.addItem(str(value), _plain(value))  # a value this file no longer lists
+            self.widget.addItem(str(value), stored_form(value))  # a value this file no longer lists
             at = self.widget.count() - 1
         self.widget.setCurrentIndex(max(at, 0))
         self.widget.blockSignals(False)
@@ -143,16 +143,12 @@ class ComboField(Field):
         return self.widget.currentData() or None
 
     def shown_text(self, value: Any) -> Any:  # compare codes, not text
-        return _plain(value)
+        return stored_form(value)
 
 
 class RagField(Field):
     widget: RagSelector
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.pending: str | None = None
-        self.picking = False
+    pending: str | None = None  # the rating shown: loaded, or picked and being saved
 
     def show(self, value: Any) -> None:
         self.pending = value
@@ -163,12 +159,6 @@ class RagField(Field):
 
     def shown_text(self, value: Any) -> Any:
         return value
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, (ItemKind, Dot)):
-        return value.value
-    return value
 
 
 class FocusWatcher(QObject):
