@@ -78,7 +78,6 @@ from ragdesk.domain import (
 from ragdesk.errors import Conflict, InvalidValue, NotFound, RagdeskError
 from ragdesk.store import Change, Store
 
-from . import qt_compat  # noqa: F401  (keeps PySide 6.12 on Python 3.11 from draining None)
 from .commands import SaveFields, Target
 from .editor_fields import (
     ComboField,

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QWid
 
 from ragdesk.domain import Deadline, stored_form
 
-from . import qt_compat  # noqa: F401  (keeps PySide 6.12 on Python 3.11 from draining None)
 from .rag_selector import RagSelector
 from .rich_editor import RichTextEdit, set_line_text
 from .rich_text_qt import read_plain, write_plain

@@ -40,7 +40,6 @@ from PySide6.QtWidgets import (
 from ragdesk import richtext
 from ragdesk.richtext import Block, Document, Paragraph, Span
 
-from . import qt_compat  # noqa: F401  (keeps PySide 6.12 on Python 3.11 from draining None)
 from .rich_text_qt import (
     HEADER_BACKGROUND,
     LITERAL,

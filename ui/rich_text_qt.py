@@ -53,8 +53,6 @@ from PySide6.QtGui import (
 from ragdesk import richtext
 from ragdesk.richtext import Block, Document, Inline, ListBlock, Paragraph, Span, Table
 
-from . import qt_compat  # noqa: F401  (keeps PySide 6.12 on Python 3.11 from draining None)
-
 LITERAL = int(QTextFormat.Property.UserProperty) + 1  # char format: the character really typed
 PAD_CELL = int(QTextFormat.Property.UserProperty) + 2  # cell format: only squares up a ragged row
 
