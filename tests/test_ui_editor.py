@@ -443,7 +443,7 @@ from hypothesis import HealthCheck, example, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from ragdesk import richtext  # noqa: E402
-from ragdesk.ui.rich_editor import read_plain  # noqa: E402
+from ragdesk.ui.rich_text_qt import read_plain  # noqa: E402
 
 TYPABLE = st.text(st.one_of(st.characters(exclude_categories=("Cs", "Cc")), st.just("\n")),
                   max_size=60)

@@ -90,8 +90,62 @@ def test_grid_undo_never_overwrites_a_rating_a_colleague_changed_since(
     _ctrl_z(qtbot, window)
     with reader(sample_path) as db:
         assert db.assessment(rec13, jul).rag == bobs
-    assert warnings and "bob" in warnings[-1]
+    assert len(warnings) == 1
+    assert warnings[0] == ("Could not undo “Rate Rec 13 RED in Jul 2023”: "
+                           "rag has been changed by bob since.")
 
+
+def test_grid_undo_takes_back_only_the_rating_and_keeps_a_colleagues_later_narrative(
+        qtbot, window, bob, sample_path, warnings):
+    """A rated cell Bob then writes in: undo puts Alice's old rating back (it is still hers)
+    and leaves Bob's update; redo rates it again, Bob's text still there."""
+    store = window.store
+    rec13 = next(r.id for r in store.item_rows() if r.label == "Rec 13")
+    jul = store.period_by_label("Jul 2023").id
+    before = store.assessment(rec13, jul)
+    assert before.rag != "RED" and before.update != BOB_TEXT
+    _rate_in_grid(qtbot, window, rec13, jul, Qt.Key.Key_R)
+    record = bob.assessment(rec13, jul)
+    bob.save_assessment(rec13, jul, expected_version=record.version, update=BOB_TEXT)
+
+    _ctrl_z(qtbot, window)
+    with _reader(sample_path) as db:
+        assert db.assessment(rec13, jul).rag == before.rag
+        assert db.assessment(rec13, jul).update == BOB_TEXT
+    window.act_redo.trigger()
+    with _reader(sample_path) as db:
+        assert db.assessment(rec13, jul).rag == "RED"
+        assert db.assessment(rec13, jul).update == BOB_TEXT
+    assert warnings == []
+
+
+def test_grid_redo_never_overwrites_a_rating_a_colleague_gave_after_the_undo(
+        qtbot, window, bob, sample_path, warnings):
+    item, period = _cell(window.store)
+    _rate_in_grid(qtbot, window, item, period, Qt.Key.Key_G)
+    _ctrl_z(qtbot, window)
+    bob.set_rag(item, period, "AMBER")
+
+    window.act_redo.trigger()
+    with _reader(sample_path) as db:
+        assert db.assessment(item, period).rag == "AMBER"
+    assert len(warnings) == 1
+    assert warnings[0] == ("Could not redo “Rate Rec 13 GREEN in Jun 2024”: "
+                           "rag has been changed by bob since.")
+    assert not window.undo_stack.canRedo()  # the refused command left the stack
+
+def test_grid_redo_into_a_cell_a_colleague_wrote_in_after_the_undo_keeps_their_text(
+        qtbot, window, bob, sample_path, warnings):
+    item, period = _cell(window.store)
+    _rate_in_grid(qtbot, window, item, period, Qt.Key.Key_G)
+    _ctrl_z(qtbot, window)
+    bob.save_assessment(item, period, expected_version=0, update=BOB_TEXT)
+
+    window.act_redo.trigger()
+    with _reader(sample_path) as db:
+        record = db.assessment(item, period)
+        assert (record.rag, record.update) == ("GREEN", BOB_TEXT)
+    assert warnings == []
 
 def test_editor_undo_of_a_first_rating_keeps_a_colleagues_impact_text(
         qtbot, window, bob, sample_path, reader):

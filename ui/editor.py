@@ -11,7 +11,7 @@ Save model (why: the file is shared, people are interrupted, nothing typed may b
   cancelled); the window then stays where it is, with the text still typed.
 * Each save is one store operation with ``expected_version`` = the version this
   field was loaded from, pushed onto the window's undo stack as a
-  :class:`~ragdesk.ui.editor_commands.SaveFields` command: Edit > Undo saves the
+  :class:`~ragdesk.ui.commands.SaveFields` command: Edit > Undo saves the
   old value back. Saving any assessment field confirms a carried-forward draft
   (the store clears the draft mark); undo restores the mark.
 * A value the store refuses (``errors.InvalidValue``: a deadline that is not a
@@ -31,13 +31,12 @@ Save model (why: the file is shared, people are interrupted, nothing typed may b
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import html
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -71,21 +70,30 @@ from ragdesk import richtext, validate
 from ragdesk.domain import (
     STATUS_NOTE_PRINT_LIMIT,
     Assessment,
-    Deadline,
     Dot,
     Item,
     ItemKind,
     Period,
-    stored_form,
 )
 from ragdesk.errors import Conflict, InvalidValue, NotFound, RagdeskError
 from ragdesk.store import Change, Store
 
-from . import qt_compat  # noqa: F401  (keeps PySide 6.12 on Python 3.11 from draining None)
-from .editor_commands import SaveFields
+from .commands import SaveFields, Target
+from .editor_fields import (
+    ComboField,
+    DateField,
+    DeadlineField,
+    Field,
+    FocusWatcher,
+    LineField,
+    PlainField,
+    RagField,
+    RichField,
+    show_date,
+)
 from .evidence_view import EvidenceView, human_time
 from .rag_selector import RagSelector
-from .rich_editor import RichTextBox, RichTextEdit, read_plain, set_line_text, write_plain
+from .rich_editor import RichTextBox, RichTextEdit
 
 ERROR_STYLE = "color: #b00020;"
 SEARCH_HIGHLIGHT = "#fff176"  # a search match: marker-pen yellow, under the text
@@ -96,10 +104,6 @@ DOT_CHOICES = [
     (Dot.DOWN.value, "▼ Worse"),
 ]
 DOT_WORDS = {Dot.SAME: "= No change", Dot.UP: "▲ Improved", Dot.DOWN: "▼ Worse"}
-
-
-def show_date(value: dt.date | None) -> str:
-    return f"{value.day} {value:%B %Y}" if value else ""
 
 
 def _conflict_resolver() -> Callable[..., str | None]:
@@ -129,163 +133,7 @@ def copy_to_clipboard(text: str, rich: bool) -> None:
     QGuiApplication.clipboard().setText(richtext.to_plain(text) if rich else text)
 
 
-_NOT_LOADED = object()  # Field.source before _apply has loaded a stored value
-
-
-class Field:
-    """One editable value of a record: its widget, what it was loaded as, and its version.
-
-    ``loaded`` is the stored value as of ``version``; the field is *dirty* when
-    the widget shows something else. ``target`` is "item", "inspection" or
-    "assessment"; ``name`` is the store's field name.
-    """
-
-    def __init__(self, target: str, name: str, label: str, widget: QWidget,
-                 error: QLabel | None = None, *, rich: bool = False) -> None:
-        self.target = target
-        self.name = name
-        self.label = label
-        self.widget = widget
-        self.error = error
-        self.rich = rich
-        self.loaded: Any = None
-        self.version = 0
-        self.source: Any = _NOT_LOADED  # the stored value ``loaded`` was made from (see _apply)
-
-    # -- to override per kind ---------------------------------------------------
-    def show(self, value: Any) -> None:
-        raise NotImplementedError
-
-    def typed(self) -> Any:
-        """What the widget holds, in the form the store accepts."""
-        raise NotImplementedError
-
-    def shown_text(self, value: Any) -> str:
-        """A stored value as text (for the conflict dialog and comparisons)."""
-        return "" if value is None else str(value)
-
-    def dirty(self) -> bool:
-        return self.typed() != self.shown_text(self.loaded)
-
-    # -- common -------------------------------------------------------------------
-    def load(self, value: Any, version: int) -> None:
-        self.loaded, self.version, self.source = value, version, _NOT_LOADED
-        self.show(value)
-        self.set_error("")
-
-    def set_error(self, text: str) -> None:
-        if self.error is not None:
-            self.error.setText(text)
-            self.error.setVisible(bool(text))
-            self.widget.setAccessibleDescription(text)
-
-
-class LineField(Field):
-    widget: QLineEdit
-
-    def show(self, value: Any) -> None:
-        set_line_text(self.widget, self.shown_text(value))
-
-    def typed(self) -> str:
-        return self.widget.text().strip()
-
-
-class DateField(LineField):
-    def shown_text(self, value: Any) -> str:
-        return show_date(value) if isinstance(value, dt.date) else ("" if value is None else str(value))
-
-
-class DeadlineField(LineField):
-    def shown_text(self, value: Any) -> str:
-        return str(value) if isinstance(value, Deadline) else ("" if value is None else str(value))
-
-
-class PlainField(Field):
-    widget: QPlainTextEdit
-
-    def show(self, value: Any) -> None:
-        write_plain(self.widget.document(), value or "")
-        self.widget.document().setModified(False)
-
-    def typed(self) -> str:
-        return read_plain(self.widget.document())
-
-
-class RichField(Field):
-    widget: RichTextEdit
-
-    def show(self, value: Any) -> None:
-        self.widget.set_stored(value or "")
-
-    def typed(self) -> str:
-        return self.widget.stored()
-
-    def dirty(self) -> bool:
-        return self.widget.is_modified()
-
-
-class ComboField(Field):
-    """A pick from a list. Item data are always strings ("" = none): PySide mishandles None data."""
-
-    widget: QComboBox
-
-    def show(self, value: Any) -> None:
-        self.widget.blockSignals(True)
-        at = self.widget.findData(_plain(value) or "")
-        if at < 0 and value not in (None, ""):
-            self.widget.addItem(str(value), _plain(value))  # a value this file no longer lists
-            at = self.widget.count() - 1
-        self.widget.setCurrentIndex(max(at, 0))
-        self.widget.blockSignals(False)
-
-    def typed(self) -> Any:
-        if self.widget.count() == 0:
-            return None
-        return self.widget.currentData() or None
-
-    def shown_text(self, value: Any) -> Any:  # compare codes, not text
-        return _plain(value)
-
-
-class RagField(Field):
-    widget: RagSelector
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.pending: str | None = None
-        self.picking = False
-
-    def show(self, value: Any) -> None:
-        self.pending = value
-        self.widget.set_rating(value)
-
-    def typed(self) -> Any:
-        return self.pending
-
-    def shown_text(self, value: Any) -> Any:
-        return value
-
-
 _TYPED = object()  # "use what the widget holds" (None is a real value: no rating)
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, (ItemKind, Dot)):
-        return value.value
-    return value
-
-
-class _FocusWatcher(QObject):
-    """Calls ``on_leave`` when a watched widget loses focus (QPlainTextEdit has no signal)."""
-
-    def __init__(self, on_leave: Callable[[], object], parent: QObject) -> None:
-        super().__init__(parent)
-        self.on_leave = on_leave
-
-    def eventFilter(self, obj: QObject, e: QEvent) -> bool:  # noqa: N802
-        if e.type() == QEvent.Type.FocusOut:
-            self.on_leave()
-        return False
 
 
 def _settle_layouts() -> None:
@@ -590,7 +438,7 @@ class EditorPane(QWidget):
 
         # -- save triggers
         self._by_widget = {f.widget: f for f in self.fields}
-        watcher = _FocusWatcher(lambda: self._save_soon(self._by_widget[self.status_note]), self)
+        watcher = FocusWatcher(lambda: self._save_soon(self._by_widget[self.status_note]), self)
         self.status_note.installEventFilter(watcher)
         for f in self.fields:
             w = f.widget
@@ -772,7 +620,7 @@ class EditorPane(QWidget):
         at = self.status.findData(current)
         self.status.setCurrentIndex(max(at, 0))
         self.status.blockSignals(False)
-        read_only = bool(getattr(self.store, "read_only", False))
+        read_only = self._read_only()
         for f in self.fields:
             w = f.widget
             if isinstance(w, (QLineEdit, QTextEdit, QPlainTextEdit)):
@@ -788,11 +636,11 @@ class EditorPane(QWidget):
     def _read_only(self) -> bool:
         return bool(getattr(self.store, "read_only", False))
 
-    def _fields_of(self, target: str) -> list[Field]:
-        return [f for f in self.fields if f.target == target]
+    def _fields_of(self, kind: str) -> list[Field]:
+        return [f for f in self.fields if f.kind == kind]
 
-    def _apply(self, target: str, record: Any, *, fresh: bool) -> None:
-        """Show ``record``'s values in every field of ``target`` that is not being edited.
+    def _apply(self, kind: str, record: Any, *, fresh: bool) -> None:
+        """Show ``record``'s values in every field of ``kind`` that is not being edited.
 
         A dirty field keeps its text; it moves to the new version only if the
         store still holds what it was loaded from (so saving it cannot
@@ -801,7 +649,7 @@ class EditorPane(QWidget):
         version = getattr(record, "version", 0) if record is not None else 0
         if fresh:
             self._warned.clear()
-        for f in self._fields_of(target):
+        for f in self._fields_of(kind):
             raw = getattr(record, f.name) if record is not None else None
             if not fresh and raw == f.source and not f.dirty():
                 f.version = version  # unchanged (e.g. only the rating moved): no re-parse, no repaint
@@ -818,17 +666,21 @@ class EditorPane(QWidget):
                 self.message.emit(f"{f.label} was changed by {who} while you were editing it; "
                                   "you will be asked which to keep when you save.")
 
+    def _deleted_while_shown(self, what: str, *, fresh: bool) -> None:
+        """Someone else deleted the record shown: show nothing, or keep the unsaved text."""
+        if fresh or not self._dirty_fields():
+            self._clear_view()
+            self.message.emit(f"That {what} no longer exists (someone may have deleted it).")
+        else:
+            self._show_banner(f"This {what} was deleted by someone else; your unsaved text is "
+                              "still here (it will be offered on the clipboard).")
+
     def _load_inspection(self, *, fresh: bool) -> None:
         assert self.store is not None and self.inspection_id is not None
         try:
             inspection = self.store.inspection(self.inspection_id)
         except NotFound:
-            if fresh or not self._dirty_fields():
-                self._clear_view()
-                self.message.emit("That inspection no longer exists (someone may have deleted it).")
-            else:
-                self._show_banner("This inspection was deleted by someone else; your unsaved "
-                                  "text is still here.")
+            self._deleted_while_shown("inspection", fresh=fresh)
             return
         self.placeholder.hide()
         self.item_box.hide()
@@ -848,12 +700,7 @@ class EditorPane(QWidget):
             item = self.store.item(self.item_id)
             inspection = self.store.inspection(item.inspection_id)
         except NotFound:
-            if fresh or not self._dirty_fields():
-                self._clear_view()
-                self.message.emit("That item no longer exists (someone may have deleted it).")
-            else:
-                self._show_banner("This item was deleted by someone else; your unsaved text is "
-                                  "still here (it will be offered on the clipboard).")
+            self._deleted_while_shown("item", fresh=fresh)
             return
         self.item = item
         self.placeholder.hide()
@@ -900,7 +747,7 @@ class EditorPane(QWidget):
             self.direction.setText("")
             self.changed_by.setText("")
             return
-        record = self.store.assessment(self.item_id, period.id)
+        record = self.store.assessment(item_id=self.item_id, period_id=period.id)
         self.assessment_record = record
         meeting = f" — {period.meeting}" if period.meeting else ""
         # "&" in a group title would become a keyboard mnemonic ("P&RSB" shows as "PRSB")
@@ -979,7 +826,7 @@ class EditorPane(QWidget):
         pattern = self._search_pattern()
         if pattern is None and not self.search_note.isVisibleTo(self):
             return  # no search now and none shown before: nothing to clear
-        fields = [f for f in self.fields if f.target != "inspection"] if self.item_id else []
+        fields = [f for f in self.fields if f.kind != "inspection"] if self.item_id else []
         found: list[str] = []
         for f in fields:
             w = f.widget
@@ -1040,32 +887,31 @@ class EditorPane(QWidget):
         self.message.emit(text)
 
     # ------------------------------------------------------------------ saving
+    def _target(self, kind: str) -> Target | None:
+        """The record fields of ``kind`` save to now; None while none of that kind is shown."""
+        if kind == "inspection":
+            return None if self.inspection_id is None else Target("inspection", self.inspection_id)
+        if self.item_id is None:
+            return None
+        if kind == "item":
+            return Target("item", self.item_id)
+        return None if self.period_id is None else Target("assessment", self.item_id, self.period_id)
+
     def _dirty_fields(self) -> list[Field]:
         if self.store is None:
             return []
-        if self.inspection_id is not None:
-            targets = {"inspection"}
-        elif self.item_id is not None:
-            targets = {"item"} | ({"assessment"} if self.period_id is not None else set())
-        else:
-            return []
-        return [f for f in self.fields if f.target in targets and not isinstance(f, RagField)
+        kinds = {k for k in ("inspection", "item", "assessment") if self._target(k) is not None}
+        return [f for f in self.fields if f.kind in kinds and not isinstance(f, RagField)
                 and f.dirty()]
 
     def _save_soon(self, f: Field) -> None:
-        if self._saving or self._asking or self.store is None:
-            return
-        if f.target == "inspection" and self.inspection_id is None:
-            return
-        if f.target != "inspection" and self.item_id is None:
-            return
-        if f.target == "assessment" and self.period_id is None:
+        if self._saving or self._asking or self.store is None or self._target(f.kind) is None:
             return
         if f.dirty():
             self._save_field(f)
 
     def _rag_chosen(self, code: str | None) -> None:
-        if self.store is None or self.item_id is None or self.period_id is None:
+        if self.store is None or self._target("assessment") is None:
             return
         self.rag_field.pending = code
         if not self._save_field(self.rag_field):
@@ -1078,7 +924,7 @@ class EditorPane(QWidget):
             return True
         if not self.flush():
             return False
-        record = self.store.assessment(record.item_id, record.period_id)
+        record = self.store.assessment(item_id=record.item_id, period_id=record.period_id)
         if record is None or not record.draft:
             return True
         try:
@@ -1102,18 +948,11 @@ class EditorPane(QWidget):
         return f"{label} ({self.period.label})" if self.period is not None else label
 
     def _what(self, f: Field) -> str:
-        if f.target == "inspection":
+        if f.kind == "inspection":
             return f"{f.label} of the inspection"
-        if f.target == "assessment":
+        if f.kind == "assessment":
             return f"{f.label} of {self._label()}"
         return f"{f.label} of {self.item.label if self.item else 'the item'}"
-
-    def _target_key(self, target: str) -> Any:
-        if target == "item":
-            return self.item_id
-        if target == "inspection":
-            return self.inspection_id
-        return (self.item_id, self.period_id)
 
     @contextlib.contextmanager
     def _busy(self) -> Iterator[None]:
@@ -1131,39 +970,29 @@ class EditorPane(QWidget):
         finally:
             self._asking = False
 
-    def _write(self, target: str, values: dict[str, Any], expected: int) -> Any:
+    def _store_values(self, kind: str, values: dict[str, Any], expected: int, text: str,
+                      before: dict[str, Any], field: Field | None = None) -> None:
+        """Save, push the undo command, re-show the record. Raises what the store raises.
+        ``before`` holds every field saved (and an assessment's draft mark) as it was."""
         assert self.store is not None
-        key = self._target_key(target)
-        if target == "item":
-            return self.store.update_item(key, expected_version=expected, **values)
-        if target == "inspection":
-            return self.store.update_inspection(key, expected_version=expected, **values)
-        return self.store.save_assessment(key[0], key[1], expected_version=expected, **values)
-
-    def _store_values(self, target: str, values: dict[str, Any], expected: int, text: str,
-                      before: dict[str, Any], field: Field | None = None) -> Any:
-        """Save, push the undo command, re-show the record. Raises what the store raises."""
-        created = target == "assessment" and expected == 0
+        target = self._target(kind)
+        assert target is not None
         with self._busy():
-            record = self._write(target, values, expected)
+            record = target.save(self.store, values, expected)
         if record.version != expected:  # something really changed: undoable
-            names = list(values) + (["draft"] if target == "assessment" else [])
-            after = {k: stored_form(getattr(record, k)) for k in names}
-            before = {k: stored_form(v) for k, v in before.items()}
-            self.undo_stack.push(SaveFields(self.store, text, (target, self._target_key(target)),
-                                            before, after, created=created,
-                                            on_error=self._undo_refused))
+            self.undo_stack.push(SaveFields.saved(
+                self.store, text, target, record, before,
+                created=kind == "assessment" and expected == 0, on_error=self._undo_refused))
         if field is not None:
             field.set_error("")
             stored = getattr(record, field.name)
             field.load(richtext.sanitise(stored or "") if field.rich else stored, record.version)
-        if target == "assessment":
+        if kind == "assessment":
             self._load_assessment(fresh=False)
-        elif target == "item":
+        elif kind == "item":
             self._load_item(fresh=False)
         else:
             self._load_inspection(fresh=False)
-        return record
 
     def _save_field(self, f: Field, value: Any = _TYPED, expected: int | None = None) -> bool:
         """Save one field; on refusal explain and keep the typed value. True if saved."""
@@ -1171,8 +1000,8 @@ class EditorPane(QWidget):
             return True
         value = f.typed() if value is _TYPED else value
         expected = f.version if expected is None else expected
-        before: dict[str, Any] = {f.name: _plain(f.loaded)}
-        if f.target == "assessment":
+        before: dict[str, Any] = {f.name: f.loaded}
+        if f.kind == "assessment":
             before["draft"] = bool(self.assessment_record and self.assessment_record.draft)
         text = (f"Rate {self._label()} {value or 'not rated'}" if isinstance(f, RagField)
                 else f"Edit {self._what(f)}")
@@ -1182,7 +1011,7 @@ class EditorPane(QWidget):
                 raise InvalidValue(f.name, f"This text is {len(value):,} characters long; a "
                                    f"narrative can be at most {validate.MAX_RICH_CHARS:,}. "
                                    "Shorten it, or attach the document as evidence.")
-            self._store_values(f.target, {f.name: value}, expected, text, before, field=f)
+            self._store_values(f.kind, {f.name: value}, expected, text, before, field=f)
         except InvalidValue as e:
             f.set_error(str(e))
             self.message.emit(f"{f.label}: {e} Nothing was saved.")

@@ -102,7 +102,7 @@ class Operations:
             return False
         label = self.window.item_label(item_id)
         try:
-            if rag is None and store.assessment(item_id, period_id) is None:
+            if rag is None and store.assessment(item_id=item_id, period_id=period_id) is None:
                 return False
             command = _commands().SetRag.run(store, item_id, period, rag, label, self._error)
         except RagdeskError as e:

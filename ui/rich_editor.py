@@ -1,31 +1,11 @@
-"""The rich-text editor for narratives, and its exact conversion to and from the stored format.
+"""The rich-text editor for narratives (``RichTextEdit``) and the box that gives it a
+formatting toolbar (``RichTextBox``).
 
-Stored text is :mod:`ragdesk.richtext` (a strict HTML subset). Qt's own
-``toHtml``/``toMarkdown`` round trips lose or change text, so this module walks
-the ``QTextDocument`` block by block and fragment by fragment itself:
-
-* a :class:`~ragdesk.richtext.Paragraph` is a plain block; a newline inside a
-  span is Qt's line separator (U+2028, what Shift+Enter types);
-* a :class:`~ragdesk.richtext.ListBlock` is a run of blocks in one ``QTextList``
-  (disc = bullets, decimal = numbered);
-* a :class:`~ragdesk.richtext.Table` is a ``QTextTable``; ``header`` is the
-  table's ``headerRowCount``; cells added only to square up a ragged row are
-  marked (``PAD_CELL``) so they are not read back as content;
-* bold, italic and links are the fragment's character format.
-
-Qt always keeps a block before and after every table. When a document has
-tables, a stretch between tables (or before the first / after the last) that
-holds only ``n`` empty paragraphs is written as ``n + 1`` empty blocks and read
-back as ``n``, so that forced block never becomes, or swallows, a paragraph.
-
-Characters Qt would not keep as typed inside a block (U+2028, U+2029, U+FDD0,
-U+FDD1 and CR split or end blocks; PySide drops U+FEFF at the start of a string) are inserted as a placeholder carrying the
-original character in a character-format property (``LITERAL``) and restored on
-reading, so any text a person types or pastes survives unchanged.
-
-Pasting: our own copies travel as the stored format (``MIME_TYPE``); HTML from
-Word or a web page goes through :func:`ragdesk.richtext.clean`; plain text is
-inserted literally (never interpreted as markup).
+The editor shows and returns stored text (:mod:`ragdesk.richtext`, a strict HTML
+subset) exactly, through :mod:`ragdesk.ui.rich_text_qt`. Pasting: our own copies
+travel as the stored format (``MIME_TYPE``); HTML from Word or a web page goes
+through :func:`ragdesk.richtext.clean`; plain text is inserted literally (never
+interpreted as markup).
 """
 
 from __future__ import annotations
@@ -37,24 +17,14 @@ from PySide6.QtCore import QEvent, QMimeData, QSize, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QBrush,
-    QColor,
     QFocusEvent,
     QFont,
     QKeyEvent,
     QKeySequence,
-    QTextBlock,
-    QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
-    QTextDocumentFragment,
     QTextFormat,
-    QTextFrame,
-    QTextFrameFormat,
-    QTextLength,
-    QTextListFormat,
-    QTextTable,
-    QTextTableFormat,
 )
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -68,348 +38,23 @@ from PySide6.QtWidgets import (
 )
 
 from ragdesk import richtext
-from ragdesk.richtext import Block, Document, Inline, ListBlock, Paragraph, Span, Table
+from ragdesk.richtext import Block, Document, Paragraph, Span
 
-from . import qt_compat  # noqa: F401  (keeps PySide 6.12 on Python 3.11 from draining None)
+from .rich_text_qt import (
+    HEADER_BACKGROUND,
+    LITERAL,
+    char_format,
+    document_fragment,
+    insert_inline,
+    insert_lines,
+    insert_text,
+    list_format,
+    read_document,
+    table_format,
+    write_document,
+)
 
 MIME_TYPE = "application/x-ragdesk-richtext"
-
-LITERAL = int(QTextFormat.Property.UserProperty) + 1  # char format: the character really typed
-PAD_CELL = int(QTextFormat.Property.UserProperty) + 2  # cell format: only squares up a ragged row
-
-LINE_BREAK = "\u2028"
-# character typed -> placeholder stored in the QTextDocument (with LITERAL = the character)
-_PROTECTED = {
-    "\u2028": "\u2028",
-    "\u2029": "\u2028",
-    "\r": "\u2028",
-    "\ufdd0": "\ufffd",
-    "\ufdd1": "\ufffd",
-    "\ufeff": "\u2060",  # PySide drops a BOM that starts a string passed to Qt
-}
-LINK_COLOUR = QColor("#0b57d0")
-HEADER_BACKGROUND = QColor("#e8e8e8")
-
-
-# --------------------------------------------------------------------------- writing into Qt
-
-
-def char_format(span: Span | None = None) -> QTextCharFormat:
-    """The character format for a span: only bold, italic and link are ever set."""
-    fmt = QTextCharFormat()
-    fmt.setFontWeight(QFont.Weight.Bold if span and span.bold else QFont.Weight.Normal)
-    fmt.setFontItalic(bool(span and span.italic))
-    if span and span.href:
-        fmt.setAnchor(True)
-        fmt.setAnchorHref(span.href)
-        fmt.setForeground(QBrush(LINK_COLOUR))
-        fmt.setFontUnderline(True)
-        fmt.setToolTip(span.href)
-    return fmt
-
-
-def insert_text(cursor: QTextCursor, text: str, fmt: QTextCharFormat) -> None:
-    """Insert ``text`` inside the current block: "\\n" becomes a line break, nothing splits it."""
-    run: list[str] = []
-
-    def flush_run() -> None:
-        if run:
-            cursor.insertText("".join(run), fmt)
-            run.clear()
-
-    for ch in text:
-        if ch == "\n":
-            run.append(LINE_BREAK)
-        elif ch in _PROTECTED:
-            flush_run()
-            special = QTextCharFormat(fmt)
-            special.setProperty(LITERAL, ord(ch))  # a number: PySide would drop a BOM string
-            cursor.insertText(_PROTECTED[ch], special)
-        else:
-            run.append(ch)
-    flush_run()
-
-
-def insert_inline(cursor: QTextCursor, spans: Inline) -> None:
-    for span in spans:
-        insert_text(cursor, span.text, char_format(span))
-
-
-def _plain_block_format() -> QTextBlockFormat:
-    fmt = QTextBlockFormat()
-    fmt.setBottomMargin(4)
-    return fmt
-
-
-def _list_format(ordered: bool) -> QTextListFormat:
-    fmt = QTextListFormat()
-    fmt.setStyle(QTextListFormat.Style.ListDecimal if ordered else QTextListFormat.Style.ListDisc)
-    return fmt
-
-
-def table_format(header: bool) -> QTextTableFormat:
-    fmt = QTextTableFormat()
-    fmt.setHeaderRowCount(1 if header else 0)
-    fmt.setBorder(1)
-    fmt.setBorderStyle(QTextFrameFormat.BorderStyle.BorderStyle_Solid)
-    fmt.setBorderBrush(QBrush(QColor("#9a9a9a")))
-    fmt.setCellSpacing(0)
-    fmt.setCellPadding(3)
-    fmt.setBorderCollapse(True)
-    fmt.setWidth(QTextLength(QTextLength.Type.PercentageLength, 100))
-    return fmt
-
-
-def _with_table_spacers(doc: Sequence[Block]) -> list[Block]:
-    """Add the extra empty paragraph that tells an all-empty stretch from Qt's forced block."""
-    blocks = list(doc)
-    if not any(isinstance(b, Table) for b in blocks):
-        return blocks
-    out: list[Block] = []
-    stretch: list[Block] = []
-
-    def end_stretch() -> None:
-        if stretch and all(isinstance(b, Paragraph) and not b.spans for b in stretch):
-            stretch.append(Paragraph(()))
-        out.extend(stretch)
-        stretch.clear()
-
-    for block in blocks:
-        if isinstance(block, Table):
-            end_stretch()
-            out.append(block)
-        else:
-            stretch.append(block)
-    end_stretch()
-    return out
-
-
-def write_document(qdoc: QTextDocument, doc: Sequence[Block]) -> None:
-    """Replace ``qdoc``'s content with ``doc`` (exactly; see the module notes)."""
-    qdoc.clear()
-    cursor = QTextCursor(qdoc)
-    cursor.beginEditBlock()
-    fresh = True  # the block under the cursor is empty and not yet used for any content
-
-    def next_block() -> None:
-        nonlocal fresh
-        if fresh:
-            block = cursor.block()
-            if block.textList() is not None:
-                block.textList().remove(block)
-            cursor.setBlockFormat(_plain_block_format())
-            cursor.setBlockCharFormat(char_format())
-            cursor.setCharFormat(char_format())
-            fresh = False
-        else:
-            cursor.insertBlock(_plain_block_format(), char_format())
-
-    for block in _with_table_spacers(richtext.normalise(doc)):
-        if isinstance(block, Paragraph):
-            next_block()
-            insert_inline(cursor, block.spans)
-        elif isinstance(block, ListBlock):
-            qlist = None
-            for item in block.items:
-                next_block()
-                if qlist is None:
-                    qlist = cursor.createList(_list_format(block.ordered))
-                else:
-                    qlist.add(cursor.block())
-                insert_inline(cursor, item)
-        else:
-            _write_table(cursor, block)
-            cursor.movePosition(QTextCursor.MoveOperation.End)
-            fresh = True
-    cursor.endEditBlock()
-
-
-def _write_table(cursor: QTextCursor, table: Table) -> QTextTable:
-    columns = max(len(row) for row in table.rows)
-    qtable = cursor.insertTable(len(table.rows), columns, table_format(table.header))
-    for r, row in enumerate(table.rows):
-        for c in range(columns):
-            cell = qtable.cellAt(r, c)
-            cell_cursor = cell.firstCursorPosition()
-            block = cell_cursor.block()
-            if block.textList() is not None:
-                block.textList().remove(block)
-            cell_cursor.setBlockFormat(QTextBlockFormat())
-            fmt = cell.format().toTableCellFormat()
-            if c >= len(row):
-                fmt.setProperty(PAD_CELL, True)
-            if table.header and r == 0:
-                fmt.setBackground(QBrush(HEADER_BACKGROUND))
-            cell.setFormat(fmt)
-            if c < len(row):
-                insert_inline(cell_cursor, row[c])
-    return qtable
-
-
-def document_fragment(doc: Sequence[Block]) -> QTextDocumentFragment:
-    """A fragment holding ``doc``, for inserting at the cursor (paste)."""
-    qdoc = QTextDocument()
-    write_document(qdoc, doc)
-    return QTextDocumentFragment(qdoc)
-
-
-# --------------------------------------------------------------------------- reading from Qt
-
-
-def read_block(block: QTextBlock) -> Inline:
-    """The spans of one block, undoing every substitution :func:`insert_text` made."""
-    spans: list[Span] = []
-    it = block.begin()
-    while not it.atEnd():
-        fragment = it.fragment()
-        it += 1
-        if not fragment.isValid():
-            continue
-        fmt = fragment.charFormat()
-        code = fmt.property(LITERAL) if fmt.hasProperty(LITERAL) else None
-        literal = chr(code) if isinstance(code, int) and 0 < code < 0x110000 else None
-        placeholder = _PROTECTED.get(literal) if literal is not None else None
-        chars = []
-        for ch in fragment.text():
-            if placeholder is not None and ch == placeholder:
-                chars.append(literal)
-            elif ch == LINE_BREAK or ch == "\u2029":
-                chars.append("\n")
-            else:
-                chars.append(ch)
-        href = fmt.anchorHref() if fmt.isAnchor() and fmt.anchorHref() else None
-        spans.append(Span("".join(chars), bold=fmt.fontWeight() >= QFont.Weight.DemiBold,
-                          italic=fmt.fontItalic(), href=href))
-    return richtext.normalise_inline(spans)
-
-
-def _read_cell(cell: object) -> Inline:
-    spans: list[Span] = []
-    it = cell.begin()  # type: ignore[attr-defined]
-    first = True
-    while not it.atEnd():
-        block = it.currentBlock()
-        if block.isValid():
-            if not first:
-                spans.append(Span("\n"))
-            spans.extend(read_block(block))
-            first = False
-        it += 1
-    return richtext.normalise_inline(spans)
-
-
-def read_table(table: QTextTable) -> Table:
-    rows: list[tuple[Inline, ...]] = []
-    for r in range(table.rows()):
-        cells: list[tuple[Inline, bool]] = []
-        for c in range(table.columns()):
-            cell = table.cellAt(r, c)
-            if cell.row() != r or cell.column() != c:  # covered by a merged cell
-                cells.append(((), True))
-                continue
-            cell_format = cell.format()
-            # ask hasProperty first: property() of a missing key hands back a None PySide
-            # does not count references for (it crashed the interpreter in the property test)
-            pad = cell_format.hasProperty(PAD_CELL) and bool(cell_format.property(PAD_CELL))
-            cells.append((_read_cell(cell), pad))
-        while cells and cells[-1][1] and not cells[-1][0]:
-            cells.pop()
-        if cells:
-            rows.append(tuple(spans for spans, _pad in cells))
-    return Table(tuple(rows), header=table.format().headerRowCount() > 0)
-
-
-def _entries(frame: QTextFrame, out: list[tuple]) -> None:
-    it = frame.begin()
-    while not it.atEnd():
-        child = it.currentFrame()
-        if child is not None:
-            if isinstance(child, QTextTable):
-                out.append(("table", read_table(child)))
-            else:  # a plain frame (never made by us): read its blocks as paragraphs
-                _entries(child, out)
-        else:
-            block = it.currentBlock()
-            if block.isValid():
-                qlist = block.textList()
-                if qlist is not None:
-                    ordered = int(qlist.format().style().value) <= int(
-                        QTextListFormat.Style.ListDecimal.value)
-                    out.append(("item", (qlist.objectIndex(), ordered), read_block(block)))
-                else:
-                    out.append(("p", read_block(block)))
-        it += 1
-
-
-def read_document(qdoc: QTextDocument) -> Document:
-    """The :mod:`ragdesk.richtext` document ``qdoc`` shows (inverse of :func:`write_document`)."""
-    entries: list[tuple] = []
-    _entries(qdoc.rootFrame(), entries)
-    if any(e[0] == "table" for e in entries):
-        kept: list[tuple] = []
-        stretch: list[tuple] = []
-
-        def end_stretch() -> None:
-            if stretch and all(e[0] == "p" and not e[1] for e in stretch):
-                stretch.pop()  # Qt's forced block next to a table
-            kept.extend(stretch)
-            stretch.clear()
-
-        for entry in entries:
-            if entry[0] == "table":
-                end_stretch()
-                kept.append(entry)
-            else:
-                stretch.append(entry)
-        end_stretch()
-        entries = kept
-    blocks: list[Block] = []
-    current_list: tuple[int, bool] | None = None
-    items: list[Inline] = []
-    for entry in entries:
-        if entry[0] == "item" and entry[1] == current_list:
-            items.append(entry[2])
-            continue
-        if current_list is not None:
-            blocks.append(ListBlock(current_list[1], tuple(items)))
-            current_list, items = None, []
-        if entry[0] == "item":
-            current_list, items = entry[1], [entry[2]]
-        elif entry[0] == "p":
-            blocks.append(Paragraph(entry[1]))
-        else:
-            blocks.append(entry[1])
-    if current_list is not None:
-        blocks.append(ListBlock(current_list[1], tuple(items)))
-    if blocks == [Paragraph(())]:
-        return ()  # an empty editor is an empty document (to_html gives "" for both)
-    return richtext.normalise(blocks)
-
-
-# --------------------------------------------------------------------------- plain text
-
-
-def write_plain(qdoc: QTextDocument, text: str) -> None:
-    """Show plain ``text`` exactly (QPlainTextEdit.setPlainText turns U+2028/U+2029 into line
-    breaks and drops a leading U+FEFF; toPlainText turns no-break spaces into spaces)."""
-    qdoc.clear()
-    cursor = QTextCursor(qdoc)
-    cursor.beginEditBlock()
-    for n, line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")):
-        if n:
-            cursor.insertBlock()
-        insert_text(cursor, line, QTextCharFormat())
-    cursor.endEditBlock()
-
-
-def read_plain(qdoc: QTextDocument) -> str:
-    """The text :func:`write_plain` wrote (or a person typed), every character as it is."""
-    lines = []
-    block = qdoc.begin()
-    while block.isValid():
-        lines.append(richtext.inline_plain(read_block(block)))
-        block = block.next()
-    return "\n".join(lines)
 
 
 def set_line_text(edit: QLineEdit, text: str) -> None:
@@ -421,13 +66,6 @@ def set_line_text(edit: QLineEdit, text: str) -> None:
     else:
         edit.setText(text)
     edit.setCursorPosition(0)
-
-
-# --------------------------------------------------------------------------- the widget
-
-
-def _key(sequence: str) -> QKeySequence:
-    return QKeySequence(sequence)
 
 
 class RichTextEdit(QTextEdit):
@@ -470,7 +108,7 @@ class RichTextEdit(QTextEdit):
 
     @staticmethod
     def _combo(sequence: str) -> int:
-        return _key(sequence)[0].toCombined()
+        return QKeySequence(sequence)[0].toCombined()
 
     # -- stored form ----------------------------------------------------------
     def set_stored(self, stored: str | None) -> None:
@@ -499,9 +137,6 @@ class RichTextEdit(QTextEdit):
         """What is in the editor now, in the stored form."""
         return richtext.to_html(self.to_document())
 
-    def plain(self) -> str:
-        return richtext.to_plain(self.to_document())
-
     # -- clipboard ------------------------------------------------------------
     def createMimeDataFromSelection(self) -> QMimeData:  # noqa: N802 (Qt name)
         # Qt's own mime object lists a fixed set of formats, so build a plain one: ours
@@ -522,7 +157,6 @@ class RichTextEdit(QTextEdit):
 
     def insertFromMimeData(self, source: QMimeData) -> None:  # noqa: N802
         """Paste: ours exactly, HTML cleaned to the subset, plain text literally."""
-        cursor = self.textCursor()
         if source.hasFormat(MIME_TYPE):
             doc = richtext.parse(bytes(source.data(MIME_TYPE).data()).decode("utf-8", "replace"))
             self.insert_document(doc)
@@ -533,7 +167,6 @@ class RichTextEdit(QTextEdit):
         else:
             return
         self.ensureCursorVisible()
-        del cursor
 
     def insert_document(self, doc: Sequence[Block]) -> None:
         doc = richtext.normalise(doc)
@@ -550,15 +183,11 @@ class RichTextEdit(QTextEdit):
 
     def insert_plain(self, text: str) -> None:
         """Insert ``text`` exactly as typed: each line a paragraph, no markup interpreted."""
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
         cursor = self.textCursor()
         cursor.beginEditBlock()
         fmt = QTextCharFormat(cursor.charFormat())
         fmt.clearProperty(LITERAL)
-        for n, line in enumerate(text.split("\n")):
-            if n:
-                cursor.insertBlock()
-            insert_text(cursor, line, fmt)
+        insert_lines(cursor, text, fmt)
         cursor.endEditBlock()
         self.setTextCursor(cursor)
 
@@ -581,7 +210,7 @@ class RichTextEdit(QTextEdit):
     def _toggle_list(self, ordered: bool) -> None:
         cursor = self.textCursor()
         qlist = cursor.currentList()
-        wanted = _list_format(ordered).style()
+        wanted = list_format(ordered).style()
         cursor.beginEditBlock()
         if qlist is not None and qlist.format().style() == wanted:
             block = cursor.block()
@@ -594,7 +223,7 @@ class RichTextEdit(QTextEdit):
             fmt.setStyle(wanted)
             qlist.setFormat(fmt)
         else:
-            cursor.createList(_list_format(ordered))
+            cursor.createList(list_format(ordered))
         cursor.endEditBlock()
 
     def toggle_bullets(self) -> None:
@@ -718,14 +347,6 @@ class RichTextEdit(QTextEdit):
         if not self.document().isModified():
             return False
         return self.stored() != self._loaded
-
-    def mark_saved(self, stored: str) -> None:
-        self._loaded = stored
-        self.document().setModified(False)
-
-    @property
-    def loaded(self) -> str:
-        return self._loaded
 
     def sizeHint(self) -> QSize:  # noqa: N802
         # a growing editor asks for just what its text needs (see _fit); extra room goes elsewhere
