@@ -3,6 +3,7 @@
 
     python3 scripts/dev.py run      # set up, then open the app on the sample database
     python3 scripts/dev.py test     # set up, then run the whole test suite headless
+    python3 scripts/dev.py setup    # only set up: ragdesk (editable) and the dev extra in .venv
 
 Needs only Python 3.11+ (Windows: ``py scripts\\dev.py run``). The environment is
 made once in ``.venv`` beside this repo and refreshed when pyproject.toml changes.
@@ -23,6 +24,10 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".ragdesk-installed"
+# Packages an older pyproject.toml installed that clash with today's: pip never removes
+# what nothing asks for any more. PySide6-Pdf (6.12 only) holds the same QtPdf files as
+# PySide6-Addons, which replaced it when the binding was pinned below 6.12.
+REPLACED = ["PySide6-Pdf"]
 
 
 def ensure_environment() -> None:
@@ -34,9 +39,12 @@ def ensure_environment() -> None:
     if not PYTHON.exists():
         print("Creating .venv …", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
-    print("Installing ragdesk and its test tools into .venv …", flush=True)
-    subprocess.run([str(PYTHON), "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True)
-    subprocess.run([str(PYTHON), "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[test]"], check=True)
+    print("Installing ragdesk and its development tools (the dev extra) into .venv …", flush=True)
+    pip = [str(PYTHON), "-m", "pip", "--disable-pip-version-check"]
+    subprocess.run([*pip, "install", "--quiet", "--upgrade", "pip"], check=True)
+    subprocess.run([*pip, "uninstall", "--quiet", "--yes", *REPLACED], check=True,
+                   stderr=subprocess.DEVNULL)  # "not installed" warnings: nothing to do
+    subprocess.run([*pip, "install", "--quiet", "-e", f"{ROOT}[dev]"], check=True)
     STAMP.write_text(wanted)
 
 

@@ -29,7 +29,6 @@ from ragdesk.domain import Assessment, Inspection, Item, Period, stored_form
 from ragdesk.errors import NotFound, RagdeskError
 from ragdesk.store import ASSESSMENT_FIELDS, Deleted, Store
 
-from . import qt_compat  # noqa: F401  (PySide6 work-around, see there)
 from .busy import busy_cursor
 
 ErrorHandler = Callable[[str], None]

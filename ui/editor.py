@@ -81,7 +81,6 @@ from ragdesk.domain import (
 from ragdesk.errors import Conflict, InvalidValue, NotFound, RagdeskError
 from ragdesk.store import Change, Store
 
-from . import qt_compat  # noqa: F401  (keeps PySide 6.12 on Python 3.11 from draining None)
 from .editor_commands import SaveFields
 from .evidence_view import EvidenceView, human_time
 from .rag_selector import RagSelector

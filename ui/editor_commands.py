@@ -20,7 +20,6 @@ from typing import Any
 from ragdesk.errors import NotFound, RagdeskError
 from ragdesk.store import Deleted, Store
 
-from . import qt_compat  # noqa: F401  (keeps PySide 6.12 on Python 3.11 from draining None)
 from .commands import ErrorHandler, StoreCommand, check_still, ignore_error, undo_creation
 
 

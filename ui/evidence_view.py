@@ -49,7 +49,6 @@ from ragdesk.domain import Evidence
 from ragdesk.errors import RagdeskError
 from ragdesk.store import Store
 
-from . import qt_compat  # noqa: F401  (keeps PySide 6.12 on Python 3.11 from draining None)
 from .editor_commands import AddedEvidence, EvidenceNoteChanged, RemovedEvidence
 
 COLUMNS = ("Name", "Size", "Added by", "When", "Note")

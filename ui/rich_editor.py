@@ -70,8 +70,6 @@ from PySide6.QtWidgets import (
 from ragdesk import richtext
 from ragdesk.richtext import Block, Document, Inline, ListBlock, Paragraph, Span, Table
 
-from . import qt_compat  # noqa: F401  (keeps PySide 6.12 on Python 3.11 from draining None)
-
 MIME_TYPE = "application/x-ragdesk-richtext"
 
 LITERAL = int(QTextFormat.Property.UserProperty) + 1  # char format: the character really typed
