@@ -49,7 +49,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from . import files, presence, richtext, schema, validate
 from .domain import (
@@ -90,9 +90,6 @@ from .errors import (
     UnexpectedSchema,
 )
 from .osuser import os_user_name
-
-if TYPE_CHECKING:
-    from sqlite_utils import Database
 
 BUSY_TIMEOUT_MS = 5000
 # The most SQLite virtual-machine steps one statement may take before it is stopped. The
@@ -510,20 +507,10 @@ def _explain_open_error(path: str, error: sqlite3.Error) -> FileProblem:
 class Store:
     """An open ragdesk database file. Create with :meth:`open` or :meth:`create`."""
 
-    @property
-    def db(self) -> Database:
-        """A sqlite-utils view of the connection, made on first use: importing
-        sqlite-utils costs ~50 ms of every start-up, and the store itself never needs it."""
-        if self._db is None:
-            from sqlite_utils import Database
-            self._db = Database(self.conn)
-        return self._db
-
     def __init__(self, conn: sqlite3.Connection, path: str, *, read_only: bool,
                  identity: Identity | None = None,
                  clock: Callable[[], dt.datetime] = _utcnow) -> None:
         self.conn = conn
-        self._db: Database | None = None
         self.path = path
         self.read_only = read_only
         self.identity = identity or Identity()
