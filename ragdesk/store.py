@@ -84,10 +84,6 @@ from .errors import (
 from .normalise import ASSESSMENT_FIELDS, ITEM_FIELDS, RICH_ASSESSMENT_FIELDS
 from .records import AuditEntry, Change, Deleted, Identity
 
-if TYPE_CHECKING:
-    from sqlite_utils import Database
-
-
 # What _reindex puts in the search index: a save changing none of these leaves it alone.
 SEARCHABLE_ITEM_FIELDS = ("number", "reference", "text", "area", "board", "lead", "dashboard")
 SEARCHABLE_ASSESSMENT_FIELDS = ("status_note", *RICH_ASSESSMENT_FIELDS)
@@ -184,20 +180,10 @@ def fts_query(text: str) -> str:
 class Store:
     """An open ragdesk database file. Create with :meth:`open` or :meth:`create`."""
 
-    @property
-    def db(self) -> Database:
-        """A sqlite-utils view of the connection, made on first use: importing
-        sqlite-utils costs ~50 ms of every start-up, and the store itself never needs it."""
-        if self._db is None:
-            from sqlite_utils import Database
-            self._db = Database(self.conn)
-        return self._db
-
     def __init__(self, conn: sqlite3.Connection, path: str, *, read_only: bool,
                  identity: Identity | None = None,
                  clock: Callable[[], dt.datetime] = _utcnow) -> None:
         self.conn = conn
-        self._db: Database | None = None
         self.path = path
         self.read_only = read_only
         self.identity = identity or Identity()

@@ -96,7 +96,7 @@ def test_grid_undo_never_overwrites_a_rating_a_colleague_changed_since(
 
 
 def test_grid_undo_takes_back_only_the_rating_and_keeps_a_colleagues_later_narrative(
-        qtbot, window, bob, sample_path, warnings):
+        qtbot, window, bob, sample_path, warnings, reader):
     """A rated cell Bob then writes in: undo puts Alice's old rating back (it is still hers)
     and leaves Bob's update; redo rates it again, Bob's text still there."""
     store = window.store
@@ -109,25 +109,25 @@ def test_grid_undo_takes_back_only_the_rating_and_keeps_a_colleagues_later_narra
     bob.save_assessment(rec13, jul, expected_version=record.version, update=BOB_TEXT)
 
     _ctrl_z(qtbot, window)
-    with _reader(sample_path) as db:
+    with reader(sample_path) as db:
         assert db.assessment(rec13, jul).rag == before.rag
         assert db.assessment(rec13, jul).update == BOB_TEXT
     window.act_redo.trigger()
-    with _reader(sample_path) as db:
+    with reader(sample_path) as db:
         assert db.assessment(rec13, jul).rag == "RED"
         assert db.assessment(rec13, jul).update == BOB_TEXT
     assert warnings == []
 
 
 def test_grid_redo_never_overwrites_a_rating_a_colleague_gave_after_the_undo(
-        qtbot, window, bob, sample_path, warnings):
+        qtbot, window, bob, sample_path, warnings, reader):
     item, period = _cell(window.store)
     _rate_in_grid(qtbot, window, item, period, Qt.Key.Key_G)
     _ctrl_z(qtbot, window)
     bob.set_rag(item, period, "AMBER")
 
     window.act_redo.trigger()
-    with _reader(sample_path) as db:
+    with reader(sample_path) as db:
         assert db.assessment(item, period).rag == "AMBER"
     assert len(warnings) == 1
     assert warnings[0] == ("Could not redo “Rate Rec 13 GREEN in Jun 2024”: "
@@ -135,14 +135,14 @@ def test_grid_redo_never_overwrites_a_rating_a_colleague_gave_after_the_undo(
     assert not window.undo_stack.canRedo()  # the refused command left the stack
 
 def test_grid_redo_into_a_cell_a_colleague_wrote_in_after_the_undo_keeps_their_text(
-        qtbot, window, bob, sample_path, warnings):
+        qtbot, window, bob, sample_path, warnings, reader):
     item, period = _cell(window.store)
     _rate_in_grid(qtbot, window, item, period, Qt.Key.Key_G)
     _ctrl_z(qtbot, window)
     bob.save_assessment(item, period, expected_version=0, update=BOB_TEXT)
 
     window.act_redo.trigger()
-    with _reader(sample_path) as db:
+    with reader(sample_path) as db:
         record = db.assessment(item, period)
         assert (record.rag, record.update) == ("GREEN", BOB_TEXT)
     assert warnings == []

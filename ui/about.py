@@ -15,8 +15,6 @@ from ragdesk import __version__
 from ragdesk.schema import SCHEMA_VERSION
 from ragdesk.store import Store
 
-from . import qt_compat  # noqa: F401  (PySide6 work-around, see there)
-
 
 def about_text(store: Store | None) -> str:
     """The About box's text (rich text, every value escaped)."""

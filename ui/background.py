@@ -14,8 +14,6 @@ from typing import Any
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from . import qt_compat  # noqa: F401  (PySide6 work-around, see there)
-
 
 class BackgroundTask:
     """Starts ``work()`` on a thread; calls ``done(result)`` or ``failed(error)`` on the GUI thread."""

@@ -14,8 +14,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from . import qt_compat  # noqa: F401  (PySide6 work-around, see there)
-
 if TYPE_CHECKING:  # the store is imported after the window's first frame (see main_window)
     from ragdesk.store import Change, Store
 

@@ -20,8 +20,6 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QProgressBar, QStatusBar
 
-from . import qt_compat  # noqa: F401  (PySide6 work-around, see there)
-
 POLL_MS = 150
 # Wait this long after the file is shown before starting: the window's own first reads
 # (and the first edits) should not queue behind the copy's on a slow share.

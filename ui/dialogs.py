@@ -24,8 +24,6 @@ from PySide6.QtWidgets import (
 
 from ragdesk.domain import ItemKind, parse_date
 
-from . import qt_compat  # noqa: F401  (PySide6 work-around, see there)
-
 
 def _buttons(dialog: QDialog) -> QDialogButtonBox:
     box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
 
 from ragdesk.domain import ItemRow, Rating, Status
 
-from . import qt_compat  # noqa: F401  (PySide6 work-around, see there)
 from .tree_model import NOT_RATED, ItemFilter
 
 ANY = "__any__"

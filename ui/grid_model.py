@@ -19,7 +19,6 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from ragdesk.domain import Dot, Inspection, ItemRow, Period
 from ragdesk.store import Change, Store
 
-from . import qt_compat  # noqa: F401  (PySide6 work-around, see there)
 from .rag_style import DOT_TEXT, DOT_TIP, RatingScale
 from .tree_model import short_status
 

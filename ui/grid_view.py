@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from . import qt_compat  # noqa: F401  (PySide6 work-around, see there)
 from .grid_model import (
     DRAFT_ROLE,
     INSPECTION_ID_ROLE,

@@ -21,8 +21,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from . import qt_compat  # noqa: F401  (PySide6 work-around, see there)
-
 GETTING_STARTED = """
 <h2>Getting started</h2>
 <p>ragdesk keeps the inspection recommendations and areas for improvement (AFIs) your

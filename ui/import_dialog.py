@@ -55,7 +55,6 @@ from ragdesk.importing.plan import (
 from ragdesk.importing.spreadsheet import LABELS, Sheet, guess_mapping, layout_key, plan_from_sheet
 from ragdesk.store import Store
 
-from . import qt_compat  # noqa: F401  (PySide6 work-around, see there)
 from .commands import ErrorHandler, StoreCommand, ignore_error
 
 KEY_MAPPING = "import/mapping/"

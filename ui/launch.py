@@ -19,10 +19,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from ragdesk.errors import RagdeskError
 
-from . import (
-    qt_compat,  # noqa: F401  (PySide6 work-around, see there)
-    qt_settings,
-)
+from . import qt_settings
 
 if TYPE_CHECKING:
     from .main_window import MainWindow

@@ -48,10 +48,7 @@ from PySide6.QtWidgets import (
 
 from ragdesk.errors import Damaged, FileProblem, RagdeskError, ReadOnly
 
-from . import (
-    qt_compat,  # noqa: F401  (PySide6 work-around, see there)
-    qt_settings,
-)
+from . import qt_settings
 from .bridge import StoreBridge
 from .file_actions import FileActions
 from .grouping import GROUPINGS

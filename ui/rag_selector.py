@@ -14,8 +14,6 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
 from ragdesk.domain import Rating
 
-from . import qt_compat  # noqa: F401  (keeps PySide 6.12 on Python 3.11 from draining None)
-
 NO_RATING_STYLE = "QPushButton { padding: 4px 10px; }"
 
 

@@ -20,8 +20,6 @@ from PySide6.QtWidgets import (
 
 from ragdesk.domain import Dot, Rating
 
-from . import qt_compat  # noqa: F401  (PySide6 work-around, see there)
-
 # Shown for an item with no rating yet: a neutral outline, never a colour.
 NO_RATING_TEXT = "–"
 

@@ -61,8 +61,6 @@ from ragdesk.reports import ReportCancelled, ReportOptions, build_report
 from ragdesk.reports.options import MARKINGS, PAPERS, file_marking, is_peel
 from ragdesk.store import Store
 
-from . import qt_compat  # noqa: F401  (PySide6 work-around, see there)
-
 ACTIONS = ("preview", "print", "pdf", "docx")
 KIND_NAMES = {"recommendations": "Recommendations and AFIs update (portrait)",
               "peel": "PEEL AFI performance update (landscape)"}

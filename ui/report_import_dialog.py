@@ -46,7 +46,6 @@ from ragdesk.domain import Deadline, Inspection, ItemKind, parse_date
 from ragdesk.errors import RagdeskError
 from ragdesk.importing.report_text import ParsedItem, ParsedReport, read_deadline
 
-from . import qt_compat  # noqa: F401  (PySide6 work-around, see there)
 from .rich_editor import RichTextEdit
 
 INSPECTORATES = ("HMICFRS", "HMICS", "HMI Probation", "HMCPSI")

@@ -24,7 +24,6 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from ragdesk.domain import Deadline, ItemRow
 from ragdesk.store import Change, Store
 
-from . import qt_compat  # noqa: F401  (PySide6 work-around, see there)
 from .grouping import GROUPINGS
 from .rag_style import RatingScale
 
