@@ -17,8 +17,6 @@ import json
 import os
 import random
 import stat
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -447,15 +445,6 @@ def test_rag_grid_reads_only_the_periods_asked_for(sample_store: Store) -> None:
     item = next(iter(one))[0]
     assert sample_store.rag_grid([item], period_ids=[period.id]) == {(item, period.id): one[(item, period.id)]}
     assert sample_store.rag_grid(period_ids=[]) == {}
-
-
-def test_opening_a_store_does_not_import_sqlite_utils(sample_path) -> None:
-    code = ("import sys; from ragdesk.store import Store; s = Store.open(sys.argv[1]); "
-            "s.item_rows(); print('sqlite_utils' in sys.modules); "
-            "print(type(s.db).__name__, 'sqlite_utils' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code, str(sample_path)], capture_output=True,
-                         text=True, check=True).stdout.split()
-    assert out == ["False", "Database", "True"]  # loaded on first use of Store.db only
 
 
 def test_a_save_inside_a_refresh_is_its_own_write_transaction(sample_store: Store) -> None:
