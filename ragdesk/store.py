@@ -1097,7 +1097,7 @@ class Store:
 
     # -- assessments ------------------------------------------------------------
 
-    def assessment(self, item_id: ItemId, period_id: PeriodId) -> Assessment | None:
+    def assessment(self, *, item_id: ItemId, period_id: PeriodId) -> Assessment | None:
         row = self.conn.execute(f"SELECT * FROM {_RESOLVED} WHERE item_id = ? AND period_id = ?",
                                 (item_id, period_id)).fetchone()
         return _assessment(row) if row else None
@@ -1152,7 +1152,7 @@ class Store:
             columns[pid] = (rags, drafts)
         return columns
 
-    def assessment_differences(self, since_id: PeriodId, period_id: PeriodId,
+    def assessment_differences(self, *, since_id: PeriodId, period_id: PeriodId,
                                item_ids: Iterable[ItemId] | None = None) -> list[tuple[Any, ...]]:
         """Each item assessed in ``period_id`` (or those of ``item_ids``) against ``since_id``,
         as plain tuples: ``(item_id, assessed_before, rag_before, rag_after, dot_after,
@@ -1249,7 +1249,7 @@ class Store:
                 found[item_id] = row[0]
         return found
 
-    def save_assessment(self, item_id: ItemId, period_id: PeriodId, *,
+    def save_assessment(self, *, item_id: ItemId, period_id: PeriodId,
                         expected_version: int | None = None, **fields: Any) -> Assessment:
         """Create or change an item's assessment for a period.
 
@@ -1269,7 +1269,7 @@ class Store:
                 values["rag"] = code or None
             self.item(item_id)
             self.period(period_id)
-            old = self.assessment(item_id, period_id)
+            old = self.assessment(item_id=item_id, period_id=period_id)
             searchable = False
             if old is None:
                 if expected_version not in (None, 0):
@@ -1300,12 +1300,12 @@ class Store:
                     searchable = bool(set(changed) & set(SEARCHABLE_ASSESSMENT_FIELDS))
             if searchable:  # a rating alone changes no word the search finds (issue 16)
                 self._reindex([item_id])
-            result = self.assessment(item_id, period_id)
+            result = self.assessment(item_id=item_id, period_id=period_id)
         self._emit(Change(assessments=frozenset({(item_id, period_id)}), items=frozenset({item_id})))
         assert result is not None
         return result
 
-    def set_rag(self, item_id: ItemId, period_id: PeriodId, rag: str | None, *,
+    def set_rag(self, *, item_id: ItemId, period_id: PeriodId, rag: str | None,
                 expected_version: int | None = None) -> Assessment:
         """The grid's one-key rating: keeps the narratives, clears the draft mark.
 
@@ -1314,9 +1314,9 @@ class Store:
         log (who, when, old and new), so nothing is lost untraced. Pass it (the
         version shown when the key was pressed, 0 for an empty cell) to refuse instead.
         """
-        return self.save_assessment(item_id, period_id, expected_version=expected_version, rag=rag)
+        return self.save_assessment(item_id=item_id, period_id=period_id, expected_version=expected_version, rag=rag)
 
-    def delete_assessment(self, item_id: ItemId, period_id: PeriodId, *,
+    def delete_assessment(self, *, item_id: ItemId, period_id: PeriodId,
                           expected_version: int | None = None) -> Deleted | None:
         """Remove an item's assessment for a period; ``None`` if there was none.
 
@@ -1334,7 +1334,7 @@ class Store:
                 return None
             row = rows[0][1]
             if expected_version is not None:
-                current = self.assessment(item_id, period_id)
+                current = self.assessment(item_id=item_id, period_id=period_id)
                 self._check_version(current, expected_version, "assessment")
             self._free_dependents("id = ?", row["id"])
             self.conn.execute("DELETE FROM assessments WHERE id = ?", (row["id"],))

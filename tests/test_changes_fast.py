@@ -60,7 +60,7 @@ def reference_compare(store: Store, since_id: int, period_id: int, *,
     earlier = [p for p in store.periods() if p.position < since.position]
     for item_id in [i for i in after if i in wanted and i not in before]:
         for p in reversed(earlier):
-            last = store.assessment(item_id, p.id)
+            last = store.assessment(item_id=item_id, period_id=p.id)
             if last is not None:
                 ever_before.add(item_id)
                 before[item_id] = last
@@ -123,7 +123,7 @@ def _edit_randomly(store: Store, rng: random.Random) -> None:
     periods = store.periods()
     for period in periods[-3:]:
         for item_id in rng.sample(items, len(items) // 2):
-            old = store.assessment(item_id, period.id)
+            old = store.assessment(item_id=item_id, period_id=period.id)
             fields: dict[str, object] = {}
             for _ in range(rng.randint(1, 3)):
                 what = rng.choice(["rag", "dot", "update", "format", "same", "note", "intent",
@@ -145,28 +145,28 @@ def _edit_randomly(store: Store, rng: random.Random) -> None:
                     fields["intent_and_implementation"] = f"<p>Plan {rng.randint(1, 9)}</p>"
                 elif what == "impact":
                     fields["impact"] = rng.choice(["", "<p>Fewer repeat victims.</p>"])
-            store.save_assessment(item_id, period.id, draft=rng.random() < 0.3, **fields)
+            store.save_assessment(item_id=item_id, period_id=period.id, draft=rng.random() < 0.3, **fields)
     # not reported in some periods: compared with an older period, or new again
     for period in periods[1:-1]:
         for item_id in rng.sample(items, 4):
-            store.delete_assessment(item_id, period.id)
+            store.delete_assessment(item_id=item_id, period_id=period.id)
     for item_id in rng.sample(items, 3):
         for period in periods[:-1]:
-            store.delete_assessment(item_id, period.id)
+            store.delete_assessment(item_id=item_id, period_id=period.id)
     # closed (some without a word in the last period), and a newcomer
     for item_id in rng.sample(items, 6):
         store.update_item(item_id, status=rng.choice(["closed", "verified_closed"]))
         if rng.random() < 0.5:
-            store.delete_assessment(item_id, periods[-1].id)
+            store.delete_assessment(item_id=item_id, period_id=periods[-1].id)
     inspection = store.inspections()[0]
     newcomer = store.add_item(inspection.id, "afi", "999", text="<p>New</p>")
-    store.save_assessment(newcomer.id, periods[-1].id, rag="AMBER", update="<p>Started.</p>")
+    store.save_assessment(item_id=newcomer.id, period_id=periods[-1].id, rag="AMBER", update="<p>Started.</p>")
     blank = store.add_item(inspection.id, "afi", "998", text="<p>Not yet rated</p>")
-    store.save_assessment(blank.id, periods[-1].id, draft=True)  # new, but nothing in it yet
+    store.save_assessment(item_id=blank.id, period_id=periods[-1].id, draft=True)  # new, but nothing in it yet
     # a board where only some directions were set by hand, nothing else touched
     hand_set = store.add_period("Gen 3", date=last_date + dt.timedelta(days=91 * 3))
     for item_id, dot in zip(rng.sample(items, 4), "+-+-", strict=True):
-        store.save_assessment(item_id, hand_set.id, dot=dot, draft=True)
+        store.save_assessment(item_id=item_id, period_id=hand_set.id, dot=dot, draft=True)
 
 
 def _every_comparison(store: Store) -> list[tuple[Changes, Changes]]:
@@ -219,7 +219,7 @@ def test_fast_comparison_matches_the_reference_on_the_sample(sample_store: Store
     peel = next(i for i in sample_store.inspections() if i.title.startswith("PEEL"))
     dec = sample_store.add_period("Dec 2024", date="2024-12-31")  # every draft carried
     afi = sample_store.items(peel.id)[0]
-    sample_store.save_assessment(afi.id, dec.id, rag="GREEN", draft=True)  # edited, texts kept
+    sample_store.save_assessment(item_id=afi.id, period_id=dec.id, rag="GREEN", draft=True)  # edited, texts kept
     for fast, reference in _every_comparison(sample_store):
         assert fast == reference
     untouched = compare_periods(sample_store, sample_store.period_by_label("Jun 2024").id, dec.id)

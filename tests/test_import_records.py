@@ -59,7 +59,7 @@ def compare(store: Store, inspection: dict[str, Any], *, exact_rich: bool, with_
         if with_status:
             assert got.status == want["status"], where
         for a in want["assessments"]:
-            have = store.assessment(got.id, periods[a["period"]])
+            have = store.assessment(item_id=got.id, period_id=periods[a["period"]])
             assert have is not None, (where, a["period"])
             assert have.rag == a["rag"], (where, a["period"])
             assert not have.draft
@@ -96,7 +96,7 @@ def test_update_report_layout_comes_in_item_by_item(tmp_path: Path, db: Path,
         assert [p.label for p in store.periods()] == ["Jul 2023"]
         compare(store, VETTING, exact_rich=True, with_status=False, title_word="vetting")
         rec15 = stored(store, "vetting")[("recommendation", "15")]
-        update = store.assessment(rec15.id, store.periods()[0].id)
+        update = store.assessment(item_id=rec15.id, period_id=store.periods()[0].id)
         assert update is not None and "<table>" in update.update  # the status table kept
 
 
@@ -246,7 +246,7 @@ def test_reimport_updates_and_never_duplicates(tmp_path: Path, db: Path,
     with Store.open(db) as store:
         assert store.counts()["items"] == 33
         rec2 = stored(store, "vetting")[("recommendation", "2")]
-        assert store.assessment(rec2.id, store.periods()[0].id).rag == "RED"  # type: ignore[union-attr]
+        assert store.assessment(item_id=rec2.id, period_id=store.periods()[0].id).rag == "RED"  # type: ignore[union-attr]
 
 
 def test_matrix_only_reimport_keeps_narratives(tmp_path: Path, sample_path: Path) -> None:
@@ -304,12 +304,12 @@ def test_undo_is_refused_when_a_colleague_changed_what_the_import_wrote(
                 period = bob.assessments(item_id=item_id)[-1].period_id
             else:
                 item_id, period, _before = done.touched_assessments[0]
-            bob.save_assessment(item_id, period, update="<p>Bob's board update.</p>")
+            bob.save_assessment(item_id=item_id, period_id=period, update="<p>Bob's board update.</p>")
         after_bob = export_data(alice, with_audit=False)
         with pytest.raises(Conflict, match="Nothing was undone"):
             undo(alice, done)
         assert export_data(alice, with_audit=False) == after_bob
-        assert "Bob's board update." in alice.assessment(item_id, period).update
+        assert "Bob's board update." in alice.assessment(item_id=item_id, period_id=period).update
 
 
 def test_unticked_items_are_left_out(tmp_path: Path, db: Path) -> None:

@@ -67,7 +67,7 @@ def test_each_count_names_the_items_behind_it(sample_store: Store) -> None:
     period = sample_store.period_by_label("Jun 2024")
     for code, ids in jun.tally.items.items():
         for item_id in ids:
-            a = sample_store.assessment(item_id, period.id)
+            a = sample_store.assessment(item_id=item_id, period_id=period.id)
             assert (a.rag if a and a.rag else NONE) == code
 
 
@@ -104,7 +104,7 @@ def test_no_update_means_no_assessment_or_only_the_carried_draft(sample_store: S
     open_items = {i.id for i in sample_store.items(peel.id) if i.status not in finished}
     assert {x.id for x in after.no_update} == open_items
     one = sorted(open_items)[0]
-    sample_store.save_assessment(one, new.id, update="<p>Done.</p>", draft=False)
+    sample_store.save_assessment(item_id=one, period_id=new.id, update="<p>Done.</p>", draft=False)
     assert one not in {x.id for x in build_overview(sample_store, inspection_id=peel.id).no_update}
 
 
@@ -129,14 +129,14 @@ def test_changes_see_narratives_direction_new_and_closed(sample_store: Store) ->
     dec = sample_store.add_period("Dec 2024", date="2024-12-31")
     afi1 = next(i for i in sample_store.items(peel.id) if i.number == "1")
     afi3 = next(i for i in sample_store.items(peel.id) if i.number == "3")
-    old = sample_store.assessment(afi1.id, jun.id)
-    sample_store.save_assessment(afi1.id, dec.id, rag="RED",
+    old = sample_store.assessment(item_id=afi1.id, period_id=jun.id)
+    sample_store.save_assessment(item_id=afi1.id, period_id=dec.id, rag="RED",
                                  update=old.update + "<p>A new sentence & more.</p>")
     sample_store.update_item(afi3.id, status="closed")
     newcomer = sample_store.add_item(peel.id, "afi", "99", text="<p>New one</p>")
-    sample_store.save_assessment(newcomer.id, dec.id, rag="AMBER")
+    sample_store.save_assessment(item_id=newcomer.id, period_id=dec.id, rag="AMBER")
     afi6 = next(i for i in sample_store.items(peel.id) if i.number == "6")
-    sample_store.save_assessment(afi6.id, dec.id, dot="+")  # still AMBER, but improving
+    sample_store.save_assessment(item_id=afi6.id, period_id=dec.id, dot="+")  # still AMBER, but improving
     changes = {c.item_id: c for c in compare_periods(sample_store, jun.id, dec.id).items}
     assert changes[afi1.id].changed[0] == "rag"
     assert changes[afi6.id].changed == ("direction",)

@@ -19,8 +19,8 @@ def test_changes_since_names_what_a_colleague_changed(sample_path: Path, reader)
         seen = mine.last_audit_id()
         item = theirs.items()[3]
         period = theirs.periods()[-1]
-        current = theirs.assessment(item.id, period.id)
-        theirs.save_assessment(item.id, period.id, expected_version=current.version if current else 0,
+        current = theirs.assessment(item_id=item.id, period_id=period.id)
+        theirs.save_assessment(item_id=item.id, period_id=period.id, expected_version=current.version if current else 0,
                                update="<p>Bob's update</p>")
         change, newest = mine.changes_since(seen)
         assert change == Change(items=frozenset({item.id}),
@@ -56,7 +56,7 @@ def test_listeners_hear_what_changed(one_item) -> None:
     store, _, item, period = one_item
     heard: list[Change] = []
     store.listeners.append(heard.append)
-    store.set_rag(item.id, period.id, "GREEN")
+    store.set_rag(item_id=item.id, period_id=period.id, rag="GREEN")
     assert heard[-1].assessments == {(item.id, period.id)}
     with store.batch():
         store.update_item(item.id, lead="a")

@@ -25,7 +25,7 @@ def test_a_panel_longer_than_two_pages_splits_and_keeps_every_word(empty_store: 
     item = empty_store.add_item(inspection.id, "recommendation", "1",
                                 text=richtext.to_html(richtext.from_plain(words)))
     period = empty_store.add_period("Jun 2024")
-    empty_store.save_assessment(item.id, period.id, rag="GREEN", update="<p>Done.</p>")
+    empty_store.save_assessment(item_id=item.id, period_id=period.id, rag="GREEN", update="<p>Done.</p>")
     data = pdf_bytes(empty_store, kind="recommendations")
     pages = pages_text(data)
     assert len(pages) >= 3
@@ -44,6 +44,6 @@ def test_each_items_rag_row_marks_its_own_rating(empty_store: Store) -> None:
     chosen = ["RED", "GREEN", None, "AMBER", "RED", "GREEN"]
     for n, rag in enumerate(chosen, start=1):
         item = empty_store.add_item(inspection.id, "recommendation", str(n), text="<p>Text.</p>")
-        empty_store.save_assessment(item.id, period.id, rag=rag, update="<p>Update.</p>")
+        empty_store.save_assessment(item_id=item.id, period_id=period.id, rag=rag, update="<p>Update.</p>")
     text = "\n".join(pages_text(pdf_bytes(empty_store, kind="recommendations")))
     assert marks(text) == [(f"Recommendation {n}", rag) for n, rag in enumerate(chosen, start=1)]

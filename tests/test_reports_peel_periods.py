@@ -28,7 +28,7 @@ def _peel_history(store: Store, periods: int = 24, afis: int = 8) -> None:
     for q, label in enumerate(LABELS[:periods]):
         period = store.add_period(label, carry_forward=False)
         for n, item in enumerate(items):
-            store.save_assessment(item.id, period.id, rag=("RED", "AMBER", "GREEN")[(q + n) % 3],
+            store.save_assessment(item_id=item.id, period_id=period.id, rag=("RED", "AMBER", "GREEN")[(q + n) % 3],
                                   update="<p>Progress this quarter.</p>")
 
 

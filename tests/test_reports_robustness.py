@@ -25,7 +25,7 @@ def _one_item(store: Store, *, kind: str = "thematic", text: str = "", update: s
     item = store.add_item(inspection.id, "afi" if kind == "PEEL" else "recommendation", "1",
                           text=text)
     period = store.add_period("Jun 2024", date="2024-06-30", meeting="P&RSB 26 June 2024")
-    store.save_assessment(item.id, period.id, rag=rag, update=update, **fields)
+    store.save_assessment(item_id=item.id, period_id=period.id, rag=rag, update=update, **fields)
     return inspection.id, period.id
 
 
@@ -107,7 +107,7 @@ def test_empty_narratives_and_unrated_items_print_cleanly(empty_store: Store) ->
     empty_store.add_item(inspection.id, "recommendation", "1")
     empty_store.add_item(inspection.id, "afi", "2", text="<p>Words</p>")
     period = empty_store.add_period("Jun 2024")
-    empty_store.save_assessment(empty_store.items()[1].id, period.id, rag="GREEN", update="<p></p>")
+    empty_store.save_assessment(item_id=empty_store.items()[1].id, period_id=period.id, rag="GREEN", update="<p></p>")
     text = "\n".join(pages_text(pdf_bytes(empty_store, kind="recommendations",
                                           period_ids=(period.id,))))
     assert marks(text) == [("Recommendation 1", None), ("Area for improvement 2", "GREEN")]
@@ -123,7 +123,7 @@ def test_a_thousand_items(empty_store: Store) -> None:
     with empty_store.batch():
         for n in range(1, 1001):
             item = empty_store.add_item(inspection.id, "afi", str(n), text=f"<p>Item {n} text</p>")
-            empty_store.save_assessment(item.id, period.id, rag=("RED", "AMBER", "GREEN")[n % 3],
+            empty_store.save_assessment(item_id=item.id, period_id=period.id, rag=("RED", "AMBER", "GREEN")[n % 3],
                                         update=f"<p>Update {n}</p>")
     calls: list[tuple[int, int]] = []
     out = io.BytesIO()

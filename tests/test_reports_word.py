@@ -253,7 +253,7 @@ def test_any_text_a_user_can_type_reaches_word_literally(empty_store: Store) -> 
         richtext.ListBlock(True, ((richtext.Span("first"),), (richtext.Span("second"),))),
         richtext.Paragraph((richtext.Span(huge),)),
     ))
-    empty_store.save_assessment(item.id, period.id, rag="RED", update=update)
+    empty_store.save_assessment(item_id=item.id, period_id=period.id, rag="RED", update=update)
     document = open_docx(word_bytes(empty_store, kind="recommendations"))
     text = "\n".join(p.text for p in document.paragraphs)
     assert markup in text and unicode in text and huge in text

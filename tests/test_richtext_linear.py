@@ -76,7 +76,7 @@ def test_a_narrative_over_the_size_limit_is_refused_in_the_editor_and_kept(
 
     rec13 = next(r.id for r in window.store.item_rows() if r.label == "Rec 13")
     jul = window.store.period_by_label("Jul 2023").id
-    before = window.store.assessment(rec13, jul).update
+    before = window.store.assessment(item_id=rec13, period_id=jul).update
     assert window.select_item(rec13, jul)
     box = window.editor.update_box.editor
     paragraph = "<p>" + "The board agreed the plan and its funding. " * 25 + "</p>"
@@ -87,4 +87,4 @@ def test_a_narrative_over_the_size_limit_is_refused_in_the_editor_and_kept(
     kept = box.stored()  # nothing pasted is lost
     assert len(kept) > validate.MAX_RICH_CHARS and kept.startswith(paragraph * 3)
     with reader() as db:
-        assert db.assessment(rec13, jul).update == before
+        assert db.assessment(item_id=rec13, period_id=jul).update == before

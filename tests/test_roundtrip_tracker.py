@@ -143,10 +143,10 @@ def test_reimport_leaves_a_draft_a_draft(sample_path: Path, tmp_path: Path) -> N
         period = store.period_by_label("Jun 2024")
         assert period is not None
         a = next(a for a in store.assessments(period_id=period.id) if a.rag == "AMBER")
-        store.save_assessment(a.item_id, period.id, draft=True)
+        store.save_assessment(item_id=a.item_id, period_id=period.id, draft=True)
     tracker = tmp_path / "tracker.csv"
     assert main(["export", str(sample_path), "--format", "csv", "-o", str(tracker)]) == 0
     assert main(["import", str(sample_path), str(tracker)]) == 0
     with Store.open(sample_path) as store:
-        again = store.assessment(a.item_id, period.id)
+        again = store.assessment(item_id=a.item_id, period_id=period.id)
         assert again is not None and again.draft and again.rag == "AMBER"

@@ -39,7 +39,7 @@ def test_seed_000_ratings_follow_the_box_before_each_heading(sample_store: Store
     jul = sample_store.period_by_label("Jul 2023")
     for item in vetting:
         expected = "AMBER" if (item.kind.value, item.number) in SEED_000_AMBER else "GREEN"
-        assert sample_store.assessment(item.id, jul.id).rag == expected, item.heading
+        assert sample_store.assessment(item_id=item.id, period_id=jul.id).rag == expected, item.heading
 
 
 def test_seed_000_keeps_bullets_tables_and_quotes(sample_store: Store) -> None:
@@ -49,9 +49,9 @@ def test_seed_000_keeps_bullets_tables_and_quotes(sample_store: Store) -> None:
     assert "<ul><li>identify the required vetting level" in rec13.text
     assert rec13.deadline.date.isoformat() == "2023-10-31"
     jul = sample_store.period_by_label("Jul 2023")
-    rec15 = sample_store.assessment(by_number[("recommendation", "15")].id, jul.id)
+    rec15 = sample_store.assessment(item_id=by_number[("recommendation", "15")].id, period_id=jul.id)
     assert "<table><tr><th>Status Text</th><th>Total by Status</th><th>% Total</th></tr>" in rec15.update
-    assert "<i>" in sample_store.assessment(rec13.id, jul.id).update
+    assert "<i>" in sample_store.assessment(item_id=rec13.id, period_id=jul.id).update
     assert by_number[("recommendation", "29")].deadline.immediate
 
 
@@ -65,13 +65,13 @@ def test_seed_004_ratings_directions_and_fields(sample_store: Store) -> None:
     assert all(directions[i.id] is Dot.SAME for i in peel if i.number not in ups)
     afi10 = next(i for i in peel if i.number == "10")
     assert (afi10.lead, afi10.status) == ("ACC Baldwin", "proposed_for_closure")
-    assert sample_store.assessment(afi10.id, jan.id).rag == "AMBER"
-    june = sample_store.assessment(afi10.id, jun.id)
+    assert sample_store.assessment(item_id=afi10.id, period_id=jan.id).rag == "AMBER"
+    june = sample_store.assessment(item_id=afi10.id, period_id=jun.id)
     assert june.rag == "GREEN" and "Proposed and approved for Closure" in june.status_note
     assert richtext.to_plain(june.intent_and_implementation).startswith("• The force has made improvements")
     afi1 = next(i for i in peel if i.number == "1")
     assert (afi1.area, afi1.board, afi1.lead) == ("Prevention & Deterrence", "Local Policing Board", "ACC Mariner")
-    assert sample_store.assessment(afi1.id, jun.id).status_note.startswith("Remains Amber")
+    assert sample_store.assessment(item_id=afi1.id, period_id=jun.id).status_note.startswith("Remains Amber")
 
 
 def test_sample_is_searchable(sample_store: Store) -> None:

@@ -203,7 +203,7 @@ ME = Identity(user="tester", host="test-host")
 
 
 def texts(store: Store, item_id: int, period_id: int) -> tuple[str, str, str] | None:
-    a = store.assessment(item_id, period_id)
+    a = store.assessment(item_id=item_id, period_id=period_id)
     return None if a is None else (a.update, a.intent_and_implementation, a.impact)
 
 

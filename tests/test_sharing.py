@@ -96,11 +96,11 @@ def _append_worker(path: str, n: int, item_id: int, period_id: int, words: int, 
     for i in range(words):
         word = f"word-{n}-{i}"
         while True:
-            current = store.assessment(item_id, period_id)
+            current = store.assessment(item_id=item_id, period_id=period_id)
             base = current.version if current else 0
             text = (current.status_note if current else "") + f" {word}"
             try:
-                store.save_assessment(item_id, period_id, expected_version=base, status_note=text)
+                store.save_assessment(item_id=item_id, period_id=period_id, expected_version=base, status_note=text)
                 break
             except Conflict:
                 conflicts += 1
@@ -118,7 +118,7 @@ def test_two_people_editing_the_same_recommendation_both_keep_their_words(sample
                            [(str(sample_path), n, item.id, period.id, words, results)
                             for n in range(WORKERS)])
     with Store.open(sample_path) as store:
-        note = store.assessment(item.id, period.id).status_note
+        note = store.assessment(item_id=item.id, period_id=period.id).status_note
         found = note.split()
         expected = {f"word-{n}-{i}" for n in range(WORKERS) for i in range(words)}
         assert expected <= set(found)  # nobody's word was lost

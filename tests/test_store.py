@@ -56,11 +56,11 @@ def test_bad_values_are_refused_with_a_message_and_change_nothing(one_item) -> N
     with pytest.raises(InvalidValue, match="not a status"):
         store.update_item(item.id, status="sort of done")
     with pytest.raises(InvalidValue, match="not a rating"):
-        store.save_assessment(item.id, period.id, rag="PURPLE")
+        store.save_assessment(item_id=item.id, period_id=period.id, rag="PURPLE")
     with pytest.raises(InvalidValue, match="direction of travel"):
-        store.save_assessment(item.id, period.id, dot="up")
+        store.save_assessment(item_id=item.id, period_id=period.id, dot="up")
     assert store.item(item.id) == item
-    assert store.assessment(item.id, period.id) is None
+    assert store.assessment(item_id=item.id, period_id=period.id) is None
 
 
 def test_a_stale_save_is_refused_and_carries_the_current_record(one_item) -> None:
@@ -73,11 +73,11 @@ def test_a_stale_save_is_refused_and_carries_the_current_record(one_item) -> Non
     assert "colleague" in str(caught.value)
     assert store.item(item.id).lead == "ACC Nolan"
 
-    first = other.save_assessment(item.id, period.id, expected_version=0, update="<p>theirs</p>")
+    first = other.save_assessment(item_id=item.id, period_id=period.id, expected_version=0, update="<p>theirs</p>")
     with pytest.raises(Conflict):
-        store.save_assessment(item.id, period.id, expected_version=0, update="<p>mine</p>")
-    store.save_assessment(item.id, period.id, expected_version=first.version, update="<p>merged</p>")
-    assert other.assessment(item.id, period.id).update == "<p>merged</p>"
+        store.save_assessment(item_id=item.id, period_id=period.id, expected_version=0, update="<p>mine</p>")
+    store.save_assessment(item_id=item.id, period_id=period.id, expected_version=first.version, update="<p>merged</p>")
+    assert other.assessment(item_id=item.id, period_id=period.id).update == "<p>merged</p>"
     other.close()
 
 
@@ -90,7 +90,7 @@ def test_editing_a_deleted_item_says_so(one_item) -> None:
 
 def test_delete_and_restore_put_back_the_same_rows(one_item) -> None:
     store, inspection, item, period = one_item
-    store.save_assessment(item.id, period.id, rag="AMBER", update="<p>Work is ongoing</p>")
+    store.save_assessment(item_id=item.id, period_id=period.id, rag="AMBER", update="<p>Work is ongoing</p>")
     store.add_evidence(item.id, "minute.txt", b"board minute", note="P&RSB")
     before = (store.item(item.id), store.assessments(item_id=item.id), store.evidence(item.id))
     deleted = store.delete_inspection(inspection.id)
@@ -103,25 +103,25 @@ def test_delete_and_restore_put_back_the_same_rows(one_item) -> None:
 
 def test_direction_of_travel_is_derived_and_can_be_overridden(one_item) -> None:
     store, _, item, jul = one_item
-    store.set_rag(item.id, jul.id, "AMBER")
+    store.set_rag(item_id=item.id, period_id=jul.id, rag="AMBER")
     jan = store.add_period("Jan 2024")
     jun = store.add_period("Jun 2024")
-    store.set_rag(item.id, jan.id, "GREEN")
-    store.set_rag(item.id, jun.id, "GREEN")
+    store.set_rag(item_id=item.id, period_id=jan.id, rag="GREEN")
+    store.set_rag(item_id=item.id, period_id=jun.id, rag="GREEN")
     assert store.directions(jul.id) == {item.id: None}
     assert store.directions(jan.id, [item.id]) == {item.id: Dot.UP}
     assert store.directions(jun.id, [item.id]) == {item.id: Dot.SAME}
-    store.save_assessment(item.id, jun.id, dot="-")
+    store.save_assessment(item_id=item.id, period_id=jun.id, dot="-")
     assert store.directions(jun.id) == {item.id: Dot.DOWN}
 
 
 def test_new_period_carries_the_last_rating_forward_as_a_draft(one_item) -> None:
     store, _, item, jul = one_item
-    store.save_assessment(item.id, jul.id, rag="AMBER", update="<p>Progress</p>")
+    store.save_assessment(item_id=item.id, period_id=jul.id, rag="AMBER", update="<p>Progress</p>")
     jan = store.add_period("Jan 2024", meeting="P&RSB 26 June 2024")
-    carried = store.assessment(item.id, jan.id)
+    carried = store.assessment(item_id=item.id, period_id=jan.id)
     assert (carried.rag, carried.update, carried.draft) == ("AMBER", "<p>Progress</p>", True)
-    assert store.set_rag(item.id, jan.id, "GREEN").draft is False
+    assert store.set_rag(item_id=item.id, period_id=jan.id, rag="GREEN").draft is False
     with pytest.raises(InvalidValue, match="already"):
         store.add_period("Jan 2024")
 
@@ -163,7 +163,7 @@ def test_read_only_store_refuses_writes_clearly(one_item) -> None:
 def test_huge_and_unicode_text_is_stored(one_item) -> None:
     store, _, item, period = one_item
     text = "<p>" + ("Zoë – “quoted” Łódź Ελληνικά Кириллица 中文 &amp; &lt;b&gt; " * 20000) + "</p>"
-    saved = store.save_assessment(item.id, period.id, update=text)
+    saved = store.save_assessment(item_id=item.id, period_id=period.id, update=text)
     assert saved.update == text
     assert store.search("Кириллица") == [item.id]
 
@@ -344,7 +344,7 @@ def _fill(store: Store, rng: random.Random, periods: list[int], items: list[int]
                 roll = rng.random()
                 if roll < 0.2:
                     continue  # no assessment this period
-                store.save_assessment(item.id, pid, rag=None if roll < 0.35 else
+                store.save_assessment(item_id=item.id, period_id=pid, rag=None if roll < 0.35 else
                                       rng.choice(["RED", "AMBER", "GREEN"]),
                                       dot="-" if rng.random() < 0.1 else None)
 
@@ -376,8 +376,8 @@ def test_latest_rating_skips_unrated_later_periods(empty_store: Store) -> None:
     inspection = empty_store.add_inspection("PEEL")
     item = empty_store.add_item(inspection.id, ItemKind.AFI, "1")
     first, second = empty_store.add_period("Jan"), empty_store.add_period("Jun")
-    empty_store.set_rag(item.id, first.id, "GREEN")
-    empty_store.save_assessment(item.id, second.id, rag=None)
+    empty_store.set_rag(item_id=item.id, period_id=first.id, rag="GREEN")
+    empty_store.save_assessment(item_id=item.id, period_id=second.id, rag=None)
     assert empty_store.item_rows()[0].rag == "GREEN"
     assert empty_store.item_rows(period_id=second.id)[0].rag is None
 
@@ -388,7 +388,7 @@ def test_carry_forward_copies_each_items_latest_assessment(empty_store: Store) -
     position = {p.id: p.position for p in empty_store.periods()}
     for item_id in items:
         before = [a for a in empty_store.assessments(item_id=item_id) if a.period_id != new.id]
-        carried = empty_store.assessment(item_id, new.id)
+        carried = empty_store.assessment(item_id=item_id, period_id=new.id)
         if not before:
             assert carried is None
             continue
@@ -414,7 +414,7 @@ def test_every_item_row_read_twice_is_the_same_until_anyone_writes(empty_store: 
     periods, items = _messy(empty_store)
     first = empty_store.item_rows()
     assert empty_store.item_rows() == first and empty_store.item_rows() is not first
-    empty_store.set_rag(items[0], periods[-1], "GREEN")  # our own write
+    empty_store.set_rag(item_id=items[0], period_id=periods[-1], rag="GREEN")  # our own write
     assert next(r for r in empty_store.item_rows() if r.id == items[0]).rag == "GREEN"
     other = Store.open(empty_store.path)  # somebody else's
     try:

@@ -47,8 +47,8 @@ def test_every_write_path_leaves_a_signed_entry(store: Store) -> None:
         ("inspection", lambda: store.move_inspection(inspection.id, 1)),
         ("item", lambda: store.update_item(item.id, lead="DCI Smith")),
         ("item", lambda: store.move_item(item.id, 3)),
-        ("assessment", lambda: store.set_rag(item.id, period.id, "RED")),
-        ("assessment", lambda: store.save_assessment(item.id, period.id, impact="<p>x</p>")),
+        ("assessment", lambda: store.set_rag(item_id=item.id, period_id=period.id, rag="RED")),
+        ("assessment", lambda: store.save_assessment(item_id=item.id, period_id=period.id, impact="<p>x</p>")),
         ("evidence", lambda: store.add_evidence(item.id, "minutes.pdf", b"%PDF")),
         ("period", lambda: store.add_period("Dec 2026")),
         ("period", lambda: store.update_period(store.period_by_label("Dec 2026").id, meeting="Board")),
@@ -66,10 +66,10 @@ def test_every_write_path_leaves_a_signed_entry(store: Store) -> None:
 def test_deletes_and_restores_of_everything_are_traced(store: Store) -> None:
     item = store.items()[1]
     period = store.periods()[0]
-    store.set_rag(item.id, period.id, "AMBER")
+    store.set_rag(item_id=item.id, period_id=period.id, rag="AMBER")
     evidence = store.add_evidence(item.id, "photo.png", b"\x89PNG")
     for delete in (lambda: store.remove_evidence(evidence.id),
-                   lambda: store.delete_assessment(item.id, period.id),
+                   lambda: store.delete_assessment(item_id=item.id, period_id=period.id),
                    lambda: store.delete_period(store.periods()[-1].id),
                    lambda: store.delete_item(store.items()[5].id),
                    lambda: store.delete_inspection(store.inspections()[-1].id)):
@@ -86,7 +86,7 @@ def test_deletes_and_restores_of_everything_are_traced(store: Store) -> None:
 def test_item_history_keeps_deleted_evidence_assessments_and_periods(store: Store) -> None:
     item = store.items()[2]
     period = store.add_period("Mar 2027", carry_forward=False)
-    store.set_rag(item.id, period.id, "GREEN")
+    store.set_rag(item_id=item.id, period_id=period.id, rag="GREEN")
     evidence = store.add_evidence(item.id, "plan.docx", b"PK")
     store.remove_evidence(evidence.id)
     store.delete_period(period.id)
@@ -135,14 +135,14 @@ def test_grid_one_key_rating_last_writer_wins_but_is_traced(sample_path: Path) -
     a = Store.open(sample_path, identity=Identity("amy", "PC-1"))
     b = Store.open(sample_path, identity=Identity("ben", "PC-2"))
     item, period = a.items()[0], a.periods()[0]
-    a.set_rag(item.id, period.id, "RED")
-    b.set_rag(item.id, period.id, "GREEN")  # no expected_version: last key wins...
+    a.set_rag(item_id=item.id, period_id=period.id, rag="RED")
+    b.set_rag(item_id=item.id, period_id=period.id, rag="GREEN")  # no expected_version: last key wins...
     trail = [(e.user, e.old, e.new) for e in a.item_history(item.id) if e.field == "rag"][-2:]
     assert trail[-1] == ("ben", "RED", "GREEN")  # ...and amy's RED is in the history
-    version = a.assessment(item.id, period.id).version
-    b.set_rag(item.id, period.id, "AMBER")
+    version = a.assessment(item_id=item.id, period_id=period.id).version
+    b.set_rag(item_id=item.id, period_id=period.id, rag="AMBER")
     with pytest.raises(Conflict):  # the grid may opt in to compare-and-swap
-        a.set_rag(item.id, period.id, "RED", expected_version=version)
+        a.set_rag(item_id=item.id, period_id=period.id, rag="RED", expected_version=version)
     a.close()
     b.close()
 
@@ -166,8 +166,8 @@ def test_ids_of_deleted_records_are_never_reused(store: Store) -> None:
 def test_every_change_is_audited_with_who_and_when(one_item) -> None:
     store, _, item, period = one_item
     store.update_item(item.id, lead="ACC Baldwin")
-    store.set_rag(item.id, period.id, "RED")
-    store.set_rag(item.id, period.id, "AMBER")
+    store.set_rag(item_id=item.id, period_id=period.id, rag="RED")
+    store.set_rag(item_id=item.id, period_id=period.id, rag="AMBER")
     history = store.item_history(item.id)
     assert [(e.field, e.old, e.new) for e in history][-3:] == [
         ("lead", "", "ACC Baldwin"), ("rag", None, "RED"), ("rag", "RED", "AMBER")]

@@ -37,7 +37,7 @@ TEXTS = ("update", "intent_and_implementation", "impact")
 
 
 def texts(store: Store, item_id: int, period_id: int) -> tuple[str, str, str] | None:
-    a = store.assessment(item_id, period_id)
+    a = store.assessment(item_id=item_id, period_id=period_id)
     return None if a is None else (a.update, a.intent_and_implementation, a.impact)
 
 
@@ -55,11 +55,11 @@ def carried(empty_store: Store) -> Iterator[tuple[Store, list[int], int, int]]:
     inspection = store.add_inspection("PEEL 2023")
     items = [store.add_item(inspection.id, ItemKind.AFI, str(n)).id for n in (1, 2, 3)]
     jul = store.add_period("Jul 2023").id
-    store.save_assessment(items[0], jul, rag="AMBER", status_note="on track",
+    store.save_assessment(item_id=items[0], period_id=jul, rag="AMBER", status_note="on track",
                           update="<p>Vetting backlog halved.</p>",
                           intent_and_implementation="<ul><li>Recruit two vetting officers</li></ul>",
                           impact="<p>Fewer officers waiting.</p>")
-    store.save_assessment(items[1], jul, rag="RED", update="<p>Not started.</p>")
+    store.save_assessment(item_id=items[1], period_id=jul, rag="RED", update="<p>Not started.</p>")
     jan = store.add_period("Jan 2024").id
     yield store, items, jul, jan
 
@@ -70,37 +70,37 @@ def carried(empty_store: Store) -> Iterator[tuple[Store, list[int], int, int]]:
 def test_a_new_period_shows_each_items_latest_texts_as_a_draft(carried) -> None:
     store, items, jul, jan = carried
     for item_id in items[:2]:
-        before, draft = store.assessment(item_id, jul), store.assessment(item_id, jan)
+        before, draft = store.assessment(item_id=item_id, period_id=jul), store.assessment(item_id=item_id, period_id=jan)
         assert draft is not None and before is not None
         assert texts(store, item_id, jan) == texts(store, item_id, jul)
         assert (draft.rag, draft.status_note, draft.draft) == (before.rag, before.status_note, True)
-    assert store.assessment(items[2], jan) is None  # nothing to carry
+    assert store.assessment(item_id=items[2], period_id=jan) is None  # nothing to carry
     assert [a.update for a in store.assessments(period_id=jan)] == [
         "<p>Vetting backlog halved.</p>", "<p>Not started.</p>"]
     # stored by reference: the draft row holds no narrative of its own
     row = stored(store, items[0], jan)
     assert (row["update_text"], row["intent"], row["impact"]) == ("", "", "")
-    assert row["carried_from"] == store.assessment(items[0], jul).id
+    assert row["carried_from"] == store.assessment(item_id=items[0], period_id=jul).id
     # each item's history shows the carry
     assert [e.field for e in store.item_history(items[0])][-1] == "carried forward"
 
 
 def test_an_item_with_nothing_in_the_last_period_carries_its_older_assessment(carried) -> None:
     store, items, jul, jan = carried
-    store.delete_assessment(items[1], jan)
+    store.delete_assessment(item_id=items[1], period_id=jan)
     jun = store.add_period("Jun 2024").id
     assert texts(store, items[1], jun) == texts(store, items[1], jul)
-    assert stored(store, items[1], jun)["carried_from"] == store.assessment(items[1], jul).id
-    assert store.assessment(items[2], jun) is None
+    assert stored(store, items[1], jun)["carried_from"] == store.assessment(item_id=items[1], period_id=jul).id
+    assert store.assessment(item_id=items[2], period_id=jun) is None
 
 
 def test_two_periods_in_a_row_refer_to_the_row_owning_the_texts(carried) -> None:
     store, items, jul, jan = carried
     jun = store.add_period("Jun 2024").id
-    source = store.assessment(items[0], jul).id
+    source = store.assessment(item_id=items[0], period_id=jul).id
     assert stored(store, items[0], jun)["carried_from"] == source  # not to Jan's draft
     assert texts(store, items[0], jun) == texts(store, items[0], jul)
-    store.save_assessment(items[0], jul, update="<p>Rewritten afterwards.</p>")
+    store.save_assessment(item_id=items[0], period_id=jul, update="<p>Rewritten afterwards.</p>")
     assert texts(store, items[0], jan) == texts(store, items[0], jun) == (
         "<p>Vetting backlog halved.</p>", "<ul><li>Recruit two vetting officers</li></ul>",
         "<p>Fewer officers waiting.</p>")
@@ -119,7 +119,7 @@ def test_without_carry_forward_the_period_starts_empty(carried) -> None:
 def test_editing_the_draft_leaves_the_source_alone_and_keeps_the_other_texts(carried) -> None:
     store, items, jul, jan = carried
     source = texts(store, items[0], jul)
-    draft = store.save_assessment(items[0], jan, expected_version=1, update="<p>Backlog cleared.</p>")
+    draft = store.save_assessment(item_id=items[0], period_id=jan, expected_version=1, update="<p>Backlog cleared.</p>")
     assert (draft.update, draft.intent_and_implementation, draft.impact) == (
         "<p>Backlog cleared.</p>", source[1], source[2])
     assert draft.draft is False and draft.version == 2
@@ -133,29 +133,29 @@ def test_editing_the_draft_leaves_the_source_alone_and_keeps_the_other_texts(car
 def test_editing_the_source_leaves_the_carried_draft_as_it_was_carried(carried) -> None:
     store, items, jul, jan = carried
     carried_texts = texts(store, items[0], jan)
-    store.save_assessment(items[0], jul, intent_and_implementation="<p>Changed later.</p>")
+    store.save_assessment(item_id=items[0], period_id=jul, intent_and_implementation="<p>Changed later.</p>")
     assert texts(store, items[0], jan) == carried_texts
     assert texts(store, items[0], jul)[1] == "<p>Changed later.</p>"
-    assert store.assessment(items[0], jan).version == 1  # not an edit: nobody gets a Conflict
-    store.save_assessment(items[0], jan, expected_version=1, rag="GREEN")
+    assert store.assessment(item_id=items[0], period_id=jan).version == 1  # not an edit: nobody gets a Conflict
+    store.save_assessment(item_id=items[0], period_id=jan, expected_version=1, rag="GREEN")
 
 
 def test_rating_the_source_keeps_the_reference(carried) -> None:
     """A rating is not a narrative: the draft still refers (and still shows the same texts)."""
     store, items, jul, jan = carried
-    store.set_rag(items[0], jul, "GREEN")
-    assert stored(store, items[0], jan)["carried_from"] == store.assessment(items[0], jul).id
-    assert store.assessment(items[0], jan).rag == "AMBER"
+    store.set_rag(item_id=items[0], period_id=jul, rag="GREEN")
+    assert stored(store, items[0], jan)["carried_from"] == store.assessment(item_id=items[0], period_id=jul).id
+    assert store.assessment(item_id=items[0], period_id=jan).rag == "AMBER"
 
 
 def test_rating_or_confirming_the_draft_keeps_its_texts(carried) -> None:
     store, items, jul, jan = carried
-    store.set_rag(items[0], jan, "GREEN")
-    store.save_assessment(items[1], jan, draft=False)
+    store.set_rag(item_id=items[0], period_id=jan, rag="GREEN")
+    store.save_assessment(item_id=items[1], period_id=jan, draft=False)
     for item_id in items[:2]:
         assert texts(store, item_id, jan) == texts(store, item_id, jul)
-        assert store.assessment(item_id, jan).draft is False
-    assert store.assessment(items[0], jan).rag == "GREEN"
+        assert store.assessment(item_id=item_id, period_id=jan).draft is False
+    assert store.assessment(item_id=items[0], period_id=jan).rag == "GREEN"
 
 
 def test_search_finds_carried_texts_after_the_source_is_gone(carried) -> None:
@@ -181,7 +181,7 @@ def test_deleting_a_source_keeps_the_drafts_texts_and_undo_puts_everything_back(
     if delete == "period":
         snapshot = store.delete_period(jul)
     elif delete == "assessment":
-        snapshot = store.delete_assessment(items[0], jul)
+        snapshot = store.delete_assessment(item_id=items[0], period_id=jul)
     elif delete == "item":
         snapshot = store.delete_item(items[0])
     else:
@@ -311,15 +311,15 @@ def test_directions_of_travel_after_carrying_forward(history: list[list[str]]) -
         for item_id, row in zip(items, history, strict=True):
             for period, cell in zip(periods, row, strict=True):
                 if cell != "none":
-                    store.save_assessment(item_id, period, rag=None if cell == "unrated" else cell)
+                    store.save_assessment(item_id=item_id, period_id=period, rag=None if cell == "unrated" else cell)
         periods.append(store.add_period("Carried").id)
         for n, period in enumerate(periods):
             expected = {}
             for item_id in items:
-                mine = store.assessment(item_id, period)
+                mine = store.assessment(item_id=item_id, period_id=period)
                 if mine is None:
                     continue
-                earlier = [a.rag for p in periods[:n] if (a := store.assessment(item_id, p)) and a.rag]
+                earlier = [a.rag for p in periods[:n] if (a := store.assessment(item_id=item_id, period_id=p)) and a.rag]
                 if not mine.rag or not earlier:
                     expected[item_id] = None
                 else:
@@ -397,11 +397,11 @@ def test_random_sequences_match_a_model_that_copies_the_texts(operations: list[t
             elif op in ("edit", "rate") and periods and args[0] < len(items):
                 item_id, period = items[args[0]], periods[args[1] % len(periods)]
                 if op == "edit":
-                    store.save_assessment(item_id, period, **{args[2]: args[3]})
+                    store.save_assessment(item_id=item_id, period_id=period, **{args[2]: args[3]})
                     model.setdefault((item_id, period), dict.fromkeys(TEXTS, ""))
                     model[(item_id, period)][args[2]] = richtext.sanitise(args[3])
                 else:
-                    store.set_rag(item_id, period, args[2])
+                    store.set_rag(item_id=item_id, period_id=period, rag=args[2])
                     model.setdefault((item_id, period), dict.fromkeys(TEXTS, ""))
                 undo.clear()
             elif op == "delete_period" and periods:
@@ -411,7 +411,7 @@ def test_random_sequences_match_a_model_that_copies_the_texts(operations: list[t
             elif op == "delete_assessment" and periods and args[0] < len(items):
                 key = (items[args[0]], periods[args[1] % len(periods)])
                 if key in model:
-                    undo.append((store.delete_assessment(*key), *state))
+                    undo.append((store.delete_assessment(item_id=key[0], period_id=key[1]), *state))
                     del model[key]
             elif op == "delete_item" and args[0] < len(items):
                 item_id = items.pop(args[0])

@@ -108,7 +108,7 @@ class StoreMachine(RuleBasedStateMachine):
     def set_rag(self, pick: int, period: int, rag: str | None) -> None:
         periods = self.store.periods()
         item_id = self.items()[pick % len(self.items())]
-        self.store.set_rag(item_id, periods[period % len(periods)].id, rag)
+        self.store.set_rag(item_id=item_id, period_id=periods[period % len(periods)].id, rag=rag)
         self.audit_count = len(self.store.audit_log())  # an unchanged rating writes nothing
 
     @rule(carry=st.booleans())

@@ -19,8 +19,8 @@ def test_a_batch_indexes_every_item_it_touched(empty_store: Store) -> None:
     with store.batch():
         first = store.add_item(inspection.id, ItemKind.AFI, "1", text="<p>Quokka training</p>")
         second = store.add_item(inspection.id, ItemKind.AFI, "2", text="<p>Other</p>")
-        store.save_assessment(second.id, period.id, rag="AMBER", update="<p>Wombat audit</p>")
-        store.save_assessment(second.id, period.id, impact="<p>Numbat outcome</p>")
+        store.save_assessment(item_id=second.id, period_id=period.id, rag="AMBER", update="<p>Wombat audit</p>")
+        store.save_assessment(item_id=second.id, period_id=period.id, impact="<p>Numbat outcome</p>")
         gone = store.add_item(inspection.id, ItemKind.AFI, "3", text="<p>Quokka twin</p>")
         store.delete_item(gone.id)
     assert store.search("quokka") == [first.id]
@@ -49,7 +49,7 @@ def test_a_batch_tells_listeners_everything_once(empty_store: Store) -> None:
     with store.batch():
         items = [store.add_item(inspection.id, ItemKind.AFI, str(n)).id for n in range(3)]
         for item_id in items:
-            store.set_rag(item_id, period.id, "RED")
+            store.set_rag(item_id=item_id, period_id=period.id, rag="RED")
         store.set_setting("team", "CIT")
     assert len(heard) == 1
     change = heard[0]
@@ -61,7 +61,7 @@ def test_a_batch_tells_listeners_everything_once(empty_store: Store) -> None:
 def test_search_finds_words_in_text_fields_and_narratives_and_survives_syntax(one_item) -> None:
     store, inspection, item, period = one_item
     other = store.add_item(inspection.id, ItemKind.AFI, "4", text="<p>Repeat callers</p>", lead="ACC Nolan")
-    store.save_assessment(item.id, period.id, update="<p>Operation Pershore &amp; vetting</p>")
+    store.save_assessment(item_id=item.id, period_id=period.id, update="<p>Operation Pershore &amp; vetting</p>")
     assert store.search("pershore") == [item.id]
     assert store.search("persh") == [item.id]
     assert store.search("nolan") == [other.id]
@@ -73,7 +73,7 @@ def test_search_follows_a_deleted_and_restored_period_whatever_the_formatting(on
     """Words in bold inside a word, list items, table cells and escaped characters are found;
     deleting their period takes them out of the search, undoing it puts them back."""
     store, _inspection, item, period = one_item
-    store.save_assessment(item.id, period.id, update=(
+    store.save_assessment(item_id=item.id, period_id=period.id, update=(
         "<p>Operation Bl<b>ue</b>bell &amp; Star Chamber</p><ul><li>dip sample</li><li>backlog</li></ul>"
         "<table><tr><td>Q1</td><td>wellbeing</td></tr></table>"))
     for words in ("bluebell", "star chamber", "dip sample", "backlog", "q1 wellbeing"):

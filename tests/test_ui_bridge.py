@@ -78,7 +78,7 @@ def test_the_window_refreshes_only_what_a_colleague_changed(window: MainWindow,
         else window.store.item_rows()[5].id
     period = window.store.periods()[-1]
     with reader(sample_path, user="bob", host="PC-2") as theirs:
-        theirs.set_rag(item_id, period.id, "RED")
+        theirs.set_rag(item_id=item_id, period_id=period.id, rag="RED")
     assert window.bridge.poll()
     assert seen == [Change(items=frozenset({item_id}),
                            assessments=frozenset({(item_id, period.id)}))]
@@ -86,7 +86,7 @@ def test_the_window_refreshes_only_what_a_colleague_changed(window: MainWindow,
     col = window.grid_model.column_of_period(period.id)
     assert window.grid_model.index(row, col).data() == "RED"
     assert not window.bridge.poll()  # seen once
-    window.store.set_rag(item_id, period.id, "GREEN")  # our own save is not "someone else"
+    window.store.set_rag(item_id=item_id, period_id=period.id, rag="GREEN")  # our own save is not "someone else"
     assert not window.bridge.poll()
 
 

@@ -78,21 +78,21 @@ NARRATIVE = ("<p>Progress <b>agreed</b> at &lt;board&gt; &amp; minuted</p>"
 def test_typed_narrative_is_saved_on_flush_and_undone(qtbot, pane, sample_store, undo_stack):
     item, period = afi3_jun(sample_store)
     pane.show_item(item, period)
-    before = sample_store.assessment(item, period)
+    before = sample_store.assessment(item_id=item, period_id=period)
     assert before.update == ""
     type_narrative(qtbot, pane.update_box.editor)
-    assert sample_store.assessment(item, period).update == ""  # nothing saved while typing
+    assert sample_store.assessment(item_id=item, period_id=period).update == ""  # nothing saved while typing
     assert pane.flush()
-    after = sample_store.assessment(item, period)
+    after = sample_store.assessment(item_id=item, period_id=period)
     assert after.update == NARRATIVE
     assert after.updated_by == "tester" and after.version == before.version + 1
     assert after.intent_and_implementation == before.intent_and_implementation
 
     undo_stack.undo()
-    assert sample_store.assessment(item, period).update == ""
+    assert sample_store.assessment(item_id=item, period_id=period).update == ""
     assert pane.update_box.editor.stored() == ""  # the pane shows the undone value
     undo_stack.redo()
-    assert sample_store.assessment(item, period).update == NARRATIVE
+    assert sample_store.assessment(item_id=item, period_id=period).update == NARRATIVE
     assert pane.update_box.editor.stored() == NARRATIVE
 
 
@@ -110,10 +110,10 @@ def test_leaving_a_field_saves_it(qtbot, pane, sample_store):
     qtbot.keyClicks(pane.impact_box.editor, "More ")
     pane.status_note.setFocus()
     # the cursor starts at the top: the words went into the first bullet
-    assert sample_store.assessment(item, period).impact.startswith("<ul><li>More The new")
+    assert sample_store.assessment(item_id=item, period_id=period).impact.startswith("<ul><li>More The new")
     qtbot.keyClicks(pane.status_note, " Checked.")
     pane.lead.setFocus()
-    assert sample_store.assessment(item, period).status_note.endswith("17.06.24. Checked.")
+    assert sample_store.assessment(item_id=item, period_id=period).status_note.endswith("17.06.24. Checked.")
 
 
 def test_invalid_deadline_shows_message_and_changes_nothing(qtbot, pane, sample_store):
@@ -153,25 +153,25 @@ def test_invalid_review_date_and_good_one(qtbot, pane, sample_store):
 def test_rag_buttons_and_keys(qtbot, pane, sample_store, undo_stack):
     item, period = afi3_jun(sample_store)
     pane.show_item(item, period)
-    assert sample_store.assessment(item, period).rag == "AMBER"
+    assert sample_store.assessment(item_id=item, period_id=period).rag == "AMBER"
     assert pane.rag.buttons["AMBER"].isChecked()
     qtbot.mouseClick(pane.rag.buttons["GREEN"], Qt.MouseButton.LeftButton)
-    assert sample_store.assessment(item, period).rag == "GREEN"
+    assert sample_store.assessment(item_id=item, period_id=period).rag == "GREEN"
     assert pane.rag.buttons["GREEN"].isChecked() and not pane.rag.buttons["AMBER"].isChecked()
     assert pane.rag.buttons["GREEN"].text() == "GREEN"  # the word, never colour alone
 
     pane.confirm_button.setFocus()
     qtbot.keyClick(pane.evidence.attach_button, Qt.Key.Key_R)  # focus outside any text box
-    assert sample_store.assessment(item, period).rag == "RED"
+    assert sample_store.assessment(item_id=item, period_id=period).rag == "RED"
     qtbot.keyClick(pane.rag.buttons["RED"], Qt.Key.Key_A)
-    assert sample_store.assessment(item, period).rag == "AMBER"
+    assert sample_store.assessment(item_id=item, period_id=period).rag == "AMBER"
 
     qtbot.keyClick(pane.status_note, Qt.Key.Key_G)  # typing in a text box is just typing
-    assert sample_store.assessment(item, period).rag == "AMBER"
+    assert sample_store.assessment(item_id=item, period_id=period).rag == "AMBER"
     assert pane.status_note.toPlainText().endswith("17.06.24.g")
 
     undo_stack.undo()
-    assert sample_store.assessment(item, period).rag == "RED"
+    assert sample_store.assessment(item_id=item, period_id=period).rag == "RED"
     assert pane.rag.buttons["RED"].isChecked()
 
 
@@ -182,21 +182,21 @@ def test_blue_appears_only_when_enabled(qtbot, pane, sample_store):
     sample_store.update_rating("BLUE", enabled=True)
     assert "BLUE" in pane.rag.buttons
     qtbot.keyClick(pane.evidence.attach_button, Qt.Key.Key_B)
-    assert sample_store.assessment(item, period).rag == "BLUE"
+    assert sample_store.assessment(item_id=item, period_id=period).rag == "BLUE"
 
 
 def test_rating_an_item_with_no_assessment_creates_it_and_undo_removes_it(
         qtbot, pane, sample_store, undo_stack):
     item = item_id(sample_store, "Rec 13")
     period = sample_store.period_by_label("Jun 2024").id
-    assert sample_store.assessment(item, period) is None
+    assert sample_store.assessment(item_id=item, period_id=period) is None
     pane.show_item(item, period)
     qtbot.mouseClick(pane.rag.buttons["RED"], Qt.MouseButton.LeftButton)
-    assert sample_store.assessment(item, period).rag == "RED"
+    assert sample_store.assessment(item_id=item, period_id=period).rag == "RED"
     undo_stack.undo()
-    assert sample_store.assessment(item, period) is None
+    assert sample_store.assessment(item_id=item, period_id=period) is None
     undo_stack.redo()
-    assert sample_store.assessment(item, period).rag == "RED"
+    assert sample_store.assessment(item_id=item, period_id=period).rag == "RED"
 
 
 def test_direction_override(qtbot, pane, sample_store):
@@ -205,24 +205,24 @@ def test_direction_override(qtbot, pane, sample_store):
     assert pane.direction.text().startswith("Derived:")
     pane.dot.setCurrentIndex(pane.dot.findData("+"))
     pane.dot.activated.emit(pane.dot.currentIndex())
-    assert sample_store.assessment(item, period).dot.value == "+"
+    assert sample_store.assessment(item_id=item, period_id=period).dot.value == "+"
     assert pane.direction.text().startswith("Chosen:")
     pane.dot.setCurrentIndex(0)
     pane.dot.activated.emit(0)
-    assert sample_store.assessment(item, period).dot is None
+    assert sample_store.assessment(item_id=item, period_id=period).dot is None
 
 
 def test_confirming_a_carried_forward_draft(qtbot, pane, sample_store, undo_stack):
     item, _ = afi3_jun(sample_store)
     period = sample_store.add_period("Dec 2024").id
     pane.show_item(item, period)
-    assert sample_store.assessment(item, period).draft
+    assert sample_store.assessment(item_id=item, period_id=period).draft
     assert pane.draft_row.isVisible()
     qtbot.mouseClick(pane.confirm_button, Qt.MouseButton.LeftButton)
-    assert not sample_store.assessment(item, period).draft
+    assert not sample_store.assessment(item_id=item, period_id=period).draft
     assert not pane.draft_row.isVisible()
     undo_stack.undo()
-    assert sample_store.assessment(item, period).draft
+    assert sample_store.assessment(item_id=item, period_id=period).draft
     assert pane.draft_row.isVisible()
 
 
@@ -230,8 +230,8 @@ def test_conflict_keeps_both_texts(qtbot, pane, sample_store, other):
     item, period = afi3_jun(sample_store)
     pane.show_item(item, period)
     type_narrative(qtbot, pane.update_box.editor)
-    theirs = other.save_assessment(item, period, update="<p>Their update</p>",
-                                   expected_version=other.assessment(item, period).version)
+    theirs = other.save_assessment(item_id=item, period_id=period, update="<p>Their update</p>",
+                                   expected_version=other.assessment(item_id=item, period_id=period).version)
     seen = {}
 
     def resolver(parent, *, what, mine, theirs, theirs_by, theirs_at, rich):
@@ -242,31 +242,31 @@ def test_conflict_keeps_both_texts(qtbot, pane, sample_store, other):
     assert pane.flush()
     assert seen["mine"] == NARRATIVE and seen["theirs"] == theirs.update
     assert seen["by"] == "colleague" and seen["rich"] and "Update" in seen["what"]
-    assert sample_store.assessment(item, period).update == "<p>Their update</p>" + NARRATIVE
+    assert sample_store.assessment(item_id=item, period_id=period).update == "<p>Their update</p>" + NARRATIVE
 
 
 def test_conflict_cancelled_keeps_my_text_in_the_editor(qtbot, pane, sample_store, other):
     item, period = afi3_jun(sample_store)
     pane.show_item(item, period)
     type_narrative(qtbot, pane.update_box.editor)
-    other.save_assessment(item, period, update="<p>Their update</p>")
+    other.save_assessment(item_id=item, period_id=period, update="<p>Their update</p>")
     pane.resolve_conflict = lambda parent, **kw: None
     assert not pane.flush()
     assert pane.update_box.editor.stored() == NARRATIVE
-    assert sample_store.assessment(item, period).update == "<p>Their update</p>"
+    assert sample_store.assessment(item_id=item, period_id=period).update == "<p>Their update</p>"
     pane.resolve_conflict = lambda parent, *, mine, **kw: mine  # now: keep mine
     assert pane.flush()
-    assert sample_store.assessment(item, period).update == NARRATIVE
+    assert sample_store.assessment(item_id=item, period_id=period).update == NARRATIVE
 
 
 def test_another_field_saved_by_someone_else_is_no_conflict(qtbot, pane, sample_store, other):
     item, period = afi3_jun(sample_store)
     pane.show_item(item, period)
     type_narrative(qtbot, pane.update_box.editor)
-    other.save_assessment(item, period, status_note="Their note")
+    other.save_assessment(item_id=item, period_id=period, status_note="Their note")
     pane.resolve_conflict = lambda parent, **kw: pytest.fail("no dialog expected")
     assert pane.flush()
-    saved = sample_store.assessment(item, period)
+    saved = sample_store.assessment(item_id=item, period_id=period)
     assert saved.update == NARRATIVE and saved.status_note == "Their note"
     assert pane.status_note.toPlainText() == "Their note"
 
@@ -277,7 +277,7 @@ def test_refresh_never_overwrites_unsaved_typing(qtbot, pane, sample_store, othe
     item, period = afi3_jun(sample_store)
     pane.show_item(item, period)
     type_narrative(qtbot, pane.update_box.editor)
-    other.save_assessment(item, period, status_note="Their note", update="<p>Theirs</p>")
+    other.save_assessment(item_id=item, period_id=period, status_note="Their note", update="<p>Theirs</p>")
     other.update_item(item, lead="DCC Someone")
     pane.refresh(everything(sample_store))  # what the bridge sends after another user's save
     assert pane.update_box.editor.stored() == NARRATIVE
@@ -311,7 +311,7 @@ def test_paste_from_word_is_cleaned_and_saved(qtbot, pane, sample_store):
     editor.setFocus()
     editor.insertFromMimeData(mime)
     assert pane.flush()
-    assert sample_store.assessment(item, period).update == (
+    assert sample_store.assessment(item_id=item, period_id=period).update == (
         "<p><b>Board</b>\xa0agreed</p><ol><li>one</li><li>two</li></ol>")
 
 
@@ -406,7 +406,7 @@ def test_conflict_dialog_taking_focus_does_not_ask_twice(qtbot, pane, sample_sto
     editor.setFocus()
     qtbot.waitUntil(editor.hasFocus)
     qtbot.keyClicks(editor, "Mine")
-    other.save_assessment(item, period, update="<p>Theirs</p>")
+    other.save_assessment(item_id=item, period_id=period, update="<p>Theirs</p>")
     calls = []
 
     def resolver(parent, *, mine, theirs, **kw):
@@ -417,7 +417,7 @@ def test_conflict_dialog_taking_focus_does_not_ask_twice(qtbot, pane, sample_sto
     pane.resolve_conflict = resolver
     assert pane.flush()  # Ctrl+S while typing
     assert calls == ["<p>Mine</p>"]
-    assert sample_store.assessment(item, period).update == "<p>Mine</p>"
+    assert sample_store.assessment(item_id=item, period_id=period).update == "<p>Mine</p>"
 
 
 def test_showing_the_same_item_again_keeps_the_typing(qtbot, pane, sample_store):
@@ -427,7 +427,7 @@ def test_showing_the_same_item_again_keeps_the_typing(qtbot, pane, sample_store)
     pane.show_item(item, period)  # e.g. the window re-selects it after a refresh
     assert pane.update_box.editor.stored() == "<p>Half typed</p>"
     pane.show_item(item, sample_store.period_by_label("Jan 2024").id)  # moving saves first
-    assert sample_store.assessment(item, period).update == "<p>Half typed</p>"
+    assert sample_store.assessment(item_id=item, period_id=period).update == "<p>Half typed</p>"
 
 
 def test_the_sharing_engineers_conflict_dialog_is_used():
@@ -458,27 +458,27 @@ def test_showing_any_saved_text_changes_nothing(pane, sample_store, undo_stack, 
     """Loading a record into the pane and flushing must not save anything back (no drift)."""
     item, period = afi3_jun(sample_store)
     stored = richtext.to_html(richtext.from_plain(text))
-    sample_store.save_assessment(item, period, update=stored, status_note=text)
+    sample_store.save_assessment(item_id=item, period_id=period, update=stored, status_note=text)
     sample_store.update_item(item, lead=line, text=stored)
-    before = (sample_store.assessment(item, period), sample_store.item(item))
+    before = (sample_store.assessment(item_id=item, period_id=period), sample_store.item(item))
     pane.show_item(item, period)
     assert pane.update_box.editor.stored() == stored
     assert read_plain(pane.status_note.document()) == text
     assert pane.lead.text() == line.strip()
     assert pane.flush()
-    assert (sample_store.assessment(item, period), sample_store.item(item)) == before
+    assert (sample_store.assessment(item_id=item, period_id=period), sample_store.item(item)) == before
 
 
 def test_clicking_the_chosen_rating_again_or_clear_unrates(qtbot, pane, sample_store, undo_stack):
     item, period = afi3_jun(sample_store)
     pane.show_item(item, period)
     qtbot.mouseClick(pane.rag.buttons["AMBER"], Qt.MouseButton.LeftButton)  # already AMBER
-    assert sample_store.assessment(item, period).rag is None
+    assert sample_store.assessment(item_id=item, period_id=period).rag is None
     assert not any(b.isChecked() for b in pane.rag.buttons.values())
     undo_stack.undo()
-    assert sample_store.assessment(item, period).rag == "AMBER"
+    assert sample_store.assessment(item_id=item, period_id=period).rag == "AMBER"
     qtbot.mouseClick(pane.rag.clear_button, Qt.MouseButton.LeftButton)
-    assert sample_store.assessment(item, period).rag is None
+    assert sample_store.assessment(item_id=item, period_id=period).rag is None
     assert undo_stack.undoText().startswith("Rate AFI 3 (Jun 2024)")
 
 

@@ -46,7 +46,7 @@ def test_status_note_counts_its_characters_against_the_print_limit(qtbot, pane, 
     assert text.startswith(f"{13 + STATUS_NOTE_PRINT_LIMIT} / {STATUS_NOTE_PRINT_LIMIT}")
     assert "print under the update" in text
     pane.flush()  # a soft limit: the long note is saved whole
-    saved = sample_store.assessment(item, period).status_note
+    saved = sample_store.assessment(item_id=item, period_id=period).status_note
     assert len(saved) == 13 + STATUS_NOTE_PRINT_LIMIT
     qtbot.keyClick(note, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClick(note, Qt.Key.Key_Delete)
@@ -56,7 +56,7 @@ def test_status_note_counts_its_characters_against_the_print_limit(qtbot, pane, 
 def test_a_long_status_note_prints_in_the_wide_column(sample_store: Store) -> None:
     item, period = _afi3_jun(sample_store)
     words = "Remains Amber following the Star Chamber review; further monitoring planned. "
-    sample_store.save_assessment(item, period, status_note=(words * 70)[:5000])
+    sample_store.save_assessment(item_id=item, period_id=period, status_note=(words * 70)[:5000])
     inspection = sample_store.item(item).inspection_id
     pages = pages_text(pdf_bytes(sample_store, kind="peel", inspection_ids=(inspection,),
                                  period_ids=(period,)))

@@ -33,7 +33,7 @@ def test_switching_item_saves_what_was_typed(qtbot, window, sample_path, reader)
     qtbot.keyClicks(editor, " Reviewed <again> & agreed.")
     assert window.select_item(rec15, jul)
     with reader(sample_path) as check:
-        assert check.assessment(rec13, jul).update.endswith(
+        assert check.assessment(item_id=rec13, period_id=jul).update.endswith(
             " Reviewed &lt;again&gt; &amp; agreed.</p>")
 
 
@@ -45,10 +45,10 @@ def test_ctrl_s_and_undo_from_the_window(qtbot, window, sample_path, reader):
     qtbot.keyClicks(pane.status_note, "Star Chamber 17.05.24")
     qtbot.keyClick(pane.status_note, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     with reader(sample_path) as check:
-        assert check.assessment(rec13, jul).status_note == "Star Chamber 17.05.24"
+        assert check.assessment(item_id=rec13, period_id=jul).status_note == "Star Chamber 17.05.24"
     window.undo_stack.undo()
     with reader(sample_path) as check:
-        assert check.assessment(rec13, jul).status_note == ""
+        assert check.assessment(item_id=rec13, period_id=jul).status_note == ""
     assert pane.status_note.toPlainText() == ""
 
 
@@ -71,5 +71,5 @@ def test_closing_saves_and_reopening_shows_it(qtbot, window, sample_path, reader
     qtbot.keyClicks(window.editor.intent_box.editor, "Plan agreed")
     assert window.close()
     with reader(sample_path) as check:
-        saved = check.assessment(rec13, jul)
+        saved = check.assessment(item_id=rec13, period_id=jul)
         assert saved.rag == "GREEN" and saved.intent_and_implementation == "<p>Plan agreed</p>"

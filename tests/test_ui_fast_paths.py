@@ -245,7 +245,7 @@ def test_a_rating_repaints_its_cell_and_header_section_not_the_grid(qtbot, qtmod
         Qt.ItemDataRole.UserRole + 3) != "RED" else "GREEN"
     with qtbot.assertNotEmitted(model.headerDataChanged), qtbot.assertNotEmitted(model.modelReset), \
             qtbot.waitSignal(model.header_text_changed) as header:
-        sample_store.set_rag(item.id, period.id, new)
+        sample_store.set_rag(item_id=item.id, period_id=period.id, rag=new)
     assert header.args == [column]
     row = model.row_of_item(item.id)
     assert changed and all(r1 == r2 == row for r1, _c1, r2, _c2 in changed)  # its own row only
@@ -278,7 +278,7 @@ def test_a_rating_from_the_grid_leaves_the_narratives_being_read_as_they_were(
         selections[field.name] = (5, length - 5, field.typed())
     window.grid.setFocus()
     qtbot.keyClick(window.grid, Qt.Key.Key_A)
-    assert store.assessment(item.id, period.id).rag == "AMBER"
+    assert store.assessment(item_id=item.id, period_id=period.id).rag == "AMBER"
     qtbot.waitUntil(lambda: editor.rag.rating() == "AMBER")  # the editor shows the new rating
     for field in texts:
         cursor = field.widget.textCursor()
@@ -286,7 +286,7 @@ def test_a_rating_from_the_grid_leaves_the_narratives_being_read_as_they_were(
         assert not field.dirty()
     # a narrative a colleague saves still reaches the editor, once the window polls the file
     colleague = reader(user="colleague")
-    colleague.save_assessment(item.id, period.id, update="<p>Changed &amp; saved elsewhere</p>")
+    colleague.save_assessment(item_id=item.id, period_id=period.id, update="<p>Changed &amp; saved elsewhere</p>")
     update = next(f for f in texts if f.name == "update")
     window.bridge.poll()
     qtbot.waitUntil(lambda: update.typed() == "<p>Changed &amp; saved elsewhere</p>")

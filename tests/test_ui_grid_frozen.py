@@ -101,9 +101,9 @@ def test_cell_menu_lists_the_rating_keys_and_rates(qtbot, window: MainWindow) ->
     texts = [a.text() for a in menu.actions() if a.text()]
     assert texts[:4] == ["Rate RED\tR", "Rate AMBER\tA", "Rate GREEN\tG", "Clear Rating\tDelete"]
     next(a for a in menu.actions() if a.text() == "Rate RED\tR").trigger()
-    assert store.assessment(rec13, jul.id).rag == "RED"
+    assert store.assessment(item_id=rec13, period_id=jul.id).rag == "RED"
     window.act_undo.trigger()
-    assert store.assessment(rec13, jul.id).rag == "AMBER"
+    assert store.assessment(item_id=rec13, period_id=jul.id).rag == "AMBER"
     # on the Item column the entries are there but say how to get to a rating
     menu = grid.cell_menu(model.index(model.row_of_item(rec13), 0))
     assert not next(a for a in menu.actions() if a.text().startswith("Rate RED")).isEnabled()

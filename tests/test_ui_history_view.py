@@ -18,7 +18,7 @@ def test_timeline_shows_each_change_newest_first(qtbot, qtmodeltester, sample_pa
     store = Store.open(sample_path, identity=Identity("erin", "PC-5"))
     item, period = store.items()[0], store.periods()[0]
     store.update_item(item.id, lead="DCI <Smith> & Co")
-    store.save_assessment(item.id, period.id, impact="<p><b>Big</b> impact " + "x" * 300 + "</p>")
+    store.save_assessment(item_id=item.id, period_id=period.id, impact="<p><b>Big</b> impact " + "x" * 300 + "</p>")
     evidence = store.add_evidence(item.id, "minutes.pdf", b"%PDF")
     store.remove_evidence(evidence.id)
     view = HistoryView()
@@ -36,7 +36,7 @@ def test_timeline_shows_each_change_newest_first(qtbot, qtmodeltester, sample_pa
     assert not model.flags(model.index(0, 0)) & Qt.ItemFlag.ItemIsEditable
     # refresh picks up a colleague's change
     other = Store.open(sample_path, identity=Identity("finn", "PC-6"))
-    other.set_rag(item.id, period.id, "RED")
+    other.set_rag(item_id=item.id, period_id=period.id, rag="RED")
     view.refresh()
     assert rows(model)[0][1:3] == ["finn@PC-6", "Assessment: Rating"]
     view.table.resize(900, 300)
@@ -62,8 +62,8 @@ def test_values_read_as_the_editor_shows_them(qtbot, sample_path) -> None:
     store.update_item(item.id, deadline="31/10/2023", review_date="1/2/2024",
                       status="proposed_for_closure")
     store.update_item(item.id, deadline="with immediate effect", kind="afi")
-    store.save_assessment(item.id, period.id, dot="+")
-    store.set_rag(item.id, period.id, None)
+    store.save_assessment(item_id=item.id, period_id=period.id, dot="+")
+    store.set_rag(item_id=item.id, period_id=period.id, rag=None)
     view = HistoryView()
     qtbot.addWidget(view)
     view.show_item(store, item.id)

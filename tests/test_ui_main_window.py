@@ -79,7 +79,7 @@ def test_find_rec_13_and_rate_it_from_the_grid_with_undo_redo(
     _click_grid_cell(qtbot, window, rec13, jul.id)
     qtbot.keyClick(window.grid, Qt.Key.Key_R)
     with reader(sample_path) as db:
-        assert db.assessment(rec13, jul.id).rag == "RED"
+        assert db.assessment(item_id=rec13, period_id=jul.id).rag == "RED"
     assert window.tree_model.index_for_item(rec13).siblingAtColumn(COL_RAG).data() == "RED"
 
     # arrow keys move, G rates the next item down (Rec 15)
@@ -88,17 +88,17 @@ def test_find_rec_13_and_rate_it_from_the_grid_with_undo_redo(
     assert window.current_item == rec15
     qtbot.keyClick(window.grid, Qt.Key.Key_A)
     with reader(sample_path) as db:
-        assert db.assessment(rec15, jul.id).rag == "AMBER"
+        assert db.assessment(item_id=rec15, period_id=jul.id).rag == "AMBER"
 
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     with reader(sample_path) as db:
-        assert db.assessment(rec15, jul.id).rag == "GREEN"
-        assert db.assessment(rec13, jul.id).rag == "AMBER"
+        assert db.assessment(item_id=rec15, period_id=jul.id).rag == "GREEN"
+        assert db.assessment(item_id=rec13, period_id=jul.id).rag == "AMBER"
     window.act_redo.trigger()
     with reader(sample_path) as db:
-        assert db.assessment(rec13, jul.id).rag == "RED"
-        assert db.assessment(rec15, jul.id).rag == "GREEN"
+        assert db.assessment(item_id=rec13, period_id=jul.id).rag == "RED"
+        assert db.assessment(item_id=rec15, period_id=jul.id).rag == "GREEN"
     # Enter goes on to write in the editor
     qtbot.keyClick(window.grid, Qt.Key.Key_Return)
     focused = QApplication.focusWidget()
@@ -114,16 +114,16 @@ def test_delete_clears_a_rating_and_blue_needs_enabling(
     qtbot.keyClick(window.grid, Qt.Key.Key_B)
     assert "BLUE" in window.statusBar().currentMessage()
     with reader(sample_path) as db:
-        assert db.assessment(rec13, jul.id).rag == "AMBER"
+        assert db.assessment(item_id=rec13, period_id=jul.id).rag == "AMBER"
     window.file_actions.apply_properties({"document_owner": "Claire <Heath> & Co"}, blue=True)
     qtbot.keyClick(window.grid, Qt.Key.Key_B)
     qtbot.keyClick(window.grid, Qt.Key.Key_Delete)
     with reader(sample_path) as db:
-        assert db.assessment(rec13, jul.id).rag is None
+        assert db.assessment(item_id=rec13, period_id=jul.id).rag is None
         assert db.setting("document_owner") == "Claire <Heath> & Co"
     window.undo_stack.undo()
     with reader(sample_path) as db:
-        assert db.assessment(rec13, jul.id).rag == "BLUE"
+        assert db.assessment(item_id=rec13, period_id=jul.id).rag == "BLUE"
 
 
 def test_new_reporting_period_through_the_dialog_carries_forward(
@@ -146,7 +146,7 @@ def test_new_reporting_period_through_the_dialog_carries_forward(
     with reader(sample_path) as db:
         june = db.period_by_label("Jun 2025")
         assert june is not None and june.meeting == "P&RSB <June>"
-        carried = db.assessment(rec13, june.id)
+        carried = db.assessment(item_id=rec13, period_id=june.id)
         assert carried.rag == "AMBER" and carried.draft
     assert window.grid_model.columnCount() == columns + 1
     assert window.current_period == june.id and window.period_combo.currentText() == "Jun 2025"
@@ -157,8 +157,8 @@ def test_new_reporting_period_through_the_dialog_carries_forward(
     window.grid.setFocus()
     qtbot.keyClick(window.grid, Qt.Key.Key_G)
     with reader(sample_path) as db:
-        assert db.assessment(rec13, june.id).rag == "GREEN"
-        assert not db.assessment(rec13, june.id).draft
+        assert db.assessment(item_id=rec13, period_id=june.id).rag == "GREEN"
+        assert not db.assessment(item_id=rec13, period_id=june.id).draft
     window.undo_stack.undo()  # the rating
     window.undo_stack.undo()  # the period
     with reader(sample_path) as db:
@@ -168,7 +168,7 @@ def test_new_reporting_period_through_the_dialog_carries_forward(
     with reader(sample_path) as db:
         again = db.period_by_label("Jun 2025")
         assert again is not None and again.id == june.id
-        assert db.assessment(rec13, june.id).draft
+        assert db.assessment(item_id=rec13, period_id=june.id).draft
 
 
 def test_period_dialog_refuses_a_bad_date_and_a_duplicate_label(
@@ -318,7 +318,7 @@ def test_filter_choices_follow_an_items_board_and_lead_but_not_its_ratings(
     assert bar.lead.findData("Supt Ñúñez") > 0
     bar.board.setCurrentIndex(bar.board.findData("Star Chamber <Audit> & Risk"))
     assert window.tree_model.visible_item_ids() == [rec13]
-    store.set_rag(rec13, store.periods()[-1].id, "RED")  # a rating keeps the choice made
+    store.set_rag(item_id=rec13, period_id=store.periods()[-1].id, rag="RED")  # a rating keeps the choice made
     assert bar.board.currentData() == "Star Chamber <Audit> & Risk"
     assert window.tree_model.visible_item_ids() == [rec13]
     bar.clear()
@@ -333,14 +333,14 @@ def test_views_follow_changes_made_elsewhere_and_by_other_users(
     jul = store.period_by_label("Jul 2023")
     _click_tree_item(qtbot, window, rec13)
     # through the window's own store (as the editor pane does)
-    store.save_assessment(rec13, jul.id, rag="GREEN")
+    store.save_assessment(item_id=rec13, period_id=jul.id, rag="GREEN")
     cell = window.grid_model.index(window.grid_model.row_of_item(rec13),
                                    window.grid_model.column_of_period(jul.id))
     assert cell.data() == "GREEN"
     assert window.tree_model.index_for_item(rec13).siblingAtColumn(COL_RAG).data() == "GREEN"
     # another person, another connection: seen at the next poll, selection kept
     with Store.open(sample_path, identity=Identity("colleague", "other-pc")) as other:
-        other.set_rag(rec13, jul.id, "RED")
+        other.set_rag(item_id=rec13, period_id=jul.id, rag="RED")
         other.update_item(rec13, status="in_progress")
         added = other.add_item(store.inspections()[1].id, "afi", "15")
     with qtbot.waitSignal(window.bridge.external_change):
@@ -376,7 +376,7 @@ def test_close_and_reopen_finds_everything(
     assert not again.grid.isVisibleTo(again)
     again.period_combo.setCurrentIndex(again.period_combo.findData(jul.id))
     assert again.tree_model.index_for_item(rec13).siblingAtColumn(COL_RAG).data() == "GREEN"
-    assert again.store.assessment(rec13, jul.id).rag == "GREEN"
+    assert again.store.assessment(item_id=rec13, period_id=jul.id).rag == "GREEN"
     again.close()
 
 
@@ -416,7 +416,7 @@ def test_read_only_file_is_offered_read_only_and_refuses_changes(
     qtbot.keyClick(window.grid, Qt.Key.Key_R)
     assert "read-only" in window.statusBar().currentMessage()
     with reader(sample_path) as db:
-        assert db.assessment(rec13, jul.id).rag == "AMBER"
+        assert db.assessment(item_id=rec13, period_id=jul.id).rag == "AMBER"
 
 
 def test_report_actions_pass_the_filtered_items_and_period(
@@ -516,7 +516,7 @@ def test_done_when_rec_13_rating_narrative_and_new_period_survive_reopening(
     window.filter_bar.clear()
     _click_tree_item(qtbot, window, rec15)  # switching item saves what was typed
     with reader(sample_path) as db:
-        saved = db.assessment(rec13, jul.id)
+        saved = db.assessment(item_id=rec13, period_id=jul.id)
         assert saved.rag == "GREEN" and saved.status_note == "Now Green <confirmed> & closed ✓"
 
     window.ask_period = lambda _s: __import__(  # type: ignore[method-assign]
@@ -530,8 +530,8 @@ def test_done_when_rec_13_rating_narrative_and_new_period_survive_reopening(
     with reader(sample_path) as db:
         june = db.period_by_label("Jun 2025")
         assert june is not None
-        assert db.assessment(rec13, june.id).status_note == "Typed just before closing"
-        assert db.assessment(rec13, jul.id).rag == "GREEN"
+        assert db.assessment(item_id=rec13, period_id=june.id).status_note == "Typed just before closing"
+        assert db.assessment(item_id=rec13, period_id=jul.id).rag == "GREEN"
 
     again = MainWindow(settings=settings)
     qtbot.addWidget(again)
@@ -568,8 +568,8 @@ def test_new_file_then_inspection_item_period_and_rating(
     qtbot.keyClick(window.grid, Qt.Key.Key_Up)
     qtbot.keyClick(window.grid, Qt.Key.Key_R)
     with reader(path) as db:
-        assert db.assessment(items[1].id, period.id).rag == "AMBER"
-        assert db.assessment(items[0].id, period.id).rag == "RED"
+        assert db.assessment(item_id=items[1].id, period_id=period.id).rag == "AMBER"
+        assert db.assessment(item_id=items[0].id, period_id=period.id).rag == "RED"
     header = window.grid_model.headerData(window.grid_model.column_of_period(period.id),
                                           Qt.Orientation.Horizontal)
     assert header == "Mar 2025\nR1 A1\nG0"  # two counts to a line: columns stay narrow
@@ -651,7 +651,7 @@ def test_another_users_save_keeps_selection_and_unsaved_typing(
     qtbot.keyClicks(editor.status_note, "half-typed")
     jul = store.period_by_label("Jul 2023")
     with Store.open(sample_path, identity=Identity("colleague", "other-pc")) as other:
-        other.set_rag(rec15, jul.id, "RED")
+        other.set_rag(item_id=rec15, period_id=jul.id, rag="RED")
         other.add_period("Dec 2025")
     assert window.bridge.poll()
     assert "half-typed" in editor.status_note.toPlainText()
@@ -662,7 +662,7 @@ def test_another_users_save_keeps_selection_and_unsaved_typing(
     # and the typing is saved when the person moves on
     _click_tree_item(qtbot, window, rec15)
     with reader(sample_path) as db:
-        assert "half-typed" in db.assessment(rec13, window.store.period_by_label("Jul 2023").id).status_note
+        assert "half-typed" in db.assessment(item_id=rec13, period_id=window.store.period_by_label("Jul 2023").id).status_note
 
 
 def test_copy_and_paste_a_rating_in_the_grid(qtbot, window: MainWindow, sample_path: Path, reader) -> None:
@@ -682,5 +682,5 @@ def test_copy_and_paste_a_rating_in_the_grid(qtbot, window: MainWindow, sample_p
     window.act_paste.trigger()
     assert "not a rating" in window.statusBar().currentMessage()
     with reader(sample_path) as db:
-        assert db.assessment(rec15, jul.id).rag == "AMBER"
-        assert db.assessment(_rec(store, "16"), jul.id).rag == "AMBER"
+        assert db.assessment(item_id=rec15, period_id=jul.id).rag == "AMBER"
+        assert db.assessment(item_id=_rec(store, "16"), period_id=jul.id).rag == "AMBER"

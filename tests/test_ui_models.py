@@ -95,7 +95,7 @@ def test_tree_repaints_in_place_for_a_rating_and_resets_for_structure(
     jul = sample_store.period_by_label("Jul 2023")
     assert jul is not None
     with qtbot.assertNotEmitted(model.modelReset), qtbot.waitSignal(model.dataChanged):
-        sample_store.set_rag(rec13, jul.id, "RED")
+        sample_store.set_rag(item_id=rec13, period_id=jul.id, rag="RED")
     assert model.index_for_item(rec13).siblingAtColumn(COL_RAG).data() == "RED"
     inspection = sample_store.inspections()[0]
     with qtbot.waitSignal(model.modelReset):
@@ -160,7 +160,7 @@ def test_grid_header_counts_fit_their_column_however_many_items(qtbot, empty_sto
         inspection = store.add_inspection("PEEL 2025")
         for n in range(1200):
             item = store.add_item(inspection.id, ItemKind.AFI, str(n + 1))
-            store.set_rag(item.id, period.id, "AMBER")
+            store.set_rag(item_id=item.id, period_id=period.id, rag="AMBER")
     model = GridModel(store)
     view = GridView(model)
     qtbot.addWidget(view)

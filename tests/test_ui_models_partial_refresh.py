@@ -70,18 +70,18 @@ def test_ratings_and_edits_refresh_exactly_the_named_rows(sample_store: Store) -
     items = [r.id for r in sample_store.item_rows()]
     live[1].set_dot_period(periods[1].id)  # arrows of an earlier period change too
     live[1].set_dot_period(periods[-1].id)
-    sample_store.set_rag(items[0], periods[-1].id, "RED")
+    sample_store.set_rag(item_id=items[0], period_id=periods[-1].id, rag="RED")
     _check(sample_store, live, None)
-    sample_store.set_rag(items[-1], periods[1].id, "GREEN")  # an earlier period: later arrows move
+    sample_store.set_rag(item_id=items[-1], period_id=periods[1].id, rag="GREEN")  # an earlier period: later arrows move
     _check(sample_store, live, None)
     live[1].set_dot_period(periods[1].id)
     _check(sample_store, live, None)
     sample_store.update_item(items[3], text="<p>A new text &amp; title</p>")
-    sample_store.save_assessment(items[4], periods[-1].id, update="<p>Quokka</p>", rag="AMBER")
+    sample_store.save_assessment(item_id=items[4], period_id=periods[-1].id, update="<p>Quokka</p>", rag="AMBER")
     _check(sample_store, live, None)
     with sample_store.batch():
         for item_id in items[5:9]:
-            sample_store.set_rag(item_id, periods[-1].id, None)
+            sample_store.set_rag(item_id=item_id, period_id=periods[-1].id, rag=None)
     _check(sample_store, live, None)
 
 
@@ -91,14 +91,14 @@ def test_a_change_that_moves_an_item_in_or_out_of_the_filter_relays_the_rows(
     live = _live(sample_store, red)
     latest = sample_store.periods()[-1].id
     items = [r.id for r in sample_store.item_rows()]
-    sample_store.set_rag(items[1], latest, "RED")  # joins the filter
+    sample_store.set_rag(item_id=items[1], period_id=latest, rag="RED")  # joins the filter
     _check(sample_store, live, red)
-    sample_store.set_rag(items[1], latest, "GREEN")  # leaves it
+    sample_store.set_rag(item_id=items[1], period_id=latest, rag="GREEN")  # leaves it
     _check(sample_store, live, red)
     text = ItemFilter(text="quokka")
     live[0].set_filter(text)
     live[1].set_visible(live[0].visible_item_ids())
-    sample_store.save_assessment(items[2], latest, update="<p>quokka sighted</p>")
+    sample_store.save_assessment(item_id=items[2], period_id=latest, update="<p>quokka sighted</p>")
     _check(sample_store, live, text)
     assert live[0].visible_item_ids() == [items[2]]
 

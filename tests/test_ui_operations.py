@@ -165,7 +165,7 @@ def test_duplicate_and_delete_an_item_undo_puts_back_the_same_rows(
     stack.undo()
     with _saved(path) as saved:
         assert [i.id for i in saved.items(inspection)] == [item, copy]
-        record = saved.assessment(item, jan)
+        record = saved.assessment(item_id=item, period_id=jan)
         assert record is not None and record.rag == "AMBER"  # its rating came back with it
 
 
@@ -231,7 +231,7 @@ def test_new_period_asks_again_after_a_refusal_and_carries_ratings_forward(
     with _saved(path) as saved:
         apr = saved.period_by_label("Apr 2025")
         assert apr is not None and person.current_period == apr.id
-        carried = saved.assessment(item, apr.id)
+        carried = saved.assessment(item_id=item, period_id=apr.id)
         assert carried is not None and carried.rag == "GREEN" and carried.draft
     stack.undo()
     with _saved(path) as saved:
@@ -255,12 +255,12 @@ def test_rename_and_delete_a_period_with_undo(
     person.confirm = lambda _title, _text: True
     ops.delete_period(jan)
     with _saved(path) as saved:
-        assert saved.periods() == [] and saved.assessment(item, jan) is None
+        assert saved.periods() == [] and saved.assessment(item_id=item, period_id=jan) is None
     stack.undo()
     stack.undo()
     with _saved(path) as saved:
         assert saved.period(jan).label == "Jan 2025"
-        record = saved.assessment(item, jan)
+        record = saved.assessment(item_id=item, period_id=jan)
         assert record is not None and record.rag == "RED"
 
 
@@ -277,11 +277,11 @@ def test_rate_undo_and_clearing_what_was_never_rated(
     assert stack.undoText() == "Rate Rec 1 AMBER in Jan 2025"
     stack.undo()
     with _saved(path) as saved:
-        assert saved.assessment(item, jan) is None
+        assert saved.assessment(item_id=item, period_id=jan) is None
     person.leave = False  # the editor's text could not be saved: nothing happens
     assert not ops.rate(item, jan, "RED")
     with _saved(path) as saved:
-        assert saved.assessment(item, jan) is None
+        assert saved.assessment(item_id=item, period_id=jan) is None
 
 
 def test_a_read_only_file_refuses_every_edit_and_says_so(
@@ -310,7 +310,7 @@ def test_grid_cut_copy_and_paste_of_a_rating(
     clipboard.setText(" amber ")
     ops.grid_clipboard("paste", (item, jan), "", ratings)
     with _saved(path) as saved:
-        assert saved.assessment(item, jan).rag == "AMBER"
+        assert saved.assessment(item_id=item, period_id=jan).rag == "AMBER"
     ops.grid_clipboard("copy", (item, jan), "AMBER*", ratings)
     assert clipboard.text() == "AMBER"  # the draft mark is not copied
     clipboard.setText("G")
@@ -319,11 +319,11 @@ def test_grid_cut_copy_and_paste_of_a_rating(
     ops.grid_clipboard("paste", (item, jan), "GREEN", ratings)
     assert person.said[-1] == "“not a rating” is not a rating; paste RED, AMBER or GREEN."
     with _saved(path) as saved:
-        assert saved.assessment(item, jan).rag == "GREEN"
+        assert saved.assessment(item_id=item, period_id=jan).rag == "GREEN"
     ops.grid_clipboard("cut", (item, jan), "GREEN", ratings)
     assert clipboard.text() == "GREEN"
     with _saved(path) as saved:
-        assert saved.assessment(item, jan).rag is None
+        assert saved.assessment(item_id=item, period_id=jan).rag is None
 
 
 @pytest.mark.parametrize(("numbers", "expected"), [

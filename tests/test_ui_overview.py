@@ -153,10 +153,10 @@ def test_item_diff_marks_an_inserted_and_a_deleted_sentence(qtbot, window: MainW
     jun = store.period_by_label("Jun 2024")
     dec = store.add_period("Dec 2024", date="2024-12-31")
     afi3 = next(i for i in store.items(_peel_id(store)) if i.number == "3")
-    note = store.assessment(afi3.id, jun.id).status_note
+    note = store.assessment(item_id=afi3.id, period_id=jun.id).status_note
     first_sentence = note.split(". ")[0] + "."
     assert first_sentence in note
-    store.save_assessment(afi3.id, dec.id, status_note=note.replace(first_sentence, "").strip()
+    store.save_assessment(item_id=afi3.id, period_id=dec.id, status_note=note.replace(first_sentence, "").strip()
                           + " Closure is planned for July.")
     dialog = ItemDiffDialog(window, store, afi3.id)
     qtbot.addWidget(dialog)

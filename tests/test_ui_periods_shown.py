@@ -39,7 +39,7 @@ def test_periods_an_inspection_never_used_are_marked(qtbot, window: MainWindow) 
     window.grid.setFocus()
     window.grid.select_cell(rec13, jan.id)
     qtbot.keyClick(window.grid, Qt.Key.Key_A)
-    assert store.assessment(rec13, jan.id).rag == "AMBER"
+    assert store.assessment(item_id=rec13, period_id=jan.id).rag == "AMBER"
     assert unused.data(UNUSED_ROLE) is None and unused.data() == "AMBER"
     rec14 = _rec(store, "15")
     assert store.item(rec14).inspection_id == store.item(rec13).inspection_id
@@ -69,7 +69,7 @@ def test_search_matches_are_highlighted_in_the_editor(qtbot, window: MainWindow)
     store = window.store
     rec13 = _rec(store, "13")
     jul = store.period_by_label("Jul 2023")
-    before = store.assessment(rec13, jul.id)
+    before = store.assessment(item_id=rec13, period_id=jul.id)
     qtbot.keyClicks(window.filter_bar.text, "corevet")
     window.filter_bar.apply_now()
     _click_tree_item(qtbot, window, rec13)
@@ -80,7 +80,7 @@ def test_search_matches_are_highlighted_in_the_editor(qtbot, window: MainWindow)
     assert marks and all(m.cursor.selectedText().lower().startswith("corevet") for m in marks)
     # the marks are not part of the text: nothing is saved
     assert editor.flush()
-    after = store.assessment(rec13, jul.id)
+    after = store.assessment(item_id=rec13, period_id=jul.id)
     assert after.update == before.update and after.version == before.version
     # a field that does not match carries no marks
     assert not editor.impact_box.editor.extraSelections() or "Impact" in editor.search_note.text()

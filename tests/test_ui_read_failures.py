@@ -69,5 +69,5 @@ def test_window_survives_a_failed_refresh_and_keeps_the_typing(
     monkeypatch.undo()  # the drive is back: the typing is still there to save
     qtbot.keyClick(box, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     with colleague(sample_path) as check:
-        assert check.assessment(rec13, jul).update.endswith(" Typed as the drive went.</p>")
+        assert check.assessment(item_id=rec13, period_id=jul).update.endswith(" Typed as the drive went.</p>")
         assert check.item(rec13).lead == "DCI Colleague"

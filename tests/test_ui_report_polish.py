@@ -135,7 +135,7 @@ def _window_with_drafts(qtbot, sample_path: Path, settings: QSettings) -> MainWi
     with Store.open(sample_path) as store:
         new = store.add_period("Dec 2024", carry_forward=True)
         rec = next(r for r in store.item_rows() if r.inspection_id == store.inspections()[0].id)
-        store.set_rag(rec.id, new.id, "GREEN")  # rated anew: no longer a draft
+        store.set_rag(item_id=rec.id, period_id=new.id, rag="GREEN")  # rated anew: no longer a draft
     window = MainWindow(settings=settings)
     qtbot.addWidget(window)
     window.show()
@@ -152,7 +152,7 @@ def test_exporting_a_report_with_drafts_says_how_many_first(
     dec = store.period_by_label("Dec 2024")
     first = store.inspections()[0]
     expected = [i for i in (r.id for r in store.item_rows() if r.inspection_id == first.id)
-                if (a := store.assessment(i, dec.id)) is not None and a.draft]
+                if (a := store.assessment(item_id=i, period_id=dec.id)) is not None and a.draft]
     asked: list[tuple[int, int, str]] = []
 
     def ask(self, drafts: int, items: int, period: str) -> str:

@@ -38,11 +38,11 @@ def test_undo_and_redo_buttons_stay_short(qtbot, window: MainWindow) -> None:
     assert window.act_undo.text().replace("&", "") in window.tool_undo.toolTip()
     assert "Ctrl+Z" in window.tool_undo.toolTip()
     qtbot.mouseClick(undo, Qt.MouseButton.LeftButton)
-    assert store.assessment(rec13, jul.id).rag == "AMBER"
+    assert store.assessment(item_id=rec13, period_id=jul.id).rag == "AMBER"
     assert redo.isEnabled() and redo.text() == "Redo"
     assert window.act_redo.text().replace("&", "") in window.tool_redo.toolTip()
     window.tool_redo.trigger()
-    assert store.assessment(rec13, jul.id).rag == "RED"
+    assert store.assessment(item_id=rec13, period_id=jul.id).rag == "RED"
 
 
 def test_new_period_dialog_shows_its_title_and_hints_whole(qtbot) -> None:

@@ -37,8 +37,8 @@ def test_rating_column_follows_the_toolbar_period(qtbot, window: MainWindow) -> 
     peel = store.inspections()[0]
     item = next(r for r in store.item_rows() if r.inspection_id == peel.id)
     jan, jun = store.period_by_label("Jan 2024"), store.period_by_label("Jun 2024")
-    store.set_rag(item.id, jan.id, "RED")
-    store.set_rag(item.id, jun.id, "GREEN")
+    store.set_rag(item_id=item.id, period_id=jan.id, rag="RED")
+    store.set_rag(item_id=item.id, period_id=jun.id, rag="GREEN")
     window.tree.setCurrentIndex(model.index(0, 0))  # the inspection: no item moves the period
     _choose_period(window, "Jun 2024")
     cell = model.index_for_item(item.id).siblingAtColumn(COL_RAG)

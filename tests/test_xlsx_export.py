@@ -80,7 +80,7 @@ def test_text_that_looks_like_a_formula_or_is_too_long_stays_text(empty_store: S
     item = empty_store.add_item(inspection.id, "recommendation", "3a",
                                 text=richtext.to_html(richtext.from_plain("=1+1\x01 Zoë")))
     period = empty_store.add_period("Jun 2024")
-    empty_store.save_assessment(item.id, period.id, rag="RED", dot="-",
+    empty_store.save_assessment(item_id=item.id, period_id=period.id, rag="RED", dot="-",
                                 update=richtext.to_html(richtext.from_plain(huge)))
     target = tmp_path / "t.xlsx"
     xlsx_export.export_xlsx(empty_store, target)
