@@ -98,10 +98,6 @@ class ItemChange:
         return f"{self.kind.short} {self.number}".strip()
 
     @property
-    def rating_moved(self) -> bool:
-        return "rag" in self.changed
-
-    @property
     def move(self) -> str:
         """"AMBER → GREEN" (or "not rated → AMBER")."""
         return f"{self.rag_before or 'not rated'} → {self.rag_after or 'not rated'}"
@@ -119,13 +115,6 @@ class Changes:
             {"inspection": c.inspection, "kind": c.kind.value, "number": c.number,
              "rag_before": c.rag_before, "rag_after": c.rag_after, "changed": list(c.changed)}
             for c in self.items]}
-
-
-def previous_period(store: Storage, period_id: int) -> Period | None:
-    """The period just before ``period_id`` in the grid's order (the default "since")."""
-    periods = store.periods()
-    at = next((n for n, p in enumerate(periods) if p.id == period_id), None)
-    return periods[at - 1] if at else None
 
 
 def compare_periods(store: Storage, since_id: PeriodId, period_id: PeriodId, *,

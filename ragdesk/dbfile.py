@@ -4,7 +4,7 @@ What is here needs only a path: the checks that refuse a file before SQLite may 
 (not SQLite, another program's, a newer version, read-only, damaged, a schema ragdesk did
 not make), the hardened connection every ragdesk connection is, and the whole-file work
 that backups and recovery do on files nobody has open as a :class:`~ragdesk.store.Store`
-(:func:`check_file`, :func:`judge_for_replacement`, :func:`copy_file`, :func:`peek_setting`).
+(:func:`check_file`, :func:`judge_for_replacement`, :func:`copy_file`).
 Turning SQLite's error texts into messages for a person when a file cannot be opened
 (:func:`explain_open_error`) lives here too. ``Store`` builds on :func:`open_checked` and
 :func:`create_connection`; ``backup`` uses the rest.
@@ -474,21 +474,3 @@ def copy_file(source: str | os.PathLike[str], target: str | os.PathLike[str], *,
     finally:
         src.close()
         dest.close()
-
-def peek_setting(path: str | os.PathLike[str], key: str) -> str | None:
-    """A setting read straight from a file that is not open (``None`` if it cannot be read).
-
-    Needed before a migration, when the backup folder must be known but the
-    file is not a Store yet.
-    """
-    try:
-        conn = connect_read_only(os.fspath(path))
-    except sqlite3.Error:
-        return None
-    try:
-        row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else None
-    except sqlite3.Error:
-        return None
-    finally:
-        conn.close()

@@ -97,10 +97,3 @@ def safe_name(name: str, default: str = "evidence") -> str:
 
 # Windows' classic limit for a whole path. Programs without long-path awareness (and
 # Explorer itself) cannot open a longer one.
-MAX_PATH = 260
-
-
-def fits_windows_path(path: str) -> bool:
-    """True if ``path`` stays under MAX_PATH, so every Windows program can open it: ragdesk
-    checks before it makes a path it chose (a backup deep in a share's folders)."""
-    return len(path) < MAX_PATH

@@ -39,9 +39,6 @@ class Tally:
     def total(self) -> int:
         return sum(len(ids) for ids in self.items.values())
 
-    def all_items(self) -> tuple[int, ...]:
-        return tuple(i for ids in self.items.values() for i in ids)
-
 
 @dataclass(frozen=True)
 class PeriodTally:

@@ -677,21 +677,6 @@ class Store:
         known = ", ".join(s.code for s in self.statuses())
         raise InvalidValue("status", f"“{code_or_label}” is not a status. Known: {known}.")
 
-    def add_status(self, code: str, label: str, *, finished: bool = False) -> Status:
-        code = re.sub(r"\W+", "_", code.strip().lower()).strip("_")
-        if not code:
-            raise InvalidValue("code", "A status needs a name.")
-        with self._write():
-            (pos,) = self.conn.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM statuses").fetchone()
-            try:
-                self.conn.execute("INSERT INTO statuses VALUES (?, ?, ?, ?)",
-                                  (code, label, int(finished), pos))
-            except sqlite3.IntegrityError:
-                raise InvalidValue("code", f"There is already a status “{code}”.") from None
-            self._audit("status", None, code, None, label)
-        self._emit(Change(settings=True))
-        return Status(code, label, finished, pos)
-
     # -- inspections ------------------------------------------------------------
 
     def inspections(self) -> list[Inspection]:

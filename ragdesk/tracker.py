@@ -52,7 +52,6 @@ COLUMNS: tuple[Column, ...] = (
 )
 KEYS: tuple[str, ...] = tuple(c.key for c in COLUMNS)
 RATING_COLUMN = KEYS.index("rag")
-DATE_COLUMNS = frozenset(KEYS.index(k) for k in ("deadline", "review_date"))
 
 # A cell value: text, a date, a bool (draft) or nothing.
 Value = str | dt.date | bool | None

@@ -81,7 +81,7 @@ def test_folder_chosen_by_the_user_is_used_relative_to_the_file(sample_store: St
     assert backup.backup_folder(sample_store, chosen) == chosen
     made = backup.take_backup(sample_store, folder=chosen)
     assert made.parent == chosen
-    assert dbfile.peek_setting(sample_store.path, "backup_folder") is None  # nothing in the file
+    assert sample_store.setting("backup_folder") == ""  # nothing in the file
     assert backup.backup_folder(sample_store, "relative") == Path(sample_store.path).parent / "relative"
     assert backup.backup_folder(sample_store, None) == Path(sample_store.path).parent / "ragdesk-backups"
 

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from ragdesk import backup, dbfile
+from ragdesk import backup
 from ragdesk.cli import main
+from ragdesk.store import Store
 
 NOW = lambda: dt.datetime(2026, 12, 1, 9, 0)  # noqa: E731
 
@@ -28,7 +29,8 @@ def _crafted(path: Path, elsewhere: Path, tmp_path: Path) -> None:
     payload.write_text(json.dumps({"format": "ragdesk", "version": 1, "inspections": [],
                                    "settings": {"backup_folder": str(elsewhere)}}))
     assert main(["import-json", str(path), str(payload)]) == 0
-    assert dbfile.peek_setting(path, "backup_folder") == str(elsewhere)
+    with Store.open(path, read_only=True) as store:
+        assert store.setting("backup_folder") == str(elsewhere)
 
 
 def test_opening_a_crafted_file_writes_no_copy_where_it_names(sample_path: Path,
@@ -83,4 +85,5 @@ def test_the_window_takes_the_folder_from_the_users_settings(window, sample_path
     chosen = tmp_path / "chosen-in-dialog"
     dialog.set_folder(chosen)
     assert qt_settings.backup_folder(window.settings) == chosen  # the user's settings...
-    assert dbfile.peek_setting(sample_path, "backup_folder") == str(elsewhere)  # ...not the file
+    with Store.open(sample_path, read_only=True) as store:
+        assert store.setting("backup_folder") == str(elsewhere)  # ...not the file

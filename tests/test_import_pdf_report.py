@@ -17,7 +17,7 @@ from ragdesk import richtext
 from ragdesk.cli import main
 from ragdesk.domain import Deadline, ItemKind
 from ragdesk.importing.pdf_report import ReportProblem, create_inspection, read_report
-from ragdesk.importing.report_text import parse_text, read_deadline, with_published
+from ragdesk.importing.report_text import parse_text, read_deadline
 from ragdesk.store import Store
 
 
@@ -97,9 +97,8 @@ def test_peel_causes_of_concern_keep_their_recommendations_and_relative_deadline
     assert by_label["Rec 2.2"].deadline.date == dt.date(2023, 3, 31)  # "By March 2023"
     for want, got in zip(source.items, report.items, strict=True):
         assert _words(got.plain) == _words(richtext.to_plain(want.text)), got.label
-    # the user confirms another publication date: "within" deadlines follow it
-    moved = with_published(report, dt.date(2022, 10, 31))
-    moved_by = {i.label: i for i in moved.items}
+    # another publication date: "within" deadlines follow it, dated ones do not
+    moved_by = {i.label: i for i in read_report(pdfs["peel"], published=dt.date(2022, 10, 31)).items}
     assert moved_by["Rec 1.1"].deadline.date == dt.date(2023, 4, 30)
     assert moved_by["Rec 2.2"].deadline.date == dt.date(2023, 3, 31)
 

@@ -42,7 +42,6 @@ def test_every_write_path_leaves_a_signed_entry(store: Store) -> None:
     steps = [
         ("setting", lambda: store.set_setting("team", "Governance <&> Ünit")),
         ("rating", lambda: store.update_rating("BLUE", enabled=True)),
-        ("status", lambda: store.add_status("parked", "Parked")),
         ("inspection", lambda: store.update_inspection(inspection.id, reference="REF-1")),
         ("inspection", lambda: store.move_inspection(inspection.id, 1)),
         ("item", lambda: store.update_item(item.id, lead="DCI Smith")),

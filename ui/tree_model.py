@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -86,8 +86,6 @@ class ItemFilter:
         return bool(self.text.strip() or self.rag or self.status or self.board is not None
                     or self.lead is not None or self.overdue or self.item_ids is not None)
 
-    def but(self, **changes: Any) -> ItemFilter:
-        return replace(self, **changes)
 
 
 @dataclass
@@ -432,12 +430,6 @@ class TreeModel(QAbstractItemModel):
         if index.isValid() and index.internalId() == 0:
             return self._groups[index.row()].key
         return None
-
-    def index_for_group(self, key: str) -> QModelIndex:
-        for row, g in enumerate(self._groups):
-            if g.key == key:
-                return self.index(row, 0)
-        return QModelIndex()
 
     # -- QAbstractItemModel ------------------------------------------------------
 

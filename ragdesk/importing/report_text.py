@@ -499,20 +499,8 @@ def read_deadline(plain: str, published: dt.date | None) -> tuple[Deadline, str,
     return Deadline(), "", ""
 
 
-def with_published(report: ParsedReport, published: dt.date | None) -> ParsedReport:
-    """The same report with its relative deadlines ("within six months") counted from
-    ``published`` (the date the user confirmed)."""
-    items = []
-    for item in report.items:
-        if item.deadline_words and _DEADLINE_WITHIN.match(item.deadline_words):
-            deadline, _words, note = read_deadline(item.plain, published)
-            item = replace(item, deadline=deadline, note=_merge_note(item.note, note, relative=True))
-        items.append(item)
-    return replace(report, items=tuple(items), published=published)
-
-
-def _merge_note(old: str, new: str, *, relative: bool = False) -> str:
-    parts = [p for p in old.split("; ") if p and not (relative and "publication date" in p)]
+def _merge_note(old: str, new: str) -> str:
+    parts = [p for p in old.split("; ") if p]
     if new:
         parts.append(new)
     return "; ".join(parts)
