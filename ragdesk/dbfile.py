@@ -362,6 +362,18 @@ def connect_read_only(path: str) -> sqlite3.Connection:
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     return conn
 
+def _verdict(conn: sqlite3.Connection, version: int) -> str:
+    """``"ok"`` or what is wrong: the schema as ragdesk makes it, SQLite's check, the references."""
+    differences = schema.differences(conn, version)
+    if differences:
+        return "damaged: not as ragdesk made it: " + "; ".join(differences)
+    (result,) = conn.execute("PRAGMA quick_check").fetchone()
+    if result != "ok":
+        return f"damaged: {result}"
+    problems = carry_problems(conn) if version >= 4 else []
+    return f"damaged: {'; '.join(problems)}" if problems else "ok"
+
+
 def check_file(path: str | os.PathLike[str], *, header_only: bool = False) -> str:
     """``"ok"`` if ``path`` is an undamaged ragdesk file this program can open, else why not.
 
@@ -387,14 +399,7 @@ def check_file(path: str | os.PathLike[str], *, header_only: bool = False) -> st
     except sqlite3.Error as e:
         return f"cannot be opened: {e}"
     try:
-        differences = schema.differences(conn, user_version)
-        if differences:
-            return "damaged: not as ragdesk made it: " + "; ".join(differences)
-        (result,) = conn.execute("PRAGMA quick_check").fetchone()
-        if result != "ok":
-            return f"damaged: {result}"
-        problems = carry_problems(conn) if user_version >= 4 else []
-        return f"damaged: {'; '.join(problems)}" if problems else "ok"
+        return _verdict(conn, user_version)
     except sqlite3.Error as e:
         return f"damaged: {e}"
     finally:
@@ -422,15 +427,7 @@ def judge_for_replacement(path: str | os.PathLike[str]) -> str:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("BEGIN EXCLUSIVE")  # rolls a hot journal back, waits for colleagues
         try:
-            (version,) = conn.execute("PRAGMA user_version").fetchone()
-            differences = schema.differences(conn, version)
-            if differences:
-                return "damaged: not as ragdesk made it: " + "; ".join(differences)
-            (result,) = conn.execute("PRAGMA quick_check").fetchone()
-            if result != "ok":
-                return f"damaged: {result}"
-            problems = carry_problems(conn) if version >= 4 else []
-            return f"damaged: {'; '.join(problems)}" if problems else "ok"
+            return _verdict(conn, int(conn.execute("PRAGMA user_version").fetchone()[0]))
         finally:
             with contextlib.suppress(sqlite3.Error):
                 conn.execute("ROLLBACK")
