@@ -1451,11 +1451,11 @@ class Store:
         key = self._search_file_key()
         problem: Exception | None = None
         for _attempt in range(3):
-            self.prepare_search()
+            ready = self._prepare_search(None, keep_newer=False)
             try:
                 with search_index.opened(key) as index:
                     # another window or the daily backup may have replaced the index since
-                    if self._search_seen is not None and index.mark() == self._search_seen[2]:
+                    if index.mark() == ready:
                         return [ItemId(i) for i in index.search(query)]
             except search_index.Unusable as e:
                 problem = e
@@ -1479,6 +1479,11 @@ class Store:
         ``keep_newer`` (a refresh from a copy of the file) an index already past this
         file's newest audit row is left as it is.
         """
+        self._prepare_search(progress, keep_newer=keep_newer)
+
+    def _prepare_search(self, progress: Callable[[int, int], None] | None, *,
+                        keep_newer: bool) -> search_index.Mark:
+        """:meth:`prepare_search`, saying the mark the index was left at."""
         key = self._search_file_key()
         seen = (self.change_counter(), self.conn.total_changes)
         for attempt in range(3):
@@ -1486,8 +1491,9 @@ class Store:
                 mark = self._catch_up_search(key, seen, keep_newer=keep_newer)
                 if mark is None:
                     mark = self._rebuild_search(key, progress)
-                self._search_seen = (*seen, mark)
-                return
+                # inside a write what it saw may yet be rolled back: nothing to remember then
+                self._search_seen = None if self._writing else (*seen, mark)
+                return mark
             except search_index.Unusable:
                 self._search_seen = None
                 if attempt == 0:
