@@ -1617,6 +1617,8 @@ class Store:
         assert mark is not None
         builder = search_index.Builder(key)
         try:
+            if progress is not None:
+                progress(0, len(ids))
             for start in range(0, len(ids), _SEARCH_CHUNK):
                 chunk = ids[start:start + _SEARCH_CHUNK]
                 with self.reading():

@@ -262,7 +262,7 @@ def test_far_behind_it_is_made_again_and_says_how_far_it_got(shared) -> None:
                 store.add_item(inspection.id, ItemKind.AFI, str(n + 3), text=f"<p>Numbat {n}</p>")
         seen: list[tuple[int, int]] = []
         store.prepare_search(progress=lambda done, total: seen.append((done, total)))
-        assert seen and seen[-1] == (42, 42)
+        assert seen[0] == (0, 42) and seen[-1] == (42, 42)
         assert len(store.search("numbat")) == 40
 
 
