@@ -42,6 +42,10 @@ DEFAULT_STATUSES = [
     ("no_further_action", "No further action", 1),
 ]
 
+# Names the file for its local search index (schema 5; see ragdesk.search_index): made once,
+# copied with the file into its backups, never exported or imported.
+FILE_ID_SETTING = "file_id"
+
 DEFAULT_SETTINGS = {
     "force_name": "",
     "document_owner": "",
@@ -262,8 +266,8 @@ def _v4_to_v5(conn: sqlite3.Connection) -> None:
         conn.execute("DROP TABLE search_index")
     finally:
         conn.execute(f"PRAGMA secure_delete = {int(secure)}")
-    conn.execute("INSERT OR IGNORE INTO settings (key, value) VALUES ('file_id', ?)",
-                 (str(uuid.uuid4()),))
+    conn.execute("INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)",
+                 (FILE_ID_SETTING, str(uuid.uuid4())))
 
 
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [

@@ -1535,7 +1535,7 @@ class Store:
     def _search_file_key(self) -> str:
         """Which local index is this file's: its ``file_id`` (schema 5), kept for the Store's life."""
         if self._file_key is None:
-            key = self.setting("file_id")
+            key = self.setting(schema.FILE_ID_SETTING)
             self._file_key = key or "path-" + hashlib.sha256(
                 os.path.abspath(self.path).encode("utf-8", "surrogatepass")).hexdigest()[:32]
         return self._file_key

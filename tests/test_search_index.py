@@ -317,3 +317,21 @@ def test_an_odd_file_id_still_names_a_safe_file() -> None:
     assert search_index.index_name("../../etc/passwd").endswith(".search.sqlite")
     assert "/" not in search_index.index_name("../../etc/passwd")
     assert "\\" not in search_index.index_name("..\\..\\x")
+
+
+def test_an_export_imported_into_a_new_file_leaves_each_its_own_index(shared, tmp_path: Path) -> None:
+    """The file's identity names its local index: it stays with the file, never travels in JSON."""
+    from ragdesk.jsonio import export_data, import_data
+
+    path, ids = shared
+    with Store.open(path, identity=ME) as store:
+        data = export_data(store)
+        mine = store.setting("file_id")
+        assert store.search("custody") == [ids["first"]]
+    assert "file_id" not in data["settings"]
+    data["settings"]["file_id"] = mine  # a hand-edited export naming this file
+    with Store.create(tmp_path / "copy.db", identity=ME) as other:
+        import_data(other, data)
+        assert other.setting("file_id") not in ("", mine)
+        assert len(other.search("custody")) == 1
+    assert len(_index_files()) == 2
