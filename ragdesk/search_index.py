@@ -50,6 +50,9 @@ _SUFFIX = ".search.sqlite"
 _BUSY_TIMEOUT_S = 10.0
 # Temporary files a killed rebuild left behind are removed once this old.
 _LEFTOVER_AGE_S = 3600.0
+# Indexes of files not searched (nor changed) for this long are removed when another is made:
+# files deleted or moved away leave theirs behind; one still in use is only made again.
+_UNUSED_AGE_S = 120 * 86400.0
 
 _SCHEMA = (
     # Contentless: the words only. ``docs`` keeps each item's text (compressed, about a
@@ -170,8 +173,12 @@ class LocalIndex:
     def search(self, query: str) -> list[int]:
         """Item ids matching an :func:`fts_query`, best match first."""
         with self._local():
-            return [r[0] for r in self.conn.execute(
+            found = [r[0] for r in self.conn.execute(
                 "SELECT rowid FROM words WHERE words MATCH ? ORDER BY rank", (query,))]
+        if self.path is not None:
+            with contextlib.suppress(OSError):
+                os.utime(self.path)  # in use: see _remove_leftovers
+        return found
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[None]:
@@ -398,10 +405,14 @@ class Builder:
 
 
 def _remove_leftovers(folder: Path, name: str) -> None:
-    """Temporary files of rebuilds that were killed (an hour old or more)."""
+    """Temporary files of rebuilds that were killed (an hour old or more), and other files'
+    indexes nobody has used for months."""
     now = time.time()
     with contextlib.suppress(OSError):
-        for leftover in folder.glob(f"{name}.*.tmp"):
+        for leftover in folder.glob(f"*{_SUFFIX}*"):
+            if leftover.name == name:
+                continue
+            age = _LEFTOVER_AGE_S if leftover.name.endswith(".tmp") else _UNUSED_AGE_S
             with contextlib.suppress(OSError):
-                if now - leftover.stat().st_mtime > _LEFTOVER_AGE_S:
+                if now - leftover.stat().st_mtime > age:
                     leftover.unlink()

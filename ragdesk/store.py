@@ -1569,7 +1569,7 @@ class Store:
                     return mark
                 if len(item_ids) > max(_SEARCH_FEW, index.count() // _SEARCH_REBUILD_SHARE):
                     return None  # reading them one by one would cost more than reading all
-                docs = dict(self.search_documents(item_ids))
+                docs: dict[int, str] = dict(self.search_documents(item_ids))
                 new_mark = self._audit_mark(newest)
             if new_mark is None:
                 return None

@@ -335,3 +335,18 @@ def test_an_export_imported_into_a_new_file_leaves_each_its_own_index(shared, tm
         assert other.setting("file_id") not in ("", mine)
         assert len(other.search("custody")) == 1
     assert len(_index_files()) == 2
+
+
+def test_indexes_unused_for_months_are_removed_when_another_is_made(shared) -> None:
+    path, ids = shared
+    folder = Path(os.environ["RAGDESK_CACHE_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    old = folder / "0123456789abcdef.search.sqlite"
+    recent = folder / "fedcba9876543210.search.sqlite"
+    for index, days in ((old, 200), (recent, 30)):
+        index.write_bytes(b"")
+        stamp = os.path.getmtime(index) - days * 86400
+        os.utime(index, (stamp, stamp))
+    with Store.open(path, identity=ME) as store:
+        assert store.search("custody") == [ids["first"]]
+    assert not old.exists() and recent.exists()
