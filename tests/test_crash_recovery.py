@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from crash_support import page_start
 
 from ragdesk import backup, dbfile, schema
 from ragdesk.errors import Damaged, FileProblem, NewerSchema, NotRagdesk, NotSQLite, ReadOnly
@@ -28,8 +29,9 @@ def digest(path: Path) -> str:
 
 def scribble_middle(path: Path) -> None:
     data = bytearray(path.read_bytes())
-    middle = len(data) // 2
-    data[middle - 6000: middle + 6000] = os.urandom(12000)
+    start = page_start(data, len(data) // 2)
+    data[start: start + 12000] = os.urandom(12000)
+    data[start] = 0xA5  # not a page type: damage whichever page it is
     path.write_bytes(bytes(data))
 
 
