@@ -1,4 +1,6 @@
-"""Search indexing inside ``Store.batch()``: each touched item is indexed once, at the end."""
+"""Search after ``Store.batch()``: it finds what a batch saved, and nothing a failed batch tried.
+
+(Since schema 5 the index is on this computer and is caught up when searched, not by the batch.)"""
 
 from __future__ import annotations
 
