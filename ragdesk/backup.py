@@ -44,7 +44,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import dbfile, files
+from . import dbfile, files, schema, search_index
 from .errors import FileProblem, Locked, RagdeskError
 from .records import Identity
 from .store import Store
@@ -345,7 +345,8 @@ def refresh_search_from_copy(copy: str, cancelled: Callable[[], bool] = lambda: 
         if cancelled():
             raise Cancelled("The search index refresh was stopped.")
     with contextlib.suppress(Cancelled), Store.open(copy, read_only=True, quick_check=False) as store:
-        if not cancelled():
+        # an index kept in memory belongs to the window's thread: leave it to the window
+        if not cancelled() and search_index.on_disk(store.setting(schema.FILE_ID_SETTING)):
             store.prepare_search(step, keep_newer=True)
 
 

@@ -314,6 +314,11 @@ def discard(path: Path) -> bool:
         return False
 
 
+def on_disk(file_key: str, folder: Path | None = None) -> bool:
+    """Whether the index of ``file_key`` is kept in a file (not in this run's memory)."""
+    return file_key not in _MEMORY and _usable_folder(index_folder() if folder is None else folder)
+
+
 def use_memory(file_key: str) -> None:
     """Keep the index of ``file_key`` in memory for the rest of this run (its file keeps failing)."""
     _memory(file_key, fresh=True)

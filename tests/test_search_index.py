@@ -350,3 +350,16 @@ def test_indexes_unused_for_months_are_removed_when_another_is_made(shared) -> N
     with Store.open(path, identity=ME) as store:
         assert store.search("custody") == [ids["first"]]
     assert not old.exists() and recent.exists()
+
+
+def test_the_backups_copy_leaves_an_index_kept_in_memory_to_the_window(
+        shared, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path, ids = shared
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the folder would be")
+    monkeypatch.setenv("RAGDESK_CACHE_DIR", str(blocker / "search"))
+    copy = tmp_path / "local-copy.db"
+    with Store.open(path, identity=ME) as store:
+        store.save_copy(copy)
+        refresh_search_from_copy(str(copy))  # nothing to do, and nothing raised
+        assert store.search("custody") == [ids["first"]]
