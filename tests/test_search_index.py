@@ -361,5 +361,7 @@ def test_the_backups_copy_leaves_an_index_kept_in_memory_to_the_window(
     copy = tmp_path / "local-copy.db"
     with Store.open(path, identity=ME) as store:
         store.save_copy(copy)
-        refresh_search_from_copy(str(copy))  # nothing to do, and nothing raised
+        refresh_search_from_copy(str(copy))  # from the backup's thread: leaves it alone
+        assert store.setting("file_id") not in search_index._MEMORY
         assert store.search("custody") == [ids["first"]]
+        assert store.setting("file_id") in search_index._MEMORY
