@@ -48,6 +48,7 @@ class Storage(Protocol):
     read_only: bool
     identity: Identity  # who the audit trail names for this connection's changes
     listeners: list[Callable[[Change], None]]  # told of every change this connection makes
+    search_progress: Callable[[int, int], None] | None  # (done, total) while search's index is made
     migrated_from: int | None
     schema_differences: list[str]
 

@@ -195,6 +195,9 @@ class Store:
         self.identity = identity or Identity()
         self.clock = clock
         self.listeners: list[Callable[[Change], None]] = []
+        # told (done, total) while the search index is made from scratch for a search that
+        # passed no progress of its own (the window shows it whichever view searched)
+        self.search_progress: Callable[[int, int], None] | None = None
         self.migrated_from: int | None = None
         self.schema_differences: list[str] = []  # only ever non-empty with vet_schema=False
         self._reading = False  # inside reading(): one read transaction, no writes
@@ -1490,7 +1493,7 @@ class Store:
             try:
                 mark = self._catch_up_search(key, seen, keep_newer=keep_newer)
                 if mark is None:
-                    mark = self._rebuild_search(key, progress)
+                    mark = self._rebuild_search(key, progress or self.search_progress)
                 # inside a write what it saw may yet be rolled back: nothing to remember then
                 self._search_seen = None if self._writing else (*seen, mark)
                 return mark
