@@ -47,7 +47,7 @@ TOKENIZE = "unicode61 remove_diacritics 2"
 # Bump when what is indexed changes: indexes of another format are made again.
 FORMAT = "1"
 _SUFFIX = ".search.sqlite"
-_BUSY_TIMEOUT_S = 10.0
+_BUSY_TIMEOUT_S = 30.0  # another window on this computer catching up over a slow share
 # Temporary files a killed rebuild left behind are removed once this old.
 _LEFTOVER_AGE_S = 3600.0
 # Indexes of files not searched (nor changed) for this long are removed when another is made:
@@ -65,6 +65,10 @@ _SCHEMA = (
 
 class Unusable(Exception):
     """The local index could not be read or written; the caller makes it again."""
+
+
+class Busy(Exception):
+    """Another ragdesk on this computer is writing the index (its lock outlasted the wait)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +157,10 @@ class LocalIndex:
     def _local(self) -> Iterator[None]:
         try:
             yield
+        except sqlite3.OperationalError as e:
+            if "locked" in str(e) or "busy" in str(e):
+                raise Busy(str(e)) from e  # not damage: never thrown away for it
+            raise Unusable(f"search index {self.path or ':memory:'}: {e}") from e
         except sqlite3.Error as e:
             raise Unusable(f"search index {self.path or ':memory:'}: {e}") from e
 
@@ -399,8 +407,29 @@ class Builder:
                 os.fsync(f.fileno())
             files.replace(self.temp, self.target)
         except (OSError, Unusable):
+            # Held open elsewhere (another window's search, on Windows): keep what was made,
+            # in memory for this run, rather than read the whole file through the share again.
+            self._keep_in_memory()
+
+    def _keep_in_memory(self) -> None:
+        assert self.temp is not None
+        memory = _connect(":memory:")
+        try:
+            source = _connect(str(self.temp))
+            try:
+                source.backup(memory)
+            finally:
+                source.close()
+        except sqlite3.Error as e:
+            memory.close()
             self.abandon()
-            raise Unusable(f"the new search index could not be put in place at {self.target}") from None
+            raise Unusable(f"the new search index could not be kept: {e}") from None
+        files.remove_quietly(self.temp)
+        with _MEMORY_LOCK:
+            old = _MEMORY.get(self.file_key)
+            _MEMORY[self.file_key] = memory
+        if old is not None:
+            old.close()
 
     def abandon(self) -> None:
         with contextlib.suppress(sqlite3.Error):

@@ -97,6 +97,8 @@ _SEARCH_CHUNK = 200
 _SEARCH_FEW = 25
 _SEARCH_REBUILD_SHARE = 8
 _SEARCH_AUDIT_LIMIT = 20000
+_SEARCH_BUSY = ("Another ragdesk window on this computer is bringing the search up to date; "
+                "try the search again in a moment.")
 # Fewer items than this get their previous rating looked up one by one (see _ratings_before).
 _LOOK_BACK_ONE_BY_ONE = 64
 # Assessment dataclass field -> its column, where they differ.
@@ -1463,6 +1465,8 @@ class Store:
             except search_index.Unusable as e:
                 problem = e
                 search_index.discard_index(key)
+            except search_index.Busy:
+                raise RagdeskError(_SEARCH_BUSY) from None
             self._search_seen = None
         raise RagdeskError(f"Search is not available just now ({problem or 'the index keeps changing'}); "
                            "try again.")
@@ -1477,7 +1481,7 @@ class Store:
         restored from a backup: the row at its mark differs or is gone) or far behind
         (more than an eighth of the items changed, e.g. a period deleted) is made again
         from every item, which on a network share reads every item and narrative once
-        (about 1,000 requests at 300 items, 10,000 at 3,000); ``progress(done, total)``
+        (about 300 requests at 300 items, 3,000 at 3,000); ``progress(done, total)``
         counts items then and may raise to stop it (the old index stays). With
         ``keep_newer`` (a refresh from a copy of the file) an index already past this
         file's newest audit row is left as it is.
@@ -1503,6 +1507,8 @@ class Store:
                     search_index.discard_index(key)
                 else:
                     search_index.use_memory(key)
+            except search_index.Busy:
+                raise RagdeskError(_SEARCH_BUSY) from None
         raise RagdeskError("Search is not available: its index cannot be made.")
 
     def search_documents(self, item_ids: Iterable[ItemId] | None = None) -> list[tuple[ItemId, str]]:

@@ -365,3 +365,46 @@ def test_the_backups_copy_leaves_an_index_kept_in_memory_to_the_window(
         assert store.setting("file_id") not in search_index._MEMORY
         assert store.search("custody") == [ids["first"]]
         assert store.setting("file_id") in search_index._MEMORY
+
+
+def test_a_new_index_that_cannot_replace_the_old_is_kept_in_memory_not_made_twice(
+        shared, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On Windows another window's search may hold the old index open as the new one is put
+    in place: what was read through the share is kept, in memory for this run."""
+    from ragdesk.errors import FileBusy
+
+    path, ids = shared
+
+    def held(source: object, target: object, **_kwargs: object) -> None:
+        raise FileBusy(str(target), "held open by another program")
+
+    with Store.open(path, identity=ME) as store:
+        monkeypatch.setattr(search_index.files, "replace", held)
+        made: list[tuple[int, int]] = []
+        store.search_progress = lambda done, total: made.append((done, total))
+        assert store.search("custody") == [ids["first"]]
+        store.update_item(ids["second"], text="<p>Quokka survey</p>")
+        assert store.search("quokka") == [ids["second"]]  # caught up, in memory
+        assert made.count((0, 2)) == 1  # made once, not again after the failed rename
+        assert store.setting("file_id") in search_index._MEMORY
+        assert not list(Path(os.environ["RAGDESK_CACHE_DIR"]).glob("*.tmp"))
+
+
+def test_an_index_locked_by_another_window_is_not_thrown_away(
+        shared, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ragdesk.errors import RagdeskError
+
+    path, ids = shared
+    with Store.open(path, identity=ME) as store:
+        assert store.search("custody") == [ids["first"]]
+        store.update_item(ids["second"], text="<p>Quokka survey</p>")
+        (index,) = _index_files()
+        other_window = sqlite3.connect(index, isolation_level=None)
+        other_window.execute("BEGIN IMMEDIATE")  # another ragdesk catching up, say
+        monkeypatch.setattr(search_index, "_BUSY_TIMEOUT_S", 0.2)
+        with pytest.raises(RagdeskError, match="Another ragdesk window"):
+            store.search("quokka")
+        other_window.execute("ROLLBACK")
+        other_window.close()
+        assert index.exists()
+        assert store.search("quokka") == [ids["second"]]
