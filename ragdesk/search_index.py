@@ -157,11 +157,9 @@ class LocalIndex:
     def _local(self) -> Iterator[None]:
         try:
             yield
-        except sqlite3.OperationalError as e:
-            if "locked" in str(e) or "busy" in str(e):
-                raise Busy(str(e)) from e  # not damage: never thrown away for it
-            raise Unusable(f"search index {self.path or ':memory:'}: {e}") from e
         except sqlite3.Error as e:
+            if _is_busy(e):
+                raise Busy(str(e)) from e  # not damage: never thrown away for it
             raise Unusable(f"search index {self.path or ':memory:'}: {e}") from e
 
     def mark(self) -> Mark | None:
@@ -304,12 +302,19 @@ def _open_file(path: Path, file_key: str) -> LocalIndex | None:
             elif not {"words", "docs", "meta"} <= tables:
                 raise sqlite3.DatabaseError("not a search index")
             return LocalIndex(conn, path, file_key)
-        except sqlite3.Error:
+        except sqlite3.Error as e:
             if conn is not None:
                 conn.close()
+            if _is_busy(e):
+                raise Busy(str(e)) from e  # another window is writing it: not damage
             if not discard(path):
                 return None
     return None
+
+
+def _is_busy(error: sqlite3.Error) -> bool:
+    return isinstance(error, sqlite3.OperationalError) and (
+        "locked" in str(error) or "busy" in str(error))
 
 
 def discard(path: Path) -> bool:

@@ -408,3 +408,23 @@ def test_an_index_locked_by_another_window_is_not_thrown_away(
         other_window.close()
         assert index.exists()
         assert store.search("quokka") == [ids["second"]]
+
+
+def test_an_index_being_committed_by_another_window_is_not_thrown_away_on_opening(
+        shared, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ragdesk.errors import RagdeskError
+
+    path, ids = shared
+    with Store.open(path, identity=ME) as store:
+        assert store.search("custody") == [ids["first"]]
+        (index,) = _index_files()
+        other_window = sqlite3.connect(index, isolation_level=None)
+        other_window.execute("BEGIN EXCLUSIVE")  # its commit under way: nobody may read
+        monkeypatch.setattr(search_index, "_BUSY_TIMEOUT_S", 0.2)
+        store.update_item(ids["second"], text="<p>Quokka survey</p>")
+        with pytest.raises(RagdeskError, match="Another ragdesk window"):
+            store.search("quokka")
+        other_window.execute("ROLLBACK")
+        other_window.close()
+        assert index.exists()
+        assert store.search("quokka") == [ids["second"]]
