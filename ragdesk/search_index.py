@@ -57,9 +57,10 @@ _UNUSED_AGE_S = 120 * 86400.0
 _SCHEMA = (
     # Contentless: the words only. ``docs`` keeps each item's text (compressed, about a
     # third of the size) because removing a contentless entry needs the text it was made from.
-    f"CREATE VIRTUAL TABLE words USING fts5(body, content='', tokenize='{TOKENIZE}')",
-    "CREATE TABLE docs (id INTEGER PRIMARY KEY, body BLOB NOT NULL)",
-    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    # IF NOT EXISTS: two windows may create the same new index at once.
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS words USING fts5(body, content='', tokenize='{TOKENIZE}')",
+    "CREATE TABLE IF NOT EXISTS docs (id INTEGER PRIMARY KEY, body BLOB NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
 )
 
 
@@ -136,7 +137,7 @@ def _create(conn: sqlite3.Connection, file_key: str) -> None:
     conn.execute("BEGIN IMMEDIATE")
     for sql in _SCHEMA:
         conn.execute(sql)
-    conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)",
+    conn.executemany("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)",
                      [("format", FORMAT), ("file_id", file_key)])
     conn.execute("COMMIT")
 
