@@ -10,8 +10,8 @@ and narratives of about 300 words with bullets (a few with tables).
 
 Everything is derived from ``--seed`` so two runs give the same content. The
 file is built through the public ``Store`` API inside one ``store.batch()``
-(one transaction, the search index written once per item at the end), so it is
-exactly what the app itself would have written, audit log included.
+(one transaction), so it is exactly what the app itself would have written, audit
+log included (schema 5: no search index in the file; each computer makes its own).
 """
 
 from __future__ import annotations

@@ -44,7 +44,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import dbfile, files
+from . import dbfile, files, schema, search_index
 from .errors import FileProblem, Locked, RagdeskError
 from .records import Identity
 from .store import Store
@@ -280,7 +280,8 @@ def checked_daily_backup(db_path: str | os.PathLike[str], folder: Path, *,
                          progress: Callable[[int, int], None] | None = None,
                          cancelled: Callable[[], bool] = lambda: False,
                          temp_dir: str | None = None, pages_per_step: int = 256,
-                         now: Callable[[], dt.datetime] = _local_now) -> DailyResult:
+                         now: Callable[[], dt.datetime] = _local_now,
+                         refresh_search: bool = False) -> DailyResult:
     """Today's backup and the file's integrity check, made to run in the background.
 
     On a network share every page read or written is a round trip, so the bytes
@@ -295,6 +296,12 @@ def checked_daily_backup(db_path: str | os.PathLike[str], folder: Path, *,
     is wrong, and the caller offers the newest good backup as an open-time check
     would. ``progress(done, total)`` reports pages; ``cancelled()`` stops the copy
     between steps (raising :class:`Cancelled`), leaving nothing behind.
+
+    With ``refresh_search`` (the window) the local copy also brings this computer's
+    search index up to date (:func:`refresh_search_from_copy`) once the backup is
+    written: what a search would otherwise read through the share, it reads here
+    from the local disk. A failure there is no failure of the backup: the index is a
+    cache, and the next search brings it up to date from the file itself.
     """
     when = now()
     if not daily_due(db_path, folder, when):
@@ -318,9 +325,29 @@ def checked_daily_backup(db_path: str | os.PathLike[str], folder: Path, *,
             raise Cancelled("The daily backup was stopped.")
         made = _write(folder, db_path, "daily", when, lambda dst: _stream(local, dst))
         prune(db_path, folder)
+        if refresh_search:
+            with contextlib.suppress(RagdeskError, OSError):
+                refresh_search_from_copy(local, cancelled)
         return DailyResult(made, "ok")
     finally:
         files.remove_quietly(local, f"{local}-journal")  # the local temporary copy
+
+
+def refresh_search_from_copy(copy: str, cancelled: Callable[[], bool] = lambda: False) -> None:
+    """Bring this computer's search index up to date from a local copy of the file.
+
+    The copy has the file's ``file_id`` and audit log, so the index made from it is
+    the file's own: the window's next search catches it up with only what was saved
+    after the copy. An index already newer than the copy (a search since) is kept.
+    ``cancelled()`` stops it between chunks of items; the old index then stays.
+    """
+    def step(_done: int, _total: int) -> None:
+        if cancelled():
+            raise Cancelled("The search index refresh was stopped.")
+    with contextlib.suppress(Cancelled), Store.open(copy, read_only=True, quick_check=False) as store:
+        # an index kept in memory belongs to the window's thread: leave it to the window
+        if not cancelled() and search_index.on_disk(store.setting(schema.FILE_ID_SETTING)):
+            store.prepare_search(step, keep_newer=True)
 
 
 def _stream(source: str, target: str) -> None:

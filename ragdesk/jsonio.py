@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import tracker, validate
+from . import schema, tracker, validate
 from .domain import ItemKind, PeriodId
 from .errors import ImportFailed, InvalidValue, RagdeskError
 from .storage import Storage
@@ -66,7 +66,8 @@ def export_data(store: Storage, *, with_audit: bool = True) -> dict[str, Any]:
     data: dict[str, Any] = {
         "format": FORMAT,
         "version": FORMAT_VERSION,
-        "settings": store.settings(),
+        # the file's own identity (its local search index) stays with the file
+        "settings": {k: v for k, v in store.settings().items() if k != schema.FILE_ID_SETTING},
         "ratings": [{"code": r.code, "label": r.label, "definition": r.definition,
                      "colour": r.colour, "enabled": r.enabled}
                     for r in store.ratings(include_disabled=True)],
@@ -222,6 +223,8 @@ def _plan(data: Any) -> _Plan:
     inspections = validate.array(data.get("inspections"), "inspections", optional=False)
     settings = data.get("settings")
     for key, value in (validate.obj(settings, "settings") if settings is not None else {}).items():
+        if key == schema.FILE_ID_SETTING:  # another file's identity: this one keeps its own
+            continue
         plan.settings.append(validate.setting(key, value, "settings"))
     for n, r in enumerate(validate.array(data.get("ratings"), "ratings")):
         where = f"ratings[{n}]"

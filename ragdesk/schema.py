@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import sqlite3
+import uuid
 from collections.abc import Callable
 
 APPLICATION_ID = 0x52414744  # "RAGD"
@@ -40,6 +41,10 @@ DEFAULT_STATUSES = [
     ("superseded", "Superseded", 1),
     ("no_further_action", "No further action", 1),
 ]
+
+# Names the file for its local search index (schema 5; see ragdesk.search_index): made once,
+# copied with the file into its backups, never exported or imported.
+FILE_ID_SETTING = "file_id"
 
 DEFAULT_SETTINGS = {
     "force_name": "",
@@ -148,7 +153,8 @@ def _v0_to_v1(conn: sqlite3.Connection) -> None:
            BEGIN SELECT RAISE(ABORT, 'the audit log cannot be changed'); END""",
         """CREATE TRIGGER audit_is_append_only_d BEFORE DELETE ON audit
            BEGIN SELECT RAISE(ABORT, 'the audit log cannot be changed'); END""",
-        # Plain text of each item and its narratives, kept by the store on every save.
+        # Plain text of each item and its narratives, kept by the store on every save
+        # (schema 1-4; schema 5 keeps it on each computer instead, see _v4_to_v5).
         """CREATE VIRTUAL TABLE search_index USING fts5(
             body, tokenize = 'unicode61 remove_diacritics 2')""",
     ]
@@ -241,7 +247,31 @@ def _v3_to_v4(conn: sqlite3.Connection) -> None:
     conn.execute(RESOLVED_ASSESSMENTS_VIEW)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v0_to_v1, _v1_to_v2, _v2_to_v3, _v3_to_v4]
+def _v4_to_v5(conn: sqlite3.Connection) -> None:
+    """The search index leaves the shared file; each file gets a lasting ``file_id``.
+
+    The index is derived data, and keeping it in the shared file cost every narrative
+    save most of its round trips on a network share (FTS5 re-wrote the item's ~50 KB
+    entry). Each computer now keeps its own index on its own disk, named after the
+    file's ``file_id`` (:mod:`ragdesk.search_index`) and brought up to date from the
+    audit log. Dropping the table (its shadow tables go with it) frees its pages
+    inside the file for later saves to reuse; the file does not shrink (no VACUUM
+    here: that would rewrite a shared 185 MB file). ``secure_delete`` is off for the
+    drop only: zeroing every freed page would write them all once more through the
+    journal, and their words are still in the narratives they were made from.
+    """
+    (secure,) = conn.execute("PRAGMA secure_delete").fetchone()
+    conn.execute("PRAGMA secure_delete = 0")
+    try:
+        conn.execute("DROP TABLE search_index")
+    finally:
+        conn.execute(f"PRAGMA secure_delete = {int(secure)}")
+    conn.execute("INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)",
+                 (FILE_ID_SETTING, str(uuid.uuid4())))
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _v0_to_v1, _v1_to_v2, _v2_to_v3, _v3_to_v4, _v4_to_v5]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -275,8 +305,8 @@ def migrate(conn: sqlite3.Connection) -> int:
 
 # --------------------------------------------------------------------------- vetting a file's schema
 
-# Tables FTS5 makes for ``search_index``: compared by name only, since their exact DDL is
-# FTS5's business and may differ a little between SQLite versions.
+# Tables FTS5 makes for ``search_index`` (schema 1-4): compared by name only, since their
+# exact DDL is FTS5's business and may differ a little between SQLite versions.
 _FTS_SHADOW_PREFIX = "search_index_"
 # Made by ANALYZE (e.g. by a database tool); statistics only, never run as code.
 _TOLERATED_PREFIX = "sqlite_stat"

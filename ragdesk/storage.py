@@ -48,6 +48,7 @@ class Storage(Protocol):
     read_only: bool
     identity: Identity  # who the audit trail names for this connection's changes
     listeners: list[Callable[[Change], None]]  # told of every change this connection makes
+    search_progress: Callable[[int, int], None] | None  # (done, total) while search's index is made
     migrated_from: int | None
     schema_differences: list[str]
 
@@ -84,6 +85,9 @@ class Storage(Protocol):
     def delete_item(self, item_id: ItemId) -> Deleted: ...
     def move_item(self, item_id: ItemId, new_position: int) -> None: ...
     def search(self, text: str) -> list[ItemId]: ...
+    # bring the search index up to date now; progress(done, total) while it is made from scratch
+    def prepare_search(self, progress: Callable[[int, int], None] | None = None, *,
+                       keep_newer: bool = False) -> None: ...
 
     # periods and assessments
     def periods(self) -> list[Period]: ...

@@ -2,7 +2,8 @@
 
 ``Store`` opens (or refuses, with a reason) a ragdesk file, reads records, and
 runs every change as a short ``BEGIN IMMEDIATE`` transaction that also writes
-the audit log and the search index. No other module issues SQL.
+the audit log. No other module issues SQL on the file (the search index is kept
+on each computer's own disk, :mod:`ragdesk.search_index`).
 
 Design notes (why it is like this):
 
@@ -39,17 +40,17 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import hashlib
 import inspect
 import mimetypes
 import os
-import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
-from . import dbfile, files, normalise, presence, richtext, schema, validate
+from . import dbfile, files, normalise, presence, richtext, schema, search_index, validate
 from .domain import (
     Assessment,
     AssessmentId,
@@ -84,9 +85,15 @@ from .errors import (
 from .normalise import ASSESSMENT_FIELDS, ITEM_FIELDS, RICH_ASSESSMENT_FIELDS
 from .records import AuditEntry, Change, Deleted, Identity
 
-# What _reindex puts in the search index: a save changing none of these leaves it alone.
-SEARCHABLE_ITEM_FIELDS = ("number", "reference", "text", "area", "board", "lead", "dashboard")
-SEARCHABLE_ASSESSMENT_FIELDS = ("status_note", *RICH_ASSESSMENT_FIELDS)
+# Local search index (see prepare_search): items read per chunk when making it again; more
+# changed items than an eighth of the index (and at least _SEARCH_FEW) make it again rather
+# than one by one; so do more audit rows than _SEARCH_AUDIT_LIMIT since its mark.
+_SEARCH_CHUNK = 200
+_SEARCH_FEW = 25
+_SEARCH_REBUILD_SHARE = 8
+_SEARCH_AUDIT_LIMIT = 20000
+_SEARCH_BUSY = ("Another ragdesk window on this computer is bringing the search up to date; "
+                "try the search again in a moment.")
 # Fewer items than this get their previous rating looked up one by one (see _ratings_before).
 _LOOK_BACK_ONE_BY_ONE = 64
 # Assessment dataclass field -> its column, where they differ.
@@ -163,20 +170,6 @@ def _id_filter(column: str, ids: Iterable[int] | None) -> tuple[str, tuple[int, 
     return f"{column} IN (SELECT value FROM json_each(?))", (json.dumps(ids),)  # type: ignore[return-value]
 
 
-def fts_query(text: str) -> str:
-    """Turn what a person typed into a safe FTS5 query: every word must match, the last as a prefix.
-
-    Quoting each word means FTS5 syntax characters (``"*():^-``) are searched for
-    literally instead of raising a syntax error.
-    """
-    words = re.findall(r"\w+", text, flags=re.UNICODE)
-    if not words:
-        return ""
-    quoted = ['"' + w.replace('"', '""') + '"' for w in words]
-    quoted[-1] += "*"
-    return " ".join(quoted)
-
-
 class Store:
     """An open ragdesk database file. Create with :meth:`open` or :meth:`create`."""
 
@@ -189,6 +182,9 @@ class Store:
         self.identity = identity or Identity()
         self.clock = clock
         self.listeners: list[Callable[[Change], None]] = []
+        # told (done, total) while the search index is made from scratch for a search that
+        # passed no progress of its own (the window shows it whichever view searched)
+        self.search_progress: Callable[[int, int], None] | None = None
         self.migrated_from: int | None = None
         self.schema_differences: list[str] = []  # only ever non-empty with vet_schema=False
         self._reading = False  # inside reading(): one read transaction, no writes
@@ -197,7 +193,9 @@ class Store:
         self._seen_counter: int | None = None  # see others_changed()
         self._seen_version: int | None = None
         self._held: list[Change] | None = None  # changes queued while a batch() is open
-        self._stale: set[int] | None = None  # items to re-index when the open batch() ends
+        # (change counter, total_changes, local index mark) when search last caught up
+        self._search_seen: tuple[int | None, int, search_index.Mark] | None = None
+        self._file_key: str | None = None  # see _search_file_key()
         self._all_item_rows: tuple[tuple[int, int, dt.date], list[ItemRow]] | None = None
 
     # -- opening and creating ---------------------------------------------------
@@ -462,17 +460,11 @@ class Store:
             yield
             return
         self._held = []
-        self._stale = set()
         try:
             with self._write():
                 yield
-                # Index each touched item once, not once per operation: an import that
-                # saves 24 assessments of an item would otherwise re-read them 24 times.
-                stale, self._stale = self._stale, None
-                self._reindex(stale)
         except BaseException:
             self._held = None
-            self._stale = None
             raise
         held, self._held = self._held, None
         if held:
@@ -725,8 +717,6 @@ class Store:
                                   inspection_id)
             self.conn.execute("DELETE FROM inspections WHERE id = ?", (inspection_id,))
             self._compact("inspections")
-            for item_id in item_ids:
-                self.conn.execute("DELETE FROM search_index WHERE rowid = ?", (item_id,))
             self._audit("inspection", inspection_id, "deleted", rows[0][1]["title"], None)
             for table, row in rows:
                 if table == "items":
@@ -832,7 +822,6 @@ class Store:
             self._audit("item", new_id, "created", None, f"{values['kind']} {values['number']}")
             if position is not None:
                 self._reorder_items(inspection_id, new_id, position)
-            self._reindex([new_id])
         self._emit(Change(items=frozenset({new_id}), inspections=frozenset({inspection_id}),
                           structure=True))
         return self.item(new_id)
@@ -849,8 +838,6 @@ class Store:
                 if "text" in changed:
                     changed["title"] = short_title(richtext.to_plain(changed["text"], bullets=False))
                 self._apply_update("items", "item", item_id, changed, old, audit_skip={"title"})
-                if set(changed) & set(SEARCHABLE_ITEM_FIELDS):
-                    self._reindex([item_id])
         if changed:
             self._emit(Change(items=frozenset({item_id}),
                               structure=bool({"status", "board", "area", "lead"} & set(changed))))
@@ -863,7 +850,6 @@ class Store:
             self._free_dependents("item_id = ?", item_id)
             self.conn.execute("DELETE FROM items WHERE id = ?", (item_id,))
             self._compact("items", "inspection_id = ?", item.inspection_id)
-            self.conn.execute("DELETE FROM search_index WHERE rowid = ?", (item_id,))
             self._audit("item", item_id, "deleted", item.label, None)
         change = Change(items=frozenset({item_id}), inspections=frozenset({item.inspection_id}),
                         structure=True)
@@ -1067,7 +1053,6 @@ class Store:
             period = self.period(period_id)
             rows = self._rows("periods", "id = ?", period_id) + self._rows(
                 "assessments", "period_id = ?", period_id)
-            item_ids = {r["item_id"] for _, r in rows[1:]}
             self._free_dependents("period_id = ?", period_id)
             self.conn.execute("DELETE FROM periods WHERE id = ?", (period_id,))
             self._compact("periods")
@@ -1075,7 +1060,6 @@ class Store:
             for _, a in rows[1:]:  # each item's timeline shows its rating went with the period
                 self._audit("assessment", a["id"], f"deleted with period {period.label}",
                             a["rag"], None, item_id=a["item_id"])
-            self._reindex(item_ids)
         change = Change(periods=frozenset({period_id}), structure=True)
         self._emit(change)
         return Deleted("period", tuple(rows), change)
@@ -1255,7 +1239,6 @@ class Store:
             self.item(item_id)
             self.period(period_id)
             old = self.assessment(item_id=item_id, period_id=period_id)
-            searchable = False
             if old is None:
                 if expected_version not in (None, 0):
                     raise Conflict("Someone else removed this assessment while you were editing it.")
@@ -1266,7 +1249,6 @@ class Store:
                 for name, value in values.items():
                     if value not in (None, "", 0):
                         self._audit("assessment", new_id, name, None, value)
-                searchable = any(values.get(k) for k in SEARCHABLE_ASSESSMENT_FIELDS)
             else:
                 self._check_version(old, expected_version, "assessment")
                 changed = self._changed(old, values)
@@ -1282,9 +1264,6 @@ class Store:
                     self._apply_update("assessments", "assessment", old.id,
                                        {_ASSESSMENT_COLUMNS.get(k, k): v for k, v in changed.items()},
                                        old, names={v: k for k, v in _ASSESSMENT_COLUMNS.items()})
-                    searchable = bool(set(changed) & set(SEARCHABLE_ASSESSMENT_FIELDS))
-            if searchable:  # a rating alone changes no word the search finds (issue 16)
-                self._reindex([item_id])
             result = self.assessment(item_id=item_id, period_id=period_id)
         self._emit(Change(assessments=frozenset({(item_id, period_id)}), items=frozenset({item_id})))
         assert result is not None
@@ -1328,7 +1307,6 @@ class Store:
                 if value not in (None, "", 0):
                     self._audit("assessment", row["id"], name, value, None, item_id=item_id)
             self._audit("assessment", row["id"], "deleted", row["rag"], None, item_id=item_id)
-            self._reindex([item_id])
         change = Change(assessments=frozenset({(item_id, period_id)}), items=frozenset({item_id}))
         self._emit(change)
         return Deleted("assessment", tuple(rows), change)
@@ -1431,42 +1409,209 @@ class Store:
                     self._audit("item", row["id"], "restored", None, f"{row['kind']} {row['number']}")
                 elif table == "assessments" and deleted.what == "period":
                     self._audit("assessment", row["id"], "restored", None, row["rag"])
-            item_ids = {r["id"] for t, r in deleted.rows if t == "items"} | {
-                r["item_id"] for t, r in deleted.rows if t == "assessments"}
-            self._reindex(item_ids)
         self._emit(deleted.change)
         return deleted.change
 
-    # -- search and audit ---------------------------------------------------------
+    # -- search -------------------------------------------------------------------
 
     def search(self, text: str) -> list[ItemId]:
-        """Items whose number, text, fields or narratives contain every word typed."""
-        query = fts_query(text)
+        """Items whose number, text, fields or narratives contain every word typed, best first.
+
+        Asked of this computer's own index (:mod:`ragdesk.search_index`), brought up to
+        date with the file first (:meth:`prepare_search`): a save never touches it.
+        """
+        query = search_index.fts_query(text)
         if not query:
             return []
-        return [ItemId(r[0]) for r in self.conn.execute(
-            "SELECT rowid FROM search_index WHERE search_index MATCH ? ORDER BY rank", (query,))]
+        key = self._search_file_key()
+        problem: Exception | None = None
+        for _attempt in range(3):
+            ready = self._prepare_search(None, keep_newer=False)
+            try:
+                with search_index.opened(key) as index:
+                    # another window or the daily backup may have replaced the index since
+                    if index.mark() == ready:
+                        return [ItemId(i) for i in index.search(query)]
+            except search_index.Unusable as e:
+                problem = e
+                search_index.discard_index(key)
+            except search_index.Busy:
+                raise RagdeskError(_SEARCH_BUSY) from None
+            self._search_seen = None
+        raise RagdeskError(f"Search is not available just now ({problem or 'the index keeps changing'}); "
+                           "try again.")
 
-    def _reindex(self, item_ids: Iterable[int]) -> None:
-        if self._stale is not None:  # inside batch(): done once when it ends
-            self._stale.update(item_ids)
-            return
-        for item_id in set(item_ids):
-            self.conn.execute("DELETE FROM search_index WHERE rowid = ?", (item_id,))
-            row = self.conn.execute("SELECT * FROM items WHERE id = ?", (item_id,)).fetchone()
-            if row is None:
-                continue
-            parts = [row["number"], row["reference"], richtext.searchable(row["text"]), row["area"],
-                     row["board"], row["lead"], richtext.searchable(row["dashboard"])]
-            # The table, not the resolved view: a carried draft refers to texts of the same
-            # item's own earlier row, which are indexed from that row already.
-            for a in self.conn.execute(
-                    "SELECT status_note, update_text, intent, impact FROM assessments WHERE item_id = ?",
-                    (item_id,)):
-                parts += [a["status_note"], richtext.searchable(a["update_text"]),
+    def prepare_search(self, progress: Callable[[int, int], None] | None = None, *,
+                       keep_newer: bool = False) -> None:
+        """Bring this computer's search index up to date with the file.
+
+        The audit rows after the index's mark name the items changed since (anyone's
+        save, an undo, an import): only those items are read again, a few requests
+        each. An index that is missing, damaged, made from another history (a file
+        restored from a backup: the row at its mark differs or is gone) or far behind
+        (more than an eighth of the items changed, e.g. a period deleted) is made again
+        from every item, which on a network share reads every item and narrative once
+        (about 300 requests at 300 items, 3,000 at 3,000); ``progress(done, total)``
+        counts items then and may raise to stop it (the old index stays). With
+        ``keep_newer`` (a refresh from a copy of the file) an index already past this
+        file's newest audit row is left as it is.
+        """
+        self._prepare_search(progress, keep_newer=keep_newer)
+
+    def _prepare_search(self, progress: Callable[[int, int], None] | None, *,
+                        keep_newer: bool) -> search_index.Mark:
+        """:meth:`prepare_search`, saying the mark the index was left at."""
+        key = self._search_file_key()
+        seen = (self.change_counter(), self.conn.total_changes)
+        for attempt in range(3):
+            try:
+                mark = self._catch_up_search(key, seen, keep_newer=keep_newer)
+                if mark is None:
+                    mark = self._rebuild_search(key, progress or self.search_progress)
+                # inside a write what it saw may yet be rolled back: nothing to remember then
+                self._search_seen = None if self._writing else (*seen, mark)
+                return mark
+            except search_index.Unusable:
+                self._search_seen = None
+                if attempt == 0:
+                    search_index.discard_index(key)
+                else:
+                    search_index.use_memory(key)
+            except search_index.Busy:
+                raise RagdeskError(_SEARCH_BUSY) from None
+        raise RagdeskError("Search is not available: its index cannot be made.")
+
+    def search_documents(self, item_ids: Iterable[ItemId] | None = None) -> list[tuple[ItemId, str]]:
+        """(item, the text search finds it by) for ``item_ids`` (None: every item), by item id.
+
+        The number, reference, text, area, board, lead and dashboard, then every
+        period's status note and narratives (plain text). Items that no longer exist
+        are left out. Read straight from the table, not the resolved view: a carried
+        draft refers to texts of the same item's own earlier row, found there already.
+        On a big file ask for a few hundred items at a time.
+        """
+        if item_ids is None:
+            item_ids = [ItemId(r[0]) for r in self.conn.execute("SELECT id FROM items ORDER BY id")]
+        ids = sorted(set(item_ids))
+        only, params = _id_filter("id", ids)
+        parts: dict[int, list[str]] = {}
+        for row in self.conn.execute(
+                "SELECT id, number, reference, text, area, board, lead, dashboard FROM items "
+                f"WHERE {only} ORDER BY id", params):
+            parts[row["id"]] = [row["number"], row["reference"], richtext.searchable(row["text"]),
+                                row["area"], row["board"], row["lead"],
+                                richtext.searchable(row["dashboard"])]
+        only, params = _id_filter("item_id", ids)
+        for a in self.conn.execute(
+                "SELECT item_id, status_note, update_text, intent, impact FROM assessments "
+                f"WHERE {only} ORDER BY item_id, period_id", params):
+            found = parts.get(a["item_id"])
+            if found is not None:
+                found += [a["status_note"], richtext.searchable(a["update_text"]),
                           richtext.searchable(a["intent"]), richtext.searchable(a["impact"])]
-            self.conn.execute("INSERT INTO search_index (rowid, body) VALUES (?, ?)",
-                              (item_id, "\n".join(p for p in parts if p)))
+        return [(ItemId(i), "\n".join(p for p in found if p)) for i, found in sorted(parts.items())]
+
+    def _search_file_key(self) -> str:
+        """Which local index is this file's: its ``file_id`` (schema 5), kept for the Store's life."""
+        if self._file_key is None:
+            key = self.setting(schema.FILE_ID_SETTING)
+            self._file_key = key or "path-" + hashlib.sha256(
+                os.path.abspath(self.path).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+        return self._file_key
+
+    def _audit_mark(self, audit_id: int) -> search_index.Mark | None:
+        """The mark for audit row ``audit_id`` as this file has it; None if it has no such row."""
+        if audit_id == 0:
+            return search_index.Mark(0, "")
+        row = self.conn.execute("SELECT * FROM audit WHERE id = ?", (audit_id,)).fetchone()
+        return None if row is None else search_index.Mark(audit_id, search_index.fingerprint(tuple(row)))
+
+    def _catch_up_search(self, key: str, seen: tuple[int | None, int], *,
+                         keep_newer: bool) -> search_index.Mark | None:
+        """Re-index what changed after the local index's mark; None if it must be made again."""
+        with search_index.opened(key) as index, index.writing():
+            mark = index.mark()
+            if mark is None:
+                return None
+            if seen[0] is not None and self._search_seen == (*seen, mark):
+                return mark  # nobody has committed since it was brought up to date
+            with self.reading():
+                if keep_newer and mark.audit_id >= self.last_audit_id():
+                    return mark
+                if self._audit_mark(mark.audit_id) != mark:
+                    return None  # another history: restored from a backup, or another file
+                stale = self._search_stale(mark.audit_id)
+                if stale is None:
+                    return None
+                item_ids, newest = stale
+                if newest == mark.audit_id:
+                    return mark
+                if len(item_ids) > max(_SEARCH_FEW, index.count() // _SEARCH_REBUILD_SHARE):
+                    return None  # reading them one by one would cost more than reading all
+                docs: dict[int, str] = dict(self.search_documents(item_ids))
+                new_mark = self._audit_mark(newest)
+            if new_mark is None:
+                return None
+            index.put(item_ids, docs, new_mark)
+            return new_mark
+
+    def _search_stale(self, audit_id: int) -> tuple[set[ItemId], int] | None:
+        """Items whose searchable text may have changed after audit row ``audit_id``, and the
+        newest row's id; None when the log cannot say (a restore from backup, too many rows,
+        an entity this version does not know)."""
+        rows = self.conn.execute(
+            "SELECT id, entity, record_id, field, item_id FROM audit WHERE id > ? ORDER BY id LIMIT ?",
+            (audit_id, _SEARCH_AUDIT_LIMIT + 1)).fetchall()
+        if not rows:
+            return set(), audit_id
+        if len(rows) > _SEARCH_AUDIT_LIMIT:
+            return None
+        items: set[ItemId] = set()
+        for _id, entity, record_id, field_name, item_id in rows:
+            if entity == "item":
+                if record_id is None:
+                    return None
+                items.add(ItemId(record_id))
+            elif entity == "assessment":
+                if field_name == "carried forward":
+                    continue  # the words of the row it was carried from, already indexed
+                if item_id is None:
+                    return None
+                items.add(ItemId(item_id))
+            elif entity not in ("inspection", "period", "evidence", "setting", "rating", "status"):
+                return None  # "file" (restored from a backup) or something newer
+            # an inspection's or period's delete and undo write a row per item or assessment
+        return items, rows[-1][0]
+
+    def _rebuild_search(self, key: str, progress: Callable[[int, int], None] | None
+                        ) -> search_index.Mark:
+        """Make the local index again from every item, a chunk at a time.
+
+        The mark is read first: whatever a colleague saves while the chunks are read is
+        after it, so the next catch-up reads those items again.
+        """
+        with self.reading():
+            mark = self._audit_mark(self.last_audit_id())
+            ids = [ItemId(r[0]) for r in self.conn.execute("SELECT id FROM items ORDER BY id")]
+        assert mark is not None
+        builder = search_index.Builder(key)
+        try:
+            if progress is not None:
+                progress(0, len(ids))
+            for start in range(0, len(ids), _SEARCH_CHUNK):
+                chunk = ids[start:start + _SEARCH_CHUNK]
+                with self.reading():
+                    docs = self.search_documents(chunk)
+                builder.add(docs)
+                if progress is not None:
+                    progress(start + len(chunk), len(ids))
+            builder.finish(mark)
+        except BaseException:
+            builder.abandon()
+            raise
+        return mark
+
+    # -- audit --------------------------------------------------------------------
 
     def audit_log(self, entity: str | None = None, record_id: int | None = None) -> list[AuditEntry]:
         where: list[str] = []

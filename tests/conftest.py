@@ -155,3 +155,15 @@ def window(qtbot, window_file: Path | None, window_size: tuple[int, int] | None,
     if window_file is not None:
         assert w.open_path(window_file)
     return w
+
+
+# ------------------------------------------------------------------ search index (issue 16)
+# Kept apart at the end so it merges beside other edits of this file.
+
+
+@pytest.fixture(autouse=True)
+def _private_search_index(tmp_path_factory: pytest.TempPathFactory,
+                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test keeps its local search indexes in its own folder (``RAGDESK_CACHE_DIR``),
+    never in the user's cache, and starts without one (see ragdesk/search_index.py)."""
+    monkeypatch.setenv("RAGDESK_CACHE_DIR", str(tmp_path_factory.mktemp("search-cache")))

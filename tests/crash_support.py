@@ -20,6 +20,15 @@ import pytest
 CTX = mp.get_context("spawn")
 
 
+def page_start(data: bytes, offset: int) -> int:
+    """Where the database page holding ``offset`` starts: damage written from there hits the
+    page's header, which SQLite's check always reads (the rest of a page may be unused space
+    it never looks at, e.g. an empty index's leaf)."""
+    size = int.from_bytes(data[16:18], "big")
+    size = 65536 if size == 1 else size
+    return offset // size * size
+
+
 def _crash_mid_save(path: str) -> None:
     """Start a big change, let it spill into the file, then die: a hot journal is left."""
     conn = sqlite3.connect(path, isolation_level=None)

@@ -38,7 +38,7 @@ def test_generated_file_passes_check_and_holds_what_was_asked(tmp_path: Path, ca
         words = [len(richtext.to_plain(a.update + a.intent_and_implementation + a.impact).split())
                  for a in store.assessments(period_id=latest.id)]
         assert 200 < sum(words) / len(words) < 400  # "about 300 words"
-        assert store.search("Star Chamber")  # the search index was written
+        assert store.search("Star Chamber")  # the local search index is made from it
     texts = {}
     for kind in ("recommendations", "peel"):  # and it prints, in both formats
         pdf = tmp_path / f"{kind}.pdf"

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from crash_support import CTX, leave_hot_journal
+from crash_support import CTX, leave_hot_journal, page_start
 
 from ragdesk import backup, dbfile, schema
 from ragdesk.cli import main
@@ -177,8 +177,9 @@ def test_read_only_store_on_a_hot_journal_raises_a_file_problem_saying_so(sample
 
 def scribble_middle(path: Path) -> None:
     data = bytearray(path.read_bytes())
-    middle = len(data) // 2
-    data[middle - 6000: middle + 6000] = os.urandom(12000)
+    start = page_start(data, len(data) // 2)
+    data[start: start + 12000] = os.urandom(12000)
+    data[start] = 0xA5  # not a page type: damage whichever page it is
     path.write_bytes(bytes(data))
 
 

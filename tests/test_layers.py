@@ -45,7 +45,7 @@ def test_reports_never_import_qt() -> None:
 
 
 _ROOT = Path(__file__).parent.parent
-_STORAGE = {_ROOT / "ragdesk" / name for name in ("store.py", "schema.py", "dbfile.py")}
+_STORAGE = {_ROOT / "ragdesk" / name for name in ("store.py", "schema.py", "dbfile.py", "search_index.py")}
 _SQL = re.compile(r"\b(SELECT\s+[\w*(]|INSERT\s+(OR\s+\w+\s+)?INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM"
                   r"|CREATE\s+(TABLE|INDEX|TRIGGER|VIEW)|PRAGMA\s+\w)")
 

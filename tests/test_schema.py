@@ -242,7 +242,7 @@ def test_a_schema_3_file_keeps_every_text_and_carries_by_reference_afterwards(tm
     _version_3_file(path)
     assert dbfile.check_file(path) == "ok"
     with Store.open(path, identity=ME) as store:
-        assert store.migrated_from == 3 and store.schema_version() == schema.SCHEMA_VERSION == 4
+        assert store.migrated_from == 3 and store.schema_version() == schema.SCHEMA_VERSION == 5
         assert _all_texts(store) == {(7, 1): ("<p>u</p>", "<p>i</p>", "<p>m</p>"),
                                      (7, 2): ("<p>u</p>", "<p>i</p>", "<p>m</p>")}
         jun = store.add_period("Jun 2024").id

@@ -1,6 +1,7 @@
-"""The Store's search index: words found in text fields and narratives (whatever the
-query syntax), following deleted and restored periods; inside ``Store.batch()`` each
-touched item is indexed once, at the end.
+"""The Store's search: words found in text fields and narratives (whatever the query
+syntax), following deleted and restored periods; after ``Store.batch()`` it finds what the
+batch saved and nothing a failed batch tried. (Since schema 5 the index is on this computer
+and is caught up when searched, not by the writes: tests/test_search_index.py.)
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+from crash_support import page_start
 from PySide6.QtWidgets import QMessageBox
 
 from ragdesk import backup, dbfile
@@ -70,7 +71,8 @@ def test_damage_found_by_the_background_check_offers_the_newest_good_backup(
     with Store.open(sample_path) as store:
         good = backup.take_backup(store, "daily", now=lambda: dt.datetime(2026, 11, 1, 8, 0))
     data = bytearray(sample_path.read_bytes())
-    data[len(data) // 2 - 6000: len(data) // 2 + 6000] = b"\xa5" * 12000
+    start = page_start(data, len(data) // 2)  # from a page's header: never only unused space
+    data[start: start + 12000] = b"\xa5" * 12000
     sample_path.write_bytes(bytes(data))
     asked: list[str] = []
     monkeypatch.setattr(QMessageBox, "question", lambda _p, _t, text, *a, **k:

@@ -1,7 +1,7 @@
 """The busy cursor for work a person waits on without a progress bar.
 
-Deleting a reporting period, or undoing that, re-indexes every item's search text
-(about a second on a force-sized file); adding one writes a draft for every item.
+Deleting a reporting period, or undoing that, removes or puts back every item's
+assessment of it; adding one writes a draft for every item.
 Too short for a progress dialog, too long to leave the pointer looking idle.
 """
 

@@ -74,7 +74,8 @@ class DailyBackup(QObject):
         try:
             self._outcome = checked_daily_backup(self.db_path, self.folder,
                                                  progress=self._progress,
-                                                 cancelled=self._cancel.is_set)
+                                                 cancelled=self._cancel.is_set,
+                                                 refresh_search=True)
         except BaseException as e:  # handed to the GUI thread, which reports it
             self._outcome = e
 

@@ -1033,6 +1033,9 @@ class MainWindow(QMainWindow):
         self._sync_views()
 
     def _filter_changed(self, item_filter: ItemFilter) -> None:
+        if item_filter.text.strip() and self.store is not None:  # the first search: progress
+            from .search_progress import prepare_search
+            prepare_search(self.statusBar(), self.store)
         self.tree_model.set_filter(item_filter)
         if self.editor is not None:
             self.editor.set_search(item_filter.text)
