@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal
 
 if TYPE_CHECKING:  # the store is imported after the window's first frame (see main_window)
-    from ragdesk.store import Change, Store
+    from ragdesk.records import Change
+    from ragdesk.storage import Storage
 
 POLL_MS = 2000
 
@@ -27,10 +28,10 @@ class StoreBridge(QObject):
     external_change = Signal(object)  # Change naming everything: we cannot know what they did
     store_replaced = Signal(object)  # the new Store (or None)
 
-    def __init__(self, store: Store | None = None, parent: QObject | None = None,
+    def __init__(self, store: Storage | None = None, parent: QObject | None = None,
                  *, poll_ms: int = POLL_MS) -> None:
         super().__init__(parent)
-        self.store: Store | None = None
+        self.store: Storage | None = None
         self._audit_id: int | None = None  # the newest audit row this window has seen
         self._timer = QTimer(self)
         self._timer.setInterval(poll_ms)
@@ -38,7 +39,7 @@ class StoreBridge(QObject):
         if store is not None:
             self.set_store(store)
 
-    def set_store(self, store: Store | None) -> None:
+    def set_store(self, store: Storage | None) -> None:
         """Switch to another open file (closing nothing: the caller owns closing)."""
         if self.store is not None and self._on_change in self.store.listeners:
             self.store.listeners.remove(self._on_change)
@@ -83,7 +84,7 @@ class StoreBridge(QObject):
         self.changed.emit(change)
         return True
 
-    def _what_changed(self, store: Store) -> Change:
+    def _what_changed(self, store: Storage) -> Change:
         """What others changed since we last looked (the audit log), or everything if unsure."""
         try:
             if self._audit_id is not None:
@@ -97,9 +98,9 @@ class StoreBridge(QObject):
         return everything(store)
 
 
-def everything(store: Store) -> Change:
+def everything(store: Storage) -> Change:
     """A Change naming every record: what to refresh after an unknown outside change."""
-    from ragdesk.store import Change
+    from ragdesk.records import Change
 
     try:
         items = frozenset(r.id for r in store.item_rows())

@@ -47,7 +47,7 @@ from PySide6.QtWidgets import (
 from ragdesk import filenames
 from ragdesk.domain import Evidence
 from ragdesk.errors import RagdeskError
-from ragdesk.store import Store
+from ragdesk.storage import Storage
 
 from .commands import AddedEvidence, EvidenceNoteChanged, RemovedEvidence
 
@@ -80,13 +80,13 @@ class EvidenceModel(QAbstractTableModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self.store: Store | None = None
+        self.store: Storage | None = None
         self.item_id: int | None = None
         self.rows: list[Evidence] = []
         # (evidence id, old note, new note) when the user edits a note; the view saves it
         self.note_edited: Callable[[int, str, str], None] = lambda *_a: None
 
-    def load(self, store: Store | None, item_id: int | None) -> None:
+    def load(self, store: Storage | None, item_id: int | None) -> None:
         self.beginResetModel()
         self.store, self.item_id = store, item_id
         try:
@@ -257,14 +257,14 @@ class EvidenceView(QWidget):
 
     # -- state ----------------------------------------------------------------
     @property
-    def store(self) -> Store | None:
+    def store(self) -> Storage | None:
         return self.model.store
 
     @property
     def item_id(self) -> int | None:
         return self.model.item_id
 
-    def show_item(self, store: Store | None, item_id: int | None) -> None:
+    def show_item(self, store: Storage | None, item_id: int | None) -> None:
         self.model.load(store, item_id)
 
     def reload(self) -> None:

@@ -17,7 +17,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from ragdesk.domain import Dot, Inspection, ItemRow, Period
-from ragdesk.store import Change, Store
+from ragdesk.records import Change
+from ragdesk.storage import Storage
 
 from .rag_style import DOT_TEXT, DOT_TIP, RatingScale
 from .tree_model import short_status
@@ -64,9 +65,9 @@ class GridModel(QAbstractTableModel):
 
     header_text_changed = Signal(int)
 
-    def __init__(self, store: Store | None = None, parent: Any = None) -> None:
+    def __init__(self, store: Storage | None = None, parent: Any = None) -> None:
         super().__init__(parent)
-        self._store: Store | None = None
+        self._store: Storage | None = None
         self._rows: list[_Row] = []
         self._periods: list[Period] = []
         # the cells a column at a time: period -> item -> rating (items with an assessment),
@@ -94,7 +95,7 @@ class GridModel(QAbstractTableModel):
 
     # -- feeding ----------------------------------------------------------------
 
-    def set_store(self, store: Store | None) -> None:
+    def set_store(self, store: Storage | None) -> None:
         self._store = store
         self.dot_period_id = None
         self.refresh(None)
@@ -189,7 +190,7 @@ class GridModel(QAbstractTableModel):
                 if r.inspection and r.inspection.id in change.inspections:
                     self.dataChanged.emit(self.index(row, 0), self.index(row, last))
 
-    def _periods_only(self, store: Store, change: Change) -> bool:
+    def _periods_only(self, store: Storage, change: Change) -> bool:
         """A period added, deleted or renamed: insert, remove or relabel one column.
 
         Adding a period used to reset the grid (re-reading 75,000 cells and laying
@@ -248,7 +249,7 @@ class GridModel(QAbstractTableModel):
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, self.dot_column, self.dot_column)
         return True
 
-    def _read_all(self, store: Store) -> None:
+    def _read_all(self, store: Storage) -> None:
         self._scale = RatingScale(store.ratings(include_disabled=True))
         self._status_labels = {s.code: s.label for s in store.statuses()}
         self._periods = store.periods()
@@ -325,7 +326,7 @@ class GridModel(QAbstractTableModel):
         self._row_of_item = {r.item.id: n for n, r in enumerate(self._rows) if r.item}
         self._counts = self._all_counts if self._visible is None else {}
 
-    def _read_some(self, store: Store, change: Change) -> bool:
+    def _read_some(self, store: Storage, change: Change) -> bool:
         """Re-read only the items a change names (a rating, an edit); False if that cannot do.
 
         Three small queries instead of every row of every table: a keystroke in

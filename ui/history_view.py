@@ -32,7 +32,8 @@ from PySide6.QtWidgets import (
 
 from ragdesk import richtext
 from ragdesk.domain import Deadline, Dot, ItemKind
-from ragdesk.store import AuditEntry, Store
+from ragdesk.records import AuditEntry
+from ragdesk.storage import Storage
 
 COLUMNS = ("When", "Who", "What", "Old", "New")
 TRIM = 120
@@ -103,7 +104,7 @@ def when(at: str) -> str:
 class HistoryModel(QAbstractTableModel):
     """The audit entries of one item, newest first."""
 
-    def __init__(self, store: Store | None = None, parent: Any = None) -> None:
+    def __init__(self, store: Storage | None = None, parent: Any = None) -> None:
         super().__init__(parent)
         self.store = store
         self.item_id: int | None = None
@@ -111,7 +112,7 @@ class HistoryModel(QAbstractTableModel):
         self.periods: dict[int, str] = {}
         self.statuses: dict[str, str] = {}
 
-    def set_item(self, store: Store | None, item_id: int | None) -> None:
+    def set_item(self, store: Storage | None, item_id: int | None) -> None:
         self.beginResetModel()
         self.store, self.item_id = store, item_id
         try:
@@ -192,7 +193,7 @@ class HistoryView(QWidget):
         layout.addWidget(self.table)
         layout.addWidget(self.compare, 0, Qt.AlignmentFlag.AlignRight)
 
-    def show_item(self, store: Store | None, item_id: int | None) -> None:
+    def show_item(self, store: Storage | None, item_id: int | None) -> None:
         self.model.set_item(store, item_id)
 
     def refresh(self) -> None:

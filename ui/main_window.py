@@ -60,7 +60,8 @@ from .operations import Operations
 
 if TYPE_CHECKING:
     from ragdesk.domain import ItemKind, Period
-    from ragdesk.store import Change, Store
+    from ragdesk.records import Change
+    from ragdesk.storage import Storage
 
     from .dialogs import PeriodValues
     from .tree_model import ItemFilter
@@ -80,7 +81,7 @@ _FALLBACK_KEYS = {
 }
 
 
-def make_editor(store: Store, undo_stack: QUndoStack, parent: QWidget) -> QWidget:
+def make_editor(store: Storage, undo_stack: QUndoStack, parent: QWidget) -> QWidget:
     """The editor pane (imported here so the first frame does not wait for it)."""
     from .editor import EditorPane
 
@@ -491,7 +492,7 @@ class MainWindow(QMainWindow):
     # ================================================================ state
 
     @property
-    def store(self) -> Store | None:
+    def store(self) -> Storage | None:
         return self.bridge.store
 
     @property
@@ -720,8 +721,8 @@ class MainWindow(QMainWindow):
         box.exec()
         return box.clickedButton() is ro
 
-    def set_store(self, store: Store | None) -> None:
-        """Show another open Store (closing the previous one)."""
+    def set_store(self, store: Storage | None) -> None:
+        """Show another open store (closing the previous one)."""
         from .tree_model import ItemFilter
 
         self.build_panes()

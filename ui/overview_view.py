@@ -44,7 +44,7 @@ from ragdesk.overview import (
     Tally,
     build_overview,
 )
-from ragdesk.store import Store
+from ragdesk.storage import Storage
 
 from .bar_chart import Bar, LegendEntry, Segment, StackedBarChart
 from .lazy_dock import attach_lazy_dock
@@ -137,7 +137,7 @@ class OverviewPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.store: Store | None = None
+        self.store: Storage | None = None
         self.overview: Overview | None = None
         self.scale = RatingScale([])
         self.inspection = QComboBox(self)
@@ -226,7 +226,7 @@ class OverviewPanel(QWidget):
         current = self.overview.current if self.overview else None
         return current.label if current else "this period"
 
-    def set_store(self, store: Store | None) -> None:
+    def set_store(self, store: Storage | None) -> None:
         self.store = store
         self.inspection.blockSignals(True)
         while self.inspection.count() > 1:

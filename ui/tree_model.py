@@ -22,7 +22,8 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelInde
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from ragdesk.domain import Deadline, ItemRow
-from ragdesk.store import Change, Store
+from ragdesk.records import Change
+from ragdesk.storage import Storage
 
 from .grouping import GROUPINGS
 from .rag_style import RatingScale
@@ -107,10 +108,10 @@ class TreeModel(QAbstractItemModel):
 
     ratings_changed = Signal()
 
-    def __init__(self, store: Store | None = None, parent: Any = None, *,
+    def __init__(self, store: Storage | None = None, parent: Any = None, *,
                  today: Callable[[], dt.date] = dt.date.today) -> None:
         super().__init__(parent)
-        self._store: Store | None = None
+        self._store: Storage | None = None
         self._today = today
         self._groups: list[_Group] = []
         self._row_of_item: dict[int, tuple[int, int]] = {}
@@ -134,7 +135,7 @@ class TreeModel(QAbstractItemModel):
 
     # -- feeding ---------------------------------------------------------------
 
-    def set_store(self, store: Store | None) -> None:
+    def set_store(self, store: Storage | None) -> None:
         self._store = store
         self._search_hits = None
         self._read_once = False
@@ -273,7 +274,7 @@ class TreeModel(QAbstractItemModel):
                 self.dataChanged.emit(self.index(where[1], 0, parent),
                                       self.index(where[1], last, parent))
 
-    def _refresh_some(self, store: Store, change: Change) -> bool:
+    def _refresh_some(self, store: Storage, change: Change) -> bool:
         """Re-read only the changed items' rows; False when the layout may change (then re-read all).
 
         Rating one cell must repaint within a frame on thousands of items, so it
@@ -312,7 +313,7 @@ class TreeModel(QAbstractItemModel):
                                       self.index(where[1], last, parent))
         return True
 
-    def _only_added_periods(self, store: Store, change: Change) -> bool:
+    def _only_added_periods(self, store: Storage, change: Change) -> bool:
         """True for a new last period and nothing else, rating nobody differently: then
         no row of the tree changes.
 
@@ -369,7 +370,7 @@ class TreeModel(QAbstractItemModel):
             return False
         return self._search_hits is None or row.id in self._search_hits
 
-    def _build_groups(self, store: Store) -> list[_Group]:
+    def _build_groups(self, store: Storage) -> list[_Group]:
         if self.filter.text.strip():
             if self._search_hits is None:
                 self._search_hits = set(store.search(self.filter.text))
