@@ -45,7 +45,7 @@ from PySide6.QtWidgets import (
 )
 
 from ragdesk import filenames
-from ragdesk.domain import Evidence
+from ragdesk.domain import Evidence, EvidenceId, ItemId
 from ragdesk.errors import RagdeskError
 from ragdesk.storage import Storage
 
@@ -81,12 +81,12 @@ class EvidenceModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.store: Storage | None = None
-        self.item_id: int | None = None
+        self.item_id: ItemId | None = None
         self.rows: list[Evidence] = []
         # (evidence id, old note, new note) when the user edits a note; the view saves it
-        self.note_edited: Callable[[int, str, str], None] = lambda *_a: None
+        self.note_edited: Callable[[EvidenceId, str, str], None] = lambda *_a: None
 
-    def load(self, store: Storage | None, item_id: int | None) -> None:
+    def load(self, store: Storage | None, item_id: ItemId | None) -> None:
         self.beginResetModel()
         self.store, self.item_id = store, item_id
         try:
@@ -261,10 +261,10 @@ class EvidenceView(QWidget):
         return self.model.store
 
     @property
-    def item_id(self) -> int | None:
+    def item_id(self) -> ItemId | None:
         return self.model.item_id
 
-    def show_item(self, store: Storage | None, item_id: int | None) -> None:
+    def show_item(self, store: Storage | None, item_id: ItemId | None) -> None:
         self.model.load(store, item_id)
 
     def reload(self) -> None:
@@ -274,7 +274,7 @@ class EvidenceView(QWidget):
             if e.id in selected:
                 self.table.selectRow(row)
 
-    def selected_ids(self) -> list[int]:
+    def selected_ids(self) -> list[EvidenceId]:
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
         return [self.model.rows[r].id for r in rows if r < len(self.model.rows)]
 
@@ -412,7 +412,7 @@ class EvidenceView(QWidget):
         else:
             self.open_selected()
 
-    def _save_note(self, evidence_id: int, old: str, new: str) -> None:
+    def _save_note(self, evidence_id: EvidenceId, old: str, new: str) -> None:
         if self.store is None:
             return
         try:

@@ -33,6 +33,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ragdesk.domain import ItemId, PeriodId
+
 from .grid_model import (
     DRAFT_ROLE,
     INSPECTION_ID_ROLE,
@@ -406,7 +408,7 @@ class GridView(QTableView):
 
     # -- navigation ---------------------------------------------------------------
 
-    def select_cell(self, item_id: int, period_id: int | None) -> bool:
+    def select_cell(self, item_id: ItemId, period_id: PeriodId | None) -> bool:
         """Make (item, period) the current cell without telling anyone (sync from elsewhere)."""
         model = self.grid_model()
         row = model.row_of_item(item_id)
@@ -455,11 +457,11 @@ class GridView(QTableView):
             return
         super().keyPressEvent(event)
 
-    def cell_at(self, index: AnyIndex) -> tuple[int, int] | None:
+    def cell_at(self, index: AnyIndex) -> tuple[ItemId, PeriodId] | None:
         """(item id, period id) of a rating cell; None for a heading row or another column."""
         period = self.grid_model().period_at(index.column()) if index.isValid() else None
-        item_id = index.data(ITEM_ID_ROLE) if period is not None else None
-        return (int(item_id), period.id) if item_id is not None and period is not None else None
+        item_id: ItemId | None = index.data(ITEM_ID_ROLE) if period is not None else None
+        return (item_id, period.id) if item_id is not None and period is not None else None
 
     def _rate_key(self, event: QKeyEvent) -> None:
         model = self.grid_model()

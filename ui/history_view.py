@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from ragdesk import richtext
-from ragdesk.domain import Deadline, Dot, ItemKind
+from ragdesk.domain import Deadline, Dot, ItemId, ItemKind
 from ragdesk.records import AuditEntry
 from ragdesk.storage import Storage
 
@@ -107,12 +107,12 @@ class HistoryModel(QAbstractTableModel):
     def __init__(self, store: Storage | None = None, parent: Any = None) -> None:
         super().__init__(parent)
         self.store = store
-        self.item_id: int | None = None
+        self.item_id: ItemId | None = None
         self.entries: list[AuditEntry] = []
         self.periods: dict[int, str] = {}
         self.statuses: dict[str, str] = {}
 
-    def set_item(self, store: Storage | None, item_id: int | None) -> None:
+    def set_item(self, store: Storage | None, item_id: ItemId | None) -> None:
         self.beginResetModel()
         self.store, self.item_id = store, item_id
         try:
@@ -193,7 +193,7 @@ class HistoryView(QWidget):
         layout.addWidget(self.table)
         layout.addWidget(self.compare, 0, Qt.AlignmentFlag.AlignRight)
 
-    def show_item(self, store: Storage | None, item_id: int | None) -> None:
+    def show_item(self, store: Storage | None, item_id: ItemId | None) -> None:
         self.model.set_item(store, item_id)
 
     def refresh(self) -> None:
@@ -227,4 +227,5 @@ def attach_history_dock(window) -> QDockWidget:
     window.bridge.changed.connect(later)
     window.bridge.store_replaced.connect(later)
     dock.visibilityChanged.connect(later)
+    view.compare_requested.connect(window.compare_periods)
     return dock
