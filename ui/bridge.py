@@ -10,11 +10,12 @@ so the views refresh those records, not every item and assessment (issue 16).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 if TYPE_CHECKING:  # the store is imported after the window's first frame (see main_window)
+    from ragdesk.domain import ItemId
     from ragdesk.records import Change
     from ragdesk.storage import Storage
 
@@ -96,6 +97,12 @@ class StoreBridge(QObject):
         except Exception:  # an old file, a vanished drive: fall back to a full refresh
             pass
         return everything(store)
+
+
+def changed_items(change: Change) -> set[ItemId]:
+    """The items a change names: edited, or rated or written in some period. (``Change``
+    holds plain ints; they are the store's item ids.)"""
+    return cast("set[ItemId]", set(change.items) | {item for item, _ in change.assessments})
 
 
 def everything(store: Storage) -> Change:
