@@ -132,12 +132,12 @@ class BackupDialog(QDialog):
         for column in range(4):
             self.list.resizeColumnToContents(column)
         good = next((i for i, b in enumerate(self.backups) if b.good), None)
-        if good is not None:
-            self.list.setCurrentItem(self.list.topLevelItem(good))
+        if good is not None and (item := self.list.topLevelItem(good)) is not None:
+            self.list.setCurrentItem(item)
         self._selection_changed()
 
     def chosen(self) -> backup.Backup | None:
-        row = self.list.indexOfTopLevelItem(self.list.currentItem()) if self.list.currentItem() else -1
+        row = self.list.indexOfTopLevelItem(item) if (item := self.list.currentItem()) else -1
         return self.backups[row] if 0 <= row < len(self.backups) else None
 
     def _selection_changed(self) -> None:

@@ -8,6 +8,7 @@ undoable command, so the grid, the tree and the editor all hear about it alike.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import (
@@ -317,7 +318,7 @@ class GridView(QTableView):
             self._place_frozen()
 
     def dataChanged(self, top_left: AnyIndex, bottom_right: AnyIndex,  # noqa: N802
-                    roles: list[int] | None = None) -> None:
+                    roles: Sequence[int] | None = None) -> None:
         """A whole column changed (the direction of travel, when the period changes):
         repaint that column's visible strip. Qt would ask the model for every row's
         index to find the rectangle, and the inspection headings, which span every

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ragdesk.domain import InspectionId
 from ragdesk.errors import RagdeskError
 from ragdesk.importing.plan import (
     NARRATIVES,
@@ -156,7 +157,7 @@ class PlanModel(QAbstractTableModel):
             return False
         checked = value in (Qt.CheckState.Checked, Qt.CheckState.Checked.value, 2, True)
         self.plan.items[index.row()].include = checked
-        self.dataChanged.emit(index, index.siblingAtColumn(self.columnCount() - 1))
+        self.dataChanged.emit(index, index.sibling(index.row(), self.columnCount() - 1))
         return True
 
 
@@ -357,7 +358,7 @@ class ImportDialog(QDialog):
         data = self.inspection_box.currentData()
         if data == NEW_INSPECTION:
             return Target(None, self.new_title.text().strip())
-        return Target(self.store.inspection(int(data)))
+        return Target(self.store.inspection(InspectionId(int(data))))
 
     def _ticked(self, top_left: QModelIndex, *_args: object) -> None:
         if top_left.column() != 0:  # only a tick changes what is imported

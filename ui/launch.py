@@ -37,7 +37,7 @@ def _icon() -> QIcon | None:
     # the package's folder, not importlib.resources (which costs start-up ~4 ms of imports);
     # ragdesk.resources is always a real folder, also in the frozen build
     try:
-        from ragdesk import resources as packaged
+        import ragdesk.resources as packaged
     except ImportError:
         return None
     path = os.path.join(os.path.dirname(os.path.abspath(packaged.__file__ or "")), "icons", "ragdesk.png")

@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 from ragdesk.domain import Deadline, Inspection, ItemKind, parse_date
 from ragdesk.errors import RagdeskError
 from ragdesk.importing.report_text import ParsedItem, ParsedReport, read_deadline
+from ragdesk.storage import Storage
 
 from .rich_editor import RichTextEdit
 
@@ -223,7 +224,7 @@ class ReportImportDialog(QDialog):
         self.reading: _Reading | None = None
         self.errors: list[str] = []  # every refusal shown, for the tests and the status bar
         # writes what the dialog shows; True when done (set by open_report_import)
-        self.create: Callable[[], bool] | None = None
+        self.write: Callable[[], bool] | None = None
 
         self.open_button = QPushButton("&Open PDF…", self)
         self.open_button.clicked.connect(self.choose_pdf)
@@ -513,7 +514,7 @@ class ReportImportDialog(QDialog):
         if not self.model.chosen():
             self._refuse("No item is ticked: nothing to create.")
             return
-        if self.create is not None and not self.create():
+        if self.write is not None and not self.write():
             return  # refused (the message is shown); the dialog stays open with every edit
         self.accept()
 
@@ -529,7 +530,7 @@ class ReportImportDialog(QDialog):
         super().done(result)
 
 
-def create_from_dialog(window: Any, store: Any, dialog: ReportImportDialog) -> Inspection | None:
+def create_from_dialog(window: Any, store: Storage, dialog: ReportImportDialog) -> Inspection | None:
     """Write what the dialog shows as one transaction and one undoable command."""
     from ragdesk.importing.pdf_report import create_inspection
 
@@ -552,12 +553,12 @@ def create_from_dialog(window: Any, store: Any, dialog: ReportImportDialog) -> I
     return inspection
 
 
-def open_report_import(window: Any, store: Any, *, path: str | None = None,
+def open_report_import(window: Any, store: Storage, *, path: str | None = None,
                        folder: str = "") -> ReportImportDialog:
     """Show the dialog (window-modal, not blocking); ask for the PDF at once unless given."""
     dialog = ReportImportDialog(window, folder=folder)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.create = lambda: create_from_dialog(window, store, dialog) is not None
+    dialog.write = lambda: create_from_dialog(window, store, dialog) is not None
     dialog.open()
     if path:
         dialog.load_pdf(path)

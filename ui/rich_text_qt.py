@@ -246,8 +246,8 @@ def read_block(block: QTextBlock) -> Inline:
             continue
         fmt = fragment.charFormat()
         code = fmt.property(LITERAL) if fmt.hasProperty(LITERAL) else None
-        literal = chr(code) if isinstance(code, int) and 0 < code < 0x110000 else None
-        placeholder = _PROTECTED.get(literal) if literal is not None else None
+        literal = chr(code) if isinstance(code, int) and 0 < code < 0x110000 else ""
+        placeholder = _PROTECTED.get(literal) if literal else None
         chars = []
         for ch in fragment.text():
             if placeholder is not None and ch == placeholder:
