@@ -426,19 +426,19 @@ class EditorPane(QWidget):
         QVBoxLayout(self.evidence_box).addWidget(self.evidence)
         # The assessment comes first: rating and writing the update is what a
         # reporting cycle is for; the item's own details sit below it.
-        for box in (self.inspection_box, self.assessment_box, self.item_box, self.evidence_box):
-            column.addWidget(box)
+        for group in (self.inspection_box, self.assessment_box, self.item_box, self.evidence_box):
+            column.addWidget(group)
         column.addStretch(1)
 
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setWidget(content)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setWidget(content)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         content.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(self.scroll)
+        outer.addWidget(self.scroll_area)
 
         # -- save triggers
         self._by_widget = {f.widget: f for f in self.fields}
@@ -741,8 +741,8 @@ class EditorPane(QWidget):
         for w in (self.status_note, self.update_box, self.intent_box, self.impact_box,
                   self.direction):
             w.setEnabled(has_period)
-        for w in (self.rag, self.dot, self.confirm_button):
-            w.setEnabled(writable)
+        for control in (self.rag, self.dot, self.confirm_button):
+            control.setEnabled(writable)
         if period is None:
             self.assessment_record = None
             self._apply("assessment", None, fresh=True)
@@ -805,7 +805,7 @@ class EditorPane(QWidget):
         widget = targets.get(name)
         if widget is None:
             return
-        self.scroll.ensureWidgetVisible(widget)
+        self.scroll_area.ensureWidgetVisible(widget)
         widget.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # ------------------------------------------------------------------ search
@@ -1070,7 +1070,7 @@ class EditorPane(QWidget):
             return True
         if pick:
             choice = mine
-        elif f.rich:
+        elif isinstance(f, RichField):
             f.widget.set_stored(choice)  # show what is being saved (a merge)
             f.widget.document().setModified(True)
         else:
