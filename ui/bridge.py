@@ -100,8 +100,7 @@ class StoreBridge(QObject):
 
 
 def changed_items(change: Change) -> set[ItemId]:
-    """The items a change names: edited, or rated or written in some period. (``Change``
-    holds plain ints; they are the store's item ids.)"""
+    """The items a change names (edited, or assessed in some period); ``Change`` holds ints."""
     return cast("set[ItemId]", set(change.items) | {item for item, _ in change.assessments})
 
 

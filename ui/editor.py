@@ -871,8 +871,8 @@ class EditorPane(QWidget):
                 cursor.setPosition(m.start())
                 cursor.setPosition(m.end(), QTextCursor.MoveMode.KeepAnchor)
                 selection = QTextEdit.ExtraSelection()
-                selection.cursor = cursor  # type: ignore[misc]
-                selection.format = fmt  # type: ignore[misc]
+                selection.cursor = cursor
+                selection.format = fmt
                 selections.append(selection)
         if selections or widget.extraSelections():  # setting none over none still repaints
             widget.setExtraSelections(selections)
@@ -895,13 +895,9 @@ class EditorPane(QWidget):
         """The record fields of ``kind`` save to now; None while none of that kind is shown."""
         if kind == "inspection":
             return None if self.inspection_id is None else Target(inspection_id=self.inspection_id)
-        if self.item_id is None:
+        if self.item_id is None or (kind != "item" and self.period_id is None):
             return None
-        if kind == "item":
-            return Target(item_id=self.item_id)
-        if self.period_id is None:
-            return None
-        return Target(item_id=self.item_id, period_id=self.period_id)
+        return Target(item_id=self.item_id, period_id=None if kind == "item" else self.period_id)
 
     def _dirty_fields(self) -> list[Field]:
         if self.store is None:

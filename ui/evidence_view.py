@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -50,6 +49,7 @@ from ragdesk.errors import RagdeskError
 from ragdesk.storage import Storage
 
 from .commands import AddedEvidence, EvidenceNoteChanged, RemovedEvidence
+from .row_table import RowTableModel
 
 COLUMNS = ("Name", "Size", "Added by", "When", "Note")
 NOTE_COLUMN = COLUMNS.index("Note")
@@ -75,8 +75,10 @@ def human_time(iso: str) -> str:
     return when.strftime("%d/%m/%Y %H:%M")
 
 
-class EvidenceModel(QAbstractTableModel):
+class EvidenceModel(RowTableModel):
     """Rows are the item's evidence records, re-read from the store when told to."""
+
+    HEADERS = COLUMNS
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -97,12 +99,6 @@ class EvidenceModel(QAbstractTableModel):
 
     def reload(self) -> None:
         self.load(self.store, self.item_id)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(COLUMNS)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.rows):
@@ -142,12 +138,6 @@ class EvidenceModel(QAbstractTableModel):
             # not happen while the table is still closing the note's editor
             QTimer.singleShot(0, lambda: self.note_edited(e.id, e.note, new))
         return True
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
 
 
 class _DropTable(QTableView):

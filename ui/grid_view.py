@@ -66,10 +66,10 @@ class RatingCellDelegate(QStyledItemDelegate):
             # an inspection heading under the frozen Item column: the band only, or its
             # title would show twice (whole behind, cut in front) as the grid scrolls
             if isinstance(background, QBrush):
-                painter.fillRect(option.rect, background)  # type: ignore[attr-defined]
+                painter.fillRect(option.rect, background)
             return
         draft = bool(index.data(DRAFT_ROLE))
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
         if not isinstance(background, QBrush):
             super().paint(painter, option, index)
             if draft:
@@ -77,9 +77,9 @@ class RatingCellDelegate(QStyledItemDelegate):
             return
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
-        opt.state &= ~QStyle.StateFlag.State_Selected  # type: ignore[assignment]
-        opt.state &= ~QStyle.StateFlag.State_HasFocus  # type: ignore[assignment]
-        painter.fillRect(opt.rect, background)  # type: ignore[attr-defined]
+        opt.state &= ~QStyle.StateFlag.State_Selected
+        opt.state &= ~QStyle.StateFlag.State_HasFocus
+        painter.fillRect(opt.rect, background)
         opt.backgroundBrush = background
         widget = opt.widget
         style = widget.style() if widget is not None else None
@@ -94,12 +94,12 @@ class RatingCellDelegate(QStyledItemDelegate):
     def _frame(painter: QPainter, option: QStyleOptionViewItem, style: Qt.PenStyle,
                width: int) -> None:
         painter.save()
-        pen = QPen(option.palette.highlight().color() if width > 1  # type: ignore[attr-defined]
-                   else option.palette.text().color(), width, style)  # type: ignore[attr-defined]
+        pen = QPen(option.palette.highlight().color() if width > 1
+                   else option.palette.text().color(), width, style)
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         inset = width // 2 + 1
-        painter.drawRect(option.rect.adjusted(inset, inset, -inset - 1, -inset - 1))  # type: ignore[attr-defined]
+        painter.drawRect(option.rect.adjusted(inset, inset, -inset - 1, -inset - 1))
         painter.restore()
 
 

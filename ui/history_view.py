@@ -13,7 +13,6 @@ import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -34,6 +33,8 @@ from ragdesk import richtext
 from ragdesk.domain import Deadline, Dot, ItemId, ItemKind
 from ragdesk.records import AuditEntry
 from ragdesk.storage import Storage
+
+from .row_table import RowTableModel
 
 COLUMNS = ("When", "Who", "What", "Old", "New")
 TRIM = 120
@@ -101,14 +102,16 @@ def when(at: str) -> str:
         return at
 
 
-class HistoryModel(QAbstractTableModel):
+class HistoryModel(RowTableModel):
     """The audit entries of one item, newest first."""
+
+    HEADERS = COLUMNS
 
     def __init__(self, store: Storage | None = None, parent: Any = None) -> None:
         super().__init__(parent)
         self.store = store
         self.item_id: ItemId | None = None
-        self.entries: list[AuditEntry] = []
+        self.rows: list[AuditEntry] = []
         self.periods: dict[int, str] = {}
         self.statuses: dict[str, str] = {}
 
@@ -116,27 +119,15 @@ class HistoryModel(QAbstractTableModel):
         self.beginResetModel()
         self.store, self.item_id = store, item_id
         try:
-            self.entries = list(reversed(store.item_history(item_id))) if store and item_id else []
+            self.rows = list(reversed(store.item_history(item_id))) if store and item_id else []
             self.periods = {p.id: p.label for p in store.periods()} if store else {}
             self.statuses = {s.code: s.label for s in store.statuses()} if store else {}
         except Exception:  # the share vanished: an empty timeline, the next refresh retries
-            self.entries = []
+            self.rows = []
         self.endResetModel()
 
     def refresh(self) -> None:
         self.set_item(self.store, self.item_id)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.entries)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
@@ -149,9 +140,9 @@ class HistoryModel(QAbstractTableModel):
         return f"{entity}: {field}"
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.entries):
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
             return None
-        e = self.entries[index.row()]
+        e = self.rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return (when(e.at), f"{e.user}@{e.host}", self.what(e),

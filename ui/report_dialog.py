@@ -22,17 +22,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import (
-    QObject,
-    QPointF,
-    QRectF,
-    QSettings,
-    QSize,
-    QSizeF,
-    Qt,
-    QThread,
-    Signal,
-)
+from PySide6.QtCore import QObject, QPointF, QRectF, QSettings, QSize, QSizeF, Qt, QThread, Signal
 from PySide6.QtGui import QPageLayout, QPageSize, QPainter, QStandardItem, QStandardItemModel
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -48,6 +48,7 @@ from ragdesk.importing.report_text import ParsedItem, ParsedReport, read_deadlin
 from ragdesk.storage import Storage
 
 from .rich_editor import RichTextEdit
+from .row_table import RowTableModel
 
 INSPECTORATES = ("HMICFRS", "HMICS", "HMI Probation", "HMCPSI")
 COLUMNS = ("Kind", "No.", "Deadline", "Text", "Page", "Note")
@@ -77,8 +78,10 @@ class Row:
     deadline_edited: bool = False
 
 
-class FoundItemsModel(QAbstractTableModel):
+class FoundItemsModel(RowTableModel):
     """The items found, each with a tick; unticked items are not created."""
+
+    HEADERS = COLUMNS
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -96,18 +99,6 @@ class FoundItemsModel(QAbstractTableModel):
         self.rows[row].item = item
         self.rows[row].deadline_edited |= deadline_edited
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable

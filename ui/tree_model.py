@@ -435,12 +435,6 @@ class TreeModel(QAbstractItemModel):
             return self._groups[index.row()].key
         return None
 
-    def index_for_group(self, key: str) -> QModelIndex:
-        for row, g in enumerate(self._groups):
-            if g.key == key:
-                return self.index(row, 0)
-        return QModelIndex()
-
     # -- QAbstractItemModel ------------------------------------------------------
 
     def index(self, row: int, column: int, parent: AnyIndex = _ROOT) -> QModelIndex:
@@ -456,7 +450,7 @@ class TreeModel(QAbstractItemModel):
             return QModelIndex()
         return self.createIndex(row, column, group + 1)
 
-    def parent(self, index: AnyIndex | None = None) -> Any:  # type: ignore[override]
+    def parent(self, index: AnyIndex | None = None) -> Any:
         if index is None:  # QObject.parent(): the model's owner
             return super().parent()
         if not index.isValid() or index.internalId() == 0:
