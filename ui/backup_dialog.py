@@ -38,11 +38,11 @@ KIND_LABELS = {"daily": "Daily", "pre-migration": "Before upgrade", "before-rest
                "manual": "Manual"}
 
 
-def human_size(size: int) -> str:
+def human_size(size: float) -> str:
     for unit in ("bytes", "KB", "MB", "GB"):
         if size < 1024 or unit == "GB":
             return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
-        size /= 1024  # type: ignore[assignment]
+        size /= 1024
     return str(size)
 
 

@@ -204,7 +204,6 @@ def attach_history_dock(window) -> QDockWidget:
     dock.setWidget(view)
     window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
     dock.hide()
-    dock.view = view  # type: ignore[attr-defined]
 
     def update() -> None:
         if dock.isVisible():

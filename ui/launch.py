@@ -57,9 +57,9 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def default_file(settings: object, app_data_dir: str) -> str | None:
+def default_file(settings: QSettings, app_data_dir: str) -> str | None:
     """The last opened file if it still exists, else the user's sample copy (built if needed)."""
-    last = qt_settings.last_file(settings)  # type: ignore[arg-type]
+    last = qt_settings.last_file(settings)
     if last:
         return last
     from ragdesk.sample import sample_copy  # only on a first run

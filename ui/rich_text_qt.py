@@ -47,6 +47,7 @@ from PySide6.QtGui import (
     QTextLength,
     QTextListFormat,
     QTextTable,
+    QTextTableCell,
     QTextTableFormat,
 )
 
@@ -262,9 +263,9 @@ def read_block(block: QTextBlock) -> Inline:
     return richtext.normalise_inline(spans)
 
 
-def _read_cell(cell: object) -> Inline:
+def _read_cell(cell: QTextTableCell) -> Inline:
     spans: list[Span] = []
-    it = cell.begin()  # type: ignore[attr-defined]
+    it = cell.begin()
     first = True
     while not it.atEnd():
         block = it.currentBlock()
