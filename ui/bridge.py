@@ -1,10 +1,10 @@
-"""The Qt side of an open Store: turns the store's Change callbacks into Qt signals.
+"""The Qt side of an open store: turns the store's Change callbacks into Qt signals.
 
 Every view listens to one ``StoreBridge`` instead of to the store, so tree, grid
 and editor hear about a change whichever of them made it. The bridge also polls
-the store (:meth:`Store.others_changed`: one request on a network share while nobody
+the store (:meth:`Storage.others_changed`: one request on a network share while nobody
 commits) so a colleague's save on the shared drive shows up within a couple of seconds,
-and then the audit log's new rows say what they changed (:meth:`Store.changes_since`),
+and then the audit log's new rows say what they changed (:meth:`Storage.changes_since`),
 so the views refresh those records, not every item and assessment (issue 16).
 """
 
@@ -23,11 +23,11 @@ POLL_MS = 2000
 
 
 class StoreBridge(QObject):
-    """Owns the open Store for the window; ``changed`` carries each Change (ours or theirs)."""
+    """Owns the open store for the window; ``changed`` carries each Change (ours or theirs)."""
 
     changed = Signal(object)  # Change
     external_change = Signal(object)  # Change naming everything: we cannot know what they did
-    store_replaced = Signal(object)  # the new Store (or None)
+    store_replaced = Signal(object)  # the new store (or None)
 
     def __init__(self, store: Storage | None = None, parent: QObject | None = None,
                  *, poll_ms: int = POLL_MS) -> None:
