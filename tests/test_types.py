@@ -24,6 +24,13 @@ def test_core_is_strictly_typed() -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+def test_ui_and_reports_are_typed() -> None:
+    """Leniently (the default flags and pyproject's [tool.mypy]): PySide6's and ReportLab's
+    stubs are loose, but the ids, the Storage protocol and our own code are checked."""
+    done = _mypy("ui", "reports")
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
 def test_the_typed_ids_are_checked() -> None:
     """The check can fail: an item id where a period id is wanted is reported."""
     done = _mypy("--strict", "-c", "from ragdesk.domain import ItemId, PeriodId\n"

@@ -77,16 +77,16 @@ def test_key_fields_show_above_the_narratives_without_scrolling(qtbot, pane, sam
     assert "31 October 2023" in shown and "In progress" in shown
     assert "ACC &lt;Nolan&gt; &amp; Co" in shown and "Local Policing Board" in shown
     # it sits in the part of the pane shown before any scrolling
-    assert pane.scroll.verticalScrollBar().value() == 0
-    top = summary.mapTo(pane.scroll.viewport(), summary.rect().bottomLeft()).y()
-    assert 0 < top < pane.scroll.viewport().height()
-    assert summary.mapTo(pane.scroll.viewport(), summary.rect().topLeft()).y() \
-        < pane.assessment_box.mapTo(pane.scroll.viewport(), pane.assessment_box.rect().topLeft()).y()
+    assert pane.scroll_area.verticalScrollBar().value() == 0
+    top = summary.mapTo(pane.scroll_area.viewport(), summary.rect().bottomLeft()).y()
+    assert 0 < top < pane.scroll_area.viewport().height()
+    assert summary.mapTo(pane.scroll_area.viewport(), summary.rect().topLeft()).y() \
+        < pane.assessment_box.mapTo(pane.scroll_area.viewport(), pane.assessment_box.rect().topLeft()).y()
     # each field's name takes you to it
     summary.linkActivated.emit("deadline")
     assert pane.deadline.hasFocus()
-    at = pane.deadline.mapTo(pane.scroll.viewport(), pane.deadline.rect().topLeft()).y()
-    assert 0 <= at < pane.scroll.viewport().height()
+    at = pane.deadline.mapTo(pane.scroll_area.viewport(), pane.deadline.rect().topLeft()).y()
+    assert 0 <= at < pane.scroll_area.viewport().height()
     # a change made elsewhere shows at once
     sample_store.update_item(item, lead="DCI Smith")
     assert "DCI Smith" in summary.text()

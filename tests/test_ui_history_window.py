@@ -12,7 +12,7 @@ def test_history_dock_follows_selection_and_colleagues(qtbot, window: MainWindow
                                                        sample_path: Path) -> None:
     dock = getattr(window, "history_dock", None) or attach_history_dock(window)
     dock.show()
-    model = dock.view.model
+    model = dock.widget().model
     first, second = window.store.items()[0], window.store.items()[1]
     window.select_item(second.id, window.current_period)
     qtbot.waitUntil(lambda: model.item_id == second.id)

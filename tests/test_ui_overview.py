@@ -30,7 +30,7 @@ def _peel_id(store: Store) -> int:
 
 
 def _open_overview(qtbot, window: MainWindow):
-    panel = window.overview_dock.panel
+    panel = window.overview_dock.widget()
     action = window.overview_dock.toggleViewAction()
     assert action.shortcut().toString() == "Alt+5"
     action.trigger()
@@ -121,7 +121,7 @@ def _sample_moves() -> set[str]:
 
 
 def test_what_changed_defaults_to_the_last_two_periods_and_shows_the_diff(qtbot, window: MainWindow) -> None:
-    panel = window.changes_dock.panel
+    panel = window.changes_dock.widget()
     window.changes_dock.toggleViewAction().trigger()
     qtbot.waitUntil(lambda: panel.model.rowCount() > 0)
     assert (panel.since.currentText(), panel.period.currentText()) == ("Jan 2024", "Jun 2024")
@@ -215,6 +215,6 @@ def test_history_dock_button_compares_the_current_items_periods(qtbot, window: M
     monkeypatch.setattr(ItemDiffDialog, "exec", exec_)
     window.history_dock.toggleViewAction().trigger()
     qtbot.waitUntil(window.history_dock.isVisible)
-    qtbot.mouseClick(window.history_dock.view.compare, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.history_dock.widget().compare, Qt.MouseButton.LeftButton)
     assert len(shown) == 1
     assert "AFI 5" in shown[0] and "AMBER → Jun 2024 GREEN" in shown[0]

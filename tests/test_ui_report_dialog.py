@@ -206,5 +206,5 @@ def test_closing_the_window_while_a_report_is_built_cancels_it_cleanly(
 
     assert window.close()
 
-    assert runs[0].finished and not runs[0].thread.isRunning()
+    assert runs[0].finished and not runs[0].worker_thread.isRunning()
     assert not target.exists()

@@ -13,10 +13,10 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from ragdesk import __version__
 from ragdesk.schema import SCHEMA_VERSION
-from ragdesk.store import Store
+from ragdesk.storage import Storage
 
 
-def about_text(store: Store | None) -> str:
+def about_text(store: Storage | None) -> str:
     """The About box's text (rich text, every value escaped)."""
     if store is not None:
         try:
@@ -34,5 +34,5 @@ def about_text(store: Store | None) -> str:
             f"Qt {html.escape(qVersion())}, PySide6 {html.escape(pyside_version)}</p>")
 
 
-def show_about(parent: QWidget, store: Store | None) -> None:
+def show_about(parent: QWidget, store: Storage | None) -> None:
     QMessageBox.about(parent, "About ragdesk", about_text(store))

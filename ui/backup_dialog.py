@@ -38,11 +38,11 @@ KIND_LABELS = {"daily": "Daily", "pre-migration": "Before upgrade", "before-rest
                "manual": "Manual"}
 
 
-def human_size(size: int) -> str:
+def human_size(size: float) -> str:
     for unit in ("bytes", "KB", "MB", "GB"):
         if size < 1024 or unit == "GB":
             return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
-        size /= 1024  # type: ignore[assignment]
+        size /= 1024
     return str(size)
 
 
@@ -132,12 +132,12 @@ class BackupDialog(QDialog):
         for column in range(4):
             self.list.resizeColumnToContents(column)
         good = next((i for i, b in enumerate(self.backups) if b.good), None)
-        if good is not None:
-            self.list.setCurrentItem(self.list.topLevelItem(good))
+        if good is not None and (item := self.list.topLevelItem(good)) is not None:
+            self.list.setCurrentItem(item)
         self._selection_changed()
 
     def chosen(self) -> backup.Backup | None:
-        row = self.list.indexOfTopLevelItem(self.list.currentItem()) if self.list.currentItem() else -1
+        row = self.list.indexOfTopLevelItem(item) if (item := self.list.currentItem()) else -1
         return self.backups[row] if 0 <= row < len(self.backups) else None
 
     def _selection_changed(self) -> None:

@@ -9,6 +9,7 @@ screen or printout; the tooltip names it in full.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
@@ -30,7 +31,7 @@ class Segment:
 
     name: str  # "AMBER", "Not rated", "Open"
     letter: str  # what is printed on it with the count ("A"); "" for none
-    items: tuple[int, ...]
+    items: Sequence[int]  # the overview's list, shared (never changed once built)
     colour: QColor
     text_colour: QColor
 
@@ -159,7 +160,7 @@ class StackedBarChart(QWidget):
         _, labels = self.places()
         return next((rect for rect, n in labels if self.bars[n].label == bar_label), None)
 
-    def hit(self, pos: QPointF) -> tuple[str, tuple[int, ...]] | None:
+    def hit(self, pos: QPointF) -> tuple[str, Sequence[int]] | None:
         segments, labels = self.places()
         for rect, n, k in segments:
             if rect.contains(pos):

@@ -1,36 +1,38 @@
-"""The Qt side of an open Store: turns the store's Change callbacks into Qt signals.
+"""The Qt side of an open store: turns the store's Change callbacks into Qt signals.
 
 Every view listens to one ``StoreBridge`` instead of to the store, so tree, grid
 and editor hear about a change whichever of them made it. The bridge also polls
-the store (:meth:`Store.others_changed`: one request on a network share while nobody
+the store (:meth:`Storage.others_changed`: one request on a network share while nobody
 commits) so a colleague's save on the shared drive shows up within a couple of seconds,
-and then the audit log's new rows say what they changed (:meth:`Store.changes_since`),
+and then the audit log's new rows say what they changed (:meth:`Storage.changes_since`),
 so the views refresh those records, not every item and assessment (issue 16).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 if TYPE_CHECKING:  # the store is imported after the window's first frame (see main_window)
-    from ragdesk.store import Change, Store
+    from ragdesk.domain import ItemId
+    from ragdesk.records import Change
+    from ragdesk.storage import Storage
 
 POLL_MS = 2000
 
 
 class StoreBridge(QObject):
-    """Owns the open Store for the window; ``changed`` carries each Change (ours or theirs)."""
+    """Owns the open store for the window; ``changed`` carries each Change (ours or theirs)."""
 
     changed = Signal(object)  # Change
     external_change = Signal(object)  # Change naming everything: we cannot know what they did
-    store_replaced = Signal(object)  # the new Store (or None)
+    store_replaced = Signal(object)  # the new store (or None)
 
-    def __init__(self, store: Store | None = None, parent: QObject | None = None,
+    def __init__(self, store: Storage | None = None, parent: QObject | None = None,
                  *, poll_ms: int = POLL_MS) -> None:
         super().__init__(parent)
-        self.store: Store | None = None
+        self.store: Storage | None = None
         self._audit_id: int | None = None  # the newest audit row this window has seen
         self._timer = QTimer(self)
         self._timer.setInterval(poll_ms)
@@ -38,7 +40,7 @@ class StoreBridge(QObject):
         if store is not None:
             self.set_store(store)
 
-    def set_store(self, store: Store | None) -> None:
+    def set_store(self, store: Storage | None) -> None:
         """Switch to another open file (closing nothing: the caller owns closing)."""
         if self.store is not None and self._on_change in self.store.listeners:
             self.store.listeners.remove(self._on_change)
@@ -83,7 +85,7 @@ class StoreBridge(QObject):
         self.changed.emit(change)
         return True
 
-    def _what_changed(self, store: Store) -> Change:
+    def _what_changed(self, store: Storage) -> Change:
         """What others changed since we last looked (the audit log), or everything if unsure."""
         try:
             if self._audit_id is not None:
@@ -97,9 +99,14 @@ class StoreBridge(QObject):
         return everything(store)
 
 
-def everything(store: Store) -> Change:
+def changed_items(change: Change) -> set[ItemId]:
+    """The items a change names (edited, or assessed in some period); ``Change`` holds ints."""
+    return cast("set[ItemId]", set(change.items) | {item for item, _ in change.assessments})
+
+
+def everything(store: Storage) -> Change:
     """A Change naming every record: what to refresh after an unknown outside change."""
-    from ragdesk.store import Change
+    from ragdesk.records import Change
 
     try:
         items = frozenset(r.id for r in store.item_rows())

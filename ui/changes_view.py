@@ -14,13 +14,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import (
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-    QTimer,
-    Signal,
-)
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -47,8 +41,9 @@ from ragdesk.changes import (
     diff_html,
     word_diff,
 )
-from ragdesk.domain import Period
+from ragdesk.domain import InspectionId, ItemId, Period, PeriodId
 from ragdesk.errors import RagdeskError
+from ragdesk.storage import Storage
 from ragdesk.store import Store
 
 from .lazy_dock import attach_lazy_dock
@@ -143,8 +138,8 @@ class Comparer:
     def __init__(self, parent: QWidget, done: Callable[[Changes | None, str | None], None]) -> None:
         self._done = done
         self._thread: threading.Thread | None = None
-        self._pending: tuple[Store, int, int, int | None] | None = None
-        self._job: tuple[Store, int, int, int | None] | None = None
+        self._pending: tuple[Storage, PeriodId, PeriodId, InspectionId | None] | None = None
+        self._job: tuple[Storage, PeriodId, PeriodId, InspectionId | None] | None = None
         self._running = False  # from a request until its result is handed over
         self._reader: Store | None = None
         self._reader_path = ""
@@ -158,7 +153,8 @@ class Comparer:
     def busy(self) -> bool:
         return self._running
 
-    def request(self, store: Store, since_id: int, period_id: int, inspection_id: int | None) -> None:
+    def request(self, store: Storage, since_id: PeriodId, period_id: PeriodId,
+                inspection_id: InspectionId | None) -> None:
         self._pending = (store, since_id, period_id, inspection_id)
         self._running = True
         if self._thread is None or not self._thread.is_alive():
@@ -238,7 +234,7 @@ class ChangesPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.store: Store | None = None
+        self.store: Storage | None = None
         self.scale = RatingScale([])
         self._periods: dict[int, Period] = {}
         self.since = QComboBox(self)
@@ -298,7 +294,7 @@ class ChangesPanel(QWidget):
         self.show_button.clicked.connect(self._show_all)
         self.comparer = Comparer(self, self._compared)
 
-    def set_store(self, store: Store | None) -> None:
+    def set_store(self, store: Storage | None) -> None:
         self.store = store
         self.refresh_choices(default=True)
         self.refresh()
@@ -406,7 +402,7 @@ class ChangesPanel(QWidget):
 class ItemDiffDialog(QDialog):
     """One item's changes between any two periods (default: its last two assessments)."""
 
-    def __init__(self, parent: QWidget | None, store: Store, item_id: int) -> None:
+    def __init__(self, parent: QWidget | None, store: Storage, item_id: ItemId) -> None:
         super().__init__(parent)
         from ragdesk.changes import item_changes
 

@@ -24,13 +24,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal, Self
+from typing import Any, Self
 
 from PySide6.QtGui import QUndoCommand
 
-from ragdesk.domain import Inspection, Item, Period, stored_form
+from ragdesk.domain import (
+    EvidenceId,
+    Inspection,
+    InspectionId,
+    Item,
+    ItemId,
+    Period,
+    PeriodId,
+    stored_form,
+)
 from ragdesk.errors import NotFound, RagdeskError
-from ragdesk.store import ASSESSMENT_FIELDS, Deleted, Store
+from ragdesk.normalise import ASSESSMENT_FIELDS
+from ragdesk.records import Deleted
+from ragdesk.storage import Storage
 
 from .busy import busy_cursor
 
@@ -44,7 +55,7 @@ def ignore_error(_message: str) -> None:
 class StoreCommand(QUndoCommand):
     """Base: first redo is a no-op (already done); errors go to ``on_error``."""
 
-    def __init__(self, store: Store, text: str, on_error: ErrorHandler = ignore_error) -> None:
+    def __init__(self, store: Storage, text: str, on_error: ErrorHandler = ignore_error) -> None:
         super().__init__(text)
         self.store = store
         self.on_error = on_error
@@ -88,38 +99,40 @@ def _blank(name: str) -> Any:
     return None if name in ("rag", "dot") else ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Target:
-    """The one record a save of fields writes: an item, an inspection, or an item's
-    assessment for a period. The only place that knows which store call reads and
-    which writes each kind (the editor's saves and every undo and redo use it)."""
+    """The one record a save of fields writes: an inspection (``inspection_id``), an item
+    (``item_id``) or an item's assessment for a period (``item_id`` and ``period_id``).
+    The only place that knows which store call reads and which writes each kind (the
+    editor's saves and every undo and redo use it)."""
 
-    kind: Literal["item", "inspection", "assessment"]
-    id: int  # the item's or the inspection's
-    period_id: int | None = None  # an assessment's
+    item_id: ItemId | None = None
+    period_id: PeriodId | None = None  # an assessment's
+    inspection_id: InspectionId | None = None
 
-    def current(self, store: Store) -> Any:
+    def current(self, store: Storage) -> Any:
         """The record as stored now; NotFound if someone has removed it."""
-        if self.kind == "item":
-            return store.item(self.id)
-        if self.kind == "inspection":
-            return store.inspection(self.id)
-        assert self.period_id is not None
-        record = store.assessment(item_id=self.id, period_id=self.period_id)
+        if self.inspection_id is not None:
+            return store.inspection(self.inspection_id)
+        assert self.item_id is not None
+        if self.period_id is None:
+            return store.item(self.item_id)
+        record = store.assessment(item_id=self.item_id, period_id=self.period_id)
         if record is None:
             raise NotFound("That assessment no longer exists (someone may have removed it).")
         return record
 
-    def save(self, store: Store, values: dict[str, Any], expected_version: int | None) -> Any:
+    def save(self, store: Storage, values: dict[str, Any], expected_version: int | None) -> Any:
         """Save ``values`` only if the record is still at ``expected_version`` (0: an
         assessment not written yet; None: whatever it is now). Returns the record saved."""
-        if self.kind == "item":
-            return store.update_item(self.id, expected_version=expected_version, **values)
-        if self.kind == "inspection":
-            return store.update_inspection(self.id, expected_version=expected_version, **values)
-        assert self.period_id is not None
-        return store.save_assessment(item_id=self.id, period_id=self.period_id, expected_version=expected_version,
-                                     **values)
+        if self.inspection_id is not None:
+            return store.update_inspection(self.inspection_id, expected_version=expected_version,
+                                           **values)
+        assert self.item_id is not None
+        if self.period_id is None:
+            return store.update_item(self.item_id, expected_version=expected_version, **values)
+        return store.save_assessment(item_id=self.item_id, period_id=self.period_id,
+                                     expected_version=expected_version, **values)
 
 
 class SaveFields(StoreCommand):
@@ -133,7 +146,7 @@ class SaveFields(StoreCommand):
     nothing that happens in between is overwritten.
     """
 
-    def __init__(self, store: Store, text: str, target: Target,
+    def __init__(self, store: Storage, text: str, target: Target,
                  before: dict[str, Any], after: dict[str, Any],
                  *, created: bool = False, on_error: ErrorHandler = ignore_error) -> None:
         super().__init__(store, text, on_error)
@@ -145,7 +158,7 @@ class SaveFields(StoreCommand):
         self._cleared: dict[str, Any] | None = None  # undo cleared just these (a colleague's text stays)
 
     @classmethod
-    def saved(cls, store: Store, text: str, target: Target, record: Any,
+    def saved(cls, store: Storage, text: str, target: Target, record: Any,
               before: dict[str, Any], *, created: bool,
               on_error: ErrorHandler = ignore_error) -> Self:
         """The command for a save just made: ``before`` maps each field it wrote (and an
@@ -182,9 +195,10 @@ class SaveFields(StoreCommand):
                   if name not in mine and name != "draft"
                   and stored_form(getattr(record, name)) not in (None, "")]
         if not theirs:
-            assert self.target.period_id is not None
-            self._deleted = self.store.delete_assessment(item_id=self.target.id, period_id=self.target.period_id,
-                                                         expected_version=record.version)
+            target = self.target
+            assert target.item_id is not None and target.period_id is not None
+            self._deleted = self.store.delete_assessment(
+                item_id=target.item_id, period_id=target.period_id, expected_version=record.version)
             return
         self._cleared = {name: _blank(name) for name in mine}
         self.target.save(self.store, {"draft": record.draft, **self._cleared}, record.version)
@@ -214,14 +228,14 @@ class SetRag(SaveFields):
     the draft mark it clears, so its undo and redo follow the editor's rule exactly."""
 
     @classmethod
-    def run(cls, store: Store, item_id: int, period: Period, rag: str | None, item_label: str,
+    def run(cls, store: Storage, item_id: ItemId, period: Period, rag: str | None, item_label: str,
             on_error: ErrorHandler = ignore_error) -> Self:
         """Set the rating now and return the command to push (raises RagdeskError if refused).
         No expected version: the last key pressed wins (see ``Store.set_rag``)."""
         before = store.assessment(item_id=item_id, period_id=period.id)
         record = store.set_rag(item_id=item_id, period_id=period.id, rag=rag)
         return cls.saved(store, f"Rate {item_label} {rag or 'no rating'} in {period.label}",
-                         Target("assessment", item_id, period.id), record,
+                         Target(item_id=item_id, period_id=period.id), record,
                          {"rag": before.rag if before else None,
                           "draft": bool(before and before.draft)},
                          created=before is None, on_error=on_error)
@@ -230,7 +244,7 @@ class SetRag(SaveFields):
 class Created(StoreCommand):
     """Something was added (inspection, item, duplicate, period): undo deletes, redo restores."""
 
-    def __init__(self, store: Store, text: str, delete: Callable[[], Deleted],
+    def __init__(self, store: Storage, text: str, delete: Callable[[], Deleted],
                  on_error: ErrorHandler = ignore_error) -> None:
         super().__init__(store, text, on_error)
         self._delete = delete
@@ -244,18 +258,18 @@ class Created(StoreCommand):
             self.store.restore(self._snapshot)
 
 
-def added_inspection(store: Store, inspection: Inspection,
+def added_inspection(store: Storage, inspection: Inspection,
                      on_error: ErrorHandler = ignore_error) -> Created:
     return Created(store, f"Add inspection “{inspection.title}”",
                    lambda: store.delete_inspection(inspection.id), on_error)
 
 
-def added_item(store: Store, item: Item, verb: str = "Add",
+def added_item(store: Storage, item: Item, verb: str = "Add",
                on_error: ErrorHandler = ignore_error) -> Created:
     return Created(store, f"{verb} {item.label}", lambda: store.delete_item(item.id), on_error)
 
 
-def added_period(store: Store, period: Period, on_error: ErrorHandler = ignore_error) -> Created:
+def added_period(store: Storage, period: Period, on_error: ErrorHandler = ignore_error) -> Created:
     return Created(store, f"Add reporting period {period.label}",
                    lambda: store.delete_period(period.id), on_error)
 
@@ -263,7 +277,7 @@ def added_period(store: Store, period: Period, on_error: ErrorHandler = ignore_e
 class Removed(StoreCommand):
     """Something was deleted: undo restores the snapshot, redo deletes again."""
 
-    def __init__(self, store: Store, text: str, snapshot: Deleted,
+    def __init__(self, store: Storage, text: str, snapshot: Deleted,
                  delete: Callable[[], Deleted], on_error: ErrorHandler = ignore_error) -> None:
         super().__init__(store, text, on_error)
         self.snapshot = snapshot
@@ -280,7 +294,7 @@ class Moved(StoreCommand):
     """A value changed from ``old`` to ``new`` by calling ``move(value)``: an item or
     inspection moved up or down, a period renamed. Undo calls it with the old value."""
 
-    def __init__(self, store: Store, text: str, move: Callable[[Any], object],
+    def __init__(self, store: Storage, text: str, move: Callable[[Any], object],
                  old: Any, new: Any, on_error: ErrorHandler = ignore_error) -> None:
         super().__init__(store, text, on_error)
         self._move, self._old, self._new = move, old, new
@@ -295,7 +309,7 @@ class Moved(StoreCommand):
 class AddedEvidence(StoreCommand):
     """An evidence file attached: undo removes it (keeping the snapshot), redo puts it back."""
 
-    def __init__(self, store: Store, text: str, evidence_id: int,
+    def __init__(self, store: Storage, text: str, evidence_id: EvidenceId,
                  on_error: ErrorHandler = ignore_error) -> None:
         super().__init__(store, text, on_error)
         self.evidence_id = evidence_id
@@ -313,7 +327,7 @@ class AddedEvidence(StoreCommand):
 class EvidenceNoteChanged(StoreCommand):
     """The note beside an evidence file edited: undo puts the old note back."""
 
-    def __init__(self, store: Store, text: str, evidence_id: int, old: str, new: str,
+    def __init__(self, store: Storage, text: str, evidence_id: EvidenceId, old: str, new: str,
                  on_error: ErrorHandler = ignore_error) -> None:
         super().__init__(store, text, on_error)
         self.evidence_id, self.old, self.new = evidence_id, old, new
@@ -328,7 +342,7 @@ class EvidenceNoteChanged(StoreCommand):
 class RemovedEvidence(StoreCommand):
     """An evidence file removed: undo restores the very same row (bytes included)."""
 
-    def __init__(self, store: Store, text: str, deleted: Deleted,
+    def __init__(self, store: Storage, text: str, deleted: Deleted,
                  on_error: ErrorHandler = ignore_error) -> None:
         super().__init__(store, text, on_error)
         self.deleted = deleted

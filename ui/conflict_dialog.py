@@ -61,6 +61,7 @@ class ConflictDialog(QDialog):
     # -- pages --------------------------------------------------------------------
 
     def _viewer(self, text: str) -> QWidget:
+        view: QTextBrowser | QPlainTextEdit
         if self.rich:
             view = QTextBrowser(self)
             view.setOpenLinks(False)  # a link in a record must not navigate inside the dialog

@@ -71,12 +71,16 @@ from ragdesk.domain import (
     STATUS_NOTE_PRINT_LIMIT,
     Assessment,
     Dot,
+    InspectionId,
     Item,
+    ItemId,
     ItemKind,
     Period,
+    PeriodId,
 )
 from ragdesk.errors import Conflict, InvalidValue, NotFound, RagdeskError
-from ragdesk.store import Change, Store
+from ragdesk.records import Change
+from ragdesk.storage import Storage
 
 from .commands import SaveFields, Target
 from .editor_fields import (
@@ -149,14 +153,14 @@ class EditorPane(QWidget):
 
     message = Signal(str)
 
-    def __init__(self, store: Store | None, undo_stack: QUndoStack,
+    def __init__(self, store: Storage | None, undo_stack: QUndoStack,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.store: Store | None = store
+        self.store: Storage | None = store
         self.undo_stack = undo_stack
-        self.item_id: int | None = None
-        self.period_id: int | None = None
-        self.inspection_id: int | None = None
+        self.item_id: ItemId | None = None
+        self.period_id: PeriodId | None = None
+        self.inspection_id: InspectionId | None = None
         self.item: Item | None = None
         self.assessment_record: Assessment | None = None
         self.period: Period | None = None
@@ -422,19 +426,19 @@ class EditorPane(QWidget):
         QVBoxLayout(self.evidence_box).addWidget(self.evidence)
         # The assessment comes first: rating and writing the update is what a
         # reporting cycle is for; the item's own details sit below it.
-        for box in (self.inspection_box, self.assessment_box, self.item_box, self.evidence_box):
-            column.addWidget(box)
+        for group in (self.inspection_box, self.assessment_box, self.item_box, self.evidence_box):
+            column.addWidget(group)
         column.addStretch(1)
 
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setWidget(content)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setWidget(content)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         content.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(self.scroll)
+        outer.addWidget(self.scroll_area)
 
         # -- save triggers
         self._by_widget = {f.widget: f for f in self.fields}
@@ -493,7 +497,7 @@ class EditorPane(QWidget):
             QWidget.setTabOrder(a, b)
 
     # ------------------------------------------------------------------ contract
-    def set_store(self, store: Store | None) -> None:
+    def set_store(self, store: Storage | None) -> None:
         """Show another open file (or none). The caller has flushed the old one."""
         self.store = store
         self._clear_view()
@@ -534,7 +538,7 @@ class EditorPane(QWidget):
         self.period_note.setText(text)
         self.period_note.setVisible(bool(text))
 
-    def show_item(self, item_id: int, period_id: int | None) -> None:
+    def show_item(self, item_id: ItemId, period_id: PeriodId | None) -> None:
         moving = (item_id, period_id) != (self.item_id, self.period_id)
         if moving:
             self.show_period_note("")
@@ -552,7 +556,7 @@ class EditorPane(QWidget):
             self.message.emit(str(e))
         _settle_layouts()
 
-    def show_inspection(self, inspection_id: int) -> None:
+    def show_inspection(self, inspection_id: InspectionId) -> None:
         moving = inspection_id != self.inspection_id
         if moving and self._dirty_fields() and not self.flush():
             self._rescue_unsaved()
@@ -737,8 +741,8 @@ class EditorPane(QWidget):
         for w in (self.status_note, self.update_box, self.intent_box, self.impact_box,
                   self.direction):
             w.setEnabled(has_period)
-        for w in (self.rag, self.dot, self.confirm_button):
-            w.setEnabled(writable)
+        for control in (self.rag, self.dot, self.confirm_button):
+            control.setEnabled(writable)
         if period is None:
             self.assessment_record = None
             self._apply("assessment", None, fresh=True)
@@ -801,7 +805,7 @@ class EditorPane(QWidget):
         widget = targets.get(name)
         if widget is None:
             return
-        self.scroll.ensureWidgetVisible(widget)
+        self.scroll_area.ensureWidgetVisible(widget)
         widget.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # ------------------------------------------------------------------ search
@@ -867,8 +871,8 @@ class EditorPane(QWidget):
                 cursor.setPosition(m.start())
                 cursor.setPosition(m.end(), QTextCursor.MoveMode.KeepAnchor)
                 selection = QTextEdit.ExtraSelection()
-                selection.cursor = cursor  # type: ignore[misc]
-                selection.format = fmt  # type: ignore[misc]
+                selection.cursor = cursor
+                selection.format = fmt
                 selections.append(selection)
         if selections or widget.extraSelections():  # setting none over none still repaints
             widget.setExtraSelections(selections)
@@ -890,12 +894,10 @@ class EditorPane(QWidget):
     def _target(self, kind: str) -> Target | None:
         """The record fields of ``kind`` save to now; None while none of that kind is shown."""
         if kind == "inspection":
-            return None if self.inspection_id is None else Target("inspection", self.inspection_id)
-        if self.item_id is None:
+            return None if self.inspection_id is None else Target(inspection_id=self.inspection_id)
+        if self.item_id is None or (kind != "item" and self.period_id is None):
             return None
-        if kind == "item":
-            return Target("item", self.item_id)
-        return None if self.period_id is None else Target("assessment", self.item_id, self.period_id)
+        return Target(item_id=self.item_id, period_id=None if kind == "item" else self.period_id)
 
     def _dirty_fields(self) -> list[Field]:
         if self.store is None:
@@ -1064,7 +1066,7 @@ class EditorPane(QWidget):
             return True
         if pick:
             choice = mine
-        elif f.rich:
+        elif isinstance(f, RichField):
             f.widget.set_stored(choice)  # show what is being saved (a merge)
             f.widget.document().setModified(True)
         else:

@@ -34,8 +34,8 @@ class Field:
 
     ``loaded`` is the stored value as of ``version``; the field is *dirty* when
     the widget shows something else. ``kind`` is the kind of record it belongs to
-    (a :class:`~ragdesk.ui.commands.Target` kind: "item", "inspection" or
-    "assessment"); ``name`` is the store's field name.
+    ("item", "inspection" or "assessment": the record a :class:`~ragdesk.ui.commands.Target`
+    names); ``name`` is the store's field name.
     """
 
     def __init__(self, kind: str, name: str, label: str, widget: QWidget,

@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -45,11 +44,12 @@ from PySide6.QtWidgets import (
 )
 
 from ragdesk import filenames
-from ragdesk.domain import Evidence
+from ragdesk.domain import Evidence, EvidenceId, ItemId
 from ragdesk.errors import RagdeskError
-from ragdesk.store import Store
+from ragdesk.storage import Storage
 
 from .commands import AddedEvidence, EvidenceNoteChanged, RemovedEvidence
+from .row_table import RowTableModel
 
 COLUMNS = ("Name", "Size", "Added by", "When", "Note")
 NOTE_COLUMN = COLUMNS.index("Note")
@@ -75,18 +75,20 @@ def human_time(iso: str) -> str:
     return when.strftime("%d/%m/%Y %H:%M")
 
 
-class EvidenceModel(QAbstractTableModel):
+class EvidenceModel(RowTableModel):
     """Rows are the item's evidence records, re-read from the store when told to."""
+
+    HEADERS = COLUMNS
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self.store: Store | None = None
-        self.item_id: int | None = None
+        self.store: Storage | None = None
+        self.item_id: ItemId | None = None
         self.rows: list[Evidence] = []
         # (evidence id, old note, new note) when the user edits a note; the view saves it
-        self.note_edited: Callable[[int, str, str], None] = lambda *_a: None
+        self.note_edited: Callable[[EvidenceId, str, str], None] = lambda *_a: None
 
-    def load(self, store: Store | None, item_id: int | None) -> None:
+    def load(self, store: Storage | None, item_id: ItemId | None) -> None:
         self.beginResetModel()
         self.store, self.item_id = store, item_id
         try:
@@ -97,12 +99,6 @@ class EvidenceModel(QAbstractTableModel):
 
     def reload(self) -> None:
         self.load(self.store, self.item_id)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(COLUMNS)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.rows):
@@ -142,12 +138,6 @@ class EvidenceModel(QAbstractTableModel):
             # not happen while the table is still closing the note's editor
             QTimer.singleShot(0, lambda: self.note_edited(e.id, e.note, new))
         return True
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
 
 
 class _DropTable(QTableView):
@@ -257,14 +247,14 @@ class EvidenceView(QWidget):
 
     # -- state ----------------------------------------------------------------
     @property
-    def store(self) -> Store | None:
+    def store(self) -> Storage | None:
         return self.model.store
 
     @property
-    def item_id(self) -> int | None:
+    def item_id(self) -> ItemId | None:
         return self.model.item_id
 
-    def show_item(self, store: Store | None, item_id: int | None) -> None:
+    def show_item(self, store: Storage | None, item_id: ItemId | None) -> None:
         self.model.load(store, item_id)
 
     def reload(self) -> None:
@@ -274,7 +264,7 @@ class EvidenceView(QWidget):
             if e.id in selected:
                 self.table.selectRow(row)
 
-    def selected_ids(self) -> list[int]:
+    def selected_ids(self) -> list[EvidenceId]:
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
         return [self.model.rows[r].id for r in rows if r < len(self.model.rows)]
 
@@ -412,7 +402,7 @@ class EvidenceView(QWidget):
         else:
             self.open_selected()
 
-    def _save_note(self, evidence_id: int, old: str, new: str) -> None:
+    def _save_note(self, evidence_id: EvidenceId, old: str, new: str) -> None:
         if self.store is None:
             return
         try:

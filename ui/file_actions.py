@@ -23,7 +23,7 @@ from . import qt_settings
 from .busy import busy_cursor
 
 if TYPE_CHECKING:
-    from ragdesk.store import Store
+    from ragdesk.storage import Storage
 
     from .background import BackgroundTask
     from .main_window import MainWindow
@@ -248,7 +248,7 @@ class FileActions:
         from ragdesk.files import write_atomically
         from ragdesk.jsonio import export_csv, export_json
 
-        def work(own: Store) -> str:
+        def work(own: Storage) -> str:
             if kind == "xlsx":
                 from ragdesk.xlsx_export import export_xlsx
 
@@ -261,7 +261,7 @@ class FileActions:
         return self._run(f"Exporting to {os.path.basename(path)}…", work,
                          lambda p: window.status(f"Exported to {p}"), read_only=True)
 
-    def _run(self, label: str, work: Callable[[Store], Any], done: Callable[[Any], None], *,
+    def _run(self, label: str, work: Callable[[Storage], Any], done: Callable[[Any], None], *,
              read_only: bool = False) -> BackgroundTask | None:
         """``work(store)`` on a thread and a connection of its own (an SQLite connection
         belongs to its thread) behind a progress dialog; ``done(result)`` or the error

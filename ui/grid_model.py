@@ -11,14 +11,16 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from ragdesk.domain import Dot, Inspection, ItemRow, Period
-from ragdesk.store import Change, Store
+from ragdesk.domain import Dot, Inspection, InspectionId, ItemId, ItemRow, Period, PeriodId
+from ragdesk.records import Change
+from ragdesk.storage import Storage
 
+from .bridge import changed_items
 from .rag_style import DOT_TEXT, DOT_TIP, RatingScale
 from .tree_model import short_status
 
@@ -64,9 +66,9 @@ class GridModel(QAbstractTableModel):
 
     header_text_changed = Signal(int)
 
-    def __init__(self, store: Store | None = None, parent: Any = None) -> None:
+    def __init__(self, store: Storage | None = None, parent: Any = None) -> None:
         super().__init__(parent)
-        self._store: Store | None = None
+        self._store: Storage | None = None
         self._rows: list[_Row] = []
         self._periods: list[Period] = []
         # the cells a column at a time: period -> item -> rating (items with an assessment),
@@ -76,7 +78,7 @@ class GridModel(QAbstractTableModel):
         self._dots: dict[int, Dot | None] = {}
         self._scale = RatingScale([])
         self._status_labels: dict[str, str] = {}
-        self._visible: set[int] | None = None
+        self._visible: set[ItemId] | None = None
         self._row_of_item: dict[int, int] = {}
         self._items: list[ItemRow] = []  # every item, as last read (the filter works on this)
         self._position: dict[int, int] = {}  # item id -> index in _items (no scan per change)
@@ -84,22 +86,22 @@ class GridModel(QAbstractTableModel):
         self._counts: dict[int, Counter[str]] = {}  # header counts per period, computed once
         # the same over every item: kept across filters, so clearing a search recounts nothing
         self._all_counts: dict[int, Counter[str]] = {}
-        self._dots_of: dict[int, dict[int, Dot | None]] = {}  # directions per period, as read
+        self._dots_of: dict[PeriodId, dict[int, Dot | None]] = {}  # directions per period, as read
         # the periods each inspection reports in (any of its items assessed there): periods
         # belong to the file, and a column an inspection never used is shown as not its own
         self._used: dict[int, set[int]] = {}
-        self.dot_period_id: int | None = None
+        self.dot_period_id: PeriodId | None = None
         if store is not None:
             self.set_store(store)
 
     # -- feeding ----------------------------------------------------------------
 
-    def set_store(self, store: Store | None) -> None:
+    def set_store(self, store: Storage | None) -> None:
         self._store = store
         self.dot_period_id = None
         self.refresh(None)
 
-    def set_visible(self, item_ids: list[int] | None) -> None:
+    def set_visible(self, item_ids: list[ItemId] | None) -> None:
         """Show only these items (the tree's filter); None shows all."""
         visible = None if item_ids is None else set(item_ids)
         if visible != self._visible:
@@ -110,7 +112,7 @@ class GridModel(QAbstractTableModel):
             self._layout()
             self.endResetModel()
 
-    def set_dot_period(self, period_id: int | None) -> None:
+    def set_dot_period(self, period_id: PeriodId | None) -> None:
         """The period whose direction of travel the DoT column shows."""
         if period_id == self.dot_period_id or self._store is None:
             return
@@ -165,7 +167,7 @@ class GridModel(QAbstractTableModel):
                 self.beginResetModel()
                 self.endResetModel()
                 return
-        column_of = {p.id: c for c, p in enumerate(self._periods, start=1)}
+        column_of: dict[int, int] = {p.id: c for c, p in enumerate(self._periods, start=1)}
         last = self.columnCount() - 1
         for item_id in change.items:
             row = self._row_of_item.get(item_id)
@@ -189,7 +191,7 @@ class GridModel(QAbstractTableModel):
                 if r.inspection and r.inspection.id in change.inspections:
                     self.dataChanged.emit(self.index(row, 0), self.index(row, last))
 
-    def _periods_only(self, store: Store, change: Change) -> bool:
+    def _periods_only(self, store: Storage, change: Change) -> bool:
         """A period added, deleted or renamed: insert, remove or relabel one column.
 
         Adding a period used to reset the grid (re-reading 75,000 cells and laying
@@ -241,14 +243,13 @@ class GridModel(QAbstractTableModel):
             if new_ids != old_ids:
                 return False  # reordered
             self._periods = new
-            for period_id in change.periods:
-                column = new_ids.index(period_id) + 1 if period_id in new_ids else None
-                if column is not None:
+            for column, period in enumerate(new, start=1):
+                if period.id in change.periods:
                     self.headerDataChanged.emit(Qt.Orientation.Horizontal, column, column)
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, self.dot_column, self.dot_column)
         return True
 
-    def _read_all(self, store: Store) -> None:
+    def _read_all(self, store: Storage) -> None:
         self._scale = RatingScale(store.ratings(include_disabled=True))
         self._status_labels = {s.code: s.label for s in store.statuses()}
         self._periods = store.periods()
@@ -264,16 +265,17 @@ class GridModel(QAbstractTableModel):
         self._dots_of = {}
         self._read_dots()
 
-    def _note_used(self, period_ids: list[int], item_ids: set[int] | None = None) -> None:
+    def _note_used(self, period_ids: list[int], item_ids: set[ItemId] | None = None) -> None:
         """Mark the periods (their assessed items, or just ``item_ids``) as used by the
         items' inspections."""
-        inspection_of = {r.id: r.inspection_id for r in self._items} if item_ids is None else {
+        inspection_of: dict[int, InspectionId] = {
+            r.id: r.inspection_id for r in self._items} if item_ids is None else {
             r.id: r.inspection_id for i in item_ids if (r := self._item_by_id(i)) is not None}
         for period_id in period_ids:
             rated = self._rags.get(period_id, {})
             ids = rated.keys() if item_ids is None else (i for i in item_ids if i in rated)
-            for inspection_id in {inspection_of.get(i) for i in ids} - {None}:
-                self._used.setdefault(inspection_id, set()).add(period_id)  # type: ignore[arg-type]
+            for inspection_id in {s for i in ids if (s := inspection_of.get(i)) is not None}:
+                self._used.setdefault(inspection_id, set()).add(period_id)
 
     def _item_by_id(self, item_id: int) -> ItemRow | None:
         at = self._position.get(item_id)
@@ -292,11 +294,11 @@ class GridModel(QAbstractTableModel):
         return [c for c, p in enumerate(self._periods, start=1)
                 if p.id not in used and p.id != self.dot_period_id]
 
-    def rating(self, item_id: int, period_id: int) -> str | None:
+    def rating(self, item_id: ItemId, period_id: PeriodId) -> str | None:
         """An item's rating in a period as last read (None: not rated there)."""
         return self._rags.get(period_id, {}).get(item_id)
 
-    def uses_period(self, inspection_id: int, period_id: int) -> bool:
+    def uses_period(self, inspection_id: InspectionId, period_id: PeriodId) -> bool:
         """Whether any item of the inspection was rated or written in the period."""
         return period_id in self._used.get(inspection_id, ())
 
@@ -325,20 +327,20 @@ class GridModel(QAbstractTableModel):
         self._row_of_item = {r.item.id: n for n, r in enumerate(self._rows) if r.item}
         self._counts = self._all_counts if self._visible is None else {}
 
-    def _read_some(self, store: Store, change: Change) -> bool:
+    def _read_some(self, store: Storage, change: Change) -> bool:
         """Re-read only the items a change names (a rating, an edit); False if that cannot do.
 
         Three small queries instead of every row of every table: a keystroke in
         the grid must repaint within a frame on a file with thousands of items.
         """
-        ids = set(change.items) | {item for item, _ in change.assessments}
+        ids = changed_items(change)
         fresh = {r.id: r for r in store.item_rows(item_ids=ids)}
         where = {i: self._position[i] for i in ids if i in self._position}
         if set(fresh) != ids or set(where) != ids:
             return False  # added or removed: the layout changes
         for item_id, row in fresh.items():
-            old = self._items[where[item_id]]
-            if (old.inspection_id, old.position) != (row.inspection_id, row.position):
+            was = self._items[where[item_id]]
+            if (was.inspection_id, was.position) != (row.inspection_id, row.position):
                 return False  # moved
             self._items[where[item_id]] = row
             at = self._row_of_item.get(item_id)
@@ -356,11 +358,11 @@ class GridModel(QAbstractTableModel):
             for item_id in ids:
                 rags.pop(item_id, None)
                 drafts.discard(item_id)
-        for (item_id, period_id), (rag, draft) in store.rag_grid(ids).items():
+        for (rated, period_id), (rag, draft) in store.rag_grid(ids).items():
             if period_id in self._rags:
-                self._rags[period_id][item_id] = rag
+                self._rags[period_id][rated] = rag
                 if draft:
-                    self._drafts[period_id].add(item_id)
+                    self._drafts[period_id].add(rated)
         self._note_used(list(self._rags), ids)
         for (item_id, period_id), old in before.items():
             new = self._cell(item_id, period_id)[0]
@@ -406,13 +408,13 @@ class GridModel(QAbstractTableModel):
     def period_at(self, column: int) -> Period | None:
         return self._periods[column - 1] if 1 <= column <= len(self._periods) else None
 
-    def column_of_period(self, period_id: int) -> int | None:
+    def column_of_period(self, period_id: PeriodId) -> int | None:
         for c, p in enumerate(self._periods, start=1):
             if p.id == period_id:
                 return c
         return None
 
-    def row_of_item(self, item_id: int) -> int | None:
+    def row_of_item(self, item_id: ItemId) -> int | None:
         return self._row_of_item.get(item_id)
 
     def item_at(self, row: int) -> ItemRow | None:
@@ -434,13 +436,13 @@ class GridModel(QAbstractTableModel):
         # rather than a Python loop: a search result asks again for each painted column
         column = self._rags.get(period_id, {})
         if self._visible is None:
-            counts: Counter[str] = Counter(column.values())
+            counts: Counter[str | None] = Counter(column.values())
         else:
             counts = Counter(map(column.get, self._row_of_item))
-        counts.pop(None, None)  # type: ignore[call-overload]
+        counts.pop(None, None)
         counts.pop("", None)
-        self._counts[period_id] = counts
-        return counts
+        self._counts[period_id] = rated = cast("Counter[str]", counts)  # None popped above
+        return rated
 
     # -- QAbstractTableModel --------------------------------------------------------
 

@@ -8,6 +8,7 @@ undoable command, so the grid, the tree and the editor all hear about it alike.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import (
@@ -32,6 +33,8 @@ from PySide6.QtWidgets import (
     QTableView,
     QWidget,
 )
+
+from ragdesk.domain import ItemId, PeriodId
 
 from .grid_model import (
     DRAFT_ROLE,
@@ -63,10 +66,10 @@ class RatingCellDelegate(QStyledItemDelegate):
             # an inspection heading under the frozen Item column: the band only, or its
             # title would show twice (whole behind, cut in front) as the grid scrolls
             if isinstance(background, QBrush):
-                painter.fillRect(option.rect, background)  # type: ignore[attr-defined]
+                painter.fillRect(option.rect, background)
             return
         draft = bool(index.data(DRAFT_ROLE))
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
         if not isinstance(background, QBrush):
             super().paint(painter, option, index)
             if draft:
@@ -74,9 +77,9 @@ class RatingCellDelegate(QStyledItemDelegate):
             return
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
-        opt.state &= ~QStyle.StateFlag.State_Selected  # type: ignore[assignment]
-        opt.state &= ~QStyle.StateFlag.State_HasFocus  # type: ignore[assignment]
-        painter.fillRect(opt.rect, background)  # type: ignore[attr-defined]
+        opt.state &= ~QStyle.StateFlag.State_Selected
+        opt.state &= ~QStyle.StateFlag.State_HasFocus
+        painter.fillRect(opt.rect, background)
         opt.backgroundBrush = background
         widget = opt.widget
         style = widget.style() if widget is not None else None
@@ -91,12 +94,12 @@ class RatingCellDelegate(QStyledItemDelegate):
     def _frame(painter: QPainter, option: QStyleOptionViewItem, style: Qt.PenStyle,
                width: int) -> None:
         painter.save()
-        pen = QPen(option.palette.highlight().color() if width > 1  # type: ignore[attr-defined]
-                   else option.palette.text().color(), width, style)  # type: ignore[attr-defined]
+        pen = QPen(option.palette.highlight().color() if width > 1
+                   else option.palette.text().color(), width, style)
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         inset = width // 2 + 1
-        painter.drawRect(option.rect.adjusted(inset, inset, -inset - 1, -inset - 1))  # type: ignore[attr-defined]
+        painter.drawRect(option.rect.adjusted(inset, inset, -inset - 1, -inset - 1))
         painter.restore()
 
 
@@ -315,7 +318,7 @@ class GridView(QTableView):
             self._place_frozen()
 
     def dataChanged(self, top_left: AnyIndex, bottom_right: AnyIndex,  # noqa: N802
-                    roles: list[int] | None = None) -> None:
+                    roles: Sequence[int] | None = None) -> None:
         """A whole column changed (the direction of travel, when the period changes):
         repaint that column's visible strip. Qt would ask the model for every row's
         index to find the rectangle, and the inspection headings, which span every
@@ -406,7 +409,7 @@ class GridView(QTableView):
 
     # -- navigation ---------------------------------------------------------------
 
-    def select_cell(self, item_id: int, period_id: int | None) -> bool:
+    def select_cell(self, item_id: ItemId, period_id: PeriodId | None) -> bool:
         """Make (item, period) the current cell without telling anyone (sync from elsewhere)."""
         model = self.grid_model()
         row = model.row_of_item(item_id)
@@ -455,11 +458,11 @@ class GridView(QTableView):
             return
         super().keyPressEvent(event)
 
-    def cell_at(self, index: AnyIndex) -> tuple[int, int] | None:
+    def cell_at(self, index: AnyIndex) -> tuple[ItemId, PeriodId] | None:
         """(item id, period id) of a rating cell; None for a heading row or another column."""
         period = self.grid_model().period_at(index.column()) if index.isValid() else None
-        item_id = index.data(ITEM_ID_ROLE) if period is not None else None
-        return (int(item_id), period.id) if item_id is not None and period is not None else None
+        item_id: ItemId | None = index.data(ITEM_ID_ROLE) if period is not None else None
+        return (item_id, period.id) if item_id is not None and period is not None else None
 
     def _rate_key(self, event: QKeyEvent) -> None:
         model = self.grid_model()

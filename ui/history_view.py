@@ -13,7 +13,6 @@ import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -31,8 +30,11 @@ from PySide6.QtWidgets import (
 )
 
 from ragdesk import richtext
-from ragdesk.domain import Deadline, Dot, ItemKind
-from ragdesk.store import AuditEntry, Store
+from ragdesk.domain import Deadline, Dot, ItemId, ItemKind
+from ragdesk.records import AuditEntry
+from ragdesk.storage import Storage
+
+from .row_table import RowTableModel
 
 COLUMNS = ("When", "Who", "What", "Old", "New")
 TRIM = 120
@@ -100,42 +102,32 @@ def when(at: str) -> str:
         return at
 
 
-class HistoryModel(QAbstractTableModel):
+class HistoryModel(RowTableModel):
     """The audit entries of one item, newest first."""
 
-    def __init__(self, store: Store | None = None, parent: Any = None) -> None:
+    HEADERS = COLUMNS
+
+    def __init__(self, store: Storage | None = None, parent: Any = None) -> None:
         super().__init__(parent)
         self.store = store
-        self.item_id: int | None = None
-        self.entries: list[AuditEntry] = []
+        self.item_id: ItemId | None = None
+        self.rows: list[AuditEntry] = []
         self.periods: dict[int, str] = {}
         self.statuses: dict[str, str] = {}
 
-    def set_item(self, store: Store | None, item_id: int | None) -> None:
+    def set_item(self, store: Storage | None, item_id: ItemId | None) -> None:
         self.beginResetModel()
         self.store, self.item_id = store, item_id
         try:
-            self.entries = list(reversed(store.item_history(item_id))) if store and item_id else []
+            self.rows = list(reversed(store.item_history(item_id))) if store and item_id else []
             self.periods = {p.id: p.label for p in store.periods()} if store else {}
             self.statuses = {s.code: s.label for s in store.statuses()} if store else {}
         except Exception:  # the share vanished: an empty timeline, the next refresh retries
-            self.entries = []
+            self.rows = []
         self.endResetModel()
 
     def refresh(self) -> None:
         self.set_item(self.store, self.item_id)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.entries)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
@@ -148,9 +140,9 @@ class HistoryModel(QAbstractTableModel):
         return f"{entity}: {field}"
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.entries):
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
             return None
-        e = self.entries[index.row()]
+        e = self.rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return (when(e.at), f"{e.user}@{e.host}", self.what(e),
@@ -192,7 +184,7 @@ class HistoryView(QWidget):
         layout.addWidget(self.table)
         layout.addWidget(self.compare, 0, Qt.AlignmentFlag.AlignRight)
 
-    def show_item(self, store: Store | None, item_id: int | None) -> None:
+    def show_item(self, store: Storage | None, item_id: ItemId | None) -> None:
         self.model.set_item(store, item_id)
 
     def refresh(self) -> None:
@@ -212,7 +204,6 @@ def attach_history_dock(window) -> QDockWidget:
     dock.setWidget(view)
     window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
     dock.hide()
-    dock.view = view  # type: ignore[attr-defined]
 
     def update() -> None:
         if dock.isVisible():
@@ -226,4 +217,5 @@ def attach_history_dock(window) -> QDockWidget:
     window.bridge.changed.connect(later)
     window.bridge.store_replaced.connect(later)
     dock.visibilityChanged.connect(later)
+    view.compare_requested.connect(window.compare_periods)
     return dock

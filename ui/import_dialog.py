@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ragdesk.domain import InspectionId
 from ragdesk.errors import RagdeskError
 from ragdesk.importing.plan import (
     NARRATIVES,
@@ -53,7 +54,7 @@ from ragdesk.importing.plan import (
     undo,
 )
 from ragdesk.importing.spreadsheet import LABELS, Sheet, guess_mapping, layout_key, plan_from_sheet
-from ragdesk.store import Store
+from ragdesk.storage import Storage
 
 from .commands import ErrorHandler, StoreCommand, ignore_error
 
@@ -69,7 +70,7 @@ class PlanModel(QAbstractTableModel):
 
     FIXED = ("Import", "Item", "Action", "Text")
 
-    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+    def __init__(self, store: Storage, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._colours = {r.code: (r.colour, r.text_colour) for r in store.ratings(include_disabled=True)}
         self.plan = ImportPlan("")
@@ -156,14 +157,14 @@ class PlanModel(QAbstractTableModel):
             return False
         checked = value in (Qt.CheckState.Checked, Qt.CheckState.Checked.value, 2, True)
         self.plan.items[index.row()].include = checked
-        self.dataChanged.emit(index, index.siblingAtColumn(self.columnCount() - 1))
+        self.dataChanged.emit(index, index.sibling(index.row(), self.columnCount() - 1))
         return True
 
 
 class ImportDialog(QDialog):
     """The preview. After ``accept``, :attr:`plan` and :meth:`target` say what to apply."""
 
-    def __init__(self, store: Store, path: Path, plan: ImportPlan, sheet: Sheet | None,
+    def __init__(self, store: Storage, path: Path, plan: ImportPlan, sheet: Sheet | None,
                  settings: QSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Import {path.name}")
@@ -357,7 +358,7 @@ class ImportDialog(QDialog):
         data = self.inspection_box.currentData()
         if data == NEW_INSPECTION:
             return Target(None, self.new_title.text().strip())
-        return Target(self.store.inspection(int(data)))
+        return Target(self.store.inspection(InspectionId(int(data))))
 
     def _ticked(self, top_left: QModelIndex, *_args: object) -> None:
         if top_left.column() != 0:  # only a tick changes what is imported
@@ -444,7 +445,7 @@ class ImportDialog(QDialog):
 class ImportCommand(StoreCommand):
     """A whole import as one undo step: undo removes what it added and restores what it changed."""
 
-    def __init__(self, store: Store, plan: ImportPlan, applied: Applied, source: str,
+    def __init__(self, store: Storage, plan: ImportPlan, applied: Applied, source: str,
                  on_error: ErrorHandler = ignore_error) -> None:
         super().__init__(store, f"Import {source}", on_error)
         self.plan, self.applied = plan, applied

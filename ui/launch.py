@@ -37,7 +37,7 @@ def _icon() -> QIcon | None:
     # the package's folder, not importlib.resources (which costs start-up ~4 ms of imports);
     # ragdesk.resources is always a real folder, also in the frozen build
     try:
-        from ragdesk import resources as packaged
+        import ragdesk.resources as packaged
     except ImportError:
         return None
     path = os.path.join(os.path.dirname(os.path.abspath(packaged.__file__ or "")), "icons", "ragdesk.png")
@@ -57,9 +57,9 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def default_file(settings: object, app_data_dir: str) -> str | None:
+def default_file(settings: QSettings, app_data_dir: str) -> str | None:
     """The last opened file if it still exists, else the user's sample copy (built if needed)."""
-    last = qt_settings.last_file(settings)  # type: ignore[arg-type]
+    last = qt_settings.last_file(settings)
     if last:
         return last
     from ragdesk.sample import sample_copy  # only on a first run

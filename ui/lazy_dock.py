@@ -8,16 +8,19 @@ an undo of many) recomputes them once, 150 ms after the last.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QDockWidget, QWidget
+from PySide6.QtWidgets import QDockWidget
+
+if TYPE_CHECKING:
+    from .changes_view import ChangesPanel
+    from .overview_view import OverviewPanel
 
 
-def attach_lazy_dock(window: Any, title: str, name: str, panel: QWidget, *,
+def attach_lazy_dock(window: Any, title: str, name: str, panel: OverviewPanel | ChangesPanel, *,
                      on_replaced: Callable[[], None] | None = None) -> QDockWidget:
-    """Dock ``panel`` (which has ``store``, ``set_store``, ``refresh_choices``, ``refresh``
-    and a ``show_items`` signal) at the bottom of ``window``, hidden until asked for.
+    """Dock ``panel`` at the bottom of ``window`` (``dock.widget()``), hidden until asked for.
 
     ``on_replaced`` runs when the window's file is replaced (a restore, another file), before
     the panel is marked out of date.
@@ -28,7 +31,6 @@ def attach_lazy_dock(window: Any, title: str, name: str, panel: QWidget, *,
     dock.setWidget(panel)
     window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
     dock.hide()
-    dock.panel = panel  # type: ignore[attr-defined]
     stale = [True]
     timer = QTimer(dock)
     timer.setSingleShot(True)
@@ -38,11 +40,11 @@ def attach_lazy_dock(window: Any, title: str, name: str, panel: QWidget, *,
         if not dock.isVisible():
             stale[0] = True
             return
-        if panel.store is not window.store:  # type: ignore[attr-defined]
-            panel.set_store(window.store)  # type: ignore[attr-defined]
+        if panel.store is not window.store:
+            panel.set_store(window.store)
         else:
-            panel.refresh_choices()  # type: ignore[attr-defined]
-            panel.refresh()  # type: ignore[attr-defined]
+            panel.refresh_choices()
+            panel.refresh()
         stale[0] = False
 
     def changed(*_args: object) -> None:
@@ -58,5 +60,5 @@ def attach_lazy_dock(window: Any, title: str, name: str, panel: QWidget, *,
     window.bridge.changed.connect(changed)
     window.bridge.store_replaced.connect(replaced)
     dock.visibilityChanged.connect(lambda shown: shown and stale[0] and timer.start(0))
-    panel.show_items.connect(window.show_items_in_tree)  # type: ignore[attr-defined]
+    panel.show_items.connect(window.show_items_in_tree)
     return dock

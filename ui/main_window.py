@@ -59,8 +59,9 @@ from .operations import Operations
 # them (see MainWindow; tests/test_ui_fast_paths.py checks sys.modules at that frame).
 
 if TYPE_CHECKING:
-    from ragdesk.domain import ItemKind, Period
-    from ragdesk.store import Change, Store
+    from ragdesk.domain import InspectionId, ItemId, ItemKind, Period, PeriodId
+    from ragdesk.records import Change
+    from ragdesk.storage import Storage
 
     from .dialogs import PeriodValues
     from .tree_model import ItemFilter
@@ -80,7 +81,7 @@ _FALLBACK_KEYS = {
 }
 
 
-def make_editor(store: Store, undo_stack: QUndoStack, parent: QWidget) -> QWidget:
+def make_editor(store: Storage, undo_stack: QUndoStack, parent: QWidget) -> QWidget:
     """The editor pane (imported here so the first frame does not wait for it)."""
     from .editor import EditorPane
 
@@ -106,9 +107,9 @@ class MainWindow(QMainWindow):
         self.app_data_dir = app_data_dir
         self.undo_stack = QUndoStack(self)
         self.bridge = StoreBridge(parent=self)
-        self.current_item: int | None = None
-        self.current_inspection: int | None = None
-        self.current_period: int | None = None
+        self.current_item: ItemId | None = None
+        self.current_inspection: InspectionId | None = None
+        self.current_period: PeriodId | None = None
         self._syncing = False
         self._collapsed: set[str] = set()
         self._tree_period: tuple[int, str] | None | bool = False  # what the tree's RAG shows
@@ -170,7 +171,6 @@ class MainWindow(QMainWindow):
             toggle.triggered.connect(lambda on, d=dock: on and d.raise_())
             self.view_menu.insertAction(self._history_place, toggle)
         self.view_menu.insertAction(self._history_place, self.act_compare)
-        self.history_dock.view.compare_requested.connect(self.compare_periods)
         self.bridge.changed.connect(self._on_change)
         self.bridge.external_change.connect(self._on_external_change)
         self._restore_pane_state()
@@ -267,7 +267,7 @@ class MainWindow(QMainWindow):
         self.main_split.setChildrenCollapsible(False)
         self.setCentralWidget(self.main_split)
 
-    def _action(self, text: str, slot: Callable[[], Any], shortcut: Any = None,
+    def _action(self, text: str, slot: Callable[..., Any], shortcut: Any = None,
                 tip: str = "", *, checkable: bool = False) -> QAction:
         action = QAction(text, self)
         if isinstance(shortcut, QKeySequence.StandardKey):
@@ -281,11 +281,15 @@ class MainWindow(QMainWindow):
             action.setToolTip(tip)
         action.setCheckable(checkable)
         if checkable:
-            action.toggled.connect(lambda on: (self.build_panes(), slot(on)))  # type: ignore[call-arg]
+            action.toggled.connect(lambda on: self._with_panes(slot, on))
         else:
-            action.triggered.connect(lambda _checked=False: (self.build_panes(), slot()))
+            action.triggered.connect(lambda _checked=False: self._with_panes(slot))
         self.addAction(action)  # reachable by shortcut even when its menu is hidden
         return action
+
+    def _with_panes(self, slot: Callable[..., Any], *args: Any) -> None:
+        self.build_panes()  # every action builds the panes first (see the class docstring)
+        slot(*args)
 
     def _build_actions(self) -> None:
         SK = QKeySequence.StandardKey
@@ -363,7 +367,7 @@ class MainWindow(QMainWindow):
             act = QAction(f"Group by &{label}", self, checkable=True)
             act.setShortcut(QKeySequence(f"Ctrl+{n}"))
             act.setData(key)
-            act.triggered.connect(lambda _c=False, k=key: (self.build_panes(), self.set_grouping(k)))
+            act.triggered.connect(lambda _c=False, k=key: self._with_panes(self.set_grouping, k))
             self.grouping_group.addAction(act)
             self.grouping_actions[key] = act
             self.addAction(act)
@@ -491,7 +495,7 @@ class MainWindow(QMainWindow):
     # ================================================================ state
 
     @property
-    def store(self) -> Store | None:
+    def store(self) -> Storage | None:
         return self.bridge.store
 
     @property
@@ -562,7 +566,7 @@ class MainWindow(QMainWindow):
         period_id, grid = period.id, self.grid_model
         self.tree_model.set_period(period.label, lambda item_id: grid.rating(item_id, period_id))
 
-    def period(self, period_id: int | None) -> Period | None:
+    def period(self, period_id: PeriodId | None) -> Period | None:
         """A reporting period as the grid shows it (None if it has none by that id)."""
         return next((p for p in self.grid_model.periods if p.id == period_id), None)
 
@@ -720,8 +724,8 @@ class MainWindow(QMainWindow):
         box.exec()
         return box.clickedButton() is ro
 
-    def set_store(self, store: Store | None) -> None:
-        """Show another open Store (closing the previous one)."""
+    def set_store(self, store: Storage | None) -> None:
+        """Show another open store (closing the previous one)."""
         from .tree_model import ItemFilter
 
         self.build_panes()
@@ -793,7 +797,7 @@ class MainWindow(QMainWindow):
         except RagdeskError as e:
             self.show_error(str(e))
 
-    def show_drafts(self, item_ids: list[int], period_id: int | None) -> None:
+    def show_drafts(self, item_ids: list[ItemId], period_id: PeriodId | None) -> None:
         """The report dialog's "Go to the Drafts": the first draft in the editor at that
         period, the rest named in the status bar (the grid marks each with * and a dashed
         border)."""
@@ -817,18 +821,18 @@ class MainWindow(QMainWindow):
             return
         from .tree_model import INSPECTION_ID_ROLE, ITEM_ID_ROLE
 
-        item_id = current.data(ITEM_ID_ROLE)
+        item_id: ItemId | None = current.data(ITEM_ID_ROLE)  # the model's ids, as stored
         if item_id is not None:
             chosen = self.current_period
-            period_id = self._period_for(int(item_id))
-            if self.select_item(int(item_id), period_id) and period_id != chosen:
-                self._say_period_moved(int(item_id), chosen, period_id)
+            period_id = self._period_for(item_id)
+            if self.select_item(item_id, period_id) and period_id != chosen:
+                self._say_period_moved(item_id, chosen, period_id)
             return
-        inspection_id = current.data(INSPECTION_ID_ROLE)
+        inspection_id: InspectionId | None = current.data(INSPECTION_ID_ROLE)
         if inspection_id is not None:
-            self.select_inspection(int(inspection_id))
+            self.select_inspection(inspection_id)
 
-    def _period_for(self, item_id: int) -> int | None:
+    def _period_for(self, item_id: ItemId) -> PeriodId | None:
         """The current period, unless the item has never been rated in it but was earlier:
         then its latest assessed period (so its narrative is what you see first)."""
         store = self.store
@@ -843,7 +847,8 @@ class MainWindow(QMainWindow):
             return self.current_period
         return assessed[-1]
 
-    def _say_period_moved(self, item_id: int, chosen: int | None, shown: int | None) -> None:
+    def _say_period_moved(self, item_id: ItemId, chosen: PeriodId | None,
+                          shown: PeriodId | None) -> None:
         """Selecting an item moved the reporting period (it has nothing in the one that was
         chosen): say so in the editor's heading and the status bar, never silently."""
         was, now = self.period(chosen), self.period(shown)
@@ -859,7 +864,7 @@ class MainWindow(QMainWindow):
         self.status(f"Reporting period moved to {now.label} ({label} has nothing in "
                     f"{was.label}).")
 
-    def _grid_cell_chosen(self, item_id: int, period_id: int | None) -> None:
+    def _grid_cell_chosen(self, item_id: ItemId, period_id: PeriodId | None) -> None:
         if self._syncing:
             return
         self.select_item(item_id, period_id if period_id is not None else self.current_period)
@@ -874,7 +879,7 @@ class MainWindow(QMainWindow):
         be saved (the person stays where they are, with their text)."""
         return self.editor is None or bool(self.editor.flush())
 
-    def select_period(self, period_id: int | None) -> bool:
+    def select_period(self, period_id: PeriodId | None) -> bool:
         """Show another reporting period, keeping the selected item or inspection."""
         if self.current_item is not None:
             return self.select_item(self.current_item, period_id)
@@ -888,7 +893,7 @@ class MainWindow(QMainWindow):
         self._update_counts()
         return True
 
-    def select_item(self, item_id: int, period_id: int | None) -> bool:
+    def select_item(self, item_id: ItemId, period_id: PeriodId | None) -> bool:
         """Make (item, period) current in the editor, the tree, the grid and the period box."""
         if (item_id, period_id) == (self.current_item, self.current_period) \
                 and self.current_inspection is None:
@@ -908,7 +913,7 @@ class MainWindow(QMainWindow):
         self._update_counts()
         return True
 
-    def select_inspection(self, inspection_id: int) -> bool:
+    def select_inspection(self, inspection_id: InspectionId) -> bool:
         if self.current_inspection == inspection_id and self.current_item is None:
             return True
         if not self.can_leave():
@@ -1047,7 +1052,7 @@ class MainWindow(QMainWindow):
         elif visible == []:
             self.status("No item matches the filter.")
 
-    def show_items_in_tree(self, description: str, ids: Any, current: int | None = None) -> None:
+    def show_items_in_tree(self, description: str, ids: Any, current: ItemId | None = None) -> None:
         """Show only ``ids`` in the tree (a bar, a count or a list of the Overview), named in
         the filter bar where the person can clear it; ``current`` becomes the current item."""
         self.filter_bar.set_item_set(frozenset(ids), description)
@@ -1132,7 +1137,7 @@ class MainWindow(QMainWindow):
 
     # ================================================================ what the operations ask
 
-    def item_label(self, item_id: int) -> str:
+    def item_label(self, item_id: ItemId) -> str:
         row = self.tree_model.item_row(item_id)
         return row.label if row else f"item {item_id}"
 
@@ -1161,7 +1166,7 @@ class MainWindow(QMainWindow):
                                       | QMessageBox.StandardButton.Cancel)
         return answer == QMessageBox.StandardButton.Yes
 
-    def _period_menu(self, period_id: int, pos: Any) -> None:
+    def _period_menu(self, period_id: PeriodId, pos: Any) -> None:
         menu, ops = QMenu(self), self.operations
         writable = self.store is not None and not self.read_only
         rename = menu.addAction("&Rename Reporting Period…", lambda: ops.rename_period(period_id))

@@ -29,8 +29,8 @@ from .busy import busy_cursor
 if TYPE_CHECKING:
     from types import ModuleType
 
-    from ragdesk.domain import Item, ItemKind, Period, Rating
-    from ragdesk.store import Store
+    from ragdesk.domain import InspectionId, Item, ItemId, ItemKind, Period, PeriodId, Rating
+    from ragdesk.storage import Storage
 
     from .dialogs import PeriodValues
 
@@ -38,9 +38,9 @@ if TYPE_CHECKING:
 class Window(Protocol):
     """What the operations ask of the window (``MainWindow``; in tests, lambdas)."""
 
-    current_item: int | None
-    current_inspection: int | None
-    current_period: int | None
+    current_item: ItemId | None
+    current_inspection: InspectionId | None
+    current_period: PeriodId | None
 
     def ask_text(self, title: str, label: str, text: str = "") -> str | None: ...
     def ask_item(self, inspection_title: str, kind: ItemKind,
@@ -51,11 +51,11 @@ class Window(Protocol):
     def status(self, text: str, timeout: int = 6000) -> None: ...
 
     def can_leave(self) -> bool: ...  # the editor's text is saved (False: stay put)
-    def period(self, period_id: int | None) -> Period | None: ...  # as the grid shows it
-    def item_label(self, item_id: int) -> str: ...
-    def select_item(self, item_id: int, period_id: int | None) -> bool: ...
-    def select_inspection(self, inspection_id: int) -> bool: ...
-    def select_period(self, period_id: int | None) -> bool: ...
+    def period(self, period_id: PeriodId | None) -> Period | None: ...  # as the grid shows it
+    def item_label(self, item_id: ItemId) -> str: ...
+    def select_item(self, item_id: ItemId, period_id: PeriodId | None) -> bool: ...
+    def select_inspection(self, inspection_id: InspectionId) -> bool: ...
+    def select_period(self, period_id: PeriodId | None) -> bool: ...
 
 
 def _commands() -> ModuleType:
@@ -67,7 +67,7 @@ def _commands() -> ModuleType:
 class Operations:
     """Every edit of the open file that is not typing in the editor, each one undoable."""
 
-    def __init__(self, store: Callable[[], Store | None], undo_stack: QUndoStack,
+    def __init__(self, store: Callable[[], Storage | None], undo_stack: QUndoStack,
                  window: Window) -> None:
         self._store = store
         self.undo_stack = undo_stack
@@ -77,7 +77,7 @@ class Operations:
         """A command's refused undo or redo (looked up when it happens, not when pushed)."""
         self.window.show_error(text)
 
-    def writable(self) -> Store | None:
+    def writable(self) -> Storage | None:
         """The open store if it can be changed; a read-only file says so and gives None."""
         store = self._store()
         if store is None:
@@ -87,14 +87,14 @@ class Operations:
             return None
         return store
 
-    def _begin(self) -> Store | None:
+    def _begin(self) -> Storage | None:
         """The writable store, once the editor's text is saved (else None: nothing happens)."""
         store = self.writable()
         return store if store is not None and self.window.can_leave() else None
 
     # ------------------------------------------------------------------ ratings
 
-    def rate(self, item_id: int, period_id: int, rag: str | None) -> bool:
+    def rate(self, item_id: ItemId, period_id: PeriodId, rag: str | None) -> bool:
         """Set one rating (the grid's R/A/G/B/Delete keys) as an undoable command."""
         store = self.writable()
         period = self.window.period(period_id)
@@ -112,7 +112,7 @@ class Operations:
         self.window.status(f"{label}: {rag or 'no rating'} in {period.label}")
         return True
 
-    def grid_clipboard(self, what: str, cell: tuple[int, int] | None, shown: str,
+    def grid_clipboard(self, what: str, cell: tuple[ItemId, PeriodId] | None, shown: str,
                        ratings: list[Rating]) -> None:
         """Cut, copy or paste in the grid: the rating's word goes to the clipboard (cut
         also clears it); pasting a word or letter of ``ratings`` rates ``cell``."""
@@ -149,7 +149,7 @@ class Operations:
         self.undo_stack.push(_commands().added_inspection(store, inspection, self._error))
         self.window.select_inspection(inspection.id)
 
-    def _target_inspection(self, store: Store) -> int | None:
+    def _target_inspection(self, store: Storage) -> InspectionId | None:
         """Where a new item goes: the selected inspection or item's, else the last one."""
         window = self.window
         if window.current_inspection is not None:
@@ -248,7 +248,7 @@ class Operations:
                 old, count, text = item_ids.index(item.id), len(item_ids), f"Move {item.label}"
                 move: Callable[[int], object] = partial(store.move_item, item.id)
             elif window.current_inspection is not None:
-                inspection_ids: list[int] = [i.id for i in store.inspections()]
+                inspection_ids: list[InspectionId] = [i.id for i in store.inspections()]
                 old, count = inspection_ids.index(window.current_inspection), len(inspection_ids)
                 text, move = "Move inspection", partial(store.move_inspection,
                                                         window.current_inspection)
@@ -285,7 +285,7 @@ class Operations:
             self.window.status(f"Added {period.label}: ratings carried forward as drafts.")
             return
 
-    def rename_period(self, period_id: int) -> None:
+    def rename_period(self, period_id: PeriodId) -> None:
         store = self.writable()
         period = self.window.period(period_id)
         if store is None or period is None:
@@ -303,7 +303,7 @@ class Operations:
             lambda text: store.update_period(period_id, label=text),
             period.label, renamed.label, self._error))
 
-    def delete_period(self, period_id: int) -> None:
+    def delete_period(self, period_id: PeriodId) -> None:
         store = self.writable()
         period = self.window.period(period_id)
         if store is None or period is None or not self.window.can_leave():

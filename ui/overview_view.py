@@ -12,12 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import (
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -44,7 +39,7 @@ from ragdesk.overview import (
     Tally,
     build_overview,
 )
-from ragdesk.store import Store
+from ragdesk.storage import Storage
 
 from .bar_chart import Bar, LegendEntry, Segment, StackedBarChart
 from .lazy_dock import attach_lazy_dock
@@ -137,7 +132,7 @@ class OverviewPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.store: Store | None = None
+        self.store: Storage | None = None
         self.overview: Overview | None = None
         self.scale = RatingScale([])
         self.inspection = QComboBox(self)
@@ -226,7 +221,7 @@ class OverviewPanel(QWidget):
         current = self.overview.current if self.overview else None
         return current.label if current else "this period"
 
-    def set_store(self, store: Store | None) -> None:
+    def set_store(self, store: Storage | None) -> None:
         self.store = store
         self.inspection.blockSignals(True)
         while self.inspection.count() > 1:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ntpath
 import os
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QSettings
 
@@ -32,13 +33,13 @@ def default_settings() -> QSettings:
     return QSettings(ORGANISATION, APPLICATION)
 
 
-def _list(value: object) -> list[str]:
+def _list(value: Any) -> list[str]:
     """QSettings gives back a str for a one-element list on some back ends, None for none."""
     if value is None or value == "":
         return []
     if isinstance(value, str):
         return [value]
-    return [str(v) for v in value]  # type: ignore[union-attr]
+    return [str(v) for v in value]
 
 
 def recent_files(settings: QSettings) -> list[str]:

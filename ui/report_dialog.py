@@ -22,17 +22,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import (
-    QObject,
-    QPointF,
-    QRectF,
-    QSettings,
-    QSize,
-    QSizeF,
-    Qt,
-    QThread,
-    Signal,
-)
+from PySide6.QtCore import QObject, QPointF, QRectF, QSettings, QSize, QSizeF, Qt, QThread, Signal
 from PySide6.QtGui import QPageLayout, QPageSize, QPainter, QStandardItem, QStandardItemModel
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -55,10 +45,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ragdesk.domain import InspectionId, ItemId, PeriodId
 from ragdesk.errors import RagdeskError
 from ragdesk.filenames import safe_name
 from ragdesk.reports import ReportCancelled, ReportOptions, build_report
 from ragdesk.reports.options import MARKINGS, PAPERS, file_marking, is_peel
+from ragdesk.storage import Storage
 from ragdesk.store import Store
 
 ACTIONS = ("preview", "print", "pdf", "docx")
@@ -84,8 +76,8 @@ def _checklist(parent: QWidget, name: str) -> tuple[QListView, QStandardItemMode
 class ReportDialog(QDialog):
     """Collects :class:`ReportOptions`; validates that something is chosen before closing."""
 
-    def __init__(self, parent: QWidget | None, store: Store, *, action: str,
-                 item_ids: list[int] | None = None, period_id: int | None = None) -> None:
+    def __init__(self, parent: QWidget | None, store: Storage, *, action: str,
+                 item_ids: list[ItemId] | None = None, period_id: PeriodId | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle({"preview": "Print Preview", "print": "Print",
                              "pdf": "Export PDF", "docx": "Export Word"}[action])
@@ -97,13 +89,13 @@ class ReportDialog(QDialog):
         grid = store.rag_grid()
         self._rated: dict[int, set[int]] = {}  # period -> items rated in it
         self._drafts: dict[int, set[int]] = {}  # period -> items whose assessment is a draft
-        for (item, period), (rag, draft) in grid.items():
+        for (item_id, rated_in), (rag, draft) in grid.items():
             if rag:
-                self._rated.setdefault(period, set()).add(item)
+                self._rated.setdefault(rated_in, set()).add(item_id)
             if draft:
-                self._drafts.setdefault(period, set()).add(item)
+                self._drafts.setdefault(rated_in, set()).add(item_id)
         self.action = action
-        self.drafts_to_check: list[int] = []  # set when the user chose to go to the drafts
+        self.drafts_to_check: list[ItemId] = []  # set when the user chose to go to the drafts
         self.ask_about_drafts: Callable[[int, int, str], str] = self._ask_about_drafts
         settings = store.settings()
 
@@ -232,8 +224,8 @@ class ReportDialog(QDialog):
         chosen = {self._item_inspection[i] for i in (self.item_ids or []) if i in self._item_inspection}
         if not chosen:  # the inspections rated in the current period, else the first one
             current = self.period.currentData()
-            chosen = {self._item_inspection[i] for i in self._rated.get(current, set())
-                      if i in self._item_inspection}
+            rated = self._rated.get(current, set())
+            chosen = {ins for i, ins in self._item_inspection.items() if i in rated}
             kinds = {is_peel(i) for i in self._inspections if i.id in chosen}
             if len(kinds) > 1:  # both kinds rated: start with the first inspection's kind
                 first = next(i for i in self._inspections if i.id in chosen)
@@ -259,7 +251,7 @@ class ReportDialog(QDialog):
         self.marking_note.setText(text)
 
     # -- defaults
-    def _check_inspections(self, ids: set[int]) -> None:
+    def _check_inspections(self, ids: set[InspectionId]) -> None:
         for row in range(self.inspection_model.rowCount()):
             item = self.inspection_model.item(row)
             item.setCheckState(Qt.CheckState.Checked if item.data(ID_ROLE) in ids
@@ -289,11 +281,11 @@ class ReportDialog(QDialog):
             self.period_model.item(n).setCheckState(Qt.CheckState.Checked if on
                                                     else Qt.CheckState.Unchecked)
 
-    def _chosen_inspections(self) -> list[int]:
+    def _chosen_inspections(self) -> list[InspectionId]:
         return [self.inspection_model.item(r).data(ID_ROLE) for r in range(self.inspection_model.rowCount())
                 if self.inspection_model.item(r).checkState() == Qt.CheckState.Checked]
 
-    def _chosen_items(self) -> set[int]:
+    def _chosen_items(self) -> set[ItemId]:
         inspections = set(self._chosen_inspections())
         items = {i for i, ins in self._item_inspection.items() if ins in inspections}
         if self.item_ids is not None and self.only_shown.isChecked():
@@ -301,17 +293,17 @@ class ReportDialog(QDialog):
         return items
 
     # -- drafts
-    def report_period(self) -> int | None:
+    def report_period(self) -> PeriodId | None:
         """The period whose narratives and ratings the report prints (the matrix's last)."""
         periods = self.options().period_ids
         return periods[-1] if periods else None
 
-    def drafts_in_report(self) -> list[int]:
+    def drafts_in_report(self) -> list[ItemId]:
         """The items of the report whose assessment in its period is a carried-forward draft."""
         period = self.report_period()
         items = self._chosen_items()
         order = list(self._item_inspection)
-        drafts = self._drafts.get(period, set()) & items if period is not None else set()
+        drafts = items & self._drafts.get(period, set()) if period is not None else set()
         return sorted(drafts, key=order.index)
 
     def _drafts_checked(self) -> bool:
@@ -432,7 +424,7 @@ class ReportRun(QObject):
     done = Signal(str)  # the PDF's path, after it has been handed to preview/print/save
     failed = Signal(str)
 
-    def __init__(self, parent: QWidget | None, store: Store, options: ReportOptions, *,
+    def __init__(self, parent: QWidget | None, store: Storage, options: ReportOptions, *,
                  action: str, target: str | None = None) -> None:
         super().__init__(parent)
         self.window = parent
@@ -453,20 +445,20 @@ class ReportRun(QObject):
         self.progress.setAutoClose(False)
         self.progress.setAutoReset(False)
         self.progress.canceled.connect(self.cancel.set)
-        self.thread = QThread(self)
+        self.worker_thread = QThread(self)
         self.worker = _Worker(str(store.path), options, target, self.cancel)
-        self.worker.moveToThread(self.thread)
-        self.thread.started.connect(self.worker.run)
+        self.worker.moveToThread(self.worker_thread)
+        self.worker_thread.started.connect(self.worker.run)
         self.worker.progress.connect(self._progress)
         self.worker.finished.connect(self._finished)
         self.worker.failed.connect(self._failed)
 
     def start(self) -> ReportRun:
-        self.thread.start()
+        self.worker_thread.start()
         return self
 
     def wait(self, ms: int = 60_000) -> bool:
-        return self.thread.wait(ms)
+        return self.worker_thread.wait(ms)
 
     def stop(self) -> None:
         """Cancel a build still running and wait for its thread: the window is closing.
@@ -481,8 +473,8 @@ class ReportRun(QObject):
         with contextlib.suppress(TypeError, RuntimeError):  # signals already gone
             self.worker.finished.disconnect(self._finished)
             self.worker.failed.disconnect(self._failed)
-        self.thread.quit()
-        self.thread.wait()
+        self.worker_thread.quit()
+        self.worker_thread.wait()
         self.finished = True
         self.progress.hide()
         self._cleanup()
@@ -492,14 +484,14 @@ class ReportRun(QObject):
         self.progress.setValue(done)
 
     def _close_progress(self) -> None:
-        self.thread.quit()  # the worker's run() has returned; stop its event loop
+        self.worker_thread.quit()  # the worker's run() has returned; stop its event loop
         self.progress.reset()
         self.progress.hide()
         self.progress.deleteLater()
 
     def _failed(self, message: str, cancelled: bool) -> None:
         self._close_progress()
-        self.thread.wait()
+        self.worker_thread.wait()
         self.finished = True
         self.error = message
         if not cancelled:
@@ -509,7 +501,7 @@ class ReportRun(QObject):
 
     def _finished(self, path: str) -> None:
         self._close_progress()
-        self.thread.wait()
+        self.worker_thread.wait()
         self.finished = True
         self.result = path
         if self.action == "preview":
@@ -557,7 +549,7 @@ def print_pdf(parent: QWidget | None, path: str, *, printer: QPrinter | None = N
     Pages are rendered by QtPdf at the printer's resolution (capped at 300 dpi,
     enough for text and colour fills) and drawn to fit the printable area.
     """
-    document = QPdfDocument(parent)
+    document = QPdfDocument(parent)  # type: ignore[arg-type]  # stub gap: parent may be None
     document.load(path)
     pages = document.pageCount()
     if pages <= 0:
@@ -651,7 +643,7 @@ class PreviewDialog(QDialog):
 # ===================================================================== entry point
 
 
-def _suggested_name(store: Store, options: ReportOptions, suffix: str = ".pdf") -> str:
+def _suggested_name(store: Storage, options: ReportOptions, suffix: str = ".pdf") -> str:
     periods = {p.id: p.label for p in store.periods()}
     period = periods.get(options.period_ids[-1], "") if options.period_ids else ""
     kind = "PEEL AFI update" if options.kind == "peel" else "Recommendations update"
@@ -661,9 +653,9 @@ def _suggested_name(store: Store, options: ReportOptions, suffix: str = ".pdf") 
     return str(folder / safe_name(name.replace("/", "-"), default="Appendix 1.pdf"))
 
 
-def open_report_dialog(parent: QWidget | None, store: Store, *, action: str,
-                       item_ids: list[int] | None = None,
-                       period_id: int | None = None) -> ReportRun | None:
+def open_report_dialog(parent: QWidget | None, store: Storage, *, action: str,
+                       item_ids: list[ItemId] | None = None,
+                       period_id: PeriodId | None = None) -> ReportRun | None:
     """Ask what to print, then preview, print or save it; None if the user cancels.
 
     The build runs in the background: the returned :class:`ReportRun` says when

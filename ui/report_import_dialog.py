@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -45,8 +45,10 @@ from PySide6.QtWidgets import (
 from ragdesk.domain import Deadline, Inspection, ItemKind, parse_date
 from ragdesk.errors import RagdeskError
 from ragdesk.importing.report_text import ParsedItem, ParsedReport, read_deadline
+from ragdesk.storage import Storage
 
 from .rich_editor import RichTextEdit
+from .row_table import RowTableModel
 
 INSPECTORATES = ("HMICFRS", "HMICS", "HMI Probation", "HMCPSI")
 COLUMNS = ("Kind", "No.", "Deadline", "Text", "Page", "Note")
@@ -76,8 +78,10 @@ class Row:
     deadline_edited: bool = False
 
 
-class FoundItemsModel(QAbstractTableModel):
+class FoundItemsModel(RowTableModel):
     """The items found, each with a tick; unticked items are not created."""
+
+    HEADERS = COLUMNS
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -95,18 +99,6 @@ class FoundItemsModel(QAbstractTableModel):
         self.rows[row].item = item
         self.rows[row].deadline_edited |= deadline_edited
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
@@ -223,7 +215,7 @@ class ReportImportDialog(QDialog):
         self.reading: _Reading | None = None
         self.errors: list[str] = []  # every refusal shown, for the tests and the status bar
         # writes what the dialog shows; True when done (set by open_report_import)
-        self.create: Callable[[], bool] | None = None
+        self.write: Callable[[], bool] | None = None
 
         self.open_button = QPushButton("&Open PDF…", self)
         self.open_button.clicked.connect(self.choose_pdf)
@@ -513,7 +505,7 @@ class ReportImportDialog(QDialog):
         if not self.model.chosen():
             self._refuse("No item is ticked: nothing to create.")
             return
-        if self.create is not None and not self.create():
+        if self.write is not None and not self.write():
             return  # refused (the message is shown); the dialog stays open with every edit
         self.accept()
 
@@ -529,7 +521,7 @@ class ReportImportDialog(QDialog):
         super().done(result)
 
 
-def create_from_dialog(window: Any, store: Any, dialog: ReportImportDialog) -> Inspection | None:
+def create_from_dialog(window: Any, store: Storage, dialog: ReportImportDialog) -> Inspection | None:
     """Write what the dialog shows as one transaction and one undoable command."""
     from ragdesk.importing.pdf_report import create_inspection
 
@@ -552,12 +544,12 @@ def create_from_dialog(window: Any, store: Any, dialog: ReportImportDialog) -> I
     return inspection
 
 
-def open_report_import(window: Any, store: Any, *, path: str | None = None,
+def open_report_import(window: Any, store: Storage, *, path: str | None = None,
                        folder: str = "") -> ReportImportDialog:
     """Show the dialog (window-modal, not blocking); ask for the PDF at once unless given."""
     dialog = ReportImportDialog(window, folder=folder)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.create = lambda: create_from_dialog(window, store, dialog) is not None
+    dialog.write = lambda: create_from_dialog(window, store, dialog) is not None
     dialog.open()
     if path:
         dialog.load_pdf(path)

@@ -108,7 +108,7 @@ class RichTextEdit(QTextEdit):
 
     @staticmethod
     def _combo(sequence: str) -> int:
-        return QKeySequence(sequence)[0].toCombined()
+        return QKeySequence(sequence)[0].toCombined()  # type: ignore[index]  # stub lacks __getitem__
 
     # -- stored form ----------------------------------------------------------
     def set_stored(self, stored: str | None) -> None:
@@ -219,9 +219,9 @@ class RichTextEdit(QTextEdit):
             fmt.setIndent(0)
             cursor.setBlockFormat(fmt)
         elif qlist is not None:
-            fmt = qlist.format()
-            fmt.setStyle(wanted)
-            qlist.setFormat(fmt)
+            list_fmt = qlist.format()
+            list_fmt.setStyle(wanted)
+            qlist.setFormat(list_fmt)
         else:
             cursor.createList(list_format(ordered))
         cursor.endEditBlock()

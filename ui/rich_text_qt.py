@@ -47,6 +47,7 @@ from PySide6.QtGui import (
     QTextLength,
     QTextListFormat,
     QTextTable,
+    QTextTableCell,
     QTextTableFormat,
 )
 
@@ -246,8 +247,8 @@ def read_block(block: QTextBlock) -> Inline:
             continue
         fmt = fragment.charFormat()
         code = fmt.property(LITERAL) if fmt.hasProperty(LITERAL) else None
-        literal = chr(code) if isinstance(code, int) and 0 < code < 0x110000 else None
-        placeholder = _PROTECTED.get(literal) if literal is not None else None
+        literal = chr(code) if isinstance(code, int) and 0 < code < 0x110000 else ""
+        placeholder = _PROTECTED.get(literal) if literal else None
         chars = []
         for ch in fragment.text():
             if placeholder is not None and ch == placeholder:
@@ -262,9 +263,9 @@ def read_block(block: QTextBlock) -> Inline:
     return richtext.normalise_inline(spans)
 
 
-def _read_cell(cell: object) -> Inline:
+def _read_cell(cell: QTextTableCell) -> Inline:
     spans: list[Span] = []
-    it = cell.begin()  # type: ignore[attr-defined]
+    it = cell.begin()
     first = True
     while not it.atEnd():
         block = it.currentBlock()

@@ -1,8 +1,8 @@
-"""A read-only table model over a list of rows and the rating scale they are shown with.
+"""A table model over a list of rows and the rating scale they are shown with.
 
-The Overview's lists and the What Changed list are both "replace all rows, show them":
-this holds what they share (rows, scale, counts, headings), each subclass says only what a
-cell shows.
+The Overview's lists, the What Changed list, History, Evidence and the report import's
+preview are all "replace all rows, show them": this holds what they share (rows, scale,
+counts, headings), each subclass says only what a cell shows (and what may be edited).
 """
 
 from __future__ import annotations

@@ -21,9 +21,11 @@ from typing import Any
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from ragdesk.domain import Deadline, ItemRow
-from ragdesk.store import Change, Store
+from ragdesk.domain import Deadline, InspectionId, ItemId, ItemRow, PeriodId
+from ragdesk.records import Change
+from ragdesk.storage import Storage
 
+from .bridge import changed_items
 from .grouping import GROUPINGS
 from .rag_style import RatingScale
 
@@ -105,13 +107,13 @@ class TreeModel(QAbstractItemModel):
 
     ratings_changed = Signal()
 
-    def __init__(self, store: Store | None = None, parent: Any = None, *,
+    def __init__(self, store: Storage | None = None, parent: Any = None, *,
                  today: Callable[[], dt.date] = dt.date.today) -> None:
         super().__init__(parent)
-        self._store: Store | None = None
+        self._store: Storage | None = None
         self._today = today
         self._groups: list[_Group] = []
-        self._row_of_item: dict[int, tuple[int, int]] = {}
+        self._row_of_item: dict[ItemId, tuple[int, int]] = {}
         self._all_rows: list[ItemRow] = []
         self._position: dict[int, int] = {}  # item id -> index in _all_rows (no scan per change)
         self._scale = RatingScale([])
@@ -119,12 +121,12 @@ class TreeModel(QAbstractItemModel):
         self._finished: set[str] = set()
         self.grouping = "inspection"
         self.filter = ItemFilter()
-        self._search_hits: set[int] | None = None
+        self._search_hits: set[ItemId] | None = None
         self._read_once = False  # rows of the current store have been read
-        self._period_ids: set[int] = set()  # the periods when the rows were read
+        self._period_ids: set[PeriodId] = set()  # the periods when the rows were read
         # the rating column follows the window's reporting period: (label, rating of an item)
         self._period_label = ""
-        self._rating_in_period: Callable[[int], str | None] | None = None
+        self._rating_in_period: Callable[[ItemId], str | None] | None = None
         self._status_order: dict[str, int] = {}
         self._sort: tuple[int, Qt.SortOrder] = (COL_ITEM, Qt.SortOrder.AscendingOrder)
         if store is not None:
@@ -132,7 +134,7 @@ class TreeModel(QAbstractItemModel):
 
     # -- feeding ---------------------------------------------------------------
 
-    def set_store(self, store: Store | None) -> None:
+    def set_store(self, store: Storage | None) -> None:
         self._store = store
         self._search_hits = None
         self._read_once = False
@@ -145,7 +147,7 @@ class TreeModel(QAbstractItemModel):
             self.grouping = grouping
             self.refresh(None, force=True)
 
-    def set_period(self, label: str, rating_of: Callable[[int], str | None] | None) -> None:
+    def set_period(self, label: str, rating_of: Callable[[ItemId], str | None] | None) -> None:
         """Show each item's rating in this period (``rating_of(item_id)``), not its latest.
 
         The period chosen at the top of the window is the one the grid highlights and the
@@ -233,11 +235,11 @@ class TreeModel(QAbstractItemModel):
                 store, change):
             return
         relayout_only = store is not None and not reread and self._read_once
-        if relayout_only:
-            groups = self._build_groups(store)
-        elif store is None:
-            groups: list[_Group] = []
+        groups: list[_Group] = []
+        if store is None:
             self._all_rows, self._position = [], {}
+        elif relayout_only:
+            groups = self._build_groups(store)
         else:
             if change is not None and (change.items or change.assessments):
                 self._search_hits = None  # narratives changed: the text may now match
@@ -271,7 +273,7 @@ class TreeModel(QAbstractItemModel):
                 self.dataChanged.emit(self.index(where[1], 0, parent),
                                       self.index(where[1], last, parent))
 
-    def _refresh_some(self, store: Store, change: Change) -> bool:
+    def _refresh_some(self, store: Storage, change: Change) -> bool:
         """Re-read only the changed items' rows; False when the layout may change (then re-read all).
 
         Rating one cell must repaint within a frame on thousands of items, so it
@@ -310,7 +312,7 @@ class TreeModel(QAbstractItemModel):
                                       self.index(where[1], last, parent))
         return True
 
-    def _only_added_periods(self, store: Store, change: Change) -> bool:
+    def _only_added_periods(self, store: Storage, change: Change) -> bool:
         """True for a new last period and nothing else, rating nobody differently: then
         no row of the tree changes.
 
@@ -331,17 +333,17 @@ class TreeModel(QAbstractItemModel):
         # only if the new period is the last and rates nobody differently from now.
         if not periods or periods[-1].id not in added or len(added) > 1:
             return False
-        current = {r.id: r.rag for r in self._all_rows}
+        current: dict[int, str | None] = {r.id: r.rag for r in self._all_rows}
         for (item_id, _), (rag, _draft) in store.rag_grid(period_ids=added).items():
             if rag is not None and current.get(item_id, rag) != rag:
                 return False
         self._period_ids = now
         return True
 
-    def _changed_items(self, change: Change | None) -> set[int]:
+    def _changed_items(self, change: Change | None) -> set[ItemId]:
         if change is None or change.settings:
             return set(self._row_of_item)
-        return set(change.items) | {item for item, _ in change.assessments}
+        return changed_items(change)
 
     def _set_groups(self, groups: list[_Group]) -> None:
         self._groups = groups
@@ -367,7 +369,7 @@ class TreeModel(QAbstractItemModel):
             return False
         return self._search_hits is None or row.id in self._search_hits
 
-    def _build_groups(self, store: Store) -> list[_Group]:
+    def _build_groups(self, store: Storage) -> list[_Group]:
         if self.filter.text.strip():
             if self._search_hits is None:
                 self._search_hits = set(store.search(self.filter.text))
@@ -397,30 +399,30 @@ class TreeModel(QAbstractItemModel):
     def scale(self) -> RatingScale:
         return self._scale
 
-    def visible_item_ids(self) -> list[int] | None:
+    def visible_item_ids(self) -> list[ItemId] | None:
         """Ids of the items the filter lets through, in tree order; None when unfiltered."""
         if not self.filter.active:
             return None
         return [r.id for g in self._groups for r in g.rows]
 
-    def has_item(self, item_id: int) -> bool:
+    def has_item(self, item_id: ItemId) -> bool:
         """Whether the item was in the file as last read (shown or filtered out)."""
         return item_id in self._position
 
     def all_rows(self) -> list[ItemRow]:
         return list(self._all_rows)
 
-    def item_row(self, item_id: int) -> ItemRow | None:
+    def item_row(self, item_id: ItemId) -> ItemRow | None:
         where = self._row_of_item.get(item_id)
         return self._groups[where[0]].rows[where[1]] if where else None
 
-    def index_for_item(self, item_id: int, column: int = 0) -> QModelIndex:
+    def index_for_item(self, item_id: ItemId, column: int = 0) -> QModelIndex:
         where = self._row_of_item.get(item_id)
         if where is None:
             return QModelIndex()
         return self.index(where[1], column, self.index(where[0], 0))
 
-    def index_for_inspection(self, inspection_id: int) -> QModelIndex:
+    def index_for_inspection(self, inspection_id: InspectionId) -> QModelIndex:
         for row, g in enumerate(self._groups):
             if g.inspection_id == inspection_id:
                 return self.index(row, 0)
@@ -446,7 +448,7 @@ class TreeModel(QAbstractItemModel):
             return QModelIndex()
         return self.createIndex(row, column, group + 1)
 
-    def parent(self, index: AnyIndex | None = None) -> Any:  # type: ignore[override]
+    def parent(self, index: AnyIndex | None = None) -> Any:
         if index is None:  # QObject.parent(): the model's owner
             return super().parent()
         if not index.isValid() or index.internalId() == 0:
