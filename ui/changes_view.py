@@ -16,18 +16,15 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QDockWidget,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
-    QTableView,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -48,7 +45,7 @@ from ragdesk.store import Store
 
 from .lazy_dock import attach_lazy_dock
 from .rag_style import RatingScale
-from .row_table import RowTableModel
+from .row_table import RowTableModel, list_table
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -259,19 +256,7 @@ class ChangesPanel(QWidget):
         top.addWidget(self.show_button)
 
         self.model = ChangesModel(self)
-        self.table = QTableView(self)
-        self.table.setModel(self.model)
-        self.table.setAccessibleName("Changed items")
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setResizeContentsPrecision(40)  # fit to the first rows, not to thousands
-        header.setStretchLastSection(True)
+        self.table = list_table(self.model, "Changed items", self)
         self.diff = QTextBrowser(self)
         self.diff.setAccessibleName("Word differences")
         self.diff.setOpenLinks(False)

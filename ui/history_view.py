@@ -20,11 +20,8 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDockWidget,
-    QHeaderView,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -34,7 +31,7 @@ from ragdesk.domain import Deadline, Dot, ItemId, ItemKind
 from ragdesk.records import AuditEntry
 from ragdesk.storage import Storage
 
-from .row_table import RowTableModel
+from .row_table import RowTableModel, list_table
 
 COLUMNS = ("When", "Who", "What", "Old", "New")
 TRIM = 120
@@ -165,17 +162,7 @@ class HistoryView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = HistoryModel(parent=self)
-        self.table = QTableView(self)
-        self.table.setModel(self.model)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
-        self.table.setAccessibleName("Change history of the selected item")
+        self.table = list_table(self.model, "Change history of the selected item", self)
         self.compare = QPushButton("Compare Periods…", self)
         self.compare.setToolTip("Word differences of this item's narratives between two periods")
         self.compare.clicked.connect(self.compare_requested)

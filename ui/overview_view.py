@@ -15,16 +15,13 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDockWidget,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSpinBox,
     QSplitter,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -44,7 +41,7 @@ from ragdesk.storage import Storage
 from .bar_chart import Bar, LegendEntry, Segment, StackedBarChart
 from .lazy_dock import attach_lazy_dock
 from .rag_style import RatingScale
-from .row_table import RowTableModel
+from .row_table import RowTableModel, list_table
 
 Index = QModelIndex | QPersistentModelIndex
 NOT_RATED_COLOUR = QColor("#D0D0D0")
@@ -94,19 +91,7 @@ class _ListPane(QWidget):
         super().__init__(parent)
         self.name = name
         self.model = ListedItemsModel(date_title, self)
-        self.table = QTableView(self)
-        self.table.setModel(self.model)
-        self.table.setAccessibleName(name)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setResizeContentsPrecision(40)  # fit to the first rows, not to thousands
-        header.setStretchLastSection(True)
+        self.table = list_table(self.model, name, self)
         self.show_all = QPushButton("Show these in the tree", self)
         self.show_all.setAccessibleName(f"Show {name.lower()} in the tree")
         layout = QVBoxLayout(self)
