@@ -47,6 +47,7 @@ from pathlib import Path
 from . import dbfile, files, schema, search_index
 from .errors import FileProblem, Locked, RagdeskError
 from .records import Identity
+from .storage import Storage
 from .store import Store
 
 FOLDER_SETTING = "backup_folder"
@@ -104,12 +105,12 @@ def resolve_folder(db_path: str | os.PathLike[str], chosen: str | os.PathLike[st
     return folder
 
 
-def backup_folder(store: Store, chosen: str | os.PathLike[str] | None = None) -> Path:
+def backup_folder(store: Storage, chosen: str | os.PathLike[str] | None = None) -> Path:
     """Where this file's backups go: the user's ``chosen`` folder, else beside the file."""
     return resolve_folder(store.path, chosen)
 
 
-def suggested_folder(store: Store) -> Path | None:
+def suggested_folder(store: Storage) -> Path | None:
     """A folder the file itself names (older versions kept the choice there), or None.
 
     Only ever *shown* to the user, who may adopt it into their own settings: the
@@ -186,7 +187,7 @@ def _write(folder: Path, db_path: str | os.PathLike[str], kind: str, when: dt.da
     return target
 
 
-def take_backup(store: Store, kind: str = "manual", *, folder: Path | None = None,
+def take_backup(store: Storage, kind: str = "manual", *, folder: Path | None = None,
                 now: Callable[[], dt.datetime] = _local_now) -> Path:
     """Back up an open store now; returns the new file. Raises BackupProblem on failure."""
     folder = folder or backup_folder(store)
@@ -219,7 +220,7 @@ def before_migrate(problems: list[str], *, folder: Path | None = None,
     return hook
 
 
-def daily_backup(store: Store, *, folder: Path | None = None,
+def daily_backup(store: Storage, *, folder: Path | None = None,
                  now: Callable[[], dt.datetime] = _local_now) -> Path | None:
     """Take today's backup if there is none yet for this file; return it (or None if not due)."""
     folder = folder or backup_folder(store)
