@@ -27,7 +27,7 @@ def output_format(out: str | os.PathLike[str] | IO[bytes]) -> str:
     """"docx" for a path ending .docx, else "pdf" (a binary file object gets a PDF)."""
     if hasattr(out, "write"):
         return "pdf"
-    return "docx" if os.fspath(out).lower().endswith(".docx") else "pdf"  # type: ignore[arg-type]
+    return "docx" if os.fspath(out).lower().endswith(".docx") else "pdf"
 
 
 def build_report(store: Storage, options: ReportOptions, out: str | os.PathLike[str] | IO[bytes], *,
@@ -49,9 +49,9 @@ def build_report(store: Storage, options: ReportOptions, out: str | os.PathLike[
         module = peel
     else:
         title = recommendations.title_for(resolved)
-        module = recommendations  # type: ignore[assignment,misc]
+        module = recommendations  # type: ignore[misc]
 
-    def factory(width: float, tick):  # type: ignore[no-untyped-def]
+    def factory(width: float, tick):
         return front_matter(store, resolved, width) + module.story(store, resolved, width, tick)
 
     build(resolved, factory, out, title=title, wide=options.kind == "peel",

@@ -243,7 +243,7 @@ def build(resolved: Resolved, story_factory: Callable[[float, Callable[[], None]
 
     # whole or not at all (a full disk, a cancel); a new file readable by colleagues (0666
     # less the umask, as the preview's Save PDF gives), a replaced one keeps its mode
-    write_atomically(Path(out), write_checked, what="the report")  # type: ignore[arg-type]
+    write_atomically(Path(out), write_checked, what="the report")
 
 
 def today() -> dt.date:

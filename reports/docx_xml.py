@@ -78,12 +78,12 @@ _ORDER = {
 }
 
 
-def _tag(element) -> str:  # type: ignore[no-untyped-def]
+def _tag(element) -> str:
     ns, _, local = element.tag.partition("}")
     return ("w:" if ns.endswith("wordprocessingml/2006/main") else "?:") + local
 
 
-def _place(parent, element) -> None:  # type: ignore[no-untyped-def]
+def _place(parent, element) -> None:
     """Insert ``element`` into ``parent`` before the first child that must follow it."""
     order = _ORDER.get(_tag(parent))
     tag = _tag(element)
@@ -96,7 +96,7 @@ def _place(parent, element) -> None:  # type: ignore[no-untyped-def]
     parent.append(element)
 
 
-def _child(parent, tag: str):  # type: ignore[no-untyped-def]
+def _child(parent, tag: str):
     """The ``tag`` child of ``parent``, created at its schema place when missing."""
     found = parent.find(qn(tag))
     if found is None:
@@ -105,7 +105,7 @@ def _child(parent, tag: str):  # type: ignore[no-untyped-def]
     return found
 
 
-def _set_shd(props, colour: str) -> None:  # type: ignore[no-untyped-def]
+def _set_shd(props, colour: str) -> None:
     for old in props.findall(qn("w:shd")):
         props.remove(old)
     shd = OxmlElement("w:shd")
@@ -324,7 +324,7 @@ def style_font(style: BaseStyle, name: str) -> None:
         fonts.set(qn(f"w:{attr}"), name)
 
 
-def default_font(document, name: str, half_points: int) -> None:  # type: ignore[no-untyped-def]
+def default_font(document, name: str, half_points: int) -> None:
     """The document-wide default font and size (``w:docDefaults``), for every script."""
     styles = document.styles.element
     defaults = _child(styles, "w:docDefaults")

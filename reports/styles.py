@@ -64,7 +64,7 @@ def make_styles(size: float = 10.0) -> Styles:
                                        textColor=INK, splitLongWords=1, allowWidows=0,
                                        allowOrphans=0)
         base.update(kw)
-        return ParagraphStyle(name, **base)  # type: ignore[arg-type]
+        return ParagraphStyle(name, **base)
 
     return Styles(
         body=ps("body", spaceAfter=size * 0.6),

@@ -355,7 +355,7 @@ class WordReport:
         if hasattr(out, "write"):
             self.doc.save(out)  # type: ignore[arg-type]
             return
-        write_atomically(out, self.doc.save, what="the report")  # type: ignore[arg-type]
+        write_atomically(out, self.doc.save, what="the report")
 
 
 def build_word(store: Storage, options: ReportOptions, out: str | os.PathLike[str] | IO[bytes], *,
