@@ -88,6 +88,8 @@ def test_the_window_stays_usable_while_the_first_search_is_prepared(
     # meanwhile the search text waits: every item the other filters allow is shown
     assert set(window.tree_model.visible_item_ids() or _every_item(window)) == _every_item(window)
     assert window.tree_model.search_waiting
+    # the item shown is no search result yet: the editor does not say where it matched
+    assert not window.editor.search_note.isVisibleTo(window.editor)
 
     # the window answers: choose another item, rate a cell in the grid, it is saved
     other = window.tree_model.all_rows()[-1].id
@@ -108,6 +110,8 @@ def test_the_window_stays_usable_while_the_first_search_is_prepared(
     qtbot.waitUntil(lambda: not window.tree_model.search_waiting)
     expected = _expected(window.store.path, "Pershore")
     assert expected and set(window.tree_model.visible_item_ids()) == expected
+    assert window.current_item in expected  # the first match is shown, its words marked
+    assert "Pershore" in window.editor.search_note.text()
     assert not preparation.bar.isVisible() and not note.isVisible()
     assert window.statusBar().currentMessage() in (READY_TEXT, "")  # or the filter's own news
     assert list(Path(os.environ["RAGDESK_CACHE_DIR"]).glob("*.search.sqlite"))

@@ -1052,9 +1052,8 @@ class MainWindow(QMainWindow):
         # a search that needs this computer's index made first starts it on a thread and
         # waits for it (_search_ready): the tree shows what the other filters allow meanwhile
         self.tree_model.set_filter(item_filter)
-        if self.editor is not None:
-            self.editor.set_search(item_filter.text)
         self._after_filter()
+
 
     def _search_ready(self) -> None:
         """The search index was made on its thread: apply the newest search text now."""
@@ -1065,13 +1064,17 @@ class MainWindow(QMainWindow):
         self._after_filter()
 
     def _show_search_note(self) -> None:
-        """Say in the filter bar when the search text typed is not applied yet, and why."""
+        """Say in the filter bar when the search text typed is not applied yet, and why; the
+        editor marks the search's words only once it is (until then the item shown is no
+        search result, and the editor must not say where it matched)."""
         waiting = self.store is not None and self.tree_model.search_waiting
-        self.filter_bar.set_note(
-            self.search_preparation.note(self.tree_model.filter.text) if waiting else "")
+        text = self.tree_model.filter.text
+        self.filter_bar.set_note(self.search_preparation.note(text) if waiting else "")
+        if self.editor is not None:
+            self.editor.set_search("" if waiting else text)
 
     def _after_filter(self) -> None:
-        """The grid, the counts and the current item follow the tree's new rows."""
+        """The editor, the grid, the counts and the current item follow the tree's new rows."""
         self._show_search_note()
         self.grid_model.set_visible(self.tree_model.visible_item_ids())
         self._update_counts()
@@ -1160,6 +1163,7 @@ class MainWindow(QMainWindow):
         self._sync_views()
         self._update_actions()
         self._update_counts()
+        self._show_search_note()  # the search may wait now (a colleague changed most items)
 
     def _on_external_change(self, _change: Change) -> None:
         self.status("Someone else saved changes to this file; the view now shows them.")

@@ -65,9 +65,10 @@ class SearchPreparation(QObject):
         self._cancel = threading.Event()
         self._done = self._total = 0  # written by the build's thread, read by the timer
         self.bar = QProgressBar(status_bar)
-        self.bar.setMaximumWidth(220)
         self.bar.setRange(0, 100)
         self.bar.setFormat("Preparing search… %p %")
+        # wide enough for its words at 100 % (a progress bar's text is cut, not elided)
+        self.bar.setFixedWidth(self.bar.fontMetrics().horizontalAdvance("Preparing search… 100 %") + 60)
         self.bar.setAccessibleName("Preparing search")
         self.bar.setToolTip("Making this computer's search index from the file, once: the "
                             "search text applies when it is ready; later searches read only "
@@ -114,7 +115,7 @@ class SearchPreparation(QObject):
         shown = text.strip()
         if self.failure is not None:
             return (f"“{shown}” is not applied: the search could not be prepared "
-                    f"({self.failure}). Change the search text to try again.")
+                    f"({self.failure.rstrip('.')}). Change the search text to try again.")
         if self.building:
             return (f"Preparing search ({self.percent} %): “{shown}” applies when it is "
                     "ready; until then the list shows every item the other filters allow.")
