@@ -238,3 +238,19 @@ def test_a_colleagues_change_to_every_item_remakes_the_index_in_the_background(
     slow_share.released.set()
     qtbot.waitUntil(lambda: not window.tree_model.search_waiting)
     assert set(window.tree_model.visible_item_ids()) == _expected(window.store.path, "Pershore")
+
+
+def test_a_build_needed_after_the_check_still_runs_on_the_thread(
+        qtbot, searching, slow_share: SlowShare, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A colleague changing most items between the window's check and its search: the search
+    stops before reading every item on the GUI thread, and the build runs on the thread."""
+    window = searching
+    slow_share.watched = window.store
+    monkeypatch.setattr(window.store, "search_needs_build", lambda: False)  # the check, then the change
+    _type_search(qtbot, window, "Pershore")
+    qtbot.waitUntil(slow_share.entered.is_set)
+    assert window.tree_model.search_waiting and window.search_preparation.building
+    slow_share.released.set()
+    qtbot.waitUntil(lambda: not window.tree_model.search_waiting)
+    assert set(window.tree_model.visible_item_ids()) == _expected(window.store.path, "Pershore")
+    assert slow_share.reads_on_gui_thread == 0

@@ -45,6 +45,14 @@ class Stopped(Exception):
     """Raised inside the build when the window no longer wants it (closed, another file)."""
 
 
+class _BuildNeeded(Exception):
+    """Raised by a search on the GUI thread that was about to make the whole index."""
+
+
+def _refuse_build(_done: int, _total: int) -> None:
+    raise _BuildNeeded
+
+
 class SearchPreparation(QObject):
     """The window's searches: answered at once, or after the index is made on a thread.
 
@@ -99,7 +107,17 @@ class SearchPreparation(QObject):
             if store.search_needs_build():
                 self._start(store)
                 return None
-            return set(store.search(text))
+            # A colleague's big change landing between the two makes the search's own
+            # catch-up give up and start the full build: its first progress call stops it
+            # (the old index stays) and the build runs on the thread instead.
+            kept, store.search_progress = store.search_progress, _refuse_build
+            try:
+                return set(store.search(text))
+            finally:
+                store.search_progress = kept
+        except _BuildNeeded:
+            self._start(store)
+            return None
         except RagdeskError as e:  # the file went away, another window writing the index
             self.status_bar.showMessage(f"Search is not available just now: {e}", 15000)
             return None
