@@ -65,6 +65,7 @@ class BackgroundTask:
 
     def _end(self) -> None:
         self._timer.stop()
+        self._timer.deleteLater()  # one per task: not kept by the window for its whole life
         if self.progress is not None:
             self.progress.reset()
             self.progress.deleteLater()
