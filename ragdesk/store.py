@@ -85,10 +85,13 @@ from .errors import (
 from .normalise import ASSESSMENT_FIELDS, ITEM_FIELDS, RICH_ASSESSMENT_FIELDS
 from .records import AuditEntry, Change, Deleted, Identity
 
-# Local search index (see prepare_search): items read per chunk when making it again; more
+# Local search index (see prepare_search): items read per chunk when making it again (each
+# chunk one read transaction: a colleague's or this window's save made meanwhile waits for
+# the chunk to end before it commits, at most ~1 s at 50 items over VPN, ~4 s at 200; the
+# window makes it on a thread, so the person may well be saving; benchmarks/README.md); more
 # changed items than an eighth of the index (and at least _SEARCH_FEW) make it again rather
 # than one by one; so do more audit rows than _SEARCH_AUDIT_LIMIT since its mark.
-_SEARCH_CHUNK = 200
+_SEARCH_CHUNK = 50
 _SEARCH_FEW = 25
 _SEARCH_REBUILD_SHARE = 8
 _SEARCH_AUDIT_LIMIT = 20000

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 POLL_MS = 100
 # Closing the window waits this long for the build to stop (it stops between two chunks of
-# 200 items; over VPN a chunk may take seconds). After that the thread is left to end on
+# 50 items; over VPN a chunk takes about a second). After that the thread is left to end on
 # its own: it only ever writes a temporary file beside the index, removed when it stops.
 STOP_WAIT_S = 5.0
 READY_TEXT = "Search is ready: later searches read only what changed."
