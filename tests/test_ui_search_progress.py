@@ -254,3 +254,15 @@ def test_a_build_needed_after_the_check_still_runs_on_the_thread(
     qtbot.waitUntil(lambda: not window.tree_model.search_waiting)
     assert set(window.tree_model.visible_item_ids()) == _expected(window.store.path, "Pershore")
     assert slow_share.reads_on_gui_thread == 0
+
+
+def test_the_note_shows_typed_markup_as_typed(qtbot, searching, slow_share: SlowShare) -> None:
+    window = searching
+    _type_search(qtbot, window, "<b>Pershore</b> & co")
+    qtbot.waitUntil(slow_share.entered.is_set)
+    note = window.filter_bar.note
+    assert note.textFormat() == Qt.TextFormat.PlainText
+    assert "“<b>Pershore</b> & co” applies when it is ready" in note.text()
+    slow_share.released.set()
+    qtbot.waitUntil(lambda: not window.tree_model.search_waiting)
+    assert not note.isVisible()

@@ -69,6 +69,7 @@ class FilterBar(QWidget):
         self.note = QLabel(self)
         self.note.setAccessibleName("Search note")
         self.note.setWordWrap(True)
+        self.note.setTextFormat(Qt.TextFormat.PlainText)  # it quotes what was typed: "<b>" stays text
         self.note.setStyleSheet("QLabel { background: #e8f0fe; color: #1a1a1a; border: 1px solid #7a9cc6; "
                                 "border-radius: 3px; padding: 1px 4px; }")
         self.note.hide()
