@@ -88,6 +88,9 @@ class Storage(Protocol):
     # bring the search index up to date now; progress(done, total) while it is made from scratch
     def prepare_search(self, progress: Callable[[int, int], None] | None = None, *,
                        keep_newer: bool = False) -> None: ...
+    # True if a search must first make the index from scratch (reading every item): a
+    # window does that on a thread; False: a search answers now (a behind index caught up)
+    def search_needs_build(self) -> bool: ...
 
     # periods and assessments
     def periods(self) -> list[Period]: ...

@@ -85,10 +85,13 @@ from .errors import (
 from .normalise import ASSESSMENT_FIELDS, ITEM_FIELDS, RICH_ASSESSMENT_FIELDS
 from .records import AuditEntry, Change, Deleted, Identity
 
-# Local search index (see prepare_search): items read per chunk when making it again; more
+# Local search index (see prepare_search): items read per chunk when making it again (each
+# chunk one read transaction: a colleague's or this window's save made meanwhile waits for
+# the chunk to end before it commits, at most ~1 s at 50 items over VPN, ~4 s at 200; the
+# window makes it on a thread, so the person may well be saving; benchmarks/README.md); more
 # changed items than an eighth of the index (and at least _SEARCH_FEW) make it again rather
 # than one by one; so do more audit rows than _SEARCH_AUDIT_LIMIT since its mark.
-_SEARCH_CHUNK = 200
+_SEARCH_CHUNK = 50
 _SEARCH_FEW = 25
 _SEARCH_REBUILD_SHARE = 8
 _SEARCH_AUDIT_LIMIT = 20000
@@ -1458,6 +1461,35 @@ class Store:
         """
         self._prepare_search(progress, keep_newer=keep_newer)
 
+    def search_needs_build(self) -> bool:
+        """Whether a search must first make this computer's index from scratch.
+
+        True when the index is missing, damaged, made from another history or far
+        behind: :meth:`prepare_search` would then read every item and narrative
+        (a minute over VPN at 3,000 items), which a window runs on a thread of its
+        own. False when a search can answer now; an index a few changes behind is
+        brought up to date on the way (the catch-up: the audit rows after its mark
+        and the items they name, a few requests), so the search after it reads only
+        the change counter. Nothing else is read: when nobody has committed since the
+        last search, this costs that one request. A problem with the file itself
+        raises :class:`RagdeskError`; another window on this computer writing the
+        index answers False (the search then says to try again).
+        """
+        key = self._search_file_key()
+        seen = (self.change_counter(), self.conn.total_changes)
+        try:
+            mark = self._catch_up_search(key, seen, keep_newer=False)
+        except search_index.Unusable:
+            self._search_seen = None
+            search_index.discard_index(key)
+            return True
+        except search_index.Busy:
+            return False
+        if mark is None:
+            return True
+        self._search_seen = None if self._writing else (*seen, mark)
+        return False
+
     def _prepare_search(self, progress: Callable[[int, int], None] | None, *,
                         keep_newer: bool) -> search_index.Mark:
         """:meth:`prepare_search`, saying the mark the index was left at."""
@@ -1592,7 +1624,9 @@ class Store:
         """
         with self.reading():
             mark = self._audit_mark(self.last_audit_id())
-            ids = [ItemId(r[0]) for r in self.conn.execute("SELECT id FROM items ORDER BY id")]
+            # sorted here: "ORDER BY id" reads the whole table (every item's text) for the
+            # order, where without it SQLite reads the ids from a small index
+            ids = sorted(ItemId(r[0]) for r in self.conn.execute("SELECT id FROM items"))
         assert mark is not None
         builder = search_index.Builder(key)
         try:

@@ -428,3 +428,27 @@ def test_an_index_being_committed_by_another_window_is_not_thrown_away_on_openin
         other_window.close()
         assert index.exists()
         assert store.search("quokka") == [ids["second"]]
+
+
+def test_search_needs_build_says_when_the_index_must_be_made_and_catches_up_otherwise(shared) -> None:
+    """The window asks first: a missing index needs the full build (done on a thread), one a
+    colleague's save behind is caught up on the way, so the search after it reads nothing more."""
+    path, ids = shared
+    with Store.open(path, identity=ME) as mine:
+        assert mine.search_needs_build()  # nothing made on this computer yet
+        assert mine.search_needs_build()  # asking makes nothing (an empty index at most)
+        with search_index.opened(mine.setting("file_id")) as index:
+            assert index.mark() is None and index.count() == 0
+        with Store.open(path, identity=COLLEAGUE, read_only=True) as worker:
+            worker.prepare_search()  # what the window's thread does, on its own connection
+        assert not mine.search_needs_build()
+        with Store.open(path, identity=COLLEAGUE) as theirs:
+            theirs.save_assessment(item_id=ids["second"], period_id=ids["period"],
+                                   update="<p>Wombat count</p>")
+        assert not mine.search_needs_build()  # a few items behind: caught up now
+        with search_index.opened(mine.setting("file_id")) as index:
+            assert index.search(search_index.fts_query("wombat")) == [ids["second"]]
+        assert mine.search("wombat") == [ids["second"]]
+        for index_file in _index_files():
+            index_file.write_bytes(b"not an index at all")
+        assert mine.search_needs_build()  # damaged: made again

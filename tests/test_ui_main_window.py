@@ -31,6 +31,8 @@ def _rec(store: Store, number: str) -> int:
 def _search(qtbot, window: MainWindow, text: str) -> None:
     qtbot.keyClicks(window.filter_bar.text, text)
     window.filter_bar.apply_now()
+    # the first search on this computer makes its index on a thread, then applies the text
+    qtbot.waitUntil(lambda: not window.tree_model.search_waiting)
 
 
 def _click_tree_item(qtbot, window: MainWindow, item_id: int) -> None:

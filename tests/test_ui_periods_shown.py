@@ -72,6 +72,7 @@ def test_search_matches_are_highlighted_in_the_editor(qtbot, window: MainWindow)
     before = store.assessment(item_id=rec13, period_id=jul.id)
     qtbot.keyClicks(window.filter_bar.text, "corevet")
     window.filter_bar.apply_now()
+    qtbot.waitUntil(lambda: not window.tree_model.search_waiting)  # the first search's index
     _click_tree_item(qtbot, window, rec13)
     editor = window.editor
     assert editor.search_note.isVisibleTo(editor)
@@ -99,6 +100,7 @@ def test_a_search_for_one_inspection_shows_only_its_periods(qtbot, window: MainW
     assert hidden() == set()  # every item shown: every period belongs to someone
     qtbot.keyClicks(window.filter_bar.text, "corevet")
     window.filter_bar.apply_now()
+    qtbot.waitUntil(lambda: not window.tree_model.search_waiting)  # the first search's index
     assert {store.item(i).inspection_id for i in window.tree_model.visible_item_ids()} == {
         store.item(_rec(store, "13")).inspection_id}
     # the first match is chosen, which moves the period to Jul 2023, the vetting items' only

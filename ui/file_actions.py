@@ -289,6 +289,7 @@ class FileActions:
 
         from .background import BackgroundTask
         task = BackgroundTask(window, label, on_thread, done, failed)
+        assert task.progress is not None  # a label: a dialog
         task.progress.setWindowModality(Qt.WindowModality.WindowModal)
         self.tasks = [t for t in self.tasks if not t.finished] + [task]
         return task.start()

@@ -65,6 +65,14 @@ class FilterBar(QWidget):
         self.picked_clear.setToolTip("Stop showing only the items picked in the Overview")
         self.picked_clear.clicked.connect(lambda: self.set_item_set(None))
         self.picked_clear.hide()
+        # a search text not applied yet (its index is being made), or why it cannot be
+        self.note = QLabel(self)
+        self.note.setAccessibleName("Search note")
+        self.note.setWordWrap(True)
+        self.note.setTextFormat(Qt.TextFormat.PlainText)  # it quotes what was typed: "<b>" stays text
+        self.note.setStyleSheet("QLabel { background: #e8f0fe; color: #1a1a1a; border: 1px solid #7a9cc6; "
+                                "border-radius: 3px; padding: 1px 4px; }")
+        self.note.hide()
 
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
@@ -85,6 +93,7 @@ class FilterBar(QWidget):
         layout.addLayout(top)
         layout.addLayout(row)
         layout.addLayout(picked)
+        layout.addWidget(self.note)
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -145,6 +154,12 @@ class FilterBar(QWidget):
         self.picked.setVisible(ids is not None)
         self.picked_clear.setVisible(ids is not None)
         self._emit()
+
+    def set_note(self, text: str) -> None:
+        """Say something about the search text under the filters ("" hides it)."""
+        if text != self.note.text():
+            self.note.setText(text)
+        self.note.setVisible(bool(text))
 
     def _emit(self) -> None:
         self._timer.stop()

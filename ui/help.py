@@ -32,7 +32,9 @@ Everything you type is saved when you leave a field: there is no Save button to 
 the editor and the grid's highlighted column all follow it.</li>
 <li><b>Find an item</b> in the tree on the left: type in the search box (Ctrl+F) or
 filter by rating, status, board or lead. Click a heading (RAG, Status, Deadline) to sort
-within each inspection.</li>
+within each inspection. The first search of a file on a computer prepares its search first
+(the status bar shows how far; on a network drive this can take a minute): keep working,
+and the search applies when it is ready.</li>
 <li><b>Rate it</b> in the grid below the editor: choose the cell under the period and
 press <b>R</b>, <b>A</b> or <b>G</b> (<b>B</b> for BLUE where the file uses it);
 <b>Delete</b> clears it. Right-click a cell to see the same choices.</li>

@@ -193,7 +193,8 @@ class MainWindow(QMainWindow):
             TreeModel,
         )
 
-        self.tree_model = TreeModel(parent=self)
+        # every search of the tree goes through the window's: a build never runs on this thread
+        self.tree_model = TreeModel(parent=self, search=self.search_preparation.hits)
         self.tree = QTreeView(self)
         self.tree.setModel(self.tree_model)
         self.tree.setObjectName("tree")
@@ -488,9 +489,15 @@ class MainWindow(QMainWindow):
         bar.addAction(self.act_pdf)
 
     def _build_status_bar(self) -> None:
+        from .search_progress import SearchPreparation
+
         self.count_label = QLabel(self)
         self.count_label.setAccessibleName("Item count")
         self.statusBar().addPermanentWidget(self.count_label)
+        # "Preparing search… N %" while this computer's search index is made (issue 16)
+        self.search_preparation = SearchPreparation(self, self.statusBar())
+        self.search_preparation.ready.connect(self._search_ready)
+        self.search_preparation.changed.connect(self._show_search_note)
 
     # ================================================================ state
 
@@ -730,6 +737,7 @@ class MainWindow(QMainWindow):
 
         self.build_panes()
         self.undo_stack.clear()
+        self.search_preparation.stop(timeout=0)  # the previous file's: not waited for
         self.bridge.close()
         self.current_item = self.current_inspection = self.current_period = None
         self.bridge.set_store(store)
@@ -755,6 +763,7 @@ class MainWindow(QMainWindow):
         if self.editor is not None:
             self.editor.set_search("")
         self.tree_model.filter = ItemFilter()
+        self._show_search_note()
         # one read transaction for everything shown (issue 16: a round trip per statement less)
         with store.reading() if store is not None else contextlib.nullcontext():
             self.tree_model.set_store(store)
@@ -1038,12 +1047,35 @@ class MainWindow(QMainWindow):
         self._sync_views()
 
     def _filter_changed(self, item_filter: ItemFilter) -> None:
-        if item_filter.text.strip() and self.store is not None:  # the first search: progress
-            from .search_progress import prepare_search
-            prepare_search(self.statusBar(), self.store)
+        if item_filter.text != self.tree_model.filter.text:
+            self.search_preparation.retry()  # a build that failed may be tried again
+        # a search that needs this computer's index made first starts it on a thread and
+        # waits for it (_search_ready): the tree shows what the other filters allow meanwhile
         self.tree_model.set_filter(item_filter)
+        self._after_filter()
+
+
+    def _search_ready(self) -> None:
+        """The search index was made on its thread: apply the newest search text now."""
+        if self.store is None or not self.tree_model.filter.text.strip():
+            self._show_search_note()
+            return
+        self.tree_model.search_again()
+        self._after_filter()
+
+    def _show_search_note(self) -> None:
+        """Say in the filter bar when the search text typed is not applied yet, and why; the
+        editor marks the search's words only once it is (until then the item shown is no
+        search result, and the editor must not say where it matched)."""
+        waiting = self.store is not None and self.tree_model.search_waiting
+        text = self.tree_model.filter.text
+        self.filter_bar.set_note(self.search_preparation.note(text) if waiting else "")
         if self.editor is not None:
-            self.editor.set_search(item_filter.text)
+            self.editor.set_search("" if waiting else text)
+
+    def _after_filter(self) -> None:
+        """The editor, the grid, the counts and the current item follow the tree's new rows."""
+        self._show_search_note()
         self.grid_model.set_visible(self.tree_model.visible_item_ids())
         self._update_counts()
         visible = self.tree_model.visible_item_ids()
@@ -1131,6 +1163,7 @@ class MainWindow(QMainWindow):
         self._sync_views()
         self._update_actions()
         self._update_counts()
+        self._show_search_note()  # the search may wait now (a colleague changed most items)
 
     def _on_external_change(self, _change: Change) -> None:
         self.status("Someone else saved changes to this file; the view now shows them.")
@@ -1255,6 +1288,7 @@ class MainWindow(QMainWindow):
             return
         self._stop_report_builds()
         self._stop_daily_backup()  # stops between two steps; leaves no temporary file
+        self.search_preparation.stop()  # likewise: the old index stays as it was
         self._save_window_state()
         self.undo_stack.clear()
         self.bridge.close()

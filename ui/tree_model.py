@@ -90,6 +90,15 @@ class ItemFilter:
 
 
 
+# How the tree asks for a search's hits: None while they cannot be known yet (the window
+# makes the search index on a thread; ui/search_progress.py), then the text filter waits.
+Searcher = Callable[[Storage, str], "set[ItemId] | None"]
+
+
+def _search_now(store: Storage, text: str) -> set[ItemId]:
+    return set(store.search(text))
+
+
 @dataclass
 class _Group:
     key: str
@@ -108,10 +117,12 @@ class TreeModel(QAbstractItemModel):
     ratings_changed = Signal()
 
     def __init__(self, store: Storage | None = None, parent: Any = None, *,
-                 today: Callable[[], dt.date] = dt.date.today) -> None:
+                 today: Callable[[], dt.date] = dt.date.today,
+                 search: Searcher | None = None) -> None:
         super().__init__(parent)
         self._store: Storage | None = None
         self._today = today
+        self._search = search or _search_now
         self._groups: list[_Group] = []
         self._row_of_item: dict[ItemId, tuple[int, int]] = {}
         self._all_rows: list[ItemRow] = []
@@ -208,6 +219,17 @@ class TreeModel(QAbstractItemModel):
             return filled + [r for r in rows if blank(r)]
         return sorted(rows, key=key, reverse=descending)
 
+    @property
+    def search_waiting(self) -> bool:
+        """Whether the filter's search text is not applied yet (its index is being made):
+        the rows shown are those the other filters allow."""
+        return bool(self.filter.text.strip()) and self._read_once and self._search_hits is None
+
+    def search_again(self) -> None:
+        """Apply the filter's search text now (the index it waited for is ready)."""
+        self._search_hits = None
+        self.refresh(None, reread=False)
+
     def set_filter(self, item_filter: ItemFilter) -> None:
         text_changed = item_filter.text != self.filter.text
         self.filter = item_filter
@@ -288,7 +310,7 @@ class TreeModel(QAbstractItemModel):
         at = {i: self._position[i] for i in ids if i in self._position}
         if set(fresh) != ids or set(at) != ids:
             return False  # added or removed
-        hits = set(store.search(self.filter.text)) if self.filter.text.strip() else None
+        hits = self._search(store, self.filter.text) if self.filter.text.strip() else None
         for item_id, row in fresh.items():
             old = self._all_rows[at[item_id]]
             if (old.inspection_id, old.position) != (row.inspection_id, row.position):
@@ -371,8 +393,8 @@ class TreeModel(QAbstractItemModel):
 
     def _build_groups(self, store: Storage) -> list[_Group]:
         if self.filter.text.strip():
-            if self._search_hits is None:
-                self._search_hits = set(store.search(self.filter.text))
+            if self._search_hits is None:  # None again if the search must wait
+                self._search_hits = self._search(store, self.filter.text)
         else:
             self._search_hits = None
         rows = [r for r in self._all_rows if self._passes(r)]
