@@ -13,8 +13,17 @@ from typing import IO
 from ragdesk.storage import Storage
 
 from . import peel, recommendations
-from .document import Cancelled, Progress, build
-from .options import ReportCancelled, ReportError, ReportOptions, Resolved, default_kind, resolve
+from .document import build
+from .options import (
+    Cancelled,
+    Progress,
+    ReportCancelled,
+    ReportError,
+    ReportOptions,
+    Resolved,
+    default_kind,
+    resolve,
+)
 from .summary import front_matter
 
 __all__ = ["FORMATS", "ReportCancelled", "ReportError", "ReportOptions", "Resolved",

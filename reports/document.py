@@ -30,11 +30,8 @@ from ragdesk.files import write_atomically
 
 from .flowables import Keep
 from .fonts import printable, register
-from .options import ReportCancelled, Resolved
+from .options import Cancelled, Progress, Resolved, Ticker
 from .styles import NAVY, RULE
-
-Progress = Callable[[int, int], None]
-Cancelled = Callable[[], bool]
 
 MARGIN = 17 * mm  # sides and top; the marking sits in the top margin
 BOTTOM = 22 * mm  # the footer line, owner/date/page and the marking sit below the frame
@@ -201,18 +198,8 @@ def build(resolved: Resolved, story_factory: Callable[[float, Callable[[], None]
     ``story_factory(frame_width, tick)`` makes the flowables; it puts a Milestone
     calling ``tick`` after each item, which reports progress and honours cancel.
     """
-    total = max(1, len(resolved.items))
-    done = [0]
-
-    def check() -> None:
-        if cancelled is not None and cancelled():
-            raise ReportCancelled()
-
-    def tick() -> None:
-        done[0] += 1
-        check()
-        if progress is not None:
-            progress(min(done[0], 2 * total), 2 * total)
+    ticker = Ticker(2 * max(1, len(resolved.items)), progress, cancelled)  # layout, then pages
+    check, tick = ticker.check, ticker.tick
 
     size = page_size(resolved, wide=wide)
     frame_w = size[0] - 2 * MARGIN

@@ -10,6 +10,7 @@ person, anything that would print an empty or wrong report.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -47,6 +48,29 @@ class ReportCancelled(RagdeskError):
 
     def __init__(self) -> None:
         super().__init__("The report was cancelled.")
+
+
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+
+
+class Ticker:
+    """Progress and cancel of one report build, PDF or Word: ``tick()`` after each item
+    (reports ``(done, total)`` and honours a cancel), ``check()`` between other steps."""
+
+    def __init__(self, total: int, progress: Progress | None, cancelled: Cancelled | None) -> None:
+        self.done, self.total = 0, max(1, total)
+        self.progress, self.cancelled = progress, cancelled
+
+    def check(self) -> None:
+        if self.cancelled is not None and self.cancelled():
+            raise ReportCancelled()
+
+    def tick(self) -> None:
+        self.done += 1
+        self.check()
+        if self.progress is not None:
+            self.progress(min(self.done, self.total), self.total)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,6 @@ a temporary name and renamed (:func:`ragdesk.files.write_atomically`).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from typing import IO
 
 import docx
@@ -34,14 +33,12 @@ from ragdesk.files import write_atomically
 from ragdesk.storage import Storage
 
 from . import content, docx_xml
-from .options import ReportCancelled, ReportOptions, Resolved, resolve
+from .options import Cancelled, Progress, ReportOptions, Resolved, Ticker, resolve
 
 FONT = "Arial"  # on every Windows PC; LibreOffice substitutes the metric-twin Liberation Sans
 BODY_PT = 10
 MARGIN_MM, BOTTOM_MM = 17, 22  # as the PDF
 
-Progress = Callable[[int, int], None]
-Cancelled = Callable[[], bool]
 
 
 def colour(value: str | None, default: str = content.INK) -> RGBColor:
@@ -369,18 +366,8 @@ def build_word(store: Storage, options: ReportOptions, out: str | os.PathLike[st
     from . import word_front, word_peel, word_recommendations
 
     resolved = resolve(store, options)
-    total = len(resolved.items) + 1
-    done = [0]
-
-    def check() -> None:
-        if cancelled is not None and cancelled():
-            raise ReportCancelled()
-
-    def tick() -> None:
-        done[0] += 1
-        check()
-        if progress is not None:
-            progress(done[0], total)
+    ticker = Ticker(len(resolved.items) + 1, progress, cancelled)
+    check, tick = ticker.check, ticker.tick
 
     check()
     if options.kind == "peel":
